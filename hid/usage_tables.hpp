@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Usage names as NUT prints them, per vendor dialect, and HID path strings.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hid/report_descriptor.hpp"
+
+namespace hidupsd::hid {
+
+/// Which vendor table is searched before the generic one, as NUT's
+/// usbhid-ups subdrivers do (mge-hid, apc-hid, cps-hid, ...).
+enum class Dialect : std::uint8_t { Generic, Mge, Apc, CyberPower, Belkin, TrippLite, Liebert };
+
+/// The dialect for a USB vendor ID (0x0463 Eaton/MGE, 0x051d APC, 0x0764
+/// CyberPower, ...); Generic when unknown.
+Dialect dialectForVendor(std::uint16_t vendorId) noexcept;
+
+const char* toString(Dialect d) noexcept;
+
+/// The name NUT gives `usage` in dialect `d` (vendor table first, then the
+/// generic HID Power Device / Battery System tables); empty if unnamed.
+std::string_view usageName(Usage usage, Dialect d) noexcept;
+
+/// The usage for a name, case-insensitive as NUT's lookup is.
+std::optional<Usage> usageByName(std::string_view name, Dialect d) noexcept;
+
+/// "UPS.PowerSummary.RemainingCapacity": named nodes by name, index nodes
+/// as "[n]", unnamed usages as 8 lower-case hex digits ("ffff0042").
+std::string pathToString(std::span<const Usage> path, Dialect d);
+
+/// The inverse of pathToString(); nullopt if a node is neither a known
+/// name, "[n]", nor 1..8 hex digits.
+std::optional<std::vector<Usage>> pathFromString(std::string_view path, Dialect d);
+
+} // namespace hidupsd::hid
