@@ -27,7 +27,7 @@ constexpr Usage makeIndexNode(std::uint8_t n) noexcept { return kIndexNodeTag | 
 
 enum class ReportType : std::uint8_t { Input = 1, Output = 2, Feature = 3 };
 
-const char* toString(ReportType type) noexcept; // "Input", "Output", "Feature"
+const char* nameOf(ReportType type) noexcept; // "Input", "Output", "Feature"
 
 /// Main item data bits (HID 1.11 §6.2.2.5).
 namespace flags {
@@ -49,10 +49,10 @@ struct Field {
   std::uint8_t reportId = 0;  ///< 0 when the descriptor declares no report IDs
   std::uint32_t bitOffset = 0; ///< from the first data bit, after the report ID byte
   std::uint32_t bitSize = 0;   ///< 1..32
-  std::int32_t logicalMin = 0;
-  std::int32_t logicalMax = 0;
-  std::optional<std::int32_t> physicalMin; ///< absent when the descriptor never set it
-  std::optional<std::int32_t> physicalMax;
+  std::int64_t logicalMin = 0; ///< sign-extended by item size (HID 1.11 §6.2.2.7)
+  std::int64_t logicalMax = 0;
+  std::optional<std::int64_t> physicalMin; ///< absent when the descriptor never set it
+  std::optional<std::int64_t> physicalMax;
   std::uint32_t unit = 0;
   std::int8_t unitExponent = 0; ///< -8..7
   std::uint32_t flags = 0;      ///< main item data bits, see `flags::`
