@@ -21,6 +21,11 @@ enum class Dialect : std::uint8_t { Generic, Mge, Apc, CyberPower, Belkin, Tripp
 /// CyberPower, ...); Generic when unknown.
 Dialect dialectForVendor(std::uint16_t vendorId) noexcept;
 
+/// As dialectForVendor(), but also right for vendor IDs NUT's subdrivers split
+/// by product: HP 0x03f0 (0x1fe5..0x1fe8 mge-hid, others tripplite-hid) and
+/// 0x0483:0xa430 (CyberPower-made Cyber Energy).
+Dialect dialectForDevice(std::uint16_t vendorId, std::uint16_t productId) noexcept;
+
 const char* toString(Dialect d) noexcept;
 
 /// The name NUT gives `usage` in dialect `d` (vendor table first, then the
