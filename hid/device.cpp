@@ -4,7 +4,7 @@
 
 namespace hidupsd::hid {
 
-const char* toString(DeviceError::Kind kind) noexcept {
+const char* nameOf(DeviceError::Kind kind) noexcept {
   switch (kind) {
   case DeviceError::Kind::Disconnected: return "disconnected";
   case DeviceError::Kind::Io: return "I/O error";

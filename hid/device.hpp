@@ -40,7 +40,7 @@ private:
   Kind kind_;
 };
 
-const char* toString(DeviceError::Kind kind) noexcept;
+const char* nameOf(DeviceError::Kind kind) noexcept;
 
 /// An open HID UPS. Reports are byte vectors whose first byte is the report
 /// ID (0 where the descriptor declares none), on input and output alike.

@@ -366,7 +366,7 @@ Dialect dialectForDevice(std::uint16_t vendorId, std::uint16_t productId) noexce
   return dialectForVendor(vendorId);
 }
 
-const char* toString(Dialect d) noexcept {
+const char* nameOf(Dialect d) noexcept {
   switch (d) {
   case Dialect::Generic: return "generic";
   case Dialect::Mge: return "mge";

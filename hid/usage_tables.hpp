@@ -26,7 +26,7 @@ Dialect dialectForVendor(std::uint16_t vendorId) noexcept;
 /// 0x0483:0xa430 (CyberPower-made Cyber Energy).
 Dialect dialectForDevice(std::uint16_t vendorId, std::uint16_t productId) noexcept;
 
-const char* toString(Dialect d) noexcept;
+const char* nameOf(Dialect d) noexcept;
 
 /// The name NUT gives `usage` in dialect `d` (vendor table first, then the
 /// generic HID Power Device / Battery System tables); empty if unnamed.

@@ -56,12 +56,12 @@ std::string deviceError(std::string_view text) {
 }
 
 /// The kind of DeviceError `call` throws, by name: doctest cannot print the
-/// enum itself (its toString() meets ours by ADL).
+/// enum itself (its nameOf() meets ours by ADL).
 template <typename F> std::string errorKind(F&& call) {
   try {
     call();
   } catch (const DeviceError& e) {
-    return toString(e.kind());
+    return nameOf(e.kind());
   }
   return "no DeviceError";
 }
@@ -273,10 +273,10 @@ TEST_CASE("replay: setFeatureReport is stored and logged") {
 }
 
 TEST_CASE("replay: device error names") {
-  CHECK(std::string(toString(DeviceError::Kind::Disconnected)) == "disconnected");
-  CHECK(std::string(toString(DeviceError::Kind::Io)) == "I/O error");
-  CHECK(std::string(toString(DeviceError::Kind::Timeout)) == "timeout");
-  CHECK(std::string(toString(DeviceError::Kind::NoSuchReport)) == "no such report");
+  CHECK(std::string(nameOf(DeviceError::Kind::Disconnected)) == "disconnected");
+  CHECK(std::string(nameOf(DeviceError::Kind::Io)) == "I/O error");
+  CHECK(std::string(nameOf(DeviceError::Kind::Timeout)) == "timeout");
+  CHECK(std::string(nameOf(DeviceError::Kind::NoSuchReport)) == "no such report");
 }
 
 TEST_CASE("replay: errors name the file and line") {
