@@ -76,12 +76,12 @@ TEST_CASE("dialect by USB vendor and product") {
   CHECK(dialectName(dialectForVendor(0x09ae)) == "tripplite");
   CHECK(dialectName(dialectForVendor(0x1234)) == "generic");
   CHECK(dialectName(dialectForVendor(0x03f0)) == "generic"); // HP: needs the product
-  CHECK(nameOf(dialectForDevice(0x03f0, 0x1fe7)) == "mge");
-  CHECK(nameOf(dialectForDevice(0x03f0, 0x1f0a)) == "tripplite");
-  CHECK(nameOf(dialectForDevice(0x03f0, 0x1234)) == "generic");
-  CHECK(nameOf(dialectForDevice(0x0483, 0xa430)) == "cps");
-  CHECK(nameOf(dialectForDevice(0x0483, 0x5740)) == "generic");
-  CHECK(nameOf(dialectForDevice(0x0463, 0xffff)) == "mge");
+  CHECK(dialectName(dialectForDevice(0x03f0, 0x1fe7)) == "mge");
+  CHECK(dialectName(dialectForDevice(0x03f0, 0x1f0a)) == "tripplite");
+  CHECK(dialectName(dialectForDevice(0x03f0, 0x1234)) == "generic");
+  CHECK(dialectName(dialectForDevice(0x0483, 0xa430)) == "cps");
+  CHECK(dialectName(dialectForDevice(0x0483, 0x5740)) == "generic");
+  CHECK(dialectName(dialectForDevice(0x0463, 0xffff)) == "mge");
   CHECK(std::string(nameOf(Dialect::Mge)) == "mge");
   CHECK(std::string(nameOf(Dialect::Generic)) == "generic");
 }
