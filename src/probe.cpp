@@ -35,7 +35,7 @@ std::string formatNutValue(double value) {
 Probe::Probe(hid::Device& device)
     : info_(device.info()),
       descriptor_(readDescriptor(device, descriptorSize_)),
-      dialect_(hid::dialectForVendor(info_.vendorId)),
+      dialect_(hid::dialectForDevice(info_.vendorId, info_.productId)),
       state_(descriptor_) {
   for (const auto& w : descriptor_.warnings()) notes_.push_back("descriptor: " + w);
   readFeatures(device);
