@@ -20,6 +20,10 @@ constexpr VariableMap lkp(std::string_view name, std::string_view path,
 constexpr VariableMap conv(std::string_view name, std::string_view path, Convert c) {
   return {name, path, c};
 }
+constexpr VariableMap special(std::string_view name, std::string_view path, Convert c,
+                              std::span<const Lookup> table) {
+  return {name, path, c, 0, table};
+}
 constexpr VariableMap text(std::string_view name, std::string_view path, std::string_view t) {
   return {name, path, C::Text, 0, {}, t};
 }
@@ -38,10 +42,9 @@ constexpr StatusMap actions(std::string_view path, std::span<const StatusAction>
 constexpr Lookup kYesNo[] = {{0, "no"}, {1, "yes"}};
 constexpr Lookup kOnOff[] = {{0, "off"}, {1, "on"}};
 constexpr Lookup kBeeper[] = {{1, "disabled"}, {2, "enabled"}, {3, "muted"}};
-constexpr Lookup kTestResult[] = {{1, "Done and passed"}, {2, "Done and warning"},
-                                  {3, "Done and error"},  {4, "Aborted"},
-                                  {5, "In progress"},     {6, "No test initiated"},
-                                  {7, "Test scheduled"}};
+constexpr Lookup kTestResult[] = {
+    {1, "Done and passed"}, {2, "Done and warning"},  {3, "Done and error"}, {4, "Aborted"},
+    {5, "In progress"},     {6, "No test initiated"}, {7, "Test scheduled"}};
 // mge-hid.c value tables.
 constexpr Lookup kEnableDisable[] = {{0, "disabled"}, {1, "enabled"}};
 constexpr Lookup kUpsType[] = {{1, "offline / line interactive"},
@@ -57,14 +60,23 @@ constexpr Lookup kOutletEco[] = {{0, "The outlet is not ECO controlled"},
 constexpr Lookup kEcoSwitchable[] = {{0, "normal"}, {1, "ECO"}, {2, "ESS"}};
 constexpr Lookup kBypassOn[] = {{0, "disabled"}, {1, "on"}};
 constexpr Lookup kBypassOff[] = {{0, "disabled"}, {1, "off"}};
+// Protection Station master/slave outlet thresholds, VA.
+constexpr Lookup kOutletThresholds[] = {{10, "10"}, {25, "25"}, {60, "60"}};
+// ABM charger state, UPS.BatterySystem.Charger.Mode.
+constexpr Lookup kAbmModes[] = {
+    {1, "charging"}, {2, "discharging"}, {3, "floating"}, {4, "resting"}, {6, "off"}};
+// UPS.BatterySystem.Charger.Status on 9-series units (NUT PR #2660; values
+// from a port of mge-hid.c, not yet seen in a NUT release we could read).
+constexpr Lookup kChargerStates[] = {
+    {1, "charging"}, {2, "floating"}, {3, "resting"}, {4, "discharging"}, {6, "off"}};
 // apc-hid.c / cps-hid.c value tables.
 constexpr Lookup kApcSensitivity[] = {{0, "low"}, {1, "medium"}, {2, "high"}};
 constexpr Lookup kCpsSensitivity[] = {{0, "low"}, {1, "normal"}, {2, "high"}};
 
 // Status value tables that are not plain 0/1 flags.
 constexpr StatusAction kEcoMode[] = {{1, B::EcoMode, true}, {2, B::EssMode, true}};
-constexpr StatusAction kApcStatusFlag[] = {{8, B::Off, false}, {16, B::Off, false},
-                                           {0, B::Off, true}};
+constexpr StatusAction kApcStatusFlag[] = {
+    {8, B::Off, false}, {16, B::Off, false}, {0, B::Off, true}};
 constexpr StatusAction kApcLineFailVoltage[] = {
     {1, B::VoltageRange, true}, {2, B::VoltageRange, true}, {4, B::VoltageRange, true},
     {8, B::VoltageRange, true}, {9, B::VoltageRange, true}, {0, B::VoltageRange, false}};
@@ -95,8 +107,10 @@ constexpr VariableMap kMgeVariables[] = {
     num("battery.energysave.delay", "UPS.PowerConverter.Input.[3].EnergySaving.ShutdownTimer", 0),
     num("battery.energysave.delay", "UPS.PowerConverter.Input.[3].ShutdownTimer", 0),
     num("battery.energysave.realpower", "UPS.PowerConverter.Input.[3].ConfigActivePower", 0),
-    conv("battery.charger.status", "UPS.BatterySystem.Charger.Mode", C::MgeChargerMode),
-    conv("battery.charger.status", "UPS.BatterySystem.Charger.Status", C::MgeChargerStatus),
+    special("battery.charger.status", "UPS.BatterySystem.Charger.Mode", C::MgeChargerState,
+            kAbmModes),
+    special("battery.charger.status", "UPS.BatterySystem.Charger.Status", C::MgeChargerState,
+            kChargerStates),
     // UPS
     num("ups.efficiency", "UPS.PowerConverter.Output.Efficiency", 0),
     conv("ups.firmware", "UPS.PowerSummary.iVersion", C::String),
@@ -210,7 +224,8 @@ constexpr VariableMap kMgeVariables[] = {
     num("outlet.id", "UPS.OutletSystem.Outlet.[1].OutletID", 0),
     text("outlet.desc", "UPS.OutletSystem.Outlet.[1].OutletID", "Main Outlet"),
     lkp("outlet.switchable", "UPS.OutletSystem.Outlet.[1].PresentStatus.Switchable", kYesNo),
-    conv("outlet.power", "UPS.OutletSystem.Outlet.[1].ConfigApparentPower", C::MgeOutletThreshold),
+    special("outlet.power", "UPS.OutletSystem.Outlet.[1].ConfigApparentPower",
+            C::MgeOutletThreshold, kOutletThresholds),
     num("outlet.power", "UPS.OutletSystem.Outlet.[1].ApparentPower", 0),
     num("outlet.realpower", "UPS.OutletSystem.Outlet.[1].ActivePower", 0),
     num("outlet.current", "UPS.OutletSystem.Outlet.[1].Current", 2),

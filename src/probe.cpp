@@ -55,7 +55,7 @@ Probe::Probe(hid::Device& device)
 
 void Probe::store(hid::ReportType type, const std::vector<std::uint8_t>& report) {
   try {
-    if (auto warning = state_.store(type, report); !warning.empty()) notes_.push_back(warning);
+    if (auto warning = storeReport(state_, type, report); !warning.empty()) notes_.push_back(warning);
   } catch (const hid::ReportError& e) {
     notes_.push_back(e.what());
   }

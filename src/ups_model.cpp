@@ -85,14 +85,6 @@ std::optional<std::string> convertPlain(const nut::VariableMap& m, double v) {
   }
 }
 
-constexpr nut::Lookup kAbmModes[] = {
-    {1, "charging"}, {2, "discharging"}, {3, "floating"}, {4, "resting"}, {6, "off"}};
-// Protection Station master/slave outlet thresholds, VA (mge-hid.c).
-constexpr nut::Lookup kOutletThresholds[] = {{10, "10"}, {25, "25"}, {60, "60"}};
-// UPS.BatterySystem.Charger.Status on 9-series units (NUT PR #2660).
-constexpr nut::Lookup kChargerStates[] = {
-    {1, "charging"}, {2, "floating"}, {3, "resting"}, {4, "discharging"}, {6, "off"}};
-
 /// Everything one snapshot() computes, in NUT's order: identity, variables,
 /// status booleans, alarms, then ups.status.
 class Evaluator {
@@ -150,7 +142,8 @@ std::optional<std::string> Evaluator::string(double index) const {
   auto i = integral(index);
   if (!strings_ || !i || *i < 1 || *i > 255) return std::nullopt;
   std::string s = strings_(static_cast<std::uint8_t>(*i));
-  while (!s.empty() && s.back() == '\n') s.pop_back(); // NUT's str_rtrim(buf, '\n')
+  while (!s.empty() && s.back() == '\n')
+    s.pop_back(); // NUT's str_rtrim(buf, '\n')
   if (s.empty()) return std::nullopt;
   return s;
 }
@@ -175,9 +168,7 @@ void Evaluator::identity() {
     set("ups.mfr", info.manufacturer.empty() ? "CPS" : info.manufacturer);
     set("ups.model", info.product);
     break;
-  default:
-    set("ups.mfr", info.manufacturer);
-    set("ups.model", info.product);
+  default: set("ups.mfr", info.manufacturer); set("ups.model", info.product);
   }
   set("ups.serial", info.serial);
   for (const char* name : {"mfr", "model", "serial"})
@@ -269,19 +260,17 @@ std::optional<std::string> Evaluator::convertVendor(const nut::VariableMap& m, d
   const bool trusted = series_ == S::Evolution || series_ == S::Evolution650 ||
                        series_ == S::PulsarM || series_ == S::Eaton5P || series_ == S::Eaton9E;
   switch (m.convert) {
-  case Convert::MgeBatteryVoltage:
-    return trusted ? std::optional(fixed(v, 1)) : std::nullopt;
+  case Convert::MgeBatteryVoltage: return trusted ? std::optional(fixed(v, 1)) : std::nullopt;
   case Convert::MgeBatteryVoltageNominal:
     if (!trusted) return std::nullopt;
     return fixed(series_ == S::Evolution650 ? 12.0 : v, 0);
   case Convert::MgeOutletThreshold:
-    if (!pegasusLike() || !lookup(kOutletThresholds, v)) return std::nullopt;
+    if (!pegasusLike() || !lookup(m.lookup, v)) return std::nullopt;
     return fixed(v, 0);
   case Convert::MgeOutletYesNo:
     if (!pegasusLike()) return std::nullopt;
     return std::string(v == 0 ? "no" : "yes");
-  case Convert::MgeChargerMode: return abmIs(0) ? std::nullopt : lookup(kAbmModes, v);
-  case Convert::MgeChargerStatus: return abmIs(0) ? std::nullopt : lookup(kChargerStates, v);
+  case Convert::MgeChargerState: return abmIs(0) ? std::nullopt : lookup(m.lookup, v);
   case Convert::MgeRealPowerEstimate: return realPowerEstimate();
   case Convert::CpsBatteryVoltage: return cpsBatteryVoltage(v);
   default: return std::nullopt;
@@ -431,9 +420,12 @@ void UpsModel::indexFields() {
 }
 
 void UpsModel::collectPolledReports() {
-  for (const auto& m : mapping_->variables) addPolled(m.path);
-  for (const auto& s : mapping_->status) addPolled(s.path);
-  for (const auto& a : mapping_->alarms) addPolled(a.path);
+  for (const auto& m : mapping_->variables)
+    addPolled(m.path);
+  for (const auto& s : mapping_->status)
+    addPolled(s.path);
+  for (const auto& a : mapping_->alarms)
+    addPolled(a.path);
   for (auto path : {nut::kMgeModelPath, nut::kMgeApparentPowerPath, nut::kMgeCountryPath,
                     nut::kMgeAbmEnablePath, nut::kMgePowerFactorPath})
     if (dialect_ == hid::Dialect::Mge) addPolled(path);
@@ -442,7 +434,8 @@ void UpsModel::collectPolledReports() {
 }
 
 void UpsModel::addPolled(std::string_view path) {
-  if (const hid::Field* f = findField(path, hid::ReportType::Feature)) polled_.push_back(f->reportId);
+  if (const hid::Field* f = findField(path, hid::ReportType::Feature))
+    polled_.push_back(f->reportId);
 }
 
 core::Snapshot UpsModel::snapshot(const hid::ReportState& state,
