@@ -54,6 +54,13 @@ std::vector<std::string> fixturesWithExpected() {
   return out;
 }
 
+std::uint16_t fixtureVendor(const std::string& name) {
+  const auto text = readFile(fixturesDir() / (name + ".replay"));
+  const auto at = text.find("device vendor=");
+  if (at == std::string::npos) throw std::runtime_error(name + ".replay has no device line");
+  return static_cast<std::uint16_t>(std::stoul(text.substr(at + 14, 4), nullptr, 16));
+}
+
 std::vector<std::uint8_t> hexBytes(std::string_view text) {
   std::vector<std::uint8_t> out;
   std::istringstream in{std::string(text)};

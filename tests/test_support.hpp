@@ -24,6 +24,9 @@ std::vector<std::string> fixtureNames();
 /// The fixtures that come with NUT's decoded values (NAME.expected.txt).
 std::vector<std::string> fixturesWithExpected();
 
+/// The USB vendor ID of a fixture (its `device vendor=` line).
+std::uint16_t fixtureVendor(const std::string& name);
+
 /// "05 84 a1 01" → bytes. Throws std::invalid_argument on bad hex.
 std::vector<std::uint8_t> hexBytes(std::string_view text);
 

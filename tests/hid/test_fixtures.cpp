@@ -16,13 +16,6 @@ namespace t = hidupsd::test;
 
 namespace {
 
-std::uint16_t vendorOf(const std::string& fixture) {
-  const auto text = t::readFile(t::fixturesDir() / (fixture + ".replay"));
-  const auto at = text.find("vendor=");
-  REQUIRE(at != std::string::npos);
-  return static_cast<std::uint16_t>(std::stoul(text.substr(at + 7, 4), nullptr, 16));
-}
-
 std::string extent(const std::optional<std::int64_t>& v) {
   return v ? std::to_string(*v) : std::string("-");
 }
@@ -51,7 +44,7 @@ TEST_CASE("every fixture descriptor parses to the field layout of its .fields.tx
     const auto bytes = t::descriptorOfReplay(t::fixturesDir() / (name + ".replay"));
     REQUIRE_FALSE(bytes.empty());
     const auto d = ReportDescriptor::parse(bytes);
-    const Dialect dialect = dialectForVendor(vendorOf(name));
+    const Dialect dialect = dialectForVendor(t::fixtureVendor(name));
     std::vector<std::string> ours;
     for (const auto& f : d.fields()) ours.push_back(fieldLine(f, dialect));
     auto theirs = expectedLines(name);

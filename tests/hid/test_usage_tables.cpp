@@ -15,13 +15,6 @@ namespace t = hidupsd::test;
 
 namespace {
 
-std::uint16_t vendorOf(const std::string& fixture) {
-  const auto text = t::readFile(t::fixturesDir() / (fixture + ".replay"));
-  const auto at = text.find("device vendor=");
-  REQUIRE(at != std::string::npos);
-  return static_cast<std::uint16_t>(std::stoul(text.substr(at + 14, 4), nullptr, 16));
-}
-
 /// Every path of NAME.expected.txt (NUT's log) and column 1 of NAME.fields.txt.
 std::set<std::string> fixturePaths(const std::string& fixture) {
   std::set<std::string> paths;
@@ -48,7 +41,7 @@ std::string roundTrip(const std::string& path, Dialect d) {
 TEST_CASE("every path NUT printed for a fixture resolves and prints back identically") {
   std::size_t checked = 0;
   for (const auto& name : t::fixtureNames()) {
-    const Dialect d = dialectForVendor(vendorOf(name));
+    const Dialect d = dialectForVendor(t::fixtureVendor(name));
     for (const auto& path : fixturePaths(name)) {
       CAPTURE(name);
       CAPTURE(path);
@@ -60,9 +53,9 @@ TEST_CASE("every path NUT printed for a fixture resolves and prints back identic
 }
 
 TEST_CASE("the fixtures' vendors map to NUT's subdrivers") {
-  CHECK(dialectName(dialectForVendor(vendorOf("eaton-3s-700"))) == "mge");
-  CHECK(dialectName(dialectForVendor(vendorOf("apc-back-ups-xs-1400u"))) == "apc");
-  CHECK(dialectName(dialectForVendor(vendorOf("cyberpower-cp1500pfclcd"))) == "cps");
+  CHECK(dialectName(dialectForVendor(t::fixtureVendor("eaton-3s-700"))) == "mge");
+  CHECK(dialectName(dialectForVendor(t::fixtureVendor("apc-back-ups-xs-1400u"))) == "apc");
+  CHECK(dialectName(dialectForVendor(t::fixtureVendor("cyberpower-cp1500pfclcd"))) == "cps");
 }
 
 TEST_CASE("dialect by USB vendor and product") {
