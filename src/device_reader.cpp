@@ -89,6 +89,7 @@ void DeviceReader::step() {
   else
     stepDisconnected();
   checkCommLost();
+  listener_.onIdle(clock_.now());
 }
 
 ReaderStats DeviceReader::stats() const noexcept {
@@ -224,7 +225,7 @@ DeviceReader::CallResult DeviceReader::pollReport(std::uint8_t id) {
 void DeviceReader::readInput() {
   const auto now = clock_.now();
   const auto wait = std::chrono::ceil<std::chrono::milliseconds>(
-      std::min<core::Clock::duration>(options_.readSlice, nextPoll_ - now));
+      std::min<core::Clock::duration>(options_.readSlice, clampToWake(nextPoll_) - now));
   std::optional<std::vector<std::uint8_t>> report;
   try {
     report = conn_->device->readInput(wait);
@@ -317,7 +318,13 @@ void DeviceReader::checkCommLost() {
 }
 
 /// One sleep of at most one slice towards `t`, so that stop() is seen soon.
+core::Clock::time_point DeviceReader::clampToWake(core::Clock::time_point t) const noexcept {
+  const auto wake = listener_.wakeAt();
+  return wake && *wake < t ? std::max(*wake, clock_.now()) : t;
+}
+
 void DeviceReader::sleepTowards(core::Clock::time_point t) {
+  t = clampToWake(t);
   const auto now = clock_.now();
   if (t > now) clock_.sleepFor(std::min<core::Clock::duration>(options_.readSlice, t - now));
 }

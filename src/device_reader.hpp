@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,11 @@ public:
   virtual void onCommLost(std::string reason) noexcept = 0;
   /// Once, at the first success after onCommLost(). A fresh snapshot follows.
   virtual void onCommRestored() noexcept = 0;
+  /// Called after every step of the loop (at least once per read slice):
+  /// the place to run timers on the device thread.
+  virtual void onIdle(core::Clock::time_point /*now*/) noexcept {}
+  /// The next instant onIdle() must run; the loop never waits past it.
+  virtual std::optional<core::Clock::time_point> wakeAt() const noexcept { return std::nullopt; }
 };
 
 enum class ReaderLogLevel : std::uint8_t { Debug, Info, Warning, Error };
@@ -150,6 +156,7 @@ private:
   void noteFailure(const hid::DeviceError& e);
   void checkCommLost();
   void sleepTowards(core::Clock::time_point t);
+  core::Clock::time_point clampToWake(core::Clock::time_point t) const noexcept;
   void log(ReaderLogLevel level, std::string_view text) const noexcept;
 
   DeviceOpener opener_;

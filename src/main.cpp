@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // hidupsd: the command line.
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -14,9 +16,13 @@
 #include "hid/replay_file.hpp"
 #include "hid/usb_discovery.hpp"
 #include "hidupsd_config.hpp"
+#include "src/config.hpp"
 #include "src/core/clock.hpp"
 #include "src/probe.hpp"
+#include "src/core/event.hpp"
+#include "src/daemon.hpp"
 #include "src/simulated_device.hpp"
+#include "src/test_event.hpp"
 
 namespace {
 
@@ -27,10 +33,21 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
 constexpr std::string_view kUsage = R"(usage:
+  hidupsd [-c FILE]   run the monitor (default config /etc/hidupsd/hidupsd.toml)
+  hidupsd --simulate [--speed N] [-c FILE]
+                      run the monitor on the built-in simulated Eaton Ellipse PRO
+                      through a scripted outage (simulation forced on), then exit
+  hidupsd --test-event EVENT [--really] [-c FILE] [--simulate | --replay FILE]
+                      run the pipeline for one event now (onbatt, online, lowbatt,
+                      shutdown, commbad, commok, nocomm, replbatt, overload, fsd);
+                      destructive steps only with simulation = false AND --really
   hidupsd --probe [--json] [--replay FILE | --simulate | --device VID:PID[:SERIAL]]
                       identify the UPS, dump every descriptor field with its report
                       ID, type, bit offset, size and value, then the NUT variables
   hidupsd --list      list the USB HID UPSes attached
+  hidupsd --check-config [-c FILE]
+                      validate the config: errors as FILE:LINE:COL: message, or
+                      "FILE: OK" and the effective config, secrets redacted
   hidupsd --version | --help
 
 options:
@@ -40,6 +57,8 @@ options:
   --replay FILE       use a replay file (see DESIGN.md) instead of a USB device
   --simulate          use the built-in simulated Eaton Ellipse PRO
   --json              --probe prints one JSON object {device, variables, paths}
+  --speed N           with --simulate: time runs N times faster
+  -c, --config FILE   the config file (default /etc/hidupsd/hidupsd.toml)
 )";
 
 class UsageError : public std::runtime_error {
@@ -48,11 +67,15 @@ public:
 };
 
 struct Options {
-  enum class Mode { None, Probe, List, Version, Help } mode = Mode::None;
+  enum class Mode { None, Probe, List, Version, Help, CheckConfig, TestEvent } mode = Mode::None;
   bool json = false;
+  bool really = false;
+  double speed = 1;
+  core::EventKind event = core::EventKind::OnBattery;
   bool simulate = false;
   std::optional<std::string> replay;
   std::optional<hid::DeviceMatch> device;
+  std::optional<std::string> config; ///< -c FILE
 };
 
 hid::DeviceMatch parseDevice(const std::string& spec) {
@@ -68,6 +91,21 @@ std::string takeValue(const std::vector<std::string>& args, std::size_t& i) {
   return args[++i];
 }
 
+double parseSpeed(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !(v >= 0.1 && v <= 1000))
+    throw UsageError("--speed: '" + text + "' is not a number from 0.1 to 1000");
+  return v;
+}
+
+core::EventKind parseEvent(const std::string& name) {
+  if (auto k = core::eventKind(name)) return *k;
+  std::string known;
+  for (auto n : core::kEventNames) known += (known.empty() ? "" : ", ") + std::string(n);
+  throw UsageError("--test-event: unknown event '" + name + "' (one of " + known + ")");
+}
+
 void setMode(Options& o, Options::Mode m) {
   if (o.mode != Options::Mode::None && o.mode != m) throw UsageError("choose one action");
   o.mode = m;
@@ -81,7 +119,15 @@ Options parseOptions(const std::vector<std::string>& args) {
     else if (a == "--list") setMode(o, Options::Mode::List);
     else if (a == "--version") setMode(o, Options::Mode::Version);
     else if (a == "--help" || a == "-h") setMode(o, Options::Mode::Help);
+    else if (a == "--check-config") setMode(o, Options::Mode::CheckConfig);
+    else if (a == "-c" || a == "--config") o.config = takeValue(args, i);
     else if (a == "--json") o.json = true;
+    else if (a == "--really") o.really = true;
+    else if (a == "--speed") o.speed = parseSpeed(takeValue(args, i));
+    else if (a == "--test-event") {
+      setMode(o, Options::Mode::TestEvent);
+      o.event = parseEvent(takeValue(args, i));
+    }
     else if (a == "--simulate") o.simulate = true;
     else if (a == "--replay") o.replay = takeValue(args, i);
     else if (a == "--device") o.device = parseDevice(takeValue(args, i));
@@ -89,7 +135,9 @@ Options parseOptions(const std::vector<std::string>& args) {
   }
   if (int(o.replay.has_value()) + int(o.simulate) + int(o.device.has_value()) > 1)
     throw UsageError("--replay, --simulate and --device exclude each other");
-  if (o.mode == Options::Mode::None) throw UsageError("no action given");
+  if (o.device && o.mode == Options::Mode::None) throw UsageError("--device goes with --probe");
+  if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
+  if (o.really && o.mode != Options::Mode::TestEvent) throw UsageError("--really goes with --test-event");
   return o;
 }
 
@@ -144,13 +192,62 @@ int runProbe(const Options& o) {
   return kExitOk;
 }
 
+/// Every error as FILE:LINE:COL: message on stderr (exit 1), or "FILE: OK" and the
+/// effective config, secrets redacted, on stdout.
+int runCheckConfig(const Options& o) {
+  const std::string path = o.config.value_or(std::string(kDefaultConfigPath));
+  try {
+    const Config config = loadConfig(path);
+    std::cout << path << ": OK\n" << redacted(config);
+    return kExitOk;
+  } catch (const ConfigError& e) {
+    for (const auto& entry : e.entries()) std::cerr << formatEntry(entry) << "\n";
+    return kExitFailure;
+  }
+}
+
+/// The monitor itself: a config path (default /etc/hidupsd/hidupsd.toml),
+/// or with --simulate the given one or none at all.
+DaemonOptions daemonOptions(const Options& o) {
+  DaemonOptions d;
+  d.simulate = o.simulate;
+  d.speed = o.speed;
+  if (o.config || !o.simulate) d.configPath = o.config.value_or(std::string(kDefaultConfigPath));
+  if (o.replay) throw UsageError("--replay goes with --probe or --test-event; use replay = in [device]");
+  return d;
+}
+
+int runChecked(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const ConfigError& e) {
+    for (const auto& entry : e.entries()) std::cerr << formatEntry(entry) << "\n";
+    return kExitFailure;
+  }
+}
+
+int runTestEventMode(const Options& o) {
+  TestEventOptions t;
+  t.event = o.event;
+  t.really = o.really;
+  t.simulate = o.simulate;
+  if (o.replay) t.replay = *o.replay;
+  if (o.config || !o.simulate) t.configPath = o.config.value_or(std::string(kDefaultConfigPath));
+  return runTestEvent(t);
+}
+
 int run(const Options& o) {
   switch (o.mode) {
+  case Options::Mode::TestEvent: return runChecked([&] { return runTestEventMode(o); });
   case Options::Mode::Probe: return runProbe(o);
   case Options::Mode::List: return runList(o);
+  case Options::Mode::CheckConfig: return runCheckConfig(o);
   case Options::Mode::Version: std::cout << "hidupsd " << HIDUPSD_VERSION << "\n"; return kExitOk;
   case Options::Mode::Help: std::cout << kUsage; return kExitOk;
-  case Options::Mode::None: break;
+  case Options::Mode::None: {
+    const DaemonOptions d = daemonOptions(o);
+    return runChecked([&] { return runDaemon(d); });
+  }
   }
   return kExitUsage;
 }

@@ -47,6 +47,25 @@ private:
   time_point now_{};
 };
 
+/// Real time sped up `speed` times (hidupsd --simulate --speed N, soak tests):
+/// one real second is `speed` seconds of this clock.
+class ScaledClock final : public Clock {
+public:
+  explicit ScaledClock(double speed) : speed_(speed > 0 ? speed : 1) {}
+  time_point now() const noexcept override {
+    const auto real = std::chrono::steady_clock::now() - start_;
+    return start_ + std::chrono::duration_cast<duration>(real * speed_);
+  }
+  void sleepFor(duration d) noexcept override {
+    std::this_thread::sleep_for(std::chrono::duration_cast<duration>(d / speed_));
+  }
+  double speed() const noexcept { return speed_; }
+
+private:
+  double speed_;
+  time_point start_ = std::chrono::steady_clock::now();
+};
+
 /// Seconds as a floating-point duration, for readable arithmetic on times.
 using Seconds = std::chrono::duration<double>;
 

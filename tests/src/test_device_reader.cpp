@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hid/replay_device.hpp"
+#include "hid/shared_device.hpp"
 #include "hid/replay_file.hpp"
 #include "src/core/clock.hpp"
 #include "src/device_reader.hpp"
@@ -28,25 +29,6 @@ double secondsAt(core::Clock::time_point t) {
   return core::Seconds(t.time_since_epoch()).count();
 }
 
-/// A handle on a shared ReplayDevice: every reopen sees the same device and
-/// timeline, as reopening a real UPS does.
-class SharedDevice final : public hid::Device {
-public:
-  explicit SharedDevice(std::shared_ptr<hid::ReplayDevice> d) : d_(std::move(d)) {}
-  const hid::DeviceInfo& info() const noexcept override { return d_->info(); }
-  std::vector<std::uint8_t> reportDescriptor() override { return d_->reportDescriptor(); }
-  std::vector<std::uint8_t> getFeatureReport(std::uint8_t id) override {
-    return d_->getFeatureReport(id);
-  }
-  void setFeatureReport(std::span<const std::uint8_t> r) override { d_->setFeatureReport(r); }
-  std::optional<std::vector<std::uint8_t>> readInput(std::chrono::milliseconds t) override {
-    return d_->readInput(t);
-  }
-  std::string indexedString(std::uint8_t i) override { return d_->indexedString(i); }
-
-private:
-  std::shared_ptr<hid::ReplayDevice> d_;
-};
 
 struct Event {
   std::string kind; ///< "snapshot", "lost", "restored"
@@ -116,7 +98,7 @@ struct Rig {
 
   std::unique_ptr<hid::Device> open() {
     opens.push_back(secondsAt(clock.now()));
-    return std::make_unique<SharedDevice>(device);
+    return std::make_unique<hid::SharedDevice>(device);
   }
   void runUntil(double s) {
     reader.runUntil(core::Clock::time_point{} +
@@ -266,7 +248,7 @@ TEST_CASE("a reconnect to another UPS is refused") {
   int calls = 0;
   DeviceReader reader(
       [&]() -> std::unique_ptr<hid::Device> {
-        return std::make_unique<SharedDevice>(calls++ == 0 ? first : other);
+        return std::make_unique<hid::SharedDevice>(calls++ == 0 ? first : other);
       },
       clock, listener);
   reader.runUntil(core::Clock::time_point{} + 60s);

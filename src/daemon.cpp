@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The running daemon: device thread, monitor, event log, pipeline, signals, systemd.
+#include "src/daemon.hpp"
+
+#include <signal.h>
+
+#include <atomic>
+#include <cerrno>
+#include <memory>
+#include <thread>
+
+#include "hid/replay_device.hpp"
+#include "hid/replay_file.hpp"
+#include "hid/shared_device.hpp"
+#include "hidupsd_config.hpp"
+#include "src/daemon_setup.hpp"
+#include "src/device_opener.hpp"
+#include "src/engine.hpp"
+#include "src/event_log.hpp"
+#include "src/event_router.hpp"
+#include "src/log.hpp"
+#include "src/shutdown_pipeline.hpp"
+#include "src/simulated_device.hpp"
+#include "src/systemd_notify.hpp"
+
+namespace hidupsd {
+
+namespace {
+
+constexpr std::string_view kDomain = "daemon";
+
+/// The signals the control thread waits for; blocked in every thread.
+sigset_t controlSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+Config startupConfig(const DaemonOptions& o) {
+  Config c = o.configPath ? loadConfig(*o.configPath) : Config{};
+  if (o.simulate) {
+    c.policy.simulation = true;
+    if (!o.configPath) c.log.file = "-"; // the story, on the terminal
+  }
+  return c;
+}
+
+/// Everything the daemon runs, in start order; destroyed in reverse.
+class Daemon {
+public:
+  Daemon(const DaemonOptions& options, Config config);
+  int run();
+
+private:
+  std::unique_ptr<core::Clock> makeClock() const;
+  void startDeviceThread();
+  bool handleSignal(int sig);
+  void reload();
+  void pingWatchdog();
+  bool simulationDone() const;
+
+  DaemonOptions options_;
+  Config config_;
+  std::unique_ptr<core::Clock> clock_;
+  EventLog eventLog_;
+  std::unique_ptr<ShutdownPipeline> pipeline_;
+  EventRouter router_;
+  Engine engine_;
+  DeviceOpener opener_;
+  std::unique_ptr<DeviceReader> reader_;
+  std::thread deviceThread_;
+  std::atomic<bool> deviceThreadEnded_{false};
+};
+
+Daemon::Daemon(const DaemonOptions& options, Config config)
+    : options_(options),
+      config_(std::move(config)),
+      clock_(makeClock()),
+      eventLog_(config_.log.file),
+      pipeline_(makePipeline(config_, eventLog_)),
+      router_(eventLog_, *pipeline_),
+      engine_(policyOptions(config_.policy), *clock_, router_),
+      opener_(options.simulate ? simulatedOpener(*clock_) : makeOpener(config_.device, *clock_)) {}
+
+std::unique_ptr<core::Clock> Daemon::makeClock() const {
+  if (options_.speed != 1) return std::make_unique<core::ScaledClock>(options_.speed);
+  return std::make_unique<core::SteadyClock>();
+}
+
+void Daemon::startDeviceThread() {
+  reader_ = std::make_unique<DeviceReader>(opener_, *clock_, engine_, readerOptions(config_),
+                                           readerLog());
+  deviceThread_ = std::thread([this] {
+    try {
+      reader_->run();
+    } catch (const std::exception& e) {
+      log::error(kDomain, "device thread ended: {}", e.what());
+    }
+    deviceThreadEnded_.store(true);
+  });
+}
+
+int Daemon::run() {
+  log::notice(kDomain, "hidupsd {} starting{}; event log {}", HIDUPSD_VERSION,
+              config_.policy.simulation ? " in simulation (nothing destructive runs)" : "",
+              config_.log.file.string());
+  eventLog_.appendLine(fmt::format("{} hidupsd {} started{}", wallClockText(), HIDUPSD_VERSION,
+                                   config_.policy.simulation ? " (simulation)" : ""));
+  startDeviceThread();
+  systemd::notify("READY=1");
+  const sigset_t set = controlSignals();
+  bool running = true;
+  while (running) {
+    timespec slice{0, 200'000'000};
+    const int sig = sigtimedwait(&set, nullptr, &slice);
+    if (sig > 0) running = handleSignal(sig);
+    pingWatchdog();
+    if (simulationDone()) running = false;
+  }
+  systemd::notify("STOPPING=1");
+  reader_->stop();
+  deviceThread_.join();
+  pipeline_->wait();
+  log::notice(kDomain, "stopped");
+  return 0;
+}
+
+bool Daemon::handleSignal(int sig) {
+  if (sig == SIGHUP) {
+    reload();
+    return true;
+  }
+  log::notice(kDomain, "{} received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  if (pipeline_->started() && !pipeline_->finished())
+    log::warning(kDomain, "the shutdown pipeline is running: letting it finish first");
+  return false;
+}
+
+// A config that does not load leaves the running one in place: a typo must
+// never disarm the shutdown of a host running on battery.
+void Daemon::reload() {
+  systemd::notify("RELOADING=1");
+  if (!options_.configPath) {
+    log::notice(kDomain, "SIGHUP: no config file to reload");
+  } else {
+    try {
+      Config next = loadConfig(*options_.configPath);
+      if (options_.simulate) next.policy.simulation = true;
+      applyReload(config_, next, engine_, eventLog_);
+      config_ = std::move(next);
+      log::notice(kDomain, "configuration reloaded from {}", options_.configPath->string());
+    } catch (const std::exception& e) {
+      log::error(kDomain, "SIGHUP: {} is not valid, keeping the running configuration:\n{}",
+                 options_.configPath->string(), e.what());
+    }
+  }
+  systemd::notify("READY=1");
+}
+
+// The watchdog is fed only while the device thread still steps: a hung
+// device thread must make systemd restart us.
+void Daemon::pingWatchdog() {
+  static const auto interval = systemd::watchdogInterval();
+  if (!interval || deviceThreadEnded_.load()) return;
+  const auto sinceStep = clock_->now() - engine_.lastStep();
+  if (sinceStep < std::chrono::duration_cast<core::Clock::duration>(*interval) * options_.speed)
+    systemd::notify("WATCHDOG=1");
+}
+
+bool Daemon::simulationDone() const {
+  return options_.simulate && pipeline_->finished();
+}
+
+} // namespace
+
+int runDaemon(const DaemonOptions& options) {
+  const sigset_t set = controlSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr); // before any thread starts
+  Config config = startupConfig(options);
+  // --simulate without a config tells its story on stdout (the event log);
+  // the daemon log keeps to warnings so the two do not say everything twice.
+  log::setLevel(options.simulate && !options.configPath ? log::Level::Warning : config.log.level);
+  Daemon daemon(options, std::move(config));
+  return daemon.run();
+}
+
+} // namespace hidupsd

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// From the config to the options of each daemon component.
+#include "src/daemon_setup.hpp"
+
+#include <ctime>
+
+#include "src/log.hpp"
+
+namespace hidupsd {
+
+namespace {
+
+std::chrono::milliseconds ms(std::chrono::seconds s) { return s; }
+
+DryRunPlan dryRunPlan(const Config& c) {
+  DryRunPlan p;
+  p.strategy = c.shutdown.strategy == ShutdownStrategy::StopAll ? "stopall" : "guests";
+  p.guestTimeout = static_cast<int>(c.shutdown.guestTimeout.count());
+  p.forceStop = c.shutdown.forceStop;
+  p.containers = c.proxmox.containers;
+  p.hostCommand = c.shutdown.hostCommand;
+  p.upsShutdownReturn = c.shutdown.upsShutdownReturn;
+  p.upsOffDelay = static_cast<int>(c.shutdown.upsOffDelay.count());
+  p.upsOnDelay = static_cast<int>(c.shutdown.upsOnDelay.count());
+  return p;
+}
+
+} // namespace
+
+PolicyOptions policyOptions(const PolicyConfig& p) {
+  PolicyOptions o;
+  o.onBatteryDelay = p.onBatteryDelay;
+  o.onlineDelay = p.onlineDelay;
+  o.shutdownOnLowBattery = p.shutdownOnLowBattery;
+  o.shutdownChargeBelow = p.shutdownChargeBelow;
+  o.shutdownRuntimeBelow = p.shutdownRuntimeBelow;
+  o.shutdownAfterOnBattery = p.shutdownAfterOnBattery;
+  o.commsLostTimeout = p.commsLostTimeout;
+  o.nocommWarnTime = p.nocommWarnTime;
+  return o;
+}
+
+ReaderOptions readerOptions(const Config& c) {
+  ReaderOptions o;
+  o.pollInterval = ms(c.device.pollInterval);
+  o.commsLostTimeout = ms(c.policy.commsLostTimeout);
+  o.expectedSerial = c.device.serial;
+  o.model.offDelay = static_cast<int>(c.shutdown.upsOffDelay.count());
+  o.model.onDelay = static_cast<int>(c.shutdown.upsOnDelay.count());
+  return o;
+}
+
+ReaderLog readerLog() {
+  return [](ReaderLogLevel level, std::string_view text) {
+    switch (level) {
+    case ReaderLogLevel::Debug: log::debug("device", "{}", text); break;
+    case ReaderLogLevel::Info: log::info("device", "{}", text); break;
+    case ReaderLogLevel::Warning: log::warning("device", "{}", text); break;
+    case ReaderLogLevel::Error: log::error("device", "{}", text); break;
+    }
+  };
+}
+
+std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& eventLog) {
+  if (!config.policy.simulation)
+    log::warning("pipeline", "simulation = false, but the Proxmox shutdown pipeline is not "
+                             "built yet: the shutdown steps are only reported");
+  return std::make_unique<DryRunPipeline>(dryRunPlan(config), [&eventLog](const std::string& line) {
+    log::notice("pipeline", "{}", line);
+    eventLog.appendLine(wallClockText() + " " + line, true);
+  });
+}
+
+void applyReload(const Config& running, const Config& next, Engine& engine, EventLog& eventLog) {
+  engine.requestPolicy(policyOptions(next.policy));
+  log::setLevel(next.log.level);
+  if (next.log.file != running.log.file) eventLog.reopen(next.log.file);
+  if (!(next.device == running.device))
+    log::warning("daemon", "[device] changed: takes effect at the next restart");
+  if (!(next.shutdown == running.shutdown) || !(next.proxmox == running.proxmox) ||
+      next.policy.simulation != running.policy.simulation)
+    log::warning("daemon", "[shutdown], [proxmox] or simulation changed: takes effect at the "
+                           "next restart");
+}
+
+std::string wallClockText() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+} // namespace hidupsd

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// From the config to the options of each daemon component, and what a reload changes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "src/config.hpp"
+#include "src/device_reader.hpp"
+#include "src/engine.hpp"
+#include "src/event_log.hpp"
+#include "src/monitor.hpp"
+#include "src/shutdown_pipeline.hpp"
+
+namespace hidupsd {
+
+PolicyOptions policyOptions(const PolicyConfig& policy);
+ReaderOptions readerOptions(const Config& config);
+/// The reader's log lines, into the daemon log under the "device" domain.
+ReaderLog readerLog();
+/// The pipeline for this config: its progress lines go to the event log and
+/// the daemon log. (Simulation: the dry run; the Proxmox pipeline comes with
+/// the Proxmox issue, until then the dry run says so.)
+std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& log);
+/// Applies what can change at run time (policy, log file, log level) and
+/// logs what needs a restart ([device], [shutdown], [proxmox]).
+void applyReload(const Config& running, const Config& next, Engine& engine, EventLog& log);
+/// Local wall-clock time as the event log writes it.
+std::string wallClockText();
+
+} // namespace hidupsd

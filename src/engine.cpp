@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Engine: the monitor on the device thread.
+#include "src/engine.hpp"
+
+namespace hidupsd {
+
+Engine::Engine(PolicyOptions options, core::Clock& clock, EventSink& sink)
+    : clock_(clock), sink_(sink), monitor_(options) {}
+
+void Engine::onSnapshot(const core::Snapshot& snapshot) noexcept {
+  try {
+    core::Snapshot stamped = snapshot;
+    stamped.time = clock_.now();
+    {
+      std::lock_guard lock(mutex_);
+      latest_ = stamped;
+    }
+    emit(monitor_.onSnapshot(stamped, stamped.time));
+  } catch (...) {
+    // Out of memory only: the next snapshot tries again.
+  }
+}
+
+void Engine::onCommLost(std::string reason) noexcept {
+  try {
+    emit(monitor_.onCommLost(clock_.now(), std::move(reason)));
+  } catch (...) {
+  }
+}
+
+void Engine::onCommRestored() noexcept {
+  try {
+    emit(monitor_.onCommRestored(clock_.now()));
+  } catch (...) {
+  }
+}
+
+void Engine::onIdle(core::Clock::time_point now) noexcept {
+  applyPendingPolicy();
+  {
+    std::lock_guard lock(mutex_);
+    lastStep_ = now;
+  }
+  try {
+    const auto deadline = monitor_.nextDeadline();
+    if (deadline && *deadline <= now) emit(monitor_.tick(now));
+  } catch (...) {
+  }
+}
+
+std::optional<core::Clock::time_point> Engine::wakeAt() const noexcept {
+  return monitor_.nextDeadline();
+}
+
+void Engine::requestPolicy(PolicyOptions options) {
+  std::lock_guard lock(mutex_);
+  pending_ = options;
+}
+
+void Engine::applyPendingPolicy() noexcept {
+  std::optional<PolicyOptions> next;
+  {
+    std::lock_guard lock(mutex_);
+    next.swap(pending_);
+  }
+  if (next) monitor_.setOptions(*next);
+}
+
+core::Snapshot Engine::latest() const {
+  std::lock_guard lock(mutex_);
+  return latest_;
+}
+
+bool Engine::shutdownStarted() const noexcept {
+  std::lock_guard lock(mutex_);
+  return shutdown_;
+}
+
+core::Clock::time_point Engine::lastStep() const noexcept {
+  std::lock_guard lock(mutex_);
+  return lastStep_;
+}
+
+void Engine::emit(const std::vector<core::Event>& events) noexcept {
+  for (const auto& e : events) {
+    if (e.kind == core::EventKind::Shutdown) {
+      std::lock_guard lock(mutex_);
+      shutdown_ = true;
+    }
+    sink_.onEvent(e);
+  }
+}
+
+} // namespace hidupsd

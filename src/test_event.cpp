@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// hidupsd --test-event: one event through the whole pipeline, now.
+#include "src/test_event.hpp"
+
+#include <iostream>
+
+#include "src/config.hpp"
+#include "src/daemon_setup.hpp"
+#include "src/device_opener.hpp"
+#include "src/event_log.hpp"
+#include "src/event_router.hpp"
+#include "src/log.hpp"
+#include "src/probe.hpp"
+
+namespace hidupsd {
+
+namespace {
+
+constexpr std::string_view kDomain = "test-event";
+
+Config testConfig(const TestEventOptions& o) {
+  Config c = o.configPath ? loadConfig(*o.configPath) : Config{};
+  if (o.simulate && !o.configPath) c.log.file = "-";
+  if (!c.policy.simulation && !o.really) {
+    log::notice(kDomain, "simulation = false but no --really: nothing destructive runs");
+    c.policy.simulation = true;
+  } else if (c.policy.simulation && o.really) {
+    log::notice(kDomain, "--really, but simulation = true in the config: nothing destructive runs");
+  }
+  return c;
+}
+
+/// The UPS state to send, read once; empty (with a warning) when no UPS answers.
+core::Snapshot readState(const TestEventOptions& o, const Config& config, core::Clock& clock) {
+  try {
+    DeviceConfig device = config.device;
+    if (o.replay) device.replay = *o.replay;
+    auto opener = o.simulate ? simulatedOpener(clock) : makeOpener(device, clock);
+    auto ups = opener();
+    const Probe probe(*ups);
+    return probe.snapshot();
+  } catch (const std::exception& e) {
+    log::warning(kDomain, "no UPS state for the test event: {}", e.what());
+    return {};
+  }
+}
+
+} // namespace
+
+int runTestEvent(const TestEventOptions& o) {
+  const Config config = testConfig(o);
+  log::setLevel(config.log.level);
+  core::SteadyClock clock;
+  core::Event event;
+  event.kind = o.event;
+  event.time = clock.now();
+  event.reason = "manual test (hidupsd --test-event)";
+  event.snapshot = readState(o, config, clock);
+  EventLog eventLog(config.log.file);
+  auto pipeline = makePipeline(config, eventLog);
+  EventRouter router(eventLog, *pipeline);
+  router.onEvent(event);
+  pipeline->wait();
+  log::notice(kDomain, "{} sent{}", core::eventName(o.event),
+              config.log.file.empty() ? "" : "; event log " + config.log.file.string());
+  return 0;
+}
+
+} // namespace hidupsd
