@@ -315,6 +315,10 @@ void DeviceReader::checkCommLost() {
       fmt::format("no answer from the UPS for {:g} s: {}", seconds(clock_.now() - lastSuccess_),
                   lastError_));
   listener_.onCommLost(lastError_);
+  // A device that stays open but answers nothing (a hung USB link, or
+  // hidapi-libusb's read thread dead after a transfer error) only comes back
+  // through a fresh handle: reopen it, with the usual backoff.
+  if (conn_) drop("no answer");
 }
 
 /// One sleep of at most one slice towards `t`, so that stop() is seen soon.
