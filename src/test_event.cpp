@@ -20,8 +20,13 @@ constexpr std::string_view kDomain = "test-event";
 
 Config testConfig(const TestEventOptions& o) {
   Config c = o.configPath ? loadConfig(*o.configPath) : Config{};
+  log::setLevel(c.log.level);
   if (o.simulate && !o.configPath) c.log.file = "-";
-  if (!c.policy.simulation && !o.really) {
+  if (o.simulate && !c.policy.simulation) {
+    // The simulated UPS's state must never drive a real shutdown.
+    log::notice(kDomain, "--simulate: simulation forced on, nothing destructive runs");
+    c.policy.simulation = true;
+  } else if (!c.policy.simulation && !o.really) {
     log::notice(kDomain, "simulation = false but no --really: nothing destructive runs");
     c.policy.simulation = true;
   } else if (c.policy.simulation && o.really) {
@@ -49,7 +54,6 @@ core::Snapshot readState(const TestEventOptions& o, const Config& config, core::
 
 int runTestEvent(const TestEventOptions& o) {
   const Config config = testConfig(o);
-  log::setLevel(config.log.level);
   core::SteadyClock clock;
   core::Event event;
   event.kind = o.event;

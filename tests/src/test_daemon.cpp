@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The running daemon as a real process: signals, config reloads, the event log, --test-event.
+#include <doctest/doctest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "test_support.hpp"
+
+extern char** environ;
+
+namespace fs = std::filesystem;
+namespace t = hidupsd::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kPollStep = 20ms;
+constexpr auto kContentWait = 15s; // functional waits: generous, never asserted on
+constexpr auto kExitWait = 20s;    // then the daemon is hung: kill -9, the test fails
+
+/// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+public:
+  TempDir() {
+    static int counter = 0;
+    path_ = fs::temp_directory_path() /
+            ("hidupsd-test-daemon-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const noexcept { return path_; }
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+  fs::path path_;
+};
+
+void writeFile(const fs::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::trunc);
+  f << text;
+  REQUIRE(f.good());
+}
+
+/// Reads a file that may not exist yet: "" then.
+std::string readIfAny(const fs::path& path) {
+  std::ifstream f(path);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+bool contains(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+std::size_t countOf(const std::string& text, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+/// Waits (bounded) until `path` contains `needle`; true if it did.
+bool waitForContent(const fs::path& path, std::string_view needle) {
+  const auto deadline = std::chrono::steady_clock::now() + kContentWait;
+  while (!contains(readIfAny(path), needle)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(kPollStep);
+  }
+  return true;
+}
+
+/// The first of `needles` not found in `text` after the previous one; "" if all are, in order.
+std::string missingInOrder(const std::string& text,
+                           std::initializer_list<std::string_view> needles) {
+  std::size_t from = 0;
+  for (auto needle : needles) {
+    const auto at = text.find(needle, from);
+    if (at == std::string::npos) return std::string(needle);
+    from = at + needle.size();
+  }
+  return "";
+}
+
+/// Our environment without systemd's: a daemon under test must not notify our own manager.
+std::vector<std::string> childEnvironment() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    if (entry.starts_with("NOTIFY_SOCKET=") || entry.starts_with("WATCHDOG_")) continue;
+    env.emplace_back(entry);
+  }
+  return env;
+}
+
+std::vector<char*> cStrings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings)
+    out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+/// hidupsd started in the background, stdout and stderr into files in `dir`.
+/// Never outlives its test: the destructor kills and reaps what still runs.
+class HidupsdProcess {
+public:
+  HidupsdProcess(const TempDir& dir, std::vector<std::string> args)
+      : out_(dir / "stdout"), err_(dir / "stderr") {
+    args.insert(args.begin(), t::hidupsdBinary().string());
+    auto argv = cStrings(args);
+    auto envStrings = childEnvironment();
+    auto envp = cStrings(envStrings);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE_MESSAGE(rc == 0, "posix_spawn failed: " << rc);
+  }
+  ~HidupsdProcess() {
+    if (exited_) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0); // SIGKILL cannot be caught: this returns
+  }
+  HidupsdProcess(const HidupsdProcess&) = delete;
+  HidupsdProcess& operator=(const HidupsdProcess&) = delete;
+
+  void signal(int sig) const { REQUIRE(::kill(pid_, sig) == 0); }
+
+  /// Reaps the process if it has ended; true while it runs.
+  bool running() {
+    if (exited_) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    exited_ = true;
+    exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+
+  /// The exit code (128 + N for signal N), or nothing if it still runs after `limit`.
+  std::optional<int> waitExit(std::chrono::milliseconds limit = kExitWait) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (running()) {
+      if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+      std::this_thread::sleep_for(kPollStep);
+    }
+    return exitCode_;
+  }
+
+  std::string out() const { return readIfAny(out_); }
+  std::string err() const { return readIfAny(err_); }
+  const fs::path& errPath() const noexcept { return err_; }
+
+private:
+  fs::path out_;
+  fs::path err_;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  int exitCode_ = -1;
+};
+
+/// The Eaton 3S 700 capture with `timeline` (`at T ...` lines) appended, written to `path`.
+fs::path writeReplay(const fs::path& path, const std::string& timeline) {
+  writeFile(path, t::readFile(t::fixturesDir() / "eaton-3s-700.replay") + "\n" + timeline);
+  return path;
+}
+
+/// Mains lost at `t` seconds.
+std::string outageAt(int t) {
+  const std::string at = "at " + std::to_string(t) + " set UPS.PowerSummary.PresentStatus.";
+  return at + "ACPresent 0\n" + at + "Charging 0\n" + at + "Discharging 1\n";
+}
+
+/// The UPS reports low battery at `t` seconds.
+std::string lowBatteryAt(int t) {
+  return "at " + std::to_string(t) +
+         " set UPS.PowerSummary.PresentStatus.BelowRemainingCapacityLimit 1\n";
+}
+
+/// A daemon config reading `replay`, onbatt after 1 s, `logSection` as the [log] body.
+std::string daemonConfig(const fs::path& replay, const std::string& logSection) {
+  return "[device]\nreplay = \"" + replay.string() +
+         "\"\npoll_interval = 1\n"
+         "[policy]\non_battery_delay = 1\n"
+         "[log]\n" +
+         logSection;
+}
+
+std::string logFileSection(const fs::path& file) { return "file = \"" + file.string() + "\"\n"; }
+
+/// Started: the signal mask is set up and the event log open (the "started" line is written then).
+void requireStarted(const fs::path& eventLog) {
+  REQUIRE_MESSAGE(waitForContent(eventLog, " started"), "the daemon never wrote its start line");
+}
+
+/// SIGTERM, then it must end with 0 and say so.
+void requireCleanStop(HidupsdProcess& daemon) {
+  daemon.signal(SIGTERM);
+  const auto code = daemon.waitExit();
+  REQUIRE_MESSAGE(code.has_value(), "hung after SIGTERM");
+  CHECK(*code == 0);
+  CHECK(contains(daemon.err(), "SIGTERM received, stopping"));
+  CHECK(contains(daemon.err(), "daemon: stopped"));
+}
+
+/// Every stdout line naming a destructive step says "would": nothing was done.
+void checkNothingDestructiveDone(const std::string& out) {
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    const bool destructive = contains(line, "poweroff") || contains(line, "kill-power") ||
+                             contains(line, "qm ") || contains(line, "pct ");
+    if (destructive) CHECK_MESSAGE(contains(line, "would"), line);
+  }
+}
+
+} // namespace
+
+TEST_CASE("hidupsd --simulate tells the whole outage on stdout and exits 0") {
+  TempDir dir;
+  HidupsdProcess sim(dir, {"--simulate", "--speed", "20"});
+  const auto code = sim.waitExit(15s);
+  REQUIRE_MESSAGE(code.has_value(), "--simulate --speed 20 still runs after 15 s");
+  CHECK(*code == 0);
+  const std::string out = sim.out();
+  CAPTURE(out);
+  CHECK(missingInOrder(out, {"onbatt", "lowbatt", "shutdown: UPS reports low battery",
+                             "would run: systemctl poweroff", "shutdown pipeline finished"}) == "");
+  CHECK(contains(out, "nothing is executed"));
+  checkNothingDestructiveDone(out);
+}
+
+TEST_CASE("the daemon on a replay file logs onbatt and stops cleanly on SIGTERM") {
+  TempDir dir;
+  const auto replay = writeReplay(dir / "ups.replay", outageAt(1));
+  const auto events = dir / "events.log";
+  writeFile(dir / "hidupsd.toml", daemonConfig(replay, logFileSection(events)));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  CHECK_MESSAGE(waitForContent(events, "onbatt: on battery"), readIfAny(events));
+  CHECK(daemon.running());
+  requireCleanStop(daemon);
+}
+
+TEST_CASE("SIGHUP with a broken config keeps the running one") {
+  TempDir dir;
+  const auto replay = writeReplay(dir / "ups.replay", outageAt(3));
+  const auto events = dir / "events.log";
+  const auto config = dir / "hidupsd.toml";
+  writeFile(config, daemonConfig(replay, logFileSection(events)));
+  HidupsdProcess daemon(dir, {"-c", config.string()});
+  requireStarted(events);
+
+  writeFile(config, "[policy]\non_battery_delay = 1\nbogus_key = 3\n");
+  daemon.signal(SIGHUP);
+  CHECK_MESSAGE(waitForContent(daemon.errPath(), "keeping the running configuration"),
+                daemon.err());
+  CHECK(contains(daemon.err(), config.string() + ":3:1: in [policy]: unknown key 'bogus_key'"));
+  CHECK(daemon.running());
+  // The old config's event log and policy, and the monitor, still work.
+  CHECK_MESSAGE(waitForContent(events, "onbatt: on battery"), readIfAny(events));
+  CHECK(daemon.running());
+  requireCleanStop(daemon);
+}
+
+TEST_CASE("SIGHUP with a valid config applies it: the next event goes to the new log file") {
+  TempDir dir;
+  const auto replay = writeReplay(dir / "ups.replay", outageAt(3));
+  const auto first = dir / "first.log";
+  const auto second = dir / "second.log";
+  const auto config = dir / "hidupsd.toml";
+  writeFile(config, daemonConfig(replay, logFileSection(first)));
+  HidupsdProcess daemon(dir, {"-c", config.string()});
+  requireStarted(first);
+
+  writeFile(config, daemonConfig(replay, logFileSection(second)));
+  daemon.signal(SIGHUP);
+  CHECK_MESSAGE(waitForContent(daemon.errPath(), "configuration reloaded from"), daemon.err());
+  CHECK_MESSAGE(waitForContent(second, "onbatt: on battery"), readIfAny(second));
+  CHECK_FALSE(contains(readIfAny(first), "onbatt"));
+  requireCleanStop(daemon);
+}
+
+TEST_CASE("a bad config at start: exit 1 and every error as FILE:LINE:COL") {
+  TempDir dir;
+  const auto config = dir / "hidupsd.toml";
+  writeFile(config, "[policy]\non_battery_delay = 1\nbogus_key = 3\n[log]\nlevel = \"loud\"\n");
+  HidupsdProcess daemon(dir, {"-c", config.string()});
+  const auto code = daemon.waitExit();
+  REQUIRE_MESSAGE(code.has_value(), "still runs with a bad config");
+  CHECK(*code == 1);
+  const std::string err = daemon.err();
+  CAPTURE(err);
+  CHECK(contains(err, config.string() + ":3:1: in [policy]: unknown key 'bogus_key'"));
+  CHECK(contains(err, config.string() + ":5:9: in [log]: level = \"loud\""));
+  CHECK(daemon.out().empty());
+}
+
+TEST_CASE("hidupsd --test-event sends one event now, with the UPS state") {
+  TempDir dir;
+  SUBCASE("onbatt on the simulated UPS") {
+    HidupsdProcess p(dir, {"--test-event", "onbatt", "--simulate"});
+    REQUIRE(p.waitExit() == 0);
+    const std::string out = p.out();
+    CAPTURE(out);
+    CHECK(contains(out, "onbatt: manual test (hidupsd --test-event) | ups.status OL"));
+    CHECK(contains(out, "battery.charge 100 %"));
+    CHECK(contains(out, "input.voltage 229.0 V"));
+  }
+  SUBCASE("shutdown runs the pipeline, which only says what it would run") {
+    HidupsdProcess p(dir, {"--test-event", "shutdown", "--simulate"});
+    REQUIRE(p.waitExit() == 0);
+    const std::string out = p.out();
+    CAPTURE(out);
+    CHECK(missingInOrder(out, {"shutdown: manual test", "shutdown pipeline started",
+                               "would run: systemctl poweroff", "shutdown pipeline finished"}) ==
+          "");
+    checkNothingDestructiveDone(out);
+  }
+  SUBCASE("an unknown event is a usage error") {
+    HidupsdProcess p(dir, {"--test-event", "nonsense"});
+    REQUIRE(p.waitExit() == 2);
+    CHECK(contains(p.err(), "unknown event 'nonsense'"));
+  }
+  SUBCASE("--really with simulation = true in the config runs nothing destructive") {
+    const auto events = dir / "events.log";
+    const auto config = dir / "hidupsd.toml";
+    writeFile(config, "[device]\nreplay = \"" +
+                          (t::fixturesDir() / "eaton-3s-700.replay").string() +
+                          "\"\n[policy]\nsimulation = true\n[log]\n" + logFileSection(events));
+    HidupsdProcess p(dir, {"--test-event", "shutdown", "--really", "-c", config.string()});
+    REQUIRE(p.waitExit() == 0);
+    CHECK(contains(p.err(),
+                   "--really, but simulation = true in the config: nothing destructive runs"));
+    const std::string log = readIfAny(events);
+    CAPTURE(log);
+    CHECK(contains(log, "shutdown: manual test (hidupsd --test-event) | ups.status OL"));
+    CHECK(contains(log, "would run: systemctl poweroff"));
+    checkNothingDestructiveDone(log);
+  }
+}
+
+TEST_CASE("an event log on a full disk: one error, the daemon and the pipeline carry on") {
+  TempDir dir;
+  const auto replay = writeReplay(dir / "ups.replay", outageAt(1) + lowBatteryAt(2));
+  writeFile(dir / "hidupsd.toml",
+            daemonConfig(replay, "file = \"/dev/full\"\nlevel = \"notice\"\n"));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  CHECK_MESSAGE(waitForContent(daemon.errPath(), "pipeline: shutdown pipeline finished"),
+                daemon.err());
+  CHECK(daemon.running());
+  requireCleanStop(daemon);
+  const std::string err = daemon.err();
+  CAPTURE(err);
+  CHECK(missingInOrder(err, {"event: onbatt", "event: lowbatt", "event: shutdown",
+                             "pipeline: would run: systemctl poweroff"}) == "");
+  CHECK(countOf(err, "event-log:") == 1);
+  CHECK(countOf(err, "cannot write to /dev/full: No space left on device") == 1);
+}
