@@ -83,13 +83,6 @@ void applyReload(const Config& running, const Config& next, Engine& engine, Even
                            "next restart");
 }
 
-std::string wallClockText() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
+std::string wallClockText() { return localTimeText(std::time(nullptr)); }
 
 } // namespace hidupsd

@@ -29,14 +29,6 @@ constexpr Shown kShown[] = {
     {"ups.realpower", " W"},
 };
 
-std::string wallTime(std::time_t wall) {
-  std::tm tm{};
-  localtime_r(&wall, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
 std::string stateText(const core::Snapshot& s) {
   std::string out = "ups.status " + s.get("ups.status").value_or("unknown");
   for (const auto& shown : kShown)
@@ -46,8 +38,16 @@ std::string stateText(const core::Snapshot& s) {
 
 } // namespace
 
+std::string localTimeText(std::time_t wall) {
+  std::tm tm{};
+  localtime_r(&wall, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
 std::string formatEventLine(const core::Event& event, std::time_t wall) {
-  std::string line = wallTime(wall) + " " + std::string(core::eventName(event.kind));
+  std::string line = localTimeText(wall) + " " + std::string(core::eventName(event.kind));
   if (!event.reason.empty()) line += ": " + event.reason;
   return line + " | " + stateText(event.snapshot) + "\n";
 }

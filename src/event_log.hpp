@@ -11,6 +11,9 @@
 
 namespace hidupsd {
 
+/// "2026-11-25 20:31:02": local time, as the old script's `date` wrote it.
+std::string localTimeText(std::time_t wall);
+
 /// The line for `event` at wall-clock time `wall` (local time, as the old
 /// script's `date`): "2026-11-25 20:31:02 onbatt: <reason> | ups.status OB
 /// DISCHRG, battery.charge 100 %, ...". Pure.

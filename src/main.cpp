@@ -192,31 +192,7 @@ int runProbe(const Options& o) {
   return kExitOk;
 }
 
-/// Every error as FILE:LINE:COL: message on stderr (exit 1), or "FILE: OK" and the
-/// effective config, secrets redacted, on stdout.
-int runCheckConfig(const Options& o) {
-  const std::string path = o.config.value_or(std::string(kDefaultConfigPath));
-  try {
-    const Config config = loadConfig(path);
-    std::cout << path << ": OK\n" << redacted(config);
-    return kExitOk;
-  } catch (const ConfigError& e) {
-    for (const auto& entry : e.entries()) std::cerr << formatEntry(entry) << "\n";
-    return kExitFailure;
-  }
-}
-
-/// The monitor itself: a config path (default /etc/hidupsd/hidupsd.toml),
-/// or with --simulate the given one or none at all.
-DaemonOptions daemonOptions(const Options& o) {
-  DaemonOptions d;
-  d.simulate = o.simulate;
-  d.speed = o.speed;
-  if (o.config || !o.simulate) d.configPath = o.config.value_or(std::string(kDefaultConfigPath));
-  if (o.replay) throw UsageError("--replay goes with --probe or --test-event; use replay = in [device]");
-  return d;
-}
-
+/// Runs `body`; a ConfigError becomes one FILE:LINE:COL line per problem, exit 1.
 int runChecked(const std::function<int()>& body) {
   try {
     return body();
@@ -226,13 +202,42 @@ int runChecked(const std::function<int()>& body) {
   }
 }
 
+/// Every error as FILE:LINE:COL: message on stderr (exit 1), or "FILE: OK" and the
+/// effective config, secrets redacted, on stdout.
+int runCheckConfig(const Options& o) {
+  const std::string path = o.config.value_or(std::string(kDefaultConfigPath));
+  return runChecked([&] {
+    const Config config = loadConfig(path);
+    std::cout << path << ": OK\n" << redacted(config);
+    return kExitOk;
+  });
+}
+
+/// The config file a run reads: -c FILE, else /etc/hidupsd/hidupsd.toml;
+/// with --simulate only the one given (none: the defaults).
+std::optional<std::filesystem::path> configPathFor(const Options& o) {
+  if (!o.config && o.simulate) return std::nullopt;
+  return o.config.value_or(std::string(kDefaultConfigPath));
+}
+
+/// The monitor itself.
+DaemonOptions daemonOptions(const Options& o) {
+  DaemonOptions d;
+  d.simulate = o.simulate;
+  d.speed = o.speed;
+  d.configPath = configPathFor(o);
+  if (o.replay) throw UsageError("--replay goes with --probe or --test-event; use replay = in [device]");
+  return d;
+}
+
+
 int runTestEventMode(const Options& o) {
   TestEventOptions t;
   t.event = o.event;
   t.really = o.really;
   t.simulate = o.simulate;
   if (o.replay) t.replay = *o.replay;
-  if (o.config || !o.simulate) t.configPath = o.config.value_or(std::string(kDefaultConfigPath));
+  t.configPath = configPathFor(o);
   return runTestEvent(t);
 }
 
