@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The built-in messages, English and French: the old upssched-cmd script's words.
+#include <array>
+
+#include "notify/template.hpp"
+
+namespace hidupsd::notify {
+
+namespace {
+
+/// One event's words: title, first body line, and which extra lines follow.
+struct Words {
+  std::string_view title;
+  std::string_view headline;
+  bool reason;    ///< a "Reason:" line
+  bool lastKnown; ///< the state block is the last known one (comm events)
+};
+
+/// The words of each language, in core::EventKind order.
+struct LanguageWords {
+  std::array<Words, core::kEventNames.size()> events;
+  std::string_view reasonLine;
+  std::string_view lastKnownLine;
+  std::string_view stateBlock;
+  MessageTemplate progress;
+};
+
+const LanguageWords kEnglish = {
+    {{
+        {"⚡ Power outage on {host}", "Running on battery since {time}.", false, false},
+        {"✅ Mains power restored on {host}", "Back on mains at {time}.", false, false},
+        {"🪫 Low battery on {host}", "The UPS reports a low battery at {time}.", true, false},
+        {"🛑 Shutdown started on {host}", "Guests and host shutting down since {time}.", true,
+         false},
+        {"🔌 Communication lost with the UPS on {host}", "No answer from the UPS since {time}.",
+         false, true},
+        {"🔌 Communication with the UPS restored on {host}", "The UPS answers again at {time}.",
+         false, false},
+        {"❓ Still no communication with the UPS on {host}",
+         "Still no answer from the UPS at {time}.", false, true},
+        {"🔋 Replace the UPS battery on {host}",
+         "The UPS reports that its battery needs replacing ({time}).", false, false},
+        {"⚠️ UPS overload on {host}", "The UPS output is overloaded ({time}).", false, false},
+        {"🛑 Forced shutdown (FSD) on {host}", "Forced shutdown set at {time}.", true, false},
+    }},
+    "Reason: {reason}\n",
+    "Last known state:\n",
+    "Model: {ups.model}\n"
+    "Battery: {battery.charge} %\n"
+    "Estimated runtime: {runtime_min} min\n"
+    "Load: {ups.load} %\n"
+    "Input {input.voltage} V → Output {output.voltage} V\n"
+    "Power: {ups.power} VA\n"
+    "Status: {ups.status}",
+    {"⏳ Shutdown in progress on {host}", "{text}\n{time}"},
+};
+
+const LanguageWords kFrench = {
+    {{
+        {"⚡ Coupure de courant sur {host}", "Sur batterie depuis {time}.", false, false},
+        {"✅ Secteur rétabli sur {host}", "Retour sur secteur à {time}.", false, false},
+        {"🪫 Batterie faible sur {host}", "L'onduleur signale une batterie faible à {time}.",
+         true, false},
+        {"🛑 Arrêt lancé sur {host}", "Arrêt des invités et de l'hôte lancé à {time}.", true,
+         false},
+        {"🔌 Communication perdue avec l'onduleur sur {host}",
+         "Aucune réponse de l'onduleur depuis {time}.", false, true},
+        {"🔌 Communication rétablie avec l'onduleur sur {host}",
+         "L'onduleur répond de nouveau à {time}.", false, false},
+        {"❓ Toujours aucune communication avec l'onduleur sur {host}",
+         "Toujours aucune réponse de l'onduleur à {time}.", false, true},
+        {"🔋 Batterie de l'onduleur à remplacer sur {host}",
+         "L'onduleur demande une batterie neuve ({time}).", false, false},
+        {"⚠️ Surcharge de l'onduleur sur {host}",
+         "La sortie de l'onduleur est en surcharge ({time}).", false, false},
+        {"🛑 Arrêt forcé (FSD) sur {host}", "Arrêt forcé demandé à {time}.", true, false},
+    }},
+    "Raison : {reason}\n",
+    "Dernier état connu :\n",
+    "Modèle : {ups.model}\n"
+    "Batterie : {battery.charge} %\n"
+    "Autonomie estimée : {runtime_min} min\n"
+    "Charge : {ups.load} %\n"
+    "Entrée {input.voltage} V → Sortie {output.voltage} V\n"
+    "Puissance : {ups.power} VA\n"
+    "Statut : {ups.status}",
+    {"⏳ Arrêt en cours sur {host}", "{text}\n{time}"},
+};
+
+MessageTemplate build(const Words& words, const LanguageWords& language) {
+  std::string body(words.headline);
+  body += '\n';
+  if (words.reason) body += language.reasonLine;
+  if (words.lastKnown) body += language.lastKnownLine;
+  body += language.stateBlock;
+  return {std::string(words.title), body};
+}
+
+using Table = std::array<MessageTemplate, core::kEventNames.size()>;
+
+Table buildAll(const LanguageWords& language) {
+  Table table;
+  for (std::size_t i = 0; i < table.size(); ++i)
+    table[i] = build(language.events[i], language);
+  return table;
+}
+
+const LanguageWords& wordsOf(Language language) noexcept {
+  return language == Language::Fr ? kFrench : kEnglish;
+}
+
+} // namespace
+
+Severity severityOf(core::EventKind kind) noexcept {
+  using core::EventKind;
+  switch (kind) {
+  case EventKind::Online:
+  case EventKind::CommOk: return Severity::Info;
+  case EventKind::LowBattery:
+  case EventKind::Shutdown:
+  case EventKind::Fsd: return Severity::Critical;
+  default: return Severity::Warning;
+  }
+}
+
+const MessageTemplate& builtinTemplate(core::EventKind kind, Language language) noexcept {
+  static const Table english = buildAll(kEnglish);
+  static const Table french = buildAll(kFrench);
+  const Table& table = language == Language::Fr ? french : english;
+  return table[static_cast<std::size_t>(kind)];
+}
+
+const MessageTemplate& progressTemplate(Language language) noexcept {
+  return wordsOf(language).progress;
+}
+
+const MessageTemplate& builtinTemplateFor(const Notification& n, Language language) noexcept {
+  return n.text.empty() ? builtinTemplate(n.event.kind, language) : progressTemplate(language);
+}
+
+} // namespace hidupsd::notify

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Notification: one event to tell the world about, with what every message needs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "src/core/event.hpp"
+
+namespace hidupsd::notify {
+
+/// What a sink renders: the event (kind, reason, UPS state) plus the host
+/// name and the wall-clock time it happened. Value type.
+struct Notification {
+  core::Event event;
+  std::string host;          ///< this host's name ({host})
+  std::int64_t wallTime = 0; ///< Unix seconds ({time})
+  /// Set for progress messages of the shutdown pipeline ("3/7 guests
+  /// stopped"): rendered as the message text instead of a template.
+  std::string text;
+
+  bool critical() const noexcept { return core::isCritical(event.kind); }
+};
+
+} // namespace hidupsd::notify

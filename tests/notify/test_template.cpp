@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Tests for message templates: placeholders, escapes, and the built-in messages.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <string>
+
+#include "notify/template.hpp"
+
+using namespace hidupsd::notify;
+using hidupsd::core::EventKind;
+using hidupsd::core::kEventNames;
+
+namespace {
+
+// The outage the old script reported: an Ellipse PRO 850 on battery.
+Notification outage() {
+  Notification n;
+  n.event.kind = EventKind::OnBattery;
+  n.event.reason = "UPS on battery";
+  n.event.snapshot.variables = {
+      {"battery.charge", "87"},     {"battery.runtime", "1530"},  {"ups.load", "23"},
+      {"input.voltage", "0.0"},     {"output.voltage", "230.0"},  {"ups.power", "180"},
+      {"ups.realpower", "120"},     {"ups.status", "OB DISCHRG"}, {"ups.model", "Ellipse PRO 850"},
+      {"ups.delay.shutdown", "20"},
+  };
+  n.host = "pve1";
+  n.wallTime = 1700000000;
+  return n;
+}
+
+// Runs the tests in UTC so {time} is known.
+struct Utc {
+  Utc() {
+    setenv("TZ", "UTC", 1);
+    tzset();
+  }
+};
+const Utc utc;
+
+std::string r(std::string_view tpl, const Notification& n = outage()) {
+  return render(tpl, n, Language::En);
+}
+
+} // namespace
+
+TEST_CASE("every named placeholder") {
+  CHECK(r("{battery.charge}") == "87");
+  CHECK(r("{battery.runtime}") == "1530");
+  CHECK(r("{ups.load}") == "23");
+  CHECK(r("{input.voltage}") == "0.0");
+  CHECK(r("{output.voltage}") == "230.0");
+  CHECK(r("{ups.power}") == "180");
+  CHECK(r("{ups.realpower}") == "120");
+  CHECK(r("{ups.status}") == "OB DISCHRG");
+  CHECK(r("{ups.model}") == "Ellipse PRO 850");
+  CHECK(r("{ups.delay.shutdown}") == "20");
+  CHECK(r("{host}") == "pve1");
+  CHECK(r("{time}") == "2023-11-14 22:13:20");
+  CHECK(r("{event}") == "onbatt");
+  CHECK(r("{reason}") == "UPS on battery");
+  CHECK(r("{runtime_min}") == "26"); // 25.5 min rounds up
+  CHECK(r("{severity}") == "warning");
+  CHECK(render("{severity}", outage(), Language::Fr) == "avertissement");
+  CHECK(r("{battery.charge} % on {host}, {runtime_min} min") == "87 % on pve1, 26 min");
+}
+
+TEST_CASE("missing values render as n/a") {
+  Notification empty;
+  CHECK(r("{battery.charge}", empty) == "n/a");
+  CHECK(r("{x.y}", empty) == "n/a");
+  CHECK(r("{host}", empty) == "n/a");
+  CHECK(r("{time}", empty) == "n/a");
+  CHECK(r("{reason}", empty) == "n/a");
+  CHECK(r("{text}", empty) == "n/a");
+  CHECK(r("{runtime_min}", empty) == "n/a");
+  CHECK(r("{event}", empty) == "onbatt");
+  empty.event.snapshot.variables["battery.runtime"] = "soon";
+  CHECK(r("{runtime_min}", empty) == "n/a");
+  empty.event.snapshot.variables["device.model"] = "5SC 750";
+  CHECK(r("{ups.model}", empty) == "5SC 750");
+}
+
+TEST_CASE("escapes and malformed placeholders render literally") {
+  CHECK(r("{{host}}") == "{host}");
+  CHECK(r("{{{host}}}") == "{pve1}");
+  CHECK(r("}") == "}");
+  CHECK(r("a { b") == "a { b");
+  CHECK(r("{") == "{");
+  CHECK(r("{}") == "{}");
+  CHECK(r("{foo}") == "{foo}");
+  CHECK(r("{a b}") == "{a b}");
+  CHECK(r("{.x}") == "{.x}");
+  CHECK(r("{x.}") == "{x.}");
+  CHECK(r("{x..y}") == "{x..y}");
+  CHECK(r("{Host}") == "{Host}");
+  CHECK(r("{battery.charge") == "{battery.charge");
+  CHECK(r("{unclosed {host}") == "{unclosed pve1");
+  CHECK(r("") == "");
+  CHECK(r("no placeholders") == "no placeholders");
+}
+
+TEST_CASE("built-in messages carry the old script's values, both languages") {
+  const char* values[] = {"Ellipse PRO 850", "87 %",    "26 min", "23 %",
+                          "0.0 V",           "230.0 V", "180 VA", "OB DISCHRG"};
+  for (Language language : {Language::En, Language::Fr}) {
+    CAPTURE(nameOf(language));
+    MessageTemplate m = render(builtinTemplate(EventKind::OnBattery, language), outage(), language);
+    CHECK(m.title.find("pve1") != std::string::npos);
+    CHECK(m.body.find("2023-11-14 22:13:20") != std::string::npos);
+    for (const char* value : values)
+      CHECK(m.body.find(value) != std::string::npos);
+  }
+  const MessageTemplate fr =
+      render(builtinTemplate(EventKind::OnBattery, Language::Fr), outage(), Language::Fr);
+  CHECK(fr.title == "⚡ Coupure de courant sur pve1");
+  CHECK(fr.body.find("Batterie : 87 %\n") != std::string::npos);
+  CHECK(fr.body.find("Autonomie estimée : 26 min\n") != std::string::npos);
+  CHECK(fr.body.find("Entrée 0.0 V → Sortie 230.0 V\n") != std::string::npos);
+  CHECK(fr.body.find("Statut : OB DISCHRG") != std::string::npos);
+  CHECK(builtinTemplate(EventKind::Online, Language::Fr).title == "✅ Secteur rétabli sur {host}");
+}
+
+TEST_CASE("every kind has a distinct built-in message without stray braces") {
+  for (Language language : {Language::En, Language::Fr}) {
+    for (std::size_t k = 0; k < kEventNames.size(); ++k) {
+      auto kind = static_cast<EventKind>(k);
+      CAPTURE(kEventNames[k]);
+      Notification n = outage();
+      n.event.kind = kind;
+      MessageTemplate m = render(builtinTemplate(kind, language), n, language);
+      CHECK(!m.title.empty());
+      CHECK(m.title.find('{') == std::string::npos);
+      CHECK(m.body.find('{') == std::string::npos);
+      CHECK(m.body.find("87 %") != std::string::npos);
+      if (k > 0) CHECK(m.title != builtinTemplate(static_cast<EventKind>(k - 1), language).title);
+    }
+  }
+  CHECK(builtinTemplate(EventKind::CommBad, Language::Fr)
+            .title.find("Communication perdue avec l'onduleur") != std::string::npos);
+  CHECK(builtinTemplate(EventKind::Shutdown, Language::En).body.find("{reason}") !=
+        std::string::npos);
+}
+
+TEST_CASE("progress text uses its own template") {
+  Notification n = outage();
+  n.event.kind = EventKind::Shutdown;
+  n.text = "3/7 guests stopped";
+  MessageTemplate m = render(builtinTemplateFor(n, Language::En), n, Language::En);
+  CHECK(m.title == "⏳ Shutdown in progress on pve1");
+  CHECK(m.body == "3/7 guests stopped\n2023-11-14 22:13:20");
+  n.text.clear();
+  CHECK(&builtinTemplateFor(n, Language::Fr) ==
+        &builtinTemplate(EventKind::Shutdown, Language::Fr));
+}
+
+TEST_CASE("severities and names") {
+  CHECK(severityOf(EventKind::Online) == Severity::Info);
+  CHECK(severityOf(EventKind::CommOk) == Severity::Info);
+  CHECK(severityOf(EventKind::OnBattery) == Severity::Warning);
+  CHECK(severityOf(EventKind::ReplaceBattery) == Severity::Warning);
+  CHECK(severityOf(EventKind::LowBattery) == Severity::Critical);
+  CHECK(severityOf(EventKind::Shutdown) == Severity::Critical);
+  CHECK(severityOf(EventKind::Fsd) == Severity::Critical);
+  CHECK(nameOf(Severity::Critical) == "critical");
+  CHECK(nameOf(Language::Fr) == "fr");
+}
