@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// runProcess: posix_spawn, a pipe for the output, a pidfd for the exit, a deadline, a reap.
+#include "notify/child_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+namespace hidupsd::notify {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+[[noreturn]] void throwErrno(int error, const char* what) {
+  throw std::system_error(error, std::generic_category(), what);
+}
+
+/// One owned file descriptor.
+class Fd {
+public:
+  Fd() = default;
+  explicit Fd(int fd) noexcept : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    std::swap(fd_, other.fd_);
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+
+  int get() const noexcept { return fd_; }
+  bool valid() const noexcept { return fd_ >= 0; }
+  void reset() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+private:
+  int fd_ = -1;
+};
+
+struct Pipe {
+  Fd read;
+  Fd write;
+};
+
+/// Both ends close-on-exec (the child gets the write end as 1 and 2 through
+/// dup2, which clears the flag); the read end is non-blocking so that a
+/// drain never waits for a grandchild that keeps the pipe open.
+Pipe makePipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throwErrno(errno, "pipe2");
+  Pipe p{Fd(fds[0]), Fd(fds[1])};
+  if (::fcntl(p.read.get(), F_SETFL, O_NONBLOCK) != 0) throwErrno(errno, "fcntl");
+  return p;
+}
+
+/// posix_spawn's attribute and file-action objects, destroyed on every path.
+class SpawnSetup {
+public:
+  explicit SpawnSetup(int outFd) {
+    posix_spawn_file_actions_init(&actions_);
+    posix_spawnattr_init(&attr_);
+    check(posix_spawn_file_actions_addopen(&actions_, 0, "/dev/null", O_RDONLY, 0));
+    check(posix_spawn_file_actions_adddup2(&actions_, outFd, 1));
+    check(posix_spawn_file_actions_adddup2(&actions_, outFd, 2));
+    // The daemon's sockets, device handles and pipes are none of the child's business.
+    check(posix_spawn_file_actions_addclosefrom_np(&actions_, 3));
+    // Own process group: a timeout kills the script and everything it started.
+    // Default mask and dispositions: the daemon blocks signals for its own
+    // handling, and a blocked SIGTERM would survive exec and defeat the timeout.
+    sigset_t none;
+    sigset_t all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    check(posix_spawnattr_setpgroup(&attr_, 0));
+    check(posix_spawnattr_setsigmask(&attr_, &none));
+    check(posix_spawnattr_setsigdefault(&attr_, &all));
+    check(posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                               POSIX_SPAWN_SETSIGDEF));
+  }
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
+  ~SpawnSetup() {
+    posix_spawnattr_destroy(&attr_);
+    posix_spawn_file_actions_destroy(&actions_);
+  }
+
+  const posix_spawn_file_actions_t* actions() const noexcept { return &actions_; }
+  const posix_spawnattr_t* attr() const noexcept { return &attr_; }
+
+private:
+  static void check(int error) {
+    if (error != 0) throwErrno(error, "posix_spawn setup");
+  }
+  posix_spawn_file_actions_t actions_{};
+  posix_spawnattr_t attr_{};
+};
+
+/// A descriptor that polls readable when `pid` exits (Linux 5.3); -1 before.
+/// Through syscall(): glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.
+int openPidfd(pid_t pid) noexcept {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  return -1;
+#endif
+}
+
+std::vector<char*> cArray(const std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  out.reserve(strings.size() + 1);
+  for (const auto& s : strings)
+    out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+/// A started child that is always reaped: the destructor kills its group and
+/// waits when an exception leaves runProcess early.
+class Child {
+public:
+  explicit Child(pid_t pid) noexcept : pid_(pid), pidfd_(openPidfd(pid)) {}
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child() {
+    if (reaped_) return;
+    signalGroup(SIGKILL);
+    reap();
+  }
+
+  /// Whether the child has exited, without reaping it: an unreaped zombie
+  /// keeps its pid, so the group id stays ours to signal.
+  bool exited() const noexcept {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid_;
+  }
+  void signalGroup(int sig) const noexcept { ::kill(-pid_, sig); }
+  /// Blocks until the child is gone; its wait status.
+  int reap() noexcept {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+    return status;
+  }
+  /// Readable when the child exits; -1 on kernels before 5.3 (then we tick).
+  int pidfd() const noexcept { return pidfd_.get(); }
+
+private:
+  pid_t pid_;
+  Fd pidfd_;
+  bool reaped_ = false;
+};
+
+/// stdout+stderr up to a cap; past it, read and thrown away so the child never blocks.
+class Collector {
+public:
+  explicit Collector(Fd fd, std::size_t cap) : fd_(std::move(fd)), cap_(cap) {}
+  bool open() const noexcept { return fd_.valid(); }
+  int fd() const noexcept { return fd_.get(); }
+
+  /// Reads what is there now; closes at EOF.
+  void drain(ProcessResult& r) {
+    char buf[4096];
+    while (fd_.valid()) {
+      ssize_t n = ::read(fd_.get(), buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break; // EAGAIN: nothing more for now
+      if (n == 0) {
+        fd_.reset();
+        break;
+      }
+      append(r, buf, static_cast<std::size_t>(n));
+    }
+  }
+
+private:
+  void append(ProcessResult& r, const char* data, std::size_t n) {
+    std::size_t room = cap_ - std::min(cap_, r.output.size());
+    r.output.append(data, std::min(room, n));
+    if (n > room) r.truncated = true;
+  }
+  Fd fd_;
+  std::size_t cap_;
+};
+
+int pollTimeoutMs(SteadyClock::time_point until, bool haveExitFd) {
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(until - SteadyClock::now());
+  if (!haveExitFd) left = std::min(left, std::chrono::milliseconds(10));
+  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 60'000));
+}
+
+/// Reads output until the child exits (true) or `until` passes (false).
+bool waitForExit(const Child& child, SteadyClock::time_point until, Collector& out,
+                 ProcessResult& r) {
+  for (;;) {
+    if (child.exited()) return true;
+    if (SteadyClock::now() >= until) return false;
+    pollfd fds[2];
+    nfds_t n = 0;
+    if (out.open()) fds[n++] = {out.fd(), POLLIN, 0};
+    if (child.pidfd() >= 0) fds[n++] = {child.pidfd(), POLLIN, 0};
+    int ready = ::poll(fds, n, pollTimeoutMs(until, child.pidfd() >= 0));
+    if (ready > 0 && out.open() && fds[0].revents != 0) out.drain(r);
+  }
+}
+
+void fillStatus(ProcessResult& r, int status) {
+  if (WIFEXITED(status)) {
+    r.exitStatus = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    r.signaled = true;
+    r.termSignal = WTERMSIG(status);
+  }
+}
+
+} // namespace
+
+ProcessResult runProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                         const ProcessOptions& options) {
+  if (argv.empty() || argv.front().empty()) throw std::invalid_argument("empty command");
+  Pipe pipe = makePipe();
+  pid_t pid = 0;
+  {
+    SpawnSetup setup(pipe.write.get());
+    auto cArgv = cArray(argv);
+    auto cEnv = cArray(env);
+    // glibc reports exec failures (ENOENT, EACCES) here: it spawns with CLONE_VFORK.
+    int error =
+        ::posix_spawnp(&pid, cArgv[0], setup.actions(), setup.attr(), cArgv.data(), cEnv.data());
+    if (error != 0) throwErrno(error, "posix_spawn");
+  }
+  pipe.write.reset(); // else our own copy would keep the pipe from ever reaching EOF
+  Child child(pid);
+  Collector out(std::move(pipe.read), options.outputCap);
+  ProcessResult result;
+
+  if (!waitForExit(child, SteadyClock::now() + options.timeout, out, result)) {
+    result.timedOut = true;
+    child.signalGroup(SIGTERM);
+    waitForExit(child, SteadyClock::now() + options.killGrace, out, result);
+    child.signalGroup(SIGKILL); // the script is gone or never will be: its helpers too
+  }
+  out.drain(result);
+  fillStatus(result, child.reap());
+  return result;
+}
+
+} // namespace hidupsd::notify
