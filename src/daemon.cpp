@@ -19,6 +19,7 @@
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/log.hpp"
+#include "src/notifier.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "src/simulated_device.hpp"
 #include "src/systemd_notify.hpp"
@@ -66,6 +67,7 @@ private:
   Config config_;
   std::unique_ptr<core::Clock> clock_;
   EventLog eventLog_;
+  Notifier notifier_;
   std::unique_ptr<ShutdownPipeline> pipeline_;
   EventRouter router_;
   Engine engine_;
@@ -80,6 +82,7 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
       config_(std::move(config)),
       clock_(makeClock()),
       eventLog_(config_.log.file),
+      notifier_(config_.notify),
       pipeline_(makePipeline(config_, eventLog_)),
       router_(eventLog_, *pipeline_),
       engine_(policyOptions(config_.policy), *clock_, router_),
@@ -109,6 +112,7 @@ int Daemon::run() {
               config_.log.file.string());
   eventLog_.appendLine(fmt::format("{} hidupsd {} started{}", wallClockText(), HIDUPSD_VERSION,
                                    config_.policy.simulation ? " (simulation)" : ""));
+  router_.addNotifier(notifier_);
   startDeviceThread();
   systemd::notify("READY=1");
   const sigset_t set = controlSignals();
@@ -124,6 +128,7 @@ int Daemon::run() {
   reader_->stop();
   deviceThread_.join();
   pipeline_->wait();
+  notifier_.stop(); // pending messages get a short bounded grace
   log::notice(kDomain, "stopped");
   return 0;
 }

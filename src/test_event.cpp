@@ -10,6 +10,7 @@
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/log.hpp"
+#include "src/notifier.hpp"
 #include "src/probe.hpp"
 
 namespace hidupsd {
@@ -62,9 +63,18 @@ int runTestEvent(const TestEventOptions& o) {
   event.snapshot = readState(o, config, clock);
   EventLog eventLog(config.log.file);
   auto pipeline = makePipeline(config, eventLog);
+  Notifier notifier(config.notify);
   EventRouter router(eventLog, *pipeline);
+  router.addNotifier(notifier);
   router.onEvent(event);
   pipeline->wait();
+  // The manual test is how a user checks a webhook: wait for the delivery
+  // (each attempt is bounded by its sink's timeout).
+  if (!notifier.waitIdle(std::chrono::seconds(120)))
+    log::warning(kDomain, "notifications still pending after 120 s: giving up");
+  const auto stats = notifier.stats();
+  log::notice(kDomain, "notifications: {} delivered, {} failed, {} sinks", stats.delivered,
+              stats.failed, notifier.sinkCount());
   log::notice(kDomain, "{} sent{}", core::eventName(o.event),
               config.log.file.empty() ? "" : "; event log " + config.log.file.string());
   return 0;

@@ -1,5 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The running daemon as a real process: signals, config reloads, the event log, --test-event.
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "src/event_log.hpp"
+#include "src/event_router.hpp"
+#include "src/notifier.hpp"
+#include "src/shutdown_pipeline.hpp"
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -251,7 +263,11 @@ TEST_CASE("hidupsd --simulate tells the whole outage on stdout and exits 0") {
   CHECK(*code == 0);
   const std::string out = sim.out();
   CAPTURE(out);
-  CHECK(missingInOrder(out, {"onbatt", "lowbatt", "shutdown: UPS reports low battery",
+  // The pipeline runs on its own thread, started before the event is logged
+  // (the shutdown never waits for the log): its lines and the event's line
+  // may interleave, so each sequence is checked on its own.
+  CHECK(missingInOrder(out, {"onbatt", "lowbatt", "shutdown: UPS reports low battery"}) == "");
+  CHECK(missingInOrder(out, {"lowbatt", "shutdown pipeline started",
                              "would run: systemctl poweroff", "shutdown pipeline finished"}) == "");
   CHECK(contains(out, "nothing is executed"));
   checkNothingDestructiveDone(out);
@@ -338,9 +354,9 @@ TEST_CASE("hidupsd --test-event sends one event now, with the UPS state") {
     REQUIRE(p.waitExit() == 0);
     const std::string out = p.out();
     CAPTURE(out);
-    CHECK(missingInOrder(out, {"shutdown: manual test", "shutdown pipeline started",
-                               "would run: systemctl poweroff", "shutdown pipeline finished"}) ==
-          "");
+    CHECK(contains(out, "shutdown: manual test"));
+    CHECK(missingInOrder(out, {"shutdown pipeline started", "would run: systemctl poweroff",
+                               "shutdown pipeline finished"}) == "");
     checkNothingDestructiveDone(out);
   }
   SUBCASE("an unknown event is a usage error") {
@@ -378,8 +394,128 @@ TEST_CASE("an event log on a full disk: one error, the daemon and the pipeline c
   requireCleanStop(daemon);
   const std::string err = daemon.err();
   CAPTURE(err);
-  CHECK(missingInOrder(err, {"event: onbatt", "event: lowbatt", "event: shutdown",
-                             "pipeline: would run: systemctl poweroff"}) == "");
+  // The pipeline runs on its own thread, started before the event is logged
+  // (the shutdown never waits for the log): its lines and the event's line
+  // may interleave, so each sequence is checked on its own.
+  CHECK(missingInOrder(err, {"event: onbatt", "event: lowbatt", "event: shutdown"}) == "");
+  CHECK(missingInOrder(err, {"event: lowbatt", "pipeline: would run: systemctl poweroff"}) == "");
   CHECK(countOf(err, "event-log:") == 1);
   CHECK(countOf(err, "cannot write to /dev/full: No space left on device") == 1);
+}
+
+// --- notifications, end to end ------------------------------------------------
+
+namespace {
+
+/// A Discord-compatible receiver on 127.0.0.1 that records every POST and
+/// answers 204, or hangs for up to 3 s when told to.
+class Receiver {
+public:
+  explicit Receiver(bool hang = false) : hang_(hang) {
+    server_.Post(R"(/api/webhooks/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      {
+        std::lock_guard lock(mutex_);
+        bodies_.push_back(req.body);
+        targets_.push_back(req.target);
+      }
+      if (hang_) {
+        std::unique_lock lock(mutex_);
+        release_.wait_for(lock, 3s, [this] { return released_; });
+      }
+      res.status = 204;
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~Receiver() {
+    {
+      std::lock_guard lock(mutex_);
+      released_ = true;
+    }
+    release_.notify_all();
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/webhooks/1/secret-token"; }
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mutex_);
+    return bodies_;
+  }
+  std::vector<std::string> targets() {
+    std::lock_guard lock(mutex_);
+    return targets_;
+  }
+
+private:
+  bool hang_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable release_;
+  bool released_ = false;
+  std::vector<std::string> bodies_, targets_;
+};
+
+/// A pipeline that only records when it was started.
+class RecordingPipeline final : public hidupsd::ShutdownPipeline {
+public:
+  void start(const hidupsd::core::Event&) noexcept override {
+    if (!started_.exchange(true)) at = std::chrono::steady_clock::now();
+  }
+  bool started() const noexcept override { return started_.load(); }
+  bool finished() const noexcept override { return started_.load(); }
+  void wait() noexcept override {}
+  std::chrono::steady_clock::time_point at{};
+
+private:
+  std::atomic<bool> started_{false};
+};
+
+} // namespace
+
+TEST_CASE("--simulate delivers the on-battery message to a Discord receiver on loopback") {
+  TempDir dir;
+  Receiver discord;
+  const auto config = dir / "hidupsd.toml";
+  writeFile(config, "[log]\nfile = \"" + (dir / "events.log").string() +
+                        "\"\n[[notify]]\ntype = \"discord\"\nurl = \"" + discord.url() +
+                        "\"\nevents = [\"onbatt\"]\n");
+  HidupsdProcess daemon(dir, {"--simulate", "--speed", "10", "-c", config.string()});
+  const auto code = daemon.waitExit();
+  REQUIRE_MESSAGE(code.has_value(), "hung");
+  CHECK(*code == 0);
+  const auto bodies = discord.bodies();
+  REQUIRE_MESSAGE(bodies.size() == 1, daemon.err());
+  CHECK(contains(discord.targets()[0], "wait=true"));
+  const auto json = nlohmann::json::parse(bodies[0]);
+  const std::string all = json.dump();
+  // The simulated Ellipse PRO at onbatt time (13 s): the old message's values.
+  for (const char* value : {"90", "23", "29", "0.0", "228.4", "137", "OB", "Ellipse PRO"})
+    CHECK_MESSAGE(contains(all, value), value << " missing in " << all);
+  CHECK_FALSE(contains(daemon.err(), "secret-token")); // the webhook token is never logged
+}
+
+TEST_CASE("a hanging webhook does not delay the shutdown pipeline") {
+  Receiver hanging(/*hang=*/true);
+  hidupsd::NotifyConfig discord;
+  discord.type = hidupsd::NotifyType::Discord;
+  discord.url = hanging.url();
+  discord.timeout = std::chrono::seconds(2);
+  discord.retries = 0;
+  hidupsd::EventLog eventLog("");
+  RecordingPipeline pipeline;
+  hidupsd::Notifier notifier({discord}, "pve1");
+  hidupsd::EventRouter router(eventLog, pipeline);
+  router.addNotifier(notifier);
+  hidupsd::core::Event lowbatt;
+  lowbatt.kind = hidupsd::core::EventKind::LowBattery;
+  hidupsd::core::Event shutdown = lowbatt;
+  shutdown.kind = hidupsd::core::EventKind::Shutdown;
+  const auto before = std::chrono::steady_clock::now();
+  router.onEvent(lowbatt); // its delivery now hangs on the receiver
+  router.onEvent(shutdown);
+  REQUIRE(pipeline.started());
+  CHECK(pipeline.at - before < 100ms);
+  notifier.stop(0ms);
 }
