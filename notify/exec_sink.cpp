@@ -9,12 +9,16 @@
 
 #include <fmt/format.h>
 
-#include "notify/child_process.hpp"
+#include "lib/child_process.hpp"
 
 extern char** environ; // POSIX: the daemon's environment
 
 namespace hidupsd::notify {
 namespace {
+
+using lib::ProcessOptions;
+using lib::ProcessResult;
+using lib::runProcess;
 
 using R = Delivery::Result;
 

@@ -19,7 +19,7 @@
 #include <sstream>
 #include <thread>
 
-#include "notify/child_process.hpp"
+#include "lib/child_process.hpp"
 #include "notify/curl_easy.hpp"
 #include "notify/curl_http_client.hpp"
 #include "notify/curl_mailer.hpp"
@@ -31,6 +31,10 @@
 
 namespace hidupsd::notify {
 namespace {
+
+using lib::ProcessOptions;
+using lib::ProcessResult;
+using lib::runProcess;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// runProcess: posix_spawn, a pipe for the output, a pidfd for the exit, a deadline, a reap.
-#include "notify/child_process.hpp"
+// runProcess: posix_spawn, pipes for the output, a pidfd for the exit, a deadline, a reap.
+#include "lib/child_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -16,7 +16,7 @@
 #include <system_error>
 #include <utility>
 
-namespace hidupsd::notify {
+namespace hidupsd::lib {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -69,12 +69,12 @@ Pipe makePipe() {
 /// posix_spawn's attribute and file-action objects, destroyed on every path.
 class SpawnSetup {
 public:
-  explicit SpawnSetup(int outFd) {
+  SpawnSetup(int outFd, int errFd) {
     posix_spawn_file_actions_init(&actions_);
     posix_spawnattr_init(&attr_);
     check(posix_spawn_file_actions_addopen(&actions_, 0, "/dev/null", O_RDONLY, 0));
     check(posix_spawn_file_actions_adddup2(&actions_, outFd, 1));
-    check(posix_spawn_file_actions_adddup2(&actions_, outFd, 2));
+    check(posix_spawn_file_actions_adddup2(&actions_, errFd, 2));
     // The daemon's sockets, device handles and pipes are none of the child's business.
     check(posix_spawn_file_actions_addclosefrom_np(&actions_, 3));
     // Own process group: a timeout kills the script and everything it started.
@@ -166,15 +166,16 @@ private:
   bool reaped_ = false;
 };
 
-/// stdout+stderr up to a cap; past it, read and thrown away so the child never blocks.
+/// One output stream up to a cap; past it, read and thrown away so the child never blocks.
 class Collector {
 public:
-  explicit Collector(Fd fd, std::size_t cap) : fd_(std::move(fd)), cap_(cap) {}
+  Collector(Fd fd, std::size_t cap, std::string& text, bool& truncated)
+      : fd_(std::move(fd)), cap_(cap), text_(text), truncated_(truncated) {}
   bool open() const noexcept { return fd_.valid(); }
   int fd() const noexcept { return fd_.get(); }
 
   /// Reads what is there now; closes at EOF.
-  void drain(ProcessResult& r) {
+  void drain() {
     char buf[4096];
     while (fd_.valid()) {
       ssize_t n = ::read(fd_.get(), buf, sizeof buf);
@@ -184,18 +185,28 @@ public:
         fd_.reset();
         break;
       }
-      append(r, buf, static_cast<std::size_t>(n));
+      append(buf, static_cast<std::size_t>(n));
     }
   }
 
 private:
-  void append(ProcessResult& r, const char* data, std::size_t n) {
-    std::size_t room = cap_ - std::min(cap_, r.output.size());
-    r.output.append(data, std::min(room, n));
-    if (n > room) r.truncated = true;
+  void append(const char* data, std::size_t n) {
+    std::size_t room = cap_ - std::min(cap_, text_.size());
+    text_.append(data, std::min(room, n));
+    if (n > room) truncated_ = true;
   }
   Fd fd_;
   std::size_t cap_;
+  std::string& text_;
+  bool& truncated_;
+};
+
+/// The child's output streams: stdout, and stderr when it has its own pipe.
+struct Outputs {
+  std::vector<Collector> streams;
+  void drainAll() {
+    for (auto& c : streams) c.drain();
+  }
 };
 
 int pollTimeoutMs(SteadyClock::time_point until, bool haveExitFd) {
@@ -205,17 +216,16 @@ int pollTimeoutMs(SteadyClock::time_point until, bool haveExitFd) {
 }
 
 /// Reads output until the child exits (true) or `until` passes (false).
-bool waitForExit(const Child& child, SteadyClock::time_point until, Collector& out,
-                 ProcessResult& r) {
+bool waitForExit(const Child& child, SteadyClock::time_point until, Outputs& out) {
   for (;;) {
     if (child.exited()) return true;
     if (SteadyClock::now() >= until) return false;
-    pollfd fds[2];
+    pollfd fds[3];
     nfds_t n = 0;
-    if (out.open()) fds[n++] = {out.fd(), POLLIN, 0};
+    for (const auto& c : out.streams)
+      if (c.open()) fds[n++] = {c.fd(), POLLIN, 0};
     if (child.pidfd() >= 0) fds[n++] = {child.pidfd(), POLLIN, 0};
-    int ready = ::poll(fds, n, pollTimeoutMs(until, child.pidfd() >= 0));
-    if (ready > 0 && out.open() && fds[0].revents != 0) out.drain(r);
+    if (::poll(fds, n, pollTimeoutMs(until, child.pidfd() >= 0)) > 0) out.drainAll();
   }
 }
 
@@ -233,10 +243,14 @@ void fillStatus(ProcessResult& r, int status) {
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                          const ProcessOptions& options) {
   if (argv.empty() || argv.front().empty()) throw std::invalid_argument("empty command");
-  Pipe pipe = makePipe();
+  Pipe outPipe = makePipe();
+  Pipe errPipe;
+  if (options.separateStderr) errPipe = makePipe();
+  const auto started = SteadyClock::now();
   pid_t pid = 0;
   {
-    SpawnSetup setup(pipe.write.get());
+    SpawnSetup setup(outPipe.write.get(),
+                     options.separateStderr ? errPipe.write.get() : outPipe.write.get());
     auto cArgv = cArray(argv);
     auto cEnv = cArray(env);
     // glibc reports exec failures (ENOENT, EACCES) here: it spawns with CLONE_VFORK.
@@ -244,20 +258,30 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::vector
         ::posix_spawnp(&pid, cArgv[0], setup.actions(), setup.attr(), cArgv.data(), cEnv.data());
     if (error != 0) throwErrno(error, "posix_spawn");
   }
-  pipe.write.reset(); // else our own copy would keep the pipe from ever reaching EOF
+  // Else our own copies would keep the pipes from ever reaching EOF.
+  outPipe.write.reset();
+  errPipe.write.reset();
   Child child(pid);
-  Collector out(std::move(pipe.read), options.outputCap);
   ProcessResult result;
+  Outputs out;
+  out.streams.reserve(2);
+  out.streams.emplace_back(std::move(outPipe.read), options.outputCap, result.output,
+                           result.truncated);
+  if (options.separateStderr)
+    out.streams.emplace_back(std::move(errPipe.read), options.outputCap, result.errors,
+                             result.errorsTruncated);
 
-  if (!waitForExit(child, SteadyClock::now() + options.timeout, out, result)) {
+  if (!waitForExit(child, started + options.timeout, out)) {
     result.timedOut = true;
     child.signalGroup(SIGTERM);
-    waitForExit(child, SteadyClock::now() + options.killGrace, out, result);
-    child.signalGroup(SIGKILL); // the script is gone or never will be: its helpers too
+    waitForExit(child, SteadyClock::now() + options.killGrace, out);
+    child.signalGroup(SIGKILL); // the program is gone or never will be: its helpers too
   }
-  out.drain(result);
+  out.drainAll();
   fillStatus(result, child.reap());
+  result.duration =
+      std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
   return result;
 }
 
-} // namespace hidupsd::notify
+} // namespace hidupsd::lib

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Guests: the `qm list` / `pct list` tables (PVE's qm.pm and pct.pm printf formats) and configs.
+#include "proxmox/guests.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+namespace hidupsd::proxmox {
+
+namespace {
+
+std::vector<std::string_view> lines(std::string_view text) {
+  std::vector<std::string_view> out;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    out.push_back(line);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+std::vector<std::string_view> words(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (;;) {
+    s = trim(s);
+    if (s.empty()) return out;
+    const auto end = s.find_first_of(" \t");
+    out.push_back(s.substr(0, end));
+    if (end == std::string_view::npos) return out;
+    s.remove_prefix(end);
+  }
+}
+
+std::optional<int> number(std::string_view s) {
+  int v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+/// A guest id as Proxmox allows them: 100..999999999.
+int guestId(std::string_view text, const char* tool, std::size_t line) {
+  const auto id = number(text);
+  if (!id || *id < 100)
+    throw ListError(fmt::format("{} line {}: '{}' is not a guest id", tool, line, text));
+  return *id;
+}
+
+bool isBlank(std::string_view line) { return trim(line).empty(); }
+
+Guest qmRow(std::string_view line, std::size_t lineNo) {
+  const auto w = words(line);
+  // VMID NAME... STATUS MEM(MB) BOOTDISK(GB) PID: the name may be several words.
+  if (w.size() < 6)
+    throw ListError(fmt::format("qm list line {}: expected VMID NAME STATUS MEM(MB) "
+                                "BOOTDISK(GB) PID, got '{}'",
+                                lineNo, trim(line)));
+  Guest g;
+  g.type = GuestType::Vm;
+  g.id = guestId(w.front(), "qm list", lineNo);
+  g.status = std::string(w[w.size() - 4]);
+  const auto nameBegin = w[1].data() - line.data();
+  const auto nameEnd = w[w.size() - 4].data() - line.data();
+  g.name = std::string(trim(line.substr(static_cast<std::size_t>(nameBegin),
+                                        static_cast<std::size_t>(nameEnd - nameBegin))));
+  return g;
+}
+
+struct PctColumns {
+  std::size_t status, lock, name;
+};
+
+PctColumns pctColumns(std::string_view header) {
+  const auto status = header.find("Status");
+  const auto lock = header.find("Lock");
+  const auto name = header.find("Name");
+  if (!header.starts_with("VMID") || status == std::string_view::npos ||
+      lock == std::string_view::npos || name == std::string_view::npos || !(status < lock) ||
+      !(lock < name))
+    throw ListError(fmt::format("pct list line 1: expected the header VMID Status Lock Name, "
+                                "got '{}'",
+                                trim(header)));
+  return {status, lock, name};
+}
+
+std::string_view column(std::string_view line, std::size_t from, std::size_t to) {
+  if (from >= line.size()) return {};
+  return trim(line.substr(from, to == std::string_view::npos ? to : to - from));
+}
+
+Guest pctRow(std::string_view line, const PctColumns& c, std::size_t lineNo) {
+  Guest g;
+  g.type = GuestType::Container;
+  g.id = guestId(column(line, 0, c.status), "pct list", lineNo);
+  g.status = std::string(column(line, c.status, c.lock));
+  g.name = std::string(column(line, c.name, std::string_view::npos));
+  if (g.status.empty())
+    throw ListError(fmt::format("pct list line {}: no status in '{}'", lineNo, trim(line)));
+  return g;
+}
+
+void readStartupItem(std::string_view item, Startup& s) {
+  const auto eq = item.find('=');
+  if (eq == std::string_view::npos) { // a bare number is the order
+    s.order = number(item);
+    return;
+  }
+  const auto key = item.substr(0, eq);
+  const auto value = number(item.substr(eq + 1));
+  if (key == "order") s.order = value;
+  else if (key == "up") s.up = value;
+  else if (key == "down") s.down = value;
+}
+
+} // namespace
+
+std::string label(const Guest& g) {
+  const char* kind = g.type == GuestType::Vm ? "VM" : "CT";
+  return g.name.empty() ? fmt::format("{} {}", kind, g.id)
+                        : fmt::format("{} {} ({})", kind, g.id, g.name);
+}
+
+std::vector<Guest> parseQmList(std::string_view output) {
+  std::vector<Guest> out;
+  const auto all = lines(output);
+  bool header = false;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (isBlank(all[i])) continue;
+    if (!header) {
+      const auto w = words(all[i]);
+      if (w.size() < 3 || w[0] != "VMID" || w[1] != "NAME" || w[2] != "STATUS")
+        throw ListError(fmt::format("qm list line {}: expected the header VMID NAME STATUS "
+                                    "..., got '{}'",
+                                    i + 1, trim(all[i])));
+      header = true;
+      continue;
+    }
+    out.push_back(qmRow(all[i], i + 1));
+  }
+  return out;
+}
+
+std::vector<Guest> parsePctList(std::string_view output) {
+  std::vector<Guest> out;
+  const auto all = lines(output);
+  std::optional<PctColumns> columns;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (isBlank(all[i])) continue;
+    if (!columns) {
+      columns = pctColumns(all[i]);
+      continue;
+    }
+    out.push_back(pctRow(all[i], *columns, i + 1));
+  }
+  return out;
+}
+
+Startup parseStartup(std::string_view configOutput) {
+  Startup s;
+  for (auto line : lines(configOutput)) {
+    if (!line.starts_with("startup:")) continue;
+    std::string_view value = trim(line.substr(8));
+    while (!value.empty()) {
+      const auto comma = value.find(',');
+      readStartupItem(trim(value.substr(0, comma)), s);
+      if (comma == std::string_view::npos) break;
+      value.remove_prefix(comma + 1);
+    }
+  }
+  return s;
+}
+
+bool isReadOnlyCommand(const std::vector<std::string>& argv) {
+  if (argv.size() < 2) return false;
+  const auto slash = argv[0].rfind('/');
+  const std::string_view tool =
+      slash == std::string::npos ? std::string_view(argv[0]) : std::string_view(argv[0]).substr(slash + 1);
+  const std::string_view verb = argv[1];
+  if (tool == "qm" || tool == "pct") return verb == "list" || verb == "config" || verb == "status";
+  if (tool == "pvesh") return verb == "get" || verb == "ls";
+  return false;
+}
+
+namespace {
+
+void listTool(CommandRunner& runner, const std::string& tool, bool vms,
+              const DiscoveryOptions& o, Discovery& d) {
+  const auto r = runner.run({tool, "list"}, o.timeout);
+  const char* name = vms ? "qm list" : "pct list";
+  if (!r.ok()) {
+    d.problems.push_back(fmt::format("{}: {}", name, r.describe()));
+    return;
+  }
+  try {
+    for (auto& g : vms ? parseQmList(r.out) : parsePctList(r.out)) {
+      if (g.status == "stopped") continue;
+      const bool excluded = std::find(o.exclude.begin(), o.exclude.end(), g.id) != o.exclude.end();
+      (excluded ? d.excluded : d.guests).push_back(std::move(g));
+    }
+  } catch (const ListError& e) {
+    d.problems.push_back(e.what());
+  }
+}
+
+/// `qm config ID` for every guest, `parallel` at a time (each is a Perl start: ~0.5 s).
+void readStartups(CommandRunner& runner, const DiscoveryOptions& o, Discovery& d) {
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < d.guests.size(); i = next++) {
+      Guest& g = d.guests[i];
+      const std::string& tool = g.type == GuestType::Vm ? o.qm : o.pct;
+      const auto r = runner.run({tool, "config", std::to_string(g.id)}, o.timeout);
+      if (r.ok()) {
+        g.startup = parseStartup(r.out);
+        continue;
+      }
+      const std::lock_guard lock(mutex);
+      d.problems.push_back(fmt::format("{} config {}: {} (no startup order known)",
+                                       g.type == GuestType::Vm ? "qm" : "pct", g.id,
+                                       r.describe()));
+    }
+  };
+  std::vector<std::thread> threads;
+  const std::size_t n = std::min(std::max<std::size_t>(o.parallel, 1), d.guests.size());
+  for (std::size_t i = 0; i < n; ++i) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+}
+
+} // namespace
+
+Discovery discoverGuests(CommandRunner& runner, const DiscoveryOptions& o) {
+  Discovery d;
+  listTool(runner, o.qm, true, o, d);
+  if (o.containers) listTool(runner, o.pct, false, o, d);
+  readStartups(runner, o, d);
+  return d;
+}
+
+} // namespace hidupsd::proxmox

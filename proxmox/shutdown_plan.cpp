@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The shutdown plan: pure functions from guests, runtime and config to groups, times and argv.
+#include "proxmox/shutdown_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace hidupsd::proxmox {
+
+std::vector<StopGroup> stopGroups(std::vector<Guest> guests) {
+  std::sort(guests.begin(), guests.end(), [](const Guest& a, const Guest& b) {
+    return a.id != b.id ? a.id < b.id : a.type < b.type;
+  });
+  StopGroup unordered;
+  std::map<int, StopGroup, std::greater<>> ordered; // highest order first
+  for (auto& g : guests) {
+    if (!g.startup.order) {
+      unordered.guests.push_back(std::move(g));
+      continue;
+    }
+    auto& group = ordered[*g.startup.order];
+    group.order = g.startup.order;
+    group.guests.push_back(std::move(g));
+  }
+  std::vector<StopGroup> out;
+  if (!unordered.guests.empty()) out.push_back(std::move(unordered));
+  for (auto& [order, group] : ordered) out.push_back(std::move(group));
+  return out;
+}
+
+std::chrono::seconds guestPhaseBudget(std::optional<double> runtimeSeconds,
+                                      std::chrono::seconds configured,
+                                      std::chrono::seconds margin) {
+  if (!runtimeSeconds || !std::isfinite(*runtimeSeconds) || *runtimeSeconds < 0)
+    return std::max(configured, kMinimumDeadline);
+  const auto left =
+      std::chrono::seconds(static_cast<long long>(std::floor(*runtimeSeconds))) - margin;
+  return std::max(std::min(configured, left), kMinimumDeadline);
+}
+
+std::chrono::seconds shutdownTimeout(const Guest& guest, const StopRules& rules,
+                                     std::chrono::milliseconds remaining) {
+  std::chrono::seconds wanted = rules.guestTimeout;
+  if (guest.startup.down && *guest.startup.down > 0) wanted = std::chrono::seconds(*guest.startup.down);
+  if (rules.forceStop) remaining -= std::chrono::seconds(10);
+  const auto room = std::chrono::floor<std::chrono::seconds>(remaining);
+  return std::max(std::min(wanted, room), std::chrono::seconds(1));
+}
+
+namespace {
+
+const std::string& tool(const Guest& g, const StopRules& r) {
+  return g.type == GuestType::Vm ? r.qm : r.pct;
+}
+
+} // namespace
+
+std::vector<std::string> shutdownArgv(const Guest& guest, const StopRules& rules,
+                                      std::chrono::seconds timeout) {
+  return {tool(guest, rules), "shutdown", std::to_string(guest.id), "--timeout",
+          std::to_string(timeout.count())};
+}
+
+std::vector<std::string> stopArgv(const Guest& guest, const StopRules& rules) {
+  return {tool(guest, rules), "stop", std::to_string(guest.id)};
+}
+
+std::vector<std::string> stopAllArgv(const StopRules& rules, std::chrono::seconds timeout,
+                                     const std::vector<int>& vms) {
+  std::vector<std::string> argv{rules.pvesh, "create", "/nodes/" + rules.node + "/stopall",
+                                "--timeout", std::to_string(std::min<long long>(timeout.count(), 7200)),
+                                "--force-stop", rules.forceStop ? "1" : "0"};
+  if (!vms.empty()) {
+    std::string list;
+    for (int id : vms) list += (list.empty() ? "" : ",") + std::to_string(id);
+    argv.push_back("--vms");
+    argv.push_back(list);
+  }
+  return argv;
+}
+
+} // namespace hidupsd::proxmox

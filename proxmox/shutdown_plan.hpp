@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The shutdown plan: stop groups in reverse startup order, deadlines, and the tool command lines.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proxmox/guests.hpp"
+
+namespace hidupsd::proxmox {
+
+/// Guests stopped together: all of them in parallel.
+struct StopGroup {
+  std::optional<int> order; ///< nullopt: the guests without a startup order
+  std::vector<Guest> guests;
+};
+
+/// Groups in stop order, as Proxmox stops guests at host shutdown: the reverse
+/// of the startup order. Guests without an order start last, so they stop
+/// first; then the highest order down to the lowest. Within a group, by id.
+/// Pure.
+std::vector<StopGroup> stopGroups(std::vector<Guest> guests);
+
+/// The least time the guest phase gets, however little runtime is left: a
+/// clean shutdown needs some seconds, and the battery estimate at low battery
+/// is rough.
+inline constexpr std::chrono::seconds kMinimumDeadline{15};
+
+/// How long the guest phase may take: min(configured, runtime − margin), at
+/// least kMinimumDeadline; `configured` alone when the runtime is unknown.
+/// Pure.
+std::chrono::seconds guestPhaseBudget(std::optional<double> runtimeSeconds,
+                                      std::chrono::seconds configured,
+                                      std::chrono::seconds margin);
+
+/// The tools, the node and the per-guest rules of a stop.
+struct StopRules {
+  std::string qm = "/usr/sbin/qm";
+  std::string pct = "/usr/sbin/pct";
+  std::string pvesh = "/usr/bin/pvesh";
+  std::string node;                           ///< for stopall
+  std::chrono::seconds guestTimeout{180};     ///< when the guest's config gives no down=
+  bool forceStop = true;
+  std::chrono::seconds forceStopTimeout{60};  ///< at most, for qm stop / pct stop
+  std::chrono::milliseconds toolGrace{15000}; ///< a tool's own timeout + this = ours
+};
+
+/// A guest's clean-shutdown timeout: its `down=` if set, else guestTimeout;
+/// never past `remaining` (kept ≥ 1 s: qm wants a positive timeout). With
+/// forceStop, 10 s of `remaining` stay for the force stop. Pure.
+std::chrono::seconds shutdownTimeout(const Guest& guest, const StopRules& rules,
+                                     std::chrono::milliseconds remaining);
+
+/// `qm shutdown ID --timeout T` / `pct shutdown ID --timeout T`.
+std::vector<std::string> shutdownArgv(const Guest& guest, const StopRules& rules,
+                                      std::chrono::seconds timeout);
+/// `qm stop ID` / `pct stop ID`.
+std::vector<std::string> stopArgv(const Guest& guest, const StopRules& rules);
+/// `pvesh create /nodes/NODE/stopall --timeout T --force-stop 0|1 [--vms ID,ID]`
+/// (`vms` empty: every guest of the node). The timeout is capped at PVE's 7200 s.
+std::vector<std::string> stopAllArgv(const StopRules& rules, std::chrono::seconds timeout,
+                                     const std::vector<int>& vms);
+
+} // namespace hidupsd::proxmox
