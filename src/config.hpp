@@ -60,6 +60,12 @@ struct ShutdownConfig {
   std::chrono::seconds upsOffDelay{60};    ///< ups_off_delay, 0..32767 s
   std::chrono::seconds upsOnDelay{90};     ///< ups_on_delay, 1..32767 s, > ups_off_delay
   std::chrono::seconds deadlineMargin{60}; ///< deadline_margin, 0..3600 s
+  /// deadline, 10..86400 s: the longest the guest phase may take. The effective
+  /// deadline is min(deadline, battery.runtime - deadline_margin).
+  std::chrono::seconds deadline{600};
+  /// kill_power_flag: absolute path; written before the host command, read by
+  /// the systemd-shutdown hook (on the root file system: /etc, as NUT's /etc/killpower).
+  std::filesystem::path killPowerFlag{"/etc/hidupsd/killpower"};
   bool operator==(const ShutdownConfig&) const = default;
 };
 

@@ -92,6 +92,8 @@ void shutdown(Writer& w, const ShutdownConfig& s) {
   w.seconds("ups_off_delay", s.upsOffDelay);
   w.seconds("ups_on_delay", s.upsOnDelay);
   w.seconds("deadline_margin", s.deadlineMargin);
+  w.seconds("deadline", s.deadline);
+  w.text("kill_power_flag", s.killPowerFlag.string());
 }
 
 void proxmox(Writer& w, const ProxmoxConfig& p) {

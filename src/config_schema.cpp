@@ -146,6 +146,10 @@ ShutdownConfig readShutdown(TableReader& r) {
   r.seconds("ups_off_delay", 0, 32767, s.upsOffDelay);
   r.seconds("ups_on_delay", 1, 32767, s.upsOnDelay);
   r.seconds("deadline_margin", 0, 3600, s.deadlineMargin);
+  r.seconds("deadline", 10, 86400, s.deadline);
+  std::string flag = s.killPowerFlag.string();
+  r.string("kill_power_flag", flag, absolutePath);
+  s.killPowerFlag = flag;
   if (s.upsOnDelay <= s.upsOffDelay) {
     // NUT usbhid-ups refuses it too: the UPS would switch on before it switched off.
     const toml::node* at = r.has("ups_on_delay") ? r.take("ups_on_delay") : r.take("ups_off_delay");

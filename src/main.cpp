@@ -21,6 +21,7 @@
 #include "src/probe.hpp"
 #include "src/core/event.hpp"
 #include "src/daemon.hpp"
+#include "src/kill_power.hpp"
 #include "src/simulated_device.hpp"
 #include "src/test_event.hpp"
 
@@ -44,6 +45,10 @@ constexpr std::string_view kUsage = R"(usage:
   hidupsd --probe [--json] [--replay FILE | --simulate | --device VID:PID[:SERIAL]]
                       identify the UPS, dump every descriptor field with its report
                       ID, type, bit offset, size and value, then the NUT variables
+  hidupsd --kill-power [-c FILE] [--replay FILE | --simulate]
+                      (for the systemd-shutdown hook) ask the UPS to cut its output
+                      after ups_off_delay and to restore it ups_on_delay after the
+                      request once mains are back (NUT's shutdown.return)
   hidupsd --list      list the USB HID UPSes attached
   hidupsd --check-config [-c FILE]
                       validate the config: errors as FILE:LINE:COL: message, or
@@ -67,7 +72,7 @@ public:
 };
 
 struct Options {
-  enum class Mode { None, Probe, List, Version, Help, CheckConfig, TestEvent } mode = Mode::None;
+  enum class Mode { None, Probe, List, Version, Help, CheckConfig, TestEvent, KillPower } mode = Mode::None;
   bool json = false;
   bool really = false;
   double speed = 1;
@@ -120,6 +125,7 @@ Options parseOptions(const std::vector<std::string>& args) {
     else if (a == "--version") setMode(o, Options::Mode::Version);
     else if (a == "--help" || a == "-h") setMode(o, Options::Mode::Help);
     else if (a == "--check-config") setMode(o, Options::Mode::CheckConfig);
+    else if (a == "--kill-power") setMode(o, Options::Mode::KillPower);
     else if (a == "-c" || a == "--config") o.config = takeValue(args, i);
     else if (a == "--json") o.json = true;
     else if (a == "--really") o.really = true;
@@ -135,7 +141,7 @@ Options parseOptions(const std::vector<std::string>& args) {
   }
   if (int(o.replay.has_value()) + int(o.simulate) + int(o.device.has_value()) > 1)
     throw UsageError("--replay, --simulate and --device exclude each other");
-  if (o.device && o.mode == Options::Mode::None) throw UsageError("--device goes with --probe");
+  if (o.device && o.mode != Options::Mode::Probe) throw UsageError("--device goes with --probe");
   if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
   if (o.really && o.mode != Options::Mode::TestEvent) throw UsageError("--really goes with --test-event");
   return o;
@@ -241,8 +247,17 @@ int runTestEventMode(const Options& o) {
   return runTestEvent(t);
 }
 
+int runKillPowerMode(const Options& o) {
+  KillPowerOptions k;
+  k.configPath = configPathFor(o);
+  k.replay = o.replay;
+  k.simulate = o.simulate;
+  return runKillPower(k);
+}
+
 int run(const Options& o) {
   switch (o.mode) {
+  case Options::Mode::KillPower: return runKillPowerMode(o);
   case Options::Mode::TestEvent: return runChecked([&] { return runTestEventMode(o); });
   case Options::Mode::Probe: return runProbe(o);
   case Options::Mode::List: return runList(o);
