@@ -20,6 +20,7 @@
 #include "src/event_router.hpp"
 #include "src/log.hpp"
 #include "src/notifier.hpp"
+#include "src/proxmox_pipeline.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "src/simulated_device.hpp"
 #include "src/systemd_notify.hpp"
@@ -83,7 +84,7 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
       clock_(makeClock()),
       eventLog_(config_.log.file),
       notifier_(config_.notify),
-      pipeline_(makePipeline(config_, eventLog_)),
+      pipeline_(makePipeline(config_, eventLog_, &notifier_)),
       router_(eventLog_, *pipeline_),
       engine_(policyOptions(config_.policy), *clock_, router_),
       opener_(options.simulate ? simulatedOpener(*clock_) : makeOpener(config_.device, *clock_)) {}
@@ -113,6 +114,8 @@ int Daemon::run() {
   eventLog_.appendLine(fmt::format("{} hidupsd {} started{}", wallClockText(), HIDUPSD_VERSION,
                                    config_.policy.simulation ? " (simulation)" : ""));
   router_.addNotifier(notifier_);
+  // The host is up: a power cycle the last shutdown asked for is over.
+  if (!options_.simulate) clearStaleKillPowerFlag(config_.shutdown.killPowerFlag);
   startDeviceThread();
   systemd::notify("READY=1");
   const sigset_t set = controlSignals();

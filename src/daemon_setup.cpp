@@ -5,25 +5,13 @@
 #include <ctime>
 
 #include "src/log.hpp"
+#include "src/proxmox_pipeline.hpp"
 
 namespace hidupsd {
 
 namespace {
 
 std::chrono::milliseconds ms(std::chrono::seconds s) { return s; }
-
-DryRunPlan dryRunPlan(const Config& c) {
-  DryRunPlan p;
-  p.strategy = c.shutdown.strategy == ShutdownStrategy::StopAll ? "stopall" : "guests";
-  p.guestTimeout = static_cast<int>(c.shutdown.guestTimeout.count());
-  p.forceStop = c.shutdown.forceStop;
-  p.containers = c.proxmox.containers;
-  p.hostCommand = c.shutdown.hostCommand;
-  p.upsShutdownReturn = c.shutdown.upsShutdownReturn;
-  p.upsOffDelay = static_cast<int>(c.shutdown.upsOffDelay.count());
-  p.upsOnDelay = static_cast<int>(c.shutdown.upsOnDelay.count());
-  return p;
-}
 
 } // namespace
 
@@ -61,14 +49,20 @@ ReaderLog readerLog() {
   };
 }
 
-std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& eventLog) {
-  if (!config.policy.simulation)
-    log::warning("pipeline", "simulation = false, but the Proxmox shutdown pipeline is not "
-                             "built yet: the shutdown steps are only reported");
-  return std::make_unique<DryRunPipeline>(dryRunPlan(config), [&eventLog](const std::string& line) {
+std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& eventLog,
+                                               Notifier* notifier) {
+  PipelineOutput output;
+  output.log = [&eventLog](const std::string& line) {
     log::notice("pipeline", "{}", line);
     eventLog.appendLine(wallClockText() + " " + line, true);
-  });
+  };
+  if (notifier != nullptr)
+    output.notify = [notifier](const core::Event& event, const std::string& text) {
+      notifier->notifyText(event, text);
+    };
+  const std::string node = config.proxmox.node.empty() ? localNodeName() : config.proxmox.node;
+  return std::make_unique<ProxmoxPipeline>(config, node, std::make_unique<proxmox::ProcessRunner>(),
+                                           std::move(output));
 }
 
 void applyReload(const Config& running, const Config& next, Engine& engine, EventLog& eventLog) {

@@ -10,6 +10,7 @@
 #include "src/engine.hpp"
 #include "src/event_log.hpp"
 #include "src/monitor.hpp"
+#include "src/notifier.hpp"
 #include "src/shutdown_pipeline.hpp"
 
 namespace hidupsd {
@@ -18,10 +19,12 @@ PolicyOptions policyOptions(const PolicyConfig& policy);
 ReaderOptions readerOptions(const Config& config);
 /// The reader's log lines, into the daemon log under the "device" domain.
 ReaderLog readerLog();
-/// The pipeline for this config: its progress lines go to the event log and
-/// the daemon log. (Simulation: the dry run; the Proxmox pipeline comes with
-/// the Proxmox issue, until then the dry run says so.)
-std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& log);
+/// The Proxmox pipeline for this config, on the real command runner (a dry
+/// run when simulation is on): its steps go to the event log and the daemon
+/// log, the notable ones to `notifier` as well (when given). `notifier` and
+/// `log` must outlive the pipeline.
+std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& log,
+                                               Notifier* notifier);
 /// Applies what can change at run time (policy, log file, log level) and
 /// logs what needs a restart ([device], [shutdown], [proxmox]).
 void applyReload(const Config& running, const Config& next, Engine& engine, EventLog& log);

@@ -13,6 +13,25 @@ void EventRouter::addNotifier(EventSink& notifier) { notifiers_.push_back(&notif
 
 void EventRouter::onEvent(const core::Event& event) noexcept {
   if (event.kind == core::EventKind::Shutdown) pipeline_.start(event);
+  if (event.kind != core::EventKind::Online || !pipeline_.started()) {
+    route(event);
+    return;
+  }
+  // Mains back after the pipeline started: it goes on to the end (DESIGN.md);
+  // the UPS's power cycle (shutdown.return) brings the host back. Say so
+  // wherever the online event goes.
+  log::warning("event", "mains are back, but the shutdown has started and goes to the end");
+  try {
+    core::Event annotated = event;
+    annotated.reason += std::string(event.reason.empty() ? "" : "; ") +
+                        "the shutdown goes on: the UPS power cycle brings the host back";
+    route(annotated);
+  } catch (const std::bad_alloc&) {
+    route(event);
+  }
+}
+
+void EventRouter::route(const core::Event& event) noexcept {
   for (EventSink* n : notifiers_) n->onEvent(event);
   log::notice("event", "{}{}{}", core::eventName(event.kind), event.reason.empty() ? "" : ": ",
               event.reason);

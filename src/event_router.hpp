@@ -13,7 +13,8 @@ namespace hidupsd {
 
 /// The fan-out after the monitor. The shutdown pipeline is started first and
 /// never waits for anything after it: notifiers only enqueue, and the event
-/// log's write (fsync'd for lowbatt/shutdown) comes last.
+/// log's write (fsync'd for lowbatt/shutdown) comes last. An online event
+/// after the pipeline started says that the shutdown goes on.
 class EventRouter final : public EventSink {
 public:
   EventRouter(EventLog& log, ShutdownPipeline& pipeline);
@@ -22,6 +23,8 @@ public:
   void onEvent(const core::Event& event) noexcept override;
 
 private:
+  void route(const core::Event& event) noexcept;
+
   EventLog& log_;
   ShutdownPipeline& pipeline_;
   std::vector<EventSink*> notifiers_;

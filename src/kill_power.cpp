@@ -53,6 +53,16 @@ CommandTrace killPower(const DeviceOpener& open, ModelOptions delays) {
 
 int runKillPower(const KillPowerOptions& o) {
   const Config config = killPowerConfig(o);
+  if (o.ifFlagged) {
+    std::error_code ec;
+    if (!std::filesystem::exists(config.shutdown.killPowerFlag, ec)) {
+      std::cout << "no kill-power flag at " << config.shutdown.killPowerFlag.string()
+                << ": the UPS keeps its output on\n";
+      return 0;
+    }
+    std::cout << "kill-power flag " << config.shutdown.killPowerFlag.string()
+              << " found: asking the UPS to power-cycle\n";
+  }
   core::SteadyClock clock;
   DeviceConfig device = config.device;
   if (o.replay) device.replay = *o.replay;

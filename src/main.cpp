@@ -45,10 +45,11 @@ constexpr std::string_view kUsage = R"(usage:
   hidupsd --probe [--json] [--replay FILE | --simulate | --device VID:PID[:SERIAL]]
                       identify the UPS, dump every descriptor field with its report
                       ID, type, bit offset, size and value, then the NUT variables
-  hidupsd --kill-power [-c FILE] [--replay FILE | --simulate]
+  hidupsd --kill-power [--if-flagged] [-c FILE] [--replay FILE | --simulate]
                       (for the systemd-shutdown hook) ask the UPS to cut its output
                       after ups_off_delay and to restore it ups_on_delay after the
-                      request once mains are back (NUT's shutdown.return)
+                      request once mains are back (NUT's shutdown.return); with
+                      --if-flagged only when [shutdown] kill_power_flag exists
   hidupsd --list      list the USB HID UPSes attached
   hidupsd --check-config [-c FILE]
                       validate the config: errors as FILE:LINE:COL: message, or
@@ -75,6 +76,7 @@ struct Options {
   enum class Mode { None, Probe, List, Version, Help, CheckConfig, TestEvent, KillPower } mode = Mode::None;
   bool json = false;
   bool really = false;
+  bool ifFlagged = false;
   double speed = 1;
   core::EventKind event = core::EventKind::OnBattery;
   bool simulate = false;
@@ -129,6 +131,7 @@ Options parseOptions(const std::vector<std::string>& args) {
     else if (a == "-c" || a == "--config") o.config = takeValue(args, i);
     else if (a == "--json") o.json = true;
     else if (a == "--really") o.really = true;
+    else if (a == "--if-flagged") o.ifFlagged = true;
     else if (a == "--speed") o.speed = parseSpeed(takeValue(args, i));
     else if (a == "--test-event") {
       setMode(o, Options::Mode::TestEvent);
@@ -144,6 +147,8 @@ Options parseOptions(const std::vector<std::string>& args) {
   if (o.device && o.mode != Options::Mode::Probe) throw UsageError("--device goes with --probe");
   if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
   if (o.really && o.mode != Options::Mode::TestEvent) throw UsageError("--really goes with --test-event");
+  if (o.ifFlagged && o.mode != Options::Mode::KillPower)
+    throw UsageError("--if-flagged goes with --kill-power");
   return o;
 }
 
@@ -252,6 +257,7 @@ int runKillPowerMode(const Options& o) {
   k.configPath = configPathFor(o);
   k.replay = o.replay;
   k.simulate = o.simulate;
+  k.ifFlagged = o.ifFlagged;
   return runKillPower(k);
 }
 

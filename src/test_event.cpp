@@ -62,8 +62,8 @@ int runTestEvent(const TestEventOptions& o) {
   event.reason = "manual test (hidupsd --test-event)";
   event.snapshot = readState(o, config, clock);
   EventLog eventLog(config.log.file);
-  auto pipeline = makePipeline(config, eventLog);
   Notifier notifier(config.notify);
+  auto pipeline = makePipeline(config, eventLog, &notifier);
   EventRouter router(eventLog, *pipeline);
   router.addNotifier(notifier);
   router.onEvent(event);

@@ -55,6 +55,23 @@ else
   echo "note: this udev has no 'udevadm verify' (new in systemd 253): syntax checked here only"
 fi
 
+# --- the systemd-shutdown hook -----------------------------------------------------
+hook="$dest/root${HIDUPSD_SYSTEMDSHUTDOWNDIR:?}/hidupsd-kill-power"
+[ -x "$hook" ] || fail "no executable $hook"
+if [ "${HIDUPSD_PREFIX:-}" = /usr ] && [ "${HIDUPSD_DIRS_OVERRIDDEN:-no}" = no ]; then
+  [ -x "$dest/root/usr/lib/systemd/system-shutdown/hidupsd-kill-power" ] \
+    || fail "hook not in /usr/lib/systemd/system-shutdown"
+fi
+grep -q "^exec $sbindir/hidupsd --kill-power --if-flagged\$" "$hook" || fail "hook does not run $sbindir/hidupsd"
+sh -n "$hook" || fail "hook is not valid sh"
+# Run it (on the binary just installed) with no flag: it must do nothing, exit 0.
+if [ ! -e /etc/hidupsd/killpower ]; then
+  sed "s|^exec $sbindir/hidupsd |exec $binary |" "$hook" >"$dest/hook"
+  out=$(sh "$dest/hook" poweroff 2>&1) || fail "hook without a flag failed: $out"
+  echo "$out" | grep -q "no kill-power flag at /etc/hidupsd/killpower" || fail "hook said: $out"
+fi
+echo "ok: the systemd-shutdown hook"
+
 # --- the systemd unit ----------------------------------------------------------
 if ! command -v systemd-analyze >/dev/null 2>&1; then
   echo "SKIP: no systemd-analyze"

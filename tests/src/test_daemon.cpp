@@ -32,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon_support.hpp"
 #include "test_support.hpp"
 
 extern char** environ;
@@ -40,193 +41,9 @@ namespace fs = std::filesystem;
 namespace t = hidupsd::test;
 using namespace std::chrono_literals;
 
+using namespace hidupsd::test::daemon;
+
 namespace {
-
-constexpr auto kPollStep = 20ms;
-constexpr auto kContentWait = 15s; // functional waits: generous, never asserted on
-constexpr auto kExitWait = 20s;    // then the daemon is hung: kill -9, the test fails
-
-/// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
-public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("hidupsd-test-daemon-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const noexcept { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-  fs::path path_;
-};
-
-void writeFile(const fs::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::trunc);
-  f << text;
-  REQUIRE(f.good());
-}
-
-/// Reads a file that may not exist yet: "" then.
-std::string readIfAny(const fs::path& path) {
-  std::ifstream f(path);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-bool contains(const std::string& text, std::string_view needle) {
-  return text.find(needle) != std::string::npos;
-}
-
-std::size_t countOf(const std::string& text, std::string_view needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
-    ++n;
-  return n;
-}
-
-/// Waits (bounded) until `path` contains `needle`; true if it did.
-bool waitForContent(const fs::path& path, std::string_view needle) {
-  const auto deadline = std::chrono::steady_clock::now() + kContentWait;
-  while (!contains(readIfAny(path), needle)) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(kPollStep);
-  }
-  return true;
-}
-
-/// The first of `needles` not found in `text` after the previous one; "" if all are, in order.
-std::string missingInOrder(const std::string& text,
-                           std::initializer_list<std::string_view> needles) {
-  std::size_t from = 0;
-  for (auto needle : needles) {
-    const auto at = text.find(needle, from);
-    if (at == std::string::npos) return std::string(needle);
-    from = at + needle.size();
-  }
-  return "";
-}
-
-/// Our environment without systemd's: a daemon under test must not notify our own manager.
-std::vector<std::string> childEnvironment() {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view entry(*e);
-    if (entry.starts_with("NOTIFY_SOCKET=") || entry.starts_with("WATCHDOG_")) continue;
-    env.emplace_back(entry);
-  }
-  return env;
-}
-
-std::vector<char*> cStrings(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings)
-    out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
-/// hidupsd started in the background, stdout and stderr into files in `dir`.
-/// Never outlives its test: the destructor kills and reaps what still runs.
-class HidupsdProcess {
-public:
-  HidupsdProcess(const TempDir& dir, std::vector<std::string> args)
-      : out_(dir / "stdout"), err_(dir / "stderr") {
-    args.insert(args.begin(), t::hidupsdBinary().string());
-    auto argv = cStrings(args);
-    auto envStrings = childEnvironment();
-    auto envp = cStrings(envStrings);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE_MESSAGE(rc == 0, "posix_spawn failed: " << rc);
-  }
-  ~HidupsdProcess() {
-    if (exited_) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0); // SIGKILL cannot be caught: this returns
-  }
-  HidupsdProcess(const HidupsdProcess&) = delete;
-  HidupsdProcess& operator=(const HidupsdProcess&) = delete;
-
-  void signal(int sig) const { REQUIRE(::kill(pid_, sig) == 0); }
-
-  /// Reaps the process if it has ended; true while it runs.
-  bool running() {
-    if (exited_) return false;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
-    exited_ = true;
-    exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return false;
-  }
-
-  /// The exit code (128 + N for signal N), or nothing if it still runs after `limit`.
-  std::optional<int> waitExit(std::chrono::milliseconds limit = kExitWait) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (running()) {
-      if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
-      std::this_thread::sleep_for(kPollStep);
-    }
-    return exitCode_;
-  }
-
-  std::string out() const { return readIfAny(out_); }
-  std::string err() const { return readIfAny(err_); }
-  const fs::path& errPath() const noexcept { return err_; }
-
-private:
-  fs::path out_;
-  fs::path err_;
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  int exitCode_ = -1;
-};
-
-/// The Eaton 3S 700 capture with `timeline` (`at T ...` lines) appended, written to `path`.
-fs::path writeReplay(const fs::path& path, const std::string& timeline) {
-  writeFile(path, t::readFile(t::fixturesDir() / "eaton-3s-700.replay") + "\n" + timeline);
-  return path;
-}
-
-/// Mains lost at `t` seconds.
-std::string outageAt(int t) {
-  const std::string at = "at " + std::to_string(t) + " set UPS.PowerSummary.PresentStatus.";
-  return at + "ACPresent 0\n" + at + "Charging 0\n" + at + "Discharging 1\n";
-}
-
-/// The UPS reports low battery at `t` seconds.
-std::string lowBatteryAt(int t) {
-  return "at " + std::to_string(t) +
-         " set UPS.PowerSummary.PresentStatus.BelowRemainingCapacityLimit 1\n";
-}
-
-/// A daemon config reading `replay`, onbatt after 1 s, `logSection` as the [log] body.
-std::string daemonConfig(const fs::path& replay, const std::string& logSection) {
-  return "[device]\nreplay = \"" + replay.string() +
-         "\"\npoll_interval = 1\n"
-         "[policy]\non_battery_delay = 1\n"
-         "[log]\n" +
-         logSection;
-}
-
-std::string logFileSection(const fs::path& file) { return "file = \"" + file.string() + "\"\n"; }
 
 /// Started: the signal mask is set up and the event log open (the "started" line is written then).
 void requireStarted(const fs::path& eventLog) {
@@ -247,8 +64,10 @@ void requireCleanStop(HidupsdProcess& daemon) {
 void checkNothingDestructiveDone(const std::string& out) {
   std::istringstream lines(out);
   for (std::string line; std::getline(lines, line);) {
-    const bool destructive = contains(line, "poweroff") || contains(line, "kill-power") ||
-                             contains(line, "qm ") || contains(line, "pct ");
+    // qm/pct list and config are read-only: a dry run runs them for real.
+    bool destructive = contains(line, "poweroff") || contains(line, "kill-power");
+    for (const char* verb : {"qm shutdown", "qm stop", "pct shutdown", "pct stop", "stopall"})
+      destructive = destructive || contains(line, verb);
     if (destructive) CHECK_MESSAGE(contains(line, "would"), line);
   }
 }

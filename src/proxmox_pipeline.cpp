@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// ProxmoxPipeline: each step bounded and caught, so that the host command always runs.
+#include "src/proxmox_pipeline.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <system_error>
+
+#include "hidupsd_config.hpp"
+#include "proxmox/guests.hpp"
+#include "src/log.hpp"
+
+namespace hidupsd {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+constexpr std::chrono::seconds kHostCommandTimeout{60};
+
+std::string secondsText(std::chrono::milliseconds d) {
+  return fmt::format("{:.1f} s", static_cast<double>(d.count()) / 1000.0);
+}
+
+std::string names(const std::vector<proxmox::Guest>& guests) {
+  std::string out;
+  for (const auto& g : guests) out += (out.empty() ? "" : ", ") + proxmox::label(g);
+  return out;
+}
+
+std::string guestLine(const proxmox::GuestReport& r, std::size_t done, std::size_t total,
+                      bool simulation) {
+  using O = proxmox::GuestOutcome;
+  std::string what = simulation && r.outcome == O::Stopped ? "would be stopped" : nameOf(r.outcome);
+  std::string line = fmt::format("{}/{} {} {}", done, total, proxmox::label(r.guest), what);
+  if (!simulation) line += " after " + secondsText(r.duration);
+  if (!r.detail.empty()) line += " (" + r.detail + ")";
+  return line;
+}
+
+std::string summaryLine(const proxmox::StopSummary& s, bool simulation) {
+  using O = proxmox::GuestOutcome;
+  if (simulation) return fmt::format("guests: {} would be stopped", s.reports.size());
+  std::string line = fmt::format("guests: {} of {} stopped cleanly, {} force-stopped, {} failed, "
+                                 "{} left running, in {}",
+                                 s.count(O::Stopped), s.reports.size(), s.count(O::ForceStopped),
+                                 s.count(O::Failed), s.count(O::LeftRunning),
+                                 secondsText(s.elapsed));
+  if (s.deadlineReached) line += "; the deadline was reached";
+  return line;
+}
+
+std::string budgetLine(std::chrono::seconds budget, std::optional<double> runtime,
+                       const ShutdownConfig& s) {
+  if (!runtime)
+    return fmt::format("guest deadline: {} s (deadline; battery.runtime unknown)", budget.count());
+  return fmt::format("guest deadline: {} s (deadline {} s, battery.runtime {:.0f} s - margin {} s, "
+                     "at least {} s)",
+                     budget.count(), s.deadline.count(), *runtime, s.deadlineMargin.count(),
+                     proxmox::kMinimumDeadline.count());
+}
+
+/// Writes `text` to `path` through a temporary file and a rename, both synced:
+/// the flag must survive the power-off that follows.
+void writeDurably(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  const auto tmp = path.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), tmp);
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                  ::fsync(fd) == 0;
+  const int error = errno;
+  ::close(fd);
+  if (!ok) throw std::system_error(error, std::generic_category(), tmp);
+  std::filesystem::rename(tmp, path);
+  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+}
+
+} // namespace
+
+ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
+                                 std::unique_ptr<proxmox::CommandRunner> runner,
+                                 PipelineOutput output)
+    : shutdown_(config.shutdown), proxmox_(config.proxmox), simulation_(config.policy.simulation),
+      node_(std::move(node)), realRunner_(std::move(runner)), output_(std::move(output)) {
+  dryRunner_ = std::make_unique<proxmox::DryRunRunner>(
+      *realRunner_, proxmox::isReadOnlyCommand,
+      [this](const std::vector<std::string>& argv) { say("would run: " + proxmox::commandLine(argv)); });
+  runner_ = simulation_ ? dryRunner_.get() : realRunner_.get();
+}
+
+ProxmoxPipeline::~ProxmoxPipeline() { wait(); }
+
+void ProxmoxPipeline::start(const core::Event& event) noexcept {
+  if (started_.exchange(true)) return;
+  try {
+    thread_ = std::thread([this, event] { run(event); });
+  } catch (...) {
+    // No thread: run here rather than never. The caller is the device
+    // thread, which then waits, but the host goes down all the same.
+    run(event);
+  }
+}
+
+void ProxmoxPipeline::wait() noexcept {
+  if (thread_.joinable()) thread_.join();
+}
+
+void ProxmoxPipeline::say(const std::string& line) noexcept {
+  try {
+    if (output_.log) output_.log(line);
+  } catch (...) {
+  }
+}
+
+void ProxmoxPipeline::tell(const core::Event& event, const std::string& text) noexcept {
+  say(text);
+  try {
+    if (output_.notify) output_.notify(event, text);
+  } catch (...) {
+  }
+}
+
+void ProxmoxPipeline::run(const core::Event& event) noexcept {
+  const auto t0 = SteadyClock::now();
+  say(fmt::format("shutdown pipeline started{}: {}",
+                  simulation_ ? " (simulation: nothing is executed)" : "",
+                  event.reason.empty() ? "requested" : event.reason));
+  const auto runtime = event.snapshot.number("battery.runtime");
+  const auto budget =
+      proxmox::guestPhaseBudget(runtime, shutdown_.deadline, shutdown_.deadlineMargin);
+  say(budgetLine(budget, runtime, shutdown_));
+  try {
+    stopGuests(event, t0 + budget);
+  } catch (const std::exception& e) {
+    tell(event, fmt::format("stopping the guests failed: {}; powering off anyway", e.what()));
+  }
+  if (shutdown_.upsShutdownReturn) writeKillPowerFlag();
+  powerOff(event);
+  say(fmt::format("shutdown pipeline finished{} after {}", simulation_ ? " (simulation)" : "",
+                  secondsText(std::chrono::duration_cast<std::chrono::milliseconds>(
+                      SteadyClock::now() - t0))));
+  finished_.store(true);
+}
+
+proxmox::DiscoveryOptions ProxmoxPipeline::discoveryOptions() const {
+  proxmox::DiscoveryOptions o;
+  o.qm = proxmox_.qm.string();
+  o.pct = proxmox_.pct.string();
+  o.containers = proxmox_.containers;
+  o.exclude = proxmox_.exclude;
+  return o;
+}
+
+proxmox::StopRules ProxmoxPipeline::stopRules() const {
+  proxmox::StopRules r;
+  r.qm = proxmox_.qm.string();
+  r.pct = proxmox_.pct.string();
+  r.pvesh = proxmox_.pvesh.string();
+  r.node = node_;
+  r.guestTimeout = shutdown_.guestTimeout;
+  r.forceStop = shutdown_.forceStop;
+  return r;
+}
+
+void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_point deadline) {
+  const auto options = discoveryOptions();
+  const auto found = proxmox::discoverGuests(*runner_, options);
+  for (const auto& problem : found.problems) say("guest discovery: " + problem);
+  if (!found.excluded.empty()) say("left running (exclude): " + names(found.excluded));
+  if (found.guests.empty()) {
+    say("no running guests to stop");
+    return;
+  }
+  say(fmt::format("running guests: {}", names(found.guests)));
+  auto progress = [this, &event](const proxmox::GuestReport& r, std::size_t done,
+                                 std::size_t total) {
+    const auto line = guestLine(r, done, total, simulation_);
+    if (r.outcome == proxmox::GuestOutcome::Stopped) say(line);
+    else tell(event, line);
+  };
+  proxmox::GuestStopper stopper(*runner_, stopRules(), progress,
+                                [this](const std::string& line) { say(line); });
+  const auto summary =
+      shutdown_.strategy == ShutdownStrategy::StopAll
+          ? stopper.stopAll(found.guests, !found.excluded.empty(),
+                            [&] { return proxmox::discoverGuests(*runner_, options).guests; },
+                            deadline)
+          : stopper.stopGuests(found.guests, deadline);
+  tell(event, summaryLine(summary, simulation_));
+}
+
+void ProxmoxPipeline::writeKillPowerFlag() {
+  const auto& flag = shutdown_.killPowerFlag;
+  const auto what = fmt::format("the UPS cuts its output {} s after the host halts and restores "
+                                "it once mains are back",
+                                shutdown_.upsOffDelay.count());
+  if (simulation_) {
+    say(fmt::format("would write the kill-power flag {}: {}", flag.string(), what));
+    return;
+  }
+  try {
+    std::time_t now = std::time(nullptr);
+    writeDurably(flag, fmt::format("hidupsd {} kill-power requested at {}", HIDUPSD_VERSION,
+                                   static_cast<long long>(now)));
+    say(fmt::format("kill-power flag written to {}: {}", flag.string(), what));
+  } catch (const std::exception& e) {
+    say(fmt::format("cannot write the kill-power flag {}: {}; the UPS will not power-cycle the "
+                    "host",
+                    flag.string(), e.what()));
+  }
+}
+
+void ProxmoxPipeline::powerOff(const core::Event& event) {
+  const auto line = proxmox::commandLine(shutdown_.hostCommand);
+  if (!simulation_) tell(event, "powering off the host: " + line);
+  const auto result = runner_->run(shutdown_.hostCommand, kHostCommandTimeout);
+  if (!result.ok())
+    tell(event, fmt::format("the host command failed: {}: {}", line, result.describe()));
+}
+
+void clearStaleKillPowerFlag(const std::filesystem::path& flag) {
+  std::error_code ec;
+  if (!std::filesystem::exists(flag, ec)) return;
+  if (std::filesystem::remove(flag, ec))
+    log::notice("pipeline", "removed the kill-power flag {} left by the last shutdown",
+                flag.string());
+  else
+    log::error("pipeline", "cannot remove the stale kill-power flag {}: {}", flag.string(),
+               ec.message());
+}
+
+std::string localNodeName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
+  std::string node(name);
+  if (const auto dot = node.find('.'); dot != std::string::npos) node.resize(dot);
+  return node;
+}
+
+} // namespace hidupsd
