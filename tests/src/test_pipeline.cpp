@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// ProxmoxPipeline against fake qm/pct/pvesh/poweroff processes: simulation, for real, failures.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "fake_pve.hpp"
+#include "src/proxmox_pipeline.hpp"
+
+namespace hidupsd {
+namespace {
+
+using namespace std::chrono_literals;
+using Json = nlohmann::json;
+using test::FakePve;
+namespace fs = std::filesystem;
+
+Json guest(const char* type, int id, const char* shutdown, const char* startup = "") {
+  Json g{{"type", type}, {"id", id}, {"name", std::string(type) + std::to_string(id)},
+         {"status", "running"}, {"shutdown", shutdown}, {"stop", "0.1"}};
+  if (*startup != '\0') g["startup"] = startup;
+  return g;
+}
+
+std::string node(const Json& guests, const char* stopall = "ok") {
+  return Json{{"node", "pve1"}, {"guests", guests}, {"stopall", stopall}}.dump();
+}
+
+Config configFor(const FakePve& pve, bool simulation) {
+  Config c;
+  c.policy.simulation = simulation;
+  c.proxmox.qm = pve.qm();
+  c.proxmox.pct = pve.pct();
+  c.proxmox.pvesh = pve.pvesh();
+  c.shutdown.hostCommand = {pve.poweroff(), "--now"};
+  c.shutdown.killPowerFlag = pve.dir() / "flag" / "killpower";
+  c.shutdown.guestTimeout = 30s;
+  return c;
+}
+
+/// Everything the pipeline said and notified.
+struct Recorded {
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  std::vector<std::string> notified;
+  PipelineOutput output() {
+    return {[this](const std::string& l) {
+              const std::lock_guard lock(mutex);
+              lines.push_back(l);
+            },
+            [this](const core::Event&, const std::string& t) {
+              const std::lock_guard lock(mutex);
+              notified.push_back(t);
+            }};
+  }
+  bool said(const std::string& prefix) {
+    const std::lock_guard lock(mutex);
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+  }
+};
+
+core::Event shutdownEvent(std::optional<double> runtime) {
+  core::Event e;
+  e.kind = core::EventKind::Shutdown;
+  e.reason = "UPS reports low battery";
+  if (runtime) e.snapshot.variables["battery.runtime"] = std::to_string(static_cast<int>(*runtime));
+  return e;
+}
+
+void run(ProxmoxPipeline& pipeline, const core::Event& event) {
+  pipeline.start(event);
+  pipeline.wait();
+  REQUIRE(pipeline.finished());
+}
+
+TEST_CASE("simulation: guests listed for real, nothing stopped, no flag, no power-off") {
+  FakePve pve(node(Json::array({guest("vm", 100, "1"), guest("ct", 200, "1", "order=1")})));
+  Recorded rec;
+  ProxmoxPipeline pipeline(configFor(pve, true), "pve1", std::make_unique<proxmox::ProcessRunner>(),
+                           rec.output());
+  run(pipeline, shutdownEvent(1200));
+  CHECK(pve.started("qm shutdown").empty());
+  CHECK(pve.started("pct shutdown").empty());
+  CHECK(pve.started("poweroff").empty());
+  CHECK(pve.started("qm list").size() == 1);
+  CHECK(pve.started("pct config 200").size() == 1);
+  CHECK_FALSE(fs::exists(pve.dir() / "flag" / "killpower"));
+  CHECK(rec.said("shutdown pipeline started (simulation: nothing is executed)"));
+  CHECK(rec.said("running guests: VM 100 (vm100), CT 200 (ct200)"));
+  CHECK(rec.said("would run: " + pve.qm() + " shutdown 100 --timeout 30"));
+  CHECK(rec.said("would run: " + pve.pct() + " shutdown 200 --timeout 30"));
+  CHECK(rec.said("would write the kill-power flag " + (pve.dir() / "flag" / "killpower").string()));
+  CHECK(rec.said("would run: " + pve.poweroff() + " --now"));
+  CHECK(rec.said("guests: 2 would be stopped"));
+  CHECK(rec.said("shutdown pipeline finished (simulation)"));
+}
+
+TEST_CASE("for real: guests in order, then the flag, then the host command") {
+  FakePve pve(node(Json::array({guest("vm", 100, "0.5", "order=1"), guest("vm", 101, "0.5"),
+                                guest("ct", 200, "0.5", "order=2")})));
+  Recorded rec;
+  ProxmoxPipeline pipeline(configFor(pve, false), "pve1",
+                           std::make_unique<proxmox::ProcessRunner>(), rec.output());
+  run(pipeline, shutdownEvent(std::nullopt));
+  for (const auto& [type, id] : {std::pair{"vm", 100}, {"vm", 101}, {"ct", 200}})
+    CHECK(pve.status(type, id) == "stopped");
+  const auto power = pve.started("poweroff --now");
+  REQUIRE(power.size() == 1);
+  for (const auto& done : pve.finished("qm", "shutdown")) CHECK(done.time < power[0].time);
+  CHECK(fs::exists(pve.dir() / "flag" / "killpower"));
+  CHECK(rec.said("guest deadline: 600 s (deadline; battery.runtime unknown)"));
+  CHECK(rec.said("guests: 3 of 3 stopped cleanly, 0 force-stopped, 0 failed, 0 left running"));
+  CHECK(rec.said("kill-power flag written to "));
+  CHECK(std::find(rec.notified.begin(), rec.notified.end(),
+                  "powering off the host: " + pve.poweroff() + " --now") != rec.notified.end());
+  CHECK(rec.notified.size() == 2); // the summary and the power-off: clean stops are not news
+}
+
+TEST_CASE("the deadline comes from the runtime left; forced guests are notified") {
+  FakePve pve(node(Json::array({guest("vm", 100, "never")})));
+  Recorded rec;
+  auto config = configFor(pve, false);
+  config.shutdown.deadlineMargin = 60s;
+  ProxmoxPipeline pipeline(config, "pve1", std::make_unique<proxmox::ProcessRunner>(),
+                           rec.output());
+  run(pipeline, shutdownEvent(80)); // 80 s - 60 s = 20 s; 10 s kept for the force stop
+  CHECK(rec.said("guest deadline: 20 s (deadline 600 s, battery.runtime 80 s - margin 60 s"));
+  // Discovery took a little of the 20 s: the timeout is 10 s or just under.
+  const auto shutdowns = pve.started("qm shutdown 100 --timeout ");
+  REQUIRE(shutdowns.size() == 1);
+  const int timeout = std::stoi(shutdowns[0].line.substr(shutdowns[0].line.rfind(' ')));
+  CHECK(timeout <= 10);
+  CHECK(timeout >= 7);
+  CHECK(pve.started("qm stop 100").size() == 1);
+  REQUIRE_FALSE(rec.notified.empty());
+  CHECK(rec.notified[0].rfind("1/1 VM 100 (vm100) force-stopped after ", 0) == 0);
+  CHECK(pve.started("poweroff").size() == 1);
+}
+
+TEST_CASE("nothing stops the host command: no qm, an unwritable flag, a failing command") {
+  FakePve pve(node(Json::array()));
+  Recorded rec;
+  auto config = configFor(pve, false);
+  config.proxmox.qm = "/nonexistent/qm";
+  config.proxmox.pct = "/nonexistent/pct";
+  config.shutdown.killPowerFlag = "/proc/hidupsd-cannot-write-here/killpower";
+  config.shutdown.hostCommand = {"/bin/sh", "-c", "echo 'Failed to connect to bus' >&2; exit 1"};
+  ProxmoxPipeline pipeline(config, "pve1", std::make_unique<proxmox::ProcessRunner>(),
+                           rec.output());
+  run(pipeline, shutdownEvent(600));
+  CHECK(rec.said("guest discovery: qm list: cannot start: No such file or directory"));
+  CHECK(rec.said("no running guests to stop"));
+  CHECK(rec.said("cannot write the kill-power flag /proc/hidupsd-cannot-write-here/killpower"));
+  CHECK(rec.said("the host command failed: /bin/sh -c 'echo '\\''Failed to connect to bus'\\'' "
+                 ">&2; exit 1': exit 1: Failed to connect to bus"));
+  CHECK(rec.said("shutdown pipeline finished after "));
+}
+
+TEST_CASE("stopall, excluded guests, ups_shutdown_return off") {
+  FakePve pve(node(Json::array({guest("vm", 100, "1"), guest("vm", 101, "1")}), "ok"));
+  Recorded rec;
+  auto config = configFor(pve, false);
+  config.shutdown.strategy = ShutdownStrategy::StopAll;
+  config.shutdown.upsShutdownReturn = false;
+  config.proxmox.exclude = {101};
+  ProxmoxPipeline pipeline(config, "pve1", std::make_unique<proxmox::ProcessRunner>(),
+                           rec.output());
+  run(pipeline, shutdownEvent(3600));
+  CHECK(pve.started("pvesh create /nodes/pve1/stopall --timeout 30 --force-stop 1 --vms 100")
+            .size() == 1);
+  CHECK(pve.status("vm", 100) == "stopped");
+  CHECK(pve.status("vm", 101) == "running");
+  CHECK(rec.said("left running (exclude): VM 101 (vm101)"));
+  CHECK_FALSE(fs::exists(pve.dir() / "flag" / "killpower"));
+  CHECK(pve.started("poweroff").size() == 1);
+}
+
+TEST_CASE("a stale kill-power flag is removed; a missing one is fine") {
+  FakePve pve(node(Json::array()));
+  const auto flag = pve.dir() / "killpower";
+  std::ofstream(flag) << "old";
+  clearStaleKillPowerFlag(flag);
+  CHECK_FALSE(fs::exists(flag));
+  clearStaleKillPowerFlag(flag);
+  CHECK(localNodeName().find('.') == std::string::npos);
+  CHECK_FALSE(localNodeName().empty());
+}
+
+} // namespace
+} // namespace hidupsd
