@@ -1,2 +1,268 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// (placeholder: being written)
+// renderMetrics: the UPS state as a Prometheus text exposition (format 0.0.4).
+#include "serve/metrics.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "serve/metrics_tables.hpp"
+#include "src/core/event.hpp"
+
+namespace hidupsd::serve {
+
+namespace {
+
+/// Accumulates one exposition. Every sample carries the ups label first.
+/// HELP and TYPE are written once per family, before its samples, as the
+/// text format requires (prometheus.io/docs/instrumenting/exposition_formats).
+class Exposition {
+public:
+  explicit Exposition(std::string_view ups) : ups_(label("ups", ups)) {}
+
+  void family(std::string_view name, std::string_view type, std::string_view help) {
+    out_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  }
+  /// `extra`: more labels, already rendered (`flag="OL"`), or empty.
+  void sample(std::string_view name, double value, std::string_view extra = {}) {
+    out_ += fmt::format("{}{{{}{}{}}} {}\n", name, ups_, extra.empty() ? "" : ",", extra,
+                        formatSampleValue(value));
+  }
+  std::string take() { return std::move(out_); }
+
+  static std::string label(std::string_view name, std::string_view value) {
+    return fmt::format("{}=\"{}\"", name, escapeLabelValue(value));
+  }
+
+private:
+  std::string ups_;
+  std::string out_;
+};
+
+/// Milliseconds, as Prometheus keeps them: 1700003660.25, not 1700003660.2499998.
+double unixSeconds(std::chrono::system_clock::time_point t) {
+  using std::chrono::milliseconds;
+  return static_cast<double>(
+             std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count()) /
+         1000.0;
+}
+
+bool isInfoVariable(std::string_view name) {
+  return name.starts_with("device.") ||
+         std::find(kInfoVariables.begin(), kInfoVariables.end(), name) != kInfoVariables.end();
+}
+
+bool hasOwnMetric(std::string_view name) {
+  return std::any_of(kVariableMetrics.begin(), kVariableMetrics.end(),
+                     [&](const VariableMetric& m) { return m.variable == name; });
+}
+
+/// Numeric variables without a gauge of their own. Not: identity strings,
+/// ups.status, and IDs (outlet.id "0" names an outlet, it measures nothing).
+bool isOtherNumeric(const std::string& name, const std::string& value) {
+  return !isInfoVariable(name) && !hasOwnMetric(name) && name != "ups.status" &&
+         !name.ends_with(".id") && parseNutNumber(value).has_value();
+}
+
+/// "device.model" → "device_model": label names are [a-zA-Z_][a-zA-Z0-9_]*.
+std::string labelName(std::string_view variable) {
+  std::string out(variable);
+  for (auto& c : out) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!ok) c = '_';
+  }
+  return out;
+}
+
+void renderProcess(Exposition& e, const MetricsData& d) {
+  e.family("hidupsd_build_info", "gauge", "Always 1; the version label is hidupsd's.");
+  e.sample("hidupsd_build_info", 1, Exposition::label("version", d.version));
+  e.family("process_start_time_seconds", "gauge",
+           "Start time of the hidupsd process since the Unix epoch.");
+  e.sample("process_start_time_seconds", unixSeconds(d.processStart));
+  e.family("hidupsd_ups_comm_ok", "gauge",
+           "1 while the UPS answers, 0 before its first answer and while comms are lost.");
+  e.sample("hidupsd_ups_comm_ok", d.everRead && d.commOk ? 1 : 0);
+  e.family("hidupsd_shutdown_started", "gauge",
+           "1 once the shutdown pipeline has started (it always runs to the end).");
+  e.sample("hidupsd_shutdown_started", d.shutdownStarted ? 1 : 0);
+}
+
+/// The names of core::kEventNames first, then any other name in `events`.
+std::vector<std::string> eventNames(const MetricsData& d) {
+  std::vector<std::string> names(core::kEventNames.begin(), core::kEventNames.end());
+  for (const auto& [name, count] : d.events)
+    if (!core::eventKind(name)) names.push_back(name);
+  return names;
+}
+
+void renderEvents(Exposition& e, const MetricsData& d) {
+  const auto names = eventNames(d);
+  auto countOf = [&](const std::string& name) {
+    const auto it = d.events.find(name);
+    return it == d.events.end() ? EventCount{} : it->second;
+  };
+  e.family("hidupsd_events_total", "counter", "Events since hidupsd started, by event name.");
+  for (const auto& name : names)
+    e.sample("hidupsd_events_total", static_cast<double>(countOf(name).count),
+             Exposition::label("event", name));
+  e.family("hidupsd_event_last_timestamp_seconds", "gauge",
+           "Time of the last event of each name since the Unix epoch, 0 when never.");
+  for (const auto& name : names)
+    e.sample("hidupsd_event_last_timestamp_seconds", unixSeconds(countOf(name).last),
+             Exposition::label("event", name));
+}
+
+void renderInfo(Exposition& e, const MetricsData& d) {
+  std::string labels;
+  std::set<std::string> used{"ups"};
+  for (const auto& [name, value] : d.snapshot.variables) {
+    if (!isInfoVariable(name)) continue;
+    auto label = labelName(name);
+    if (!used.insert(label).second) continue; // "device.a-b" after "device.a_b"
+    labels += (labels.empty() ? "" : ",") + Exposition::label(label, value);
+  }
+  if (labels.empty()) return;
+  e.family("hidupsd_ups_info", "gauge",
+           "Always 1; the labels are the UPS's identity strings (NUT names, dots as _).");
+  e.sample("hidupsd_ups_info", 1, labels);
+}
+
+void renderStatus(Exposition& e, const MetricsData& d) {
+  const auto flags = d.snapshot.statusFlags();
+  auto has = [&](std::string_view f) {
+    return std::find(flags.begin(), flags.end(), f) != flags.end();
+  };
+  e.family("hidupsd_ups_status", "gauge", "1 when ups.status has the flag, else 0 (NUT flags).");
+  for (auto flag : kStatusFlags)
+    e.sample("hidupsd_ups_status", has(flag) ? 1 : 0, Exposition::label("flag", flag));
+  std::set<std::string> others;
+  for (const auto& f : flags)
+    if (std::find(kStatusFlags.begin(), kStatusFlags.end(), f) == kStatusFlags.end())
+      others.insert(f);
+  for (const auto& flag : others)
+    e.sample("hidupsd_ups_status", 1, Exposition::label("flag", flag));
+}
+
+void renderVariables(Exposition& e, const MetricsData& d) {
+  for (const auto& m : kVariableMetrics) {
+    const auto value = d.snapshot.get(std::string(m.variable));
+    const auto number = value ? parseNutNumber(*value) : std::nullopt;
+    if (!number) continue;
+    e.family(m.metric, "gauge", m.help);
+    e.sample(m.metric, *number / m.divisor);
+  }
+}
+
+void renderOtherVariables(Exposition& e, const MetricsData& d) {
+  bool first = true;
+  for (const auto& [name, value] : d.snapshot.variables) {
+    if (!isOtherNumeric(name, value)) continue;
+    if (std::exchange(first, false))
+      e.family("hidupsd_ups_variable", "gauge",
+               "Numeric NUT variables without a metric of their own, in NUT's unit.");
+    e.sample("hidupsd_ups_variable", *parseNutNumber(value), Exposition::label("variable", name));
+  }
+}
+
+/// The length of the valid UTF-8 sequence at the start of `s`, or 0
+/// (RFC 3629 §4: no overlongs, no surrogates, nothing above U+10FFFF).
+std::size_t utf8SequenceLength(std::string_view s) {
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned lead = b(0);
+  if (lead < 0x80) return 1;
+  const std::size_t n = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+  if (n == 0 || lead > 0xf4 || s.size() < n) return 0;
+  std::uint32_t cp = lead & (0x7fu >> n);
+  for (std::size_t i = 1; i < n; ++i) {
+    if ((b(i) & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i) & 0x3fu);
+  }
+  constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+} // namespace
+
+std::string escapeLabelValue(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const auto n = utf8SequenceLength(text);
+    if (n == 0) {
+      out += "\xef\xbf\xbd"; // U+FFFD REPLACEMENT CHARACTER
+      text.remove_prefix(1);
+      continue;
+    }
+    const char c = text.front();
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += text.substr(0, n);
+    text.remove_prefix(n);
+  }
+  return out;
+}
+
+std::string formatSampleValue(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  return fmt::format("{}", v);
+}
+
+std::optional<double> parseNutNumber(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const auto start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+      ++i;
+    return i - start;
+  };
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  const auto signEnd = i;
+  auto mantissa = digits();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return std::nullopt;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (digits() == 0) return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  // from_chars takes no leading '+'; the grammar above is stricter than its own.
+  const auto* first = text.data() + (signEnd > 0 && text[0] == '+' ? 1 : 0);
+  double v = 0;
+  const auto [end, ec] = std::from_chars(first, text.data() + text.size(), v);
+  if (end != text.data() + text.size()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) return std::nullopt;
+  return v;
+}
+
+std::string renderMetrics(const MetricsData& data) {
+  Exposition e(data.upsName);
+  renderProcess(e, data);
+  renderEvents(e, data);
+  renderInfo(e, data);
+  if (data.everRead && data.commOk) {
+    renderStatus(e, data);
+    renderVariables(e, data);
+    renderOtherVariables(e, data);
+  }
+  return e.take();
+}
+
+} // namespace hidupsd::serve

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// renderMetrics: the UPS state as a Prometheus text exposition (format 0.0.4).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "src/core/snapshot.hpp"
+
+namespace hidupsd::serve {
+
+/// How often one event happened, and when last (wall-clock time).
+struct EventCount {
+  std::uint64_t count = 0;
+  std::chrono::system_clock::time_point last{}; ///< the epoch when never seen
+};
+
+/// Everything one scrape shows. A value type filled by the daemon.
+struct MetricsData {
+  std::string upsName = "ups"; ///< the `ups` label of every series (NUT's UPS name)
+  std::string version;         ///< hidupsd's version, for hidupsd_build_info
+  core::Snapshot snapshot;     ///< the latest variables, incl. "ups.status"
+  bool everRead = false;       ///< false: the UPS never answered yet
+  bool commOk = false;         ///< false: comms lost, `snapshot` is stale
+  bool shutdownStarted = false;
+  /// Keyed by event name ("onbatt" ...). Every name of core::kEventNames is
+  /// rendered (zero when absent here); other names are rendered after them.
+  std::map<std::string, EventCount, std::less<>> events;
+  std::chrono::system_clock::time_point processStart{};
+};
+
+/// The text of GET /metrics for `data`. Pure and deterministic: the same
+/// data gives the same bytes. Families come in a fixed order, series within
+/// a family in a fixed order; every series has the label ups="<upsName>".
+///
+/// What is rendered:
+///  - hidupsd_build_info, process_start_time_seconds, hidupsd_ups_comm_ok,
+///    hidupsd_shutdown_started, hidupsd_events_total and
+///    hidupsd_event_last_timestamp_seconds: always.
+///  - hidupsd_ups_info{<variable>="<value>",…} 1: identity strings (ups.mfr,
+///    ups.model, ups.serial, ups.firmware, device.* …; see kInfoVariables in
+///    metrics.cpp), dots turned into underscores; also while comms are lost.
+///  - Only when everRead && commOk (data that is not stale):
+///    hidupsd_ups_status{flag} 0|1 over NUT's flag list (plus any other flag
+///    the UPS reports), one gauge per known numeric variable in base units
+///    (percentages as 0..1 ratios; see kVariableMetrics in metrics.cpp), and
+///    hidupsd_ups_variable{variable="<NUT name>"} for other numeric variables,
+///    in NUT's unit. Non-numeric variables outside the info set are not
+///    rendered (free text such as ups.test.result would make series churn).
+/// Label values are escaped (\\ \" \n) and invalid UTF-8 becomes U+FFFD.
+/// Throws only std::bad_alloc.
+std::string renderMetrics(const MetricsData& data);
+
+/// `text` as a label value: backslash, double quote and line feed escaped,
+/// invalid UTF-8 sequences replaced by U+FFFD. Exposed for tests.
+std::string escapeLabelValue(std::string_view text);
+
+/// `v` as an exposition sample value: shortest round-trip form, "NaN",
+/// "+Inf", "-Inf". Exposed for tests.
+std::string formatSampleValue(double v);
+
+/// A strict decimal number ("229.0", "-1", "1e3"); nullopt for anything
+/// else, including hex, "nan", "inf" and surrounding blanks.
+std::optional<double> parseNutNumber(std::string_view text);
+
+} // namespace hidupsd::serve

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// NutServer: an upsd-compatible TCP server for one UPS, on its own thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "serve/nut_protocol.hpp"
+#include "serve/nut_socket.hpp"
+#include "serve/ups_backend.hpp"
+
+namespace hidupsd::serve {
+
+struct NutServerOptions {
+  std::string host = "127.0.0.1"; ///< an IPv4 or IPv6 literal ("::" = all, v4-mapped too)
+  std::uint16_t port = 3493;      ///< 0 = any free port (see NutServer::port())
+  NutServiceOptions service;
+  /// Connections served at once; more are accepted, logged and closed at once. (upsd's
+  /// MAXCONN defaults to the descriptor limit; a UPS has a handful of clients.)
+  std::size_t maxClients = 32;
+  /// The longest request line, without its newline. NUT's clients build requests in 512-byte
+  /// buffers (SMALLBUF). A longer line is answered "ERR TOO-LONG" and skipped to its end; the
+  /// connection stays. (upsd has no line limit: it cuts words at 512 characters.)
+  std::size_t maxLineLength = 512;
+  /// A client silent this long is disconnected (upsd: 60 s, fixed). upsmon polls every
+  /// POLLFREQ (default 5 s), so it never gets there.
+  std::chrono::milliseconds idleTimeout{60000};
+  LogCallback log; ///< default: no logging
+};
+
+/// Serves the NUT network protocol (see NutSession) on one listening socket.
+///
+/// One thread (started by start()) does all socket work with poll() and calls the backend;
+/// a slow backend call (INSTCMD, SET) holds the other clients back for its duration, as
+/// upsd's single loop does. Replies are buffered; a client that does not read its replies is
+/// not read from until it does. LOGOUT closes after the reply is sent.
+///
+/// Thread rules: construct, start() and stop() from one thread; port(), loginCount() and
+/// clientCount() from any thread. The backend must outlive the server (or its stop()).
+class NutServer {
+public:
+  /// Binds and listens at once (SO_REUSEADDR), so port() is known before start().
+  /// Throws std::system_error naming host:port: bind/listen failure (EADDRINUSE, EACCES…) or
+  /// a host that is not an IP literal (EINVAL).
+  NutServer(NutServerOptions options, UpsBackend& backend);
+  /// stop().
+  ~NutServer();
+  NutServer(const NutServer&) = delete;
+  NutServer& operator=(const NutServer&) = delete;
+
+  /// Starts the server thread (once). Throws std::system_error if the thread cannot start.
+  void start();
+  /// Closes every connection and the listener, and joins the thread. Idempotent; returns
+  /// after at most one backend call in progress.
+  void stop() noexcept;
+
+  /// The bound port (the chosen one when options.port was 0).
+  std::uint16_t port() const noexcept { return port_; }
+  /// Clients that sent LOGIN and are still connected (upsmon secondaries and primaries): the
+  /// daemon's HOSTSYNC wait after FSD watches this fall to 0.
+  std::size_t loginCount() const noexcept { return logins_.count(); }
+  /// Connections being served.
+  std::size_t clientCount() const noexcept { return clientCount_.load(); }
+
+private:
+  struct Client;
+
+  void bindAndListen();
+  void run() noexcept;
+  void pollOnce();
+  int pollTimeout() const;
+  void acceptAll();
+  void admit(UniqueFd fd, const std::string& address);
+  void readFrom(Client& client);
+  void feed(Client& client, std::string_view data);
+  void answer(Client& client, std::string_view line);
+  void flush(Client& client);
+  void closeIdle();
+  void removeDead();
+  void log(LogLevel level, std::string_view line) const noexcept;
+
+  NutServerOptions options_;
+  UpsBackend& backend_;
+  NutLoginRegistry logins_;
+  UniqueFd listener_;
+  UniqueFd wake_; ///< eventfd: stop() wakes the poll
+  std::uint16_t port_ = 0;
+  std::list<Client> clients_; ///< server thread only
+  std::atomic<std::size_t> clientCount_{0};
+  std::atomic<bool> stopping_{false};
+  std::mutex stopMutex_;
+  std::thread thread_;
+};
+
+} // namespace hidupsd::serve

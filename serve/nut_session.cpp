@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// NutSession: dispatch (server/upsd.c parse_net), VER/HELP, USERNAME/PASSWORD/LOGIN/LOGOUT
+// (server/netuser.c, netmisc.c), and the availability check every read shares.
+#include "serve/nut_session.hpp"
+
+#include <fmt/format.h>
+
+namespace hidupsd::serve {
+
+// upsd's netcmds[] (server/netcmds.h, NUT 2.8.0).
+const NutSession::Command NutSession::kCommands[] = {
+    {"VER", &NutSession::ver, false},
+    {"NETVER", &NutSession::netver, false},
+    {"PROTVER", &NutSession::netver, false},
+    {"HELP", &NutSession::help, false},
+    {"STARTTLS", &NutSession::starttls, false},
+    {"GET", &NutSession::get, false},
+    {"LIST", &NutSession::list, false},
+    {"USERNAME", &NutSession::username, false},
+    {"PASSWORD", &NutSession::password, false},
+    {"LOGIN", &NutSession::login, true},
+    {"LOGOUT", &NutSession::logout, false},
+    {"PRIMARY", &NutSession::primary, true},
+    {"MASTER", &NutSession::master, true},
+    {"FSD", &NutSession::fsd, true},
+    {"SET", &NutSession::set, true},
+    {"INSTCMD", &NutSession::instcmd, true},
+};
+
+std::string nutError(std::string_view code) { return fmt::format("ERR {}\n", code); }
+
+NutSession::NutSession(const NutServiceOptions& options, UpsBackend& backend,
+                       NutLoginRegistry& logins, std::string peerAddress, const LogCallback* log)
+    : options_(options), backend_(backend), logins_(logins), peer_(std::move(peerAddress)),
+      log_(log), random_(std::random_device{}()) {}
+
+NutSession::~NutSession() {
+  if (!loggedIn_) return;
+  logins_.remove(peer_);
+  if (closing_) return; // LOGOUT said so already
+  try {
+    // upsmon going down (a secondary shutting its host down) just closes.
+    log(LogLevel::Info,
+        fmt::format("User {} disconnected from UPS [{}]", who(), options_.upsName));
+  } catch (...) {
+  }
+}
+
+NutReply NutSession::handleLine(std::string_view line) {
+  const auto words = splitWords(line);
+  NutReply reply;
+  reply.text = dispatch(words);
+  reply.close = closing_;
+  return reply;
+}
+
+std::string NutSession::dispatch(const std::vector<std::string>& words) {
+  // An empty line has no command: upsd answers it like an unknown one.
+  if (words.empty()) return nutError("UNKNOWN-COMMAND");
+  for (const auto& command : kCommands) {
+    if (!equalsIgnoreCase(command.name, words[0])) continue;
+    if (command.needsCredentials && !username_) return nutError("USERNAME-REQUIRED");
+    if (command.needsCredentials && !password_) return nutError("PASSWORD-REQUIRED");
+    return (this->*command.handler)(Args(words).subspan(1));
+  }
+  return nutError("UNKNOWN-COMMAND");
+}
+
+std::string NutSession::ver(Args args) {
+  if (!args.empty()) return nutError("INVALID-ARGUMENT");
+  return fmt::format("hidupsd {} - NUT network protocol 1.3 (upsd-compatible)\n", options_.version);
+}
+
+std::string NutSession::netver(Args args) {
+  if (!args.empty()) return nutError("INVALID-ARGUMENT");
+  return "1.3\n";
+}
+
+std::string NutSession::help(Args args) {
+  if (!args.empty()) return nutError("INVALID-ARGUMENT");
+  return "Commands: HELP VER GET LIST SET INSTCMD LOGIN LOGOUT USERNAME PASSWORD STARTTLS\n";
+}
+
+std::string NutSession::starttls(Args) {
+  // What Debian's upsd (built with SSL) says when no certificate is configured.
+  return nutError("FEATURE-NOT-CONFIGURED");
+}
+
+std::string NutSession::username(Args args) {
+  if (args.size() != 1) return nutError("INVALID-ARGUMENT");
+  if (username_) {
+    log(LogLevel::Info, fmt::format("{} tried to set a username twice", who()));
+    return nutError("ALREADY-SET-USERNAME");
+  }
+  username_ = args[0];
+  return "OK\n";
+}
+
+std::string NutSession::password(Args args) {
+  if (args.size() != 1) return nutError("INVALID-ARGUMENT");
+  if (password_) {
+    log(LogLevel::Info, fmt::format("{} tried to set a password twice", who()));
+    return nutError("ALREADY-SET-PASSWORD");
+  }
+  password_ = args[0];
+  return "OK\n";
+}
+
+std::string NutSession::login(Args args) {
+  if (args.size() != 1) return nutError("INVALID-ARGUMENT");
+  if (loggedIn_) {
+    log(LogLevel::Info, fmt::format("{} tried to log in twice", who()));
+    return nutError("ALREADY-LOGGED-IN");
+  }
+  if (!isOurUps(args[0])) return nutError("UNKNOWN-UPS");
+  if (!allowed(NutAction::Login, "LOGIN")) return nutError("ACCESS-DENIED");
+  loggedIn_ = true;
+  logins_.add(peer_);
+  log(LogLevel::Info, fmt::format("User {} logged into UPS [{}]", who(), options_.upsName));
+  return "OK\n";
+}
+
+std::string NutSession::logout(Args args) {
+  if (!args.empty()) return nutError("INVALID-ARGUMENT");
+  if (loggedIn_)
+    log(LogLevel::Info, fmt::format("User {} logged out from UPS [{}]", who(), options_.upsName));
+  closing_ = true;
+  return "OK Goodbye\n";
+}
+
+std::optional<UpsState> NutSession::available(const std::string& ups, std::string& error) {
+  if (!isOurUps(ups)) {
+    error = nutError("UNKNOWN-UPS");
+    return std::nullopt;
+  }
+  try {
+    auto state = backend_.state();
+    if (!state.everRead)
+      error = nutError("DRIVER-NOT-CONNECTED");
+    else if (state.stale)
+      error = nutError("DATA-STALE");
+    else
+      return state;
+  } catch (const std::exception& e) {
+    log(LogLevel::Error, fmt::format("reading the UPS state failed: {}", e.what()));
+    error = nutError("DRIVER-NOT-CONNECTED");
+  }
+  return std::nullopt;
+}
+
+bool NutSession::isOurUps(const std::string& ups) const noexcept {
+  return equalsIgnoreCase(ups, options_.upsName);
+}
+
+bool NutSession::allowed(NutAction action, std::string_view what) {
+  const auto denial = checkRight(options_.users, username_ ? &*username_ : nullptr,
+                                 password_ ? &*password_ : nullptr, action);
+  if (denial == NutDenial::None) return true;
+  log(LogLevel::Warning, fmt::format("{} denied {}: {}", who(), what, nameOf(denial)));
+  return false;
+}
+
+std::string NutSession::who() const {
+  return fmt::format("{}@{}", username_ ? *username_ : std::string("(none)"), peer_);
+}
+
+void NutSession::log(LogLevel level, std::string_view line) const noexcept {
+  if (log_ == nullptr || !*log_) return;
+  try {
+    (*log_)(level, line);
+  } catch (...) { // a logger's failure is not the client's problem
+  }
+}
+
+} // namespace hidupsd::serve

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// MetricsServer over real HTTP on 127.0.0.1, with cpp-httplib's client.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <mutex>
+#include <stdexcept>
+#include <system_error>
+
+#include <httplib.h>
+
+#include "serve/metrics_server.hpp"
+#include "test_metrics_support.hpp"
+
+using namespace hidupsd;
+namespace t = hidupsd::test;
+
+TEST_CASE("GET /metrics answers the rendered text with the exposition content type") {
+  std::atomic<int> scrapes{0};
+  serve::MetricsServer server("127.0.0.1", 0, [&] {
+    ++scrapes;
+    return t::eaton5scMetricsData();
+  });
+  server.start();
+  REQUIRE(server.port() != 0);
+  httplib::Client client("127.0.0.1", server.port());
+
+  const auto res = client.Get("/metrics");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(res->body == serve::renderMetrics(t::eaton5scMetricsData()));
+  CHECK(scrapes == 1);
+
+  const auto index = client.Get("/");
+  REQUIRE(index);
+  CHECK(index->status == 200);
+  CHECK(index->body.find("<a href=\"/metrics\">") != std::string::npos);
+
+  const auto missing = client.Get("/metrics/x");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  CHECK(scrapes == 1);
+  server.stop();
+  server.stop(); // idempotent
+  CHECK_FALSE(httplib::Client("127.0.0.1", server.port()).Get("/metrics"));
+}
+
+TEST_CASE("each scrape reads the source again") {
+  std::atomic<bool> onBattery{false};
+  serve::MetricsServer server("127.0.0.1", 0, [&] {
+    auto d = t::eaton5scMetricsData();
+    if (onBattery) d.snapshot.variables["ups.status"] = "OB DISCHRG";
+    return d;
+  });
+  server.start();
+  httplib::Client client("127.0.0.1", server.port());
+  const std::string ob = "hidupsd_ups_status{ups=\"ups\",flag=\"OB\"} ";
+  CHECK(client.Get("/metrics")->body.find(ob + "0\n") != std::string::npos);
+  onBattery = true;
+  CHECK(client.Get("/metrics")->body.find(ob + "1\n") != std::string::npos);
+}
+
+TEST_CASE("a failing source answers 500 and is logged") {
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  serve::MetricsServer server(
+      "127.0.0.1", 0, []() -> serve::MetricsData { throw std::runtime_error("no snapshot"); },
+      [&](const std::string& line) {
+        std::lock_guard lock(mutex);
+        lines.push_back(line);
+      });
+  server.start();
+  const auto res = httplib::Client("127.0.0.1", server.port()).Get("/metrics");
+  REQUIRE(res);
+  CHECK(res->status == 500);
+  server.stop();
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == "metrics: scrape failed: no snapshot");
+}
+
+TEST_CASE("a port in use fails start() naming host:port") {
+  serve::MetricsServer first("127.0.0.1", 0, t::eaton5scMetricsData);
+  first.start();
+  serve::MetricsServer second("127.0.0.1", first.port(), t::eaton5scMetricsData);
+  std::string what;
+  try {
+    second.start();
+  } catch (const std::runtime_error& e) { // std::system_error is one too
+    what = e.what();
+  }
+  CHECK(what.find("127.0.0.1:" + std::to_string(first.port())) != std::string::npos);
+  CHECK_THROWS_AS(first.start(), std::logic_error);
+}
+
+TEST_CASE("an address that is not local fails start()") {
+  serve::MetricsServer server("192.0.2.1", 0, t::eaton5scMetricsData); // TEST-NET-1
+  CHECK_THROWS_WITH_AS(server.start(), doctest::Contains("192.0.2.1:0"), std::runtime_error);
+}
