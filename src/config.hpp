@@ -127,13 +127,15 @@ struct ListenAddress {
   bool operator==(const ListenAddress&) const = default;
 };
 
-enum class NutRight : std::uint8_t { Primary, Fsd, Instcmd, Set };
+enum class NutRight : std::uint8_t { Secondary, Primary, Fsd, Instcmd, Set };
 
 /// [[serve.nut.users]]
 struct NutUser {
   std::string name;             ///< name (required, unique), [A-Za-z0-9._@-]+
   std::string password;         ///< password (required, secret)
-  std::vector<NutRight> rights; ///< rights: "primary"|"fsd"|"instcmd"|"set"; [] = read only
+  /// rights: "secondary" (LOGIN: an upsmon secondary), "primary" (LOGIN, PRIMARY, FSD),
+  /// "fsd", "instcmd", "set"; [] = read only (LIST and GET need no login)
+  std::vector<NutRight> rights;
   bool operator==(const NutUser&) const = default;
 };
 
@@ -141,6 +143,9 @@ struct NutUser {
 struct NutServerConfig {
   ListenAddress listen{"127.0.0.1", 3493}; ///< listen
   std::string name = "ups";                ///< name: [A-Za-z0-9_.-]+
+  /// hostsync, 0..600 s: after FSD, how long the shutdown waits for logged-in
+  /// secondaries to log out before this host powers off (upsmon's HOSTSYNC)
+  std::chrono::seconds hostsync{15};
   std::vector<NutUser> users;
   bool operator==(const NutServerConfig&) const = default;
 };

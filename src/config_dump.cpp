@@ -164,6 +164,7 @@ void nut(Writer& w, const NutServerConfig& n) {
   w.header("[serve.nut]");
   w.text("listen", hostPort(n.listen));
   w.text("name", n.name);
+  w.seconds("hostsync", n.hostsync);
   for (const auto& u : n.users) {
     w.header("[[serve.nut.users]]");
     w.text("name", u.name);

@@ -44,7 +44,8 @@ inline constexpr Choice<NotifyType> kNotifyTypes[] = {{"discord", NotifyType::Di
                                                       {"smtp", NotifyType::Smtp},
                                                       {"exec", NotifyType::Exec}};
 inline constexpr Choice<Language> kLanguages[] = {{"en", Language::En}, {"fr", Language::Fr}};
-inline constexpr Choice<NutRight> kNutRights[] = {{"primary", NutRight::Primary},
+inline constexpr Choice<NutRight> kNutRights[] = {{"secondary", NutRight::Secondary},
+                                                  {"primary", NutRight::Primary},
                                                   {"fsd", NutRight::Fsd},
                                                   {"instcmd", NutRight::Instcmd},
                                                   {"set", NutRight::Set}};

@@ -389,6 +389,7 @@ NutServerConfig readNut(TableReader& r) {
   NutServerConfig n;
   listen(r, n.listen);
   r.string("name", n.name, upsName);
+  r.seconds("hostsync", 0, 600, n.hostsync);
   users(r, n.users);
   return n;
 }

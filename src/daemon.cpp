@@ -21,6 +21,9 @@
 #include "src/log.hpp"
 #include "src/notifier.hpp"
 #include "src/proxmox_pipeline.hpp"
+#include "src/servers.hpp"
+#include "src/ups_service.hpp"
+#include "src/event_stats.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "src/simulated_device.hpp"
 #include "src/systemd_notify.hpp"
@@ -74,6 +77,9 @@ private:
   Engine engine_;
   DeviceOpener opener_;
   std::unique_ptr<DeviceReader> reader_;
+  EventStats stats_;
+  std::unique_ptr<UpsService> service_;
+  std::unique_ptr<Servers> servers_; // set before the device thread starts
   std::thread deviceThread_;
   std::atomic<bool> deviceThreadEnded_{false};
 };
@@ -84,7 +90,10 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
       clock_(makeClock()),
       eventLog_(config_.log.file),
       notifier_(config_.notify),
-      pipeline_(makePipeline(config_, eventLog_, &notifier_)),
+      pipeline_(makePipeline(config_, eventLog_, &notifier_,
+                             [this] {
+                               if (servers_) servers_->waitForSecondaries();
+                             })),
       router_(eventLog_, *pipeline_),
       engine_(policyOptions(config_.policy), *clock_, router_),
       opener_(options.simulate ? simulatedOpener(*clock_) : makeOpener(config_.device, *clock_)) {}
@@ -97,6 +106,9 @@ std::unique_ptr<core::Clock> Daemon::makeClock() const {
 void Daemon::startDeviceThread() {
   reader_ = std::make_unique<DeviceReader>(opener_, *clock_, engine_, readerOptions(config_),
                                            readerLog());
+  // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
+  service_ = std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
+  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_);
   deviceThread_ = std::thread([this] {
     try {
       reader_->run();
@@ -114,6 +126,7 @@ int Daemon::run() {
   eventLog_.appendLine(fmt::format("{} hidupsd {} started{}", wallClockText(), HIDUPSD_VERSION,
                                    config_.policy.simulation ? " (simulation)" : ""));
   router_.addNotifier(notifier_);
+  router_.addNotifier(stats_);
   // The host is up: a power cycle the last shutdown asked for is over.
   if (!options_.simulate) clearStaleKillPowerFlag(config_.shutdown.killPowerFlag);
   startDeviceThread();
@@ -130,7 +143,8 @@ int Daemon::run() {
   systemd::notify("STOPPING=1");
   reader_->stop();
   deviceThread_.join();
-  pipeline_->wait();
+  pipeline_->wait(); // the servers keep showing FSD to the secondaries meanwhile
+  servers_->stop();
   notifier_.stop(); // pending messages get a short bounded grace
   log::notice(kDomain, "stopped");
   return 0;

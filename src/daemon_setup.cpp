@@ -50,8 +50,10 @@ ReaderLog readerLog() {
 }
 
 std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& eventLog,
-                                               Notifier* notifier) {
+                                               Notifier* notifier,
+                                               std::function<void()> beforePowerOff) {
   PipelineOutput output;
+  output.beforePowerOff = std::move(beforePowerOff);
   output.log = [&eventLog](const std::string& line) {
     log::notice("pipeline", "{}", line);
     eventLog.appendLine(wallClockText() + " " + line, true);

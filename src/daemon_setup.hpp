@@ -21,10 +21,12 @@ ReaderOptions readerOptions(const Config& config);
 ReaderLog readerLog();
 /// The Proxmox pipeline for this config, on the real command runner (a dry
 /// run when simulation is on): its steps go to the event log and the daemon
-/// log, the notable ones to `notifier` as well (when given). `notifier` and
-/// `log` must outlive the pipeline.
+/// log, the notable ones to `notifier` as well (when given); `beforePowerOff`
+/// runs before the host command (may be empty). `notifier` and `log` must
+/// outlive the pipeline.
 std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& log,
-                                               Notifier* notifier);
+                                               Notifier* notifier,
+                                               std::function<void()> beforePowerOff = {});
 /// Applies what can change at run time (policy, log file, log level) and
 /// logs what needs a restart ([device], [shutdown], [proxmox]).
 void applyReload(const Config& running, const Config& next, Engine& engine, EventLog& log);

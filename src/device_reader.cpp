@@ -2,6 +2,8 @@
 // DeviceReader: the device thread's loop: open, read input reports, poll features, reconnect.
 #include "src/device_reader.hpp"
 
+#include "src/ups_commands.hpp"
+
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -71,6 +73,7 @@ DeviceReader::~DeviceReader() = default;
 void DeviceReader::run() {
   while (!stopping())
     step();
+  dropTasks();
 }
 
 void DeviceReader::runUntil(core::Clock::time_point end) {
@@ -84,6 +87,7 @@ void DeviceReader::step() {
     started_ = true;
     lastSuccess_ = nextAttempt_ = clock_.now();
   }
+  runTasks();
   if (conn_)
     stepConnected();
   else
@@ -148,6 +152,52 @@ void DeviceReader::tryOpen() {
                   conn_->model.polledReports().size()));
   noteSuccess();
   nextPoll_ = clock_.now(); // the first poll is the next step, at once
+  auto commands = supportedCommands(conn_->model);
+  std::vector<std::string> writables;
+  for (const auto& w : supportedWritables(conn_->model)) writables.emplace_back(w.name);
+  const std::lock_guard lock(tasksMutex_);
+  commands_ = std::move(commands);
+  writables_ = std::move(writables);
+}
+
+void DeviceReader::post(DeviceTask task) {
+  const std::lock_guard lock(tasksMutex_);
+  tasks_.push_back(std::move(task));
+}
+
+std::vector<std::string> DeviceReader::commands() const {
+  const std::lock_guard lock(tasksMutex_);
+  return commands_;
+}
+
+std::vector<std::string> DeviceReader::writables() const {
+  const std::lock_guard lock(tasksMutex_);
+  return writables_;
+}
+
+void DeviceReader::runTasks() noexcept {
+  for (;;) {
+    DeviceTask task;
+    {
+      const std::lock_guard lock(tasksMutex_);
+      if (tasks_.empty()) return;
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    if (!conn_) {
+      task(nullptr);
+      continue;
+    }
+    DeviceAccess access{*conn_->device, conn_->model, conn_->state};
+    task(&access);
+    publish();
+  }
+}
+
+void DeviceReader::dropTasks() noexcept {
+  const std::lock_guard lock(tasksMutex_);
+  for (auto& task : tasks_) task(nullptr);
+  tasks_.clear();
 }
 
 /// Throws whatever the opener or the device throws, hid::DescriptorError,

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +49,16 @@ public:
   /// The next instant onIdle() must run; the loop never waits past it.
   virtual std::optional<core::Clock::time_point> wakeAt() const noexcept { return std::nullopt; }
 };
+
+/// The open connection, lent to a device task for the time of the call.
+struct DeviceAccess {
+  hid::Device& device;
+  const UpsModel& model;
+  hid::ReportState& state;
+};
+/// Work for the device thread (an instant command, a variable write):
+/// `access` is nullptr when no UPS is connected. Must not throw.
+using DeviceTask = std::function<void(DeviceAccess* access)>;
 
 enum class ReaderLogLevel : std::uint8_t { Debug, Info, Warning, Error };
 const char* nameOf(ReaderLogLevel level) noexcept; // "debug", "info", ...
@@ -130,6 +142,16 @@ public:
 
   ReaderStats stats() const noexcept;
 
+  /// Queues `task` for the device thread (any thread). Tasks run in order at
+  /// the start of the next step (within one read slice); a snapshot is
+  /// published after each that had a connection. Tasks still queued when
+  /// run() returns are run with nullptr, so nobody waits for them forever.
+  void post(DeviceTask task);
+  /// The instant commands of the UPS connected last (supportedCommands), any thread.
+  std::vector<std::string> commands() const;
+  /// The writable variables of the UPS connected last (supportedWritables), any thread.
+  std::vector<std::string> writables() const;
+
 private:
   struct Connection;
   enum class CallResult : std::uint8_t;
@@ -158,6 +180,8 @@ private:
   void sleepTowards(core::Clock::time_point t);
   core::Clock::time_point clampToWake(core::Clock::time_point t) const noexcept;
   void log(ReaderLogLevel level, std::string_view text) const noexcept;
+  void runTasks() noexcept;
+  void dropTasks() noexcept;
 
   DeviceOpener opener_;
   core::Clock& clock_;
@@ -166,6 +190,10 @@ private:
   ReaderLog log_;
   std::atomic<bool> stop_{false};
   Counters counters_;
+  mutable std::mutex tasksMutex_;
+  std::deque<DeviceTask> tasks_;       // guarded by tasksMutex_
+  std::vector<std::string> commands_;  // guarded by tasksMutex_
+  std::vector<std::string> writables_; // guarded by tasksMutex_
 
   std::unique_ptr<Connection> conn_;
   std::string serial_;

@@ -22,6 +22,10 @@ void Engine::onSnapshot(const core::Snapshot& snapshot) noexcept {
 }
 
 void Engine::onCommLost(std::string reason) noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    commLost_ = true;
+  }
   try {
     emit(monitor_.onCommLost(clock_.now(), std::move(reason)));
   } catch (...) {
@@ -29,6 +33,10 @@ void Engine::onCommLost(std::string reason) noexcept {
 }
 
 void Engine::onCommRestored() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    commLost_ = false;
+  }
   try {
     emit(monitor_.onCommRestored(clock_.now()));
   } catch (...) {
@@ -37,6 +45,7 @@ void Engine::onCommRestored() noexcept {
 
 void Engine::onIdle(core::Clock::time_point now) noexcept {
   applyPendingPolicy();
+  applyForcedShutdown(now);
   {
     std::lock_guard lock(mutex_);
     lastStep_ = now;
@@ -55,6 +64,29 @@ std::optional<core::Clock::time_point> Engine::wakeAt() const noexcept {
 void Engine::requestPolicy(PolicyOptions options) {
   std::lock_guard lock(mutex_);
   pending_ = options;
+}
+
+void Engine::requestForcedShutdown(std::string reason) {
+  std::lock_guard lock(mutex_);
+  if (!forced_) forced_ = std::move(reason);
+}
+
+bool Engine::commLost() const noexcept {
+  std::lock_guard lock(mutex_);
+  return commLost_;
+}
+
+void Engine::applyForcedShutdown(core::Clock::time_point now) noexcept {
+  std::optional<std::string> reason;
+  {
+    std::lock_guard lock(mutex_);
+    reason.swap(forced_);
+  }
+  if (!reason) return;
+  try {
+    emit(monitor_.onForcedShutdown(now, std::move(*reason)));
+  } catch (...) {
+  }
 }
 
 void Engine::applyPendingPolicy() noexcept {

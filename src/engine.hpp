@@ -39,6 +39,10 @@ public:
 
   /// New policy (SIGHUP): applied on the device thread at its next step.
   void requestPolicy(PolicyOptions options);
+  /// FSD from a NUT client: fsd and shutdown on the device thread at its next step.
+  void requestForcedShutdown(std::string reason);
+  /// True between onCommLost and onCommRestored.
+  bool commLost() const noexcept;
   /// The last snapshot, stamped with its time (empty before the first).
   core::Snapshot latest() const;
   bool shutdownStarted() const noexcept;
@@ -48,6 +52,7 @@ public:
 private:
   void emit(const std::vector<core::Event>& events) noexcept;
   void applyPendingPolicy() noexcept;
+  void applyForcedShutdown(core::Clock::time_point now) noexcept;
 
   core::Clock& clock_;
   EventSink& sink_;
@@ -55,6 +60,8 @@ private:
   mutable std::mutex mutex_;
   core::Snapshot latest_;                 // guarded
   std::optional<PolicyOptions> pending_;  // guarded
+  std::optional<std::string> forced_;     // guarded: FSD reason
+  bool commLost_ = false;                 // guarded
   bool shutdown_ = false;                 // guarded
   core::Clock::time_point lastStep_{};    // guarded
 };

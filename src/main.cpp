@@ -20,6 +20,7 @@
 #include "src/core/clock.hpp"
 #include "src/probe.hpp"
 #include "src/core/event.hpp"
+#include "src/client_commands.hpp"
 #include "src/daemon.hpp"
 #include "src/kill_power.hpp"
 #include "src/simulated_device.hpp"
@@ -50,6 +51,13 @@ constexpr std::string_view kUsage = R"(usage:
                       after ups_off_delay and to restore it ups_on_delay after the
                       request once mains are back (NUT's shutdown.return); with
                       --if-flagged only when [shutdown] kill_power_flag exists
+  hidupsd --status [-c FILE]
+                      the running daemon's UPS variables, as upsc shows them
+                      (through [serve.nut])
+  hidupsd --command NAME [--value N] [-c FILE] [--replay FILE | --simulate]
+                      run an instant command (beeper.disable, test.battery.start.quick,
+                      shutdown.return, ...): through the running daemon when
+                      [serve.nut] is set, else on the UPS itself
   hidupsd --list      list the USB HID UPSes attached
   hidupsd --check-config [-c FILE]
                       validate the config: errors as FILE:LINE:COL: message, or
@@ -73,10 +81,14 @@ public:
 };
 
 struct Options {
-  enum class Mode { None, Probe, List, Version, Help, CheckConfig, TestEvent, KillPower } mode = Mode::None;
+  enum class Mode {
+    None, Probe, List, Version, Help, CheckConfig, TestEvent, KillPower, Status, Command
+  } mode = Mode::None;
   bool json = false;
   bool really = false;
   bool ifFlagged = false;
+  std::string command;                ///< --command NAME
+  std::optional<std::string> value;   ///< --value N
   double speed = 1;
   core::EventKind event = core::EventKind::OnBattery;
   bool simulate = false;
@@ -128,6 +140,12 @@ Options parseOptions(const std::vector<std::string>& args) {
     else if (a == "--help" || a == "-h") setMode(o, Options::Mode::Help);
     else if (a == "--check-config") setMode(o, Options::Mode::CheckConfig);
     else if (a == "--kill-power") setMode(o, Options::Mode::KillPower);
+    else if (a == "--status") setMode(o, Options::Mode::Status);
+    else if (a == "--command") {
+      setMode(o, Options::Mode::Command);
+      o.command = takeValue(args, i);
+    }
+    else if (a == "--value") o.value = takeValue(args, i);
     else if (a == "-c" || a == "--config") o.config = takeValue(args, i);
     else if (a == "--json") o.json = true;
     else if (a == "--really") o.really = true;
@@ -147,6 +165,7 @@ Options parseOptions(const std::vector<std::string>& args) {
   if (o.device && o.mode != Options::Mode::Probe) throw UsageError("--device goes with --probe");
   if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
   if (o.really && o.mode != Options::Mode::TestEvent) throw UsageError("--really goes with --test-event");
+  if (o.value && o.mode != Options::Mode::Command) throw UsageError("--value goes with --command");
   if (o.ifFlagged && o.mode != Options::Mode::KillPower)
     throw UsageError("--if-flagged goes with --kill-power");
   return o;
@@ -261,8 +280,21 @@ int runKillPowerMode(const Options& o) {
   return runKillPower(k);
 }
 
+int runCommandMode(const Options& o) {
+  CommandOptions c;
+  c.configPath = o.config.value_or(std::string(kDefaultConfigPath));
+  c.name = o.command;
+  c.value = o.value.value_or("");
+  c.replay = o.replay;
+  c.simulate = o.simulate;
+  return runCommand(c);
+}
+
 int run(const Options& o) {
   switch (o.mode) {
+  case Options::Mode::Status:
+    return runChecked([&] { return runStatus(o.config.value_or(std::string(kDefaultConfigPath))); });
+  case Options::Mode::Command: return runChecked([&] { return runCommandMode(o); });
   case Options::Mode::KillPower: return runKillPowerMode(o);
   case Options::Mode::TestEvent: return runChecked([&] { return runTestEventMode(o); });
   case Options::Mode::Probe: return runProbe(o);

@@ -188,6 +188,14 @@ void Monitor::announceOutage(TimePoint at, Events& out) {
   emit(out, EventKind::OnBattery, at, "on battery, critical before on_battery_delay ran out");
 }
 
+Monitor::Events Monitor::onForcedShutdown(TimePoint now, std::string reason) {
+  Events out;
+  if (shutdown_) return out;
+  emit(out, EventKind::Fsd, now, reason);
+  shutdown(now, std::move(reason), out);
+  return out;
+}
+
 void Monitor::shutdown(TimePoint at, std::string reason, Events& out) {
   if (shutdown_) return;
   announceOutage(at, out);

@@ -87,6 +87,9 @@ public:
   Events onCommRestored(TimePoint now);
   /// Fires every timer due at or before `now`, in deadline order.
   Events tick(TimePoint now);
+  /// A NUT client with the fsd right sent FSD: fsd, then shutdown (unless
+  /// one already happened; at most one shutdown, as always).
+  Events onForcedShutdown(TimePoint now, std::string reason);
   /// When tick() must run next, if a timer is armed (may be in the past,
   /// e.g. after setOptions shortened a delay: then call tick() at once).
   std::optional<TimePoint> nextDeadline() const;

@@ -144,6 +144,11 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   } catch (const std::exception& e) {
     tell(event, fmt::format("stopping the guests failed: {}; powering off anyway", e.what()));
   }
+  try {
+    if (output_.beforePowerOff) output_.beforePowerOff();
+  } catch (const std::exception& e) {
+    say(fmt::format("waiting for NUT secondaries failed: {}", e.what()));
+  }
   if (shutdown_.upsShutdownReturn) writeKillPowerFlag();
   powerOff(event);
   say(fmt::format("shutdown pipeline finished{} after {}", simulation_ ? " (simulation)" : "",

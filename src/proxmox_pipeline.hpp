@@ -23,11 +23,15 @@ struct PipelineOutput {
   std::function<void(const std::string& line)> log;
   /// The steps worth a notification (forced guests, the summary, power-off).
   std::function<void(const core::Event& shutdown, const std::string& text)> notify;
+  /// Called after the guests, before the kill-power flag and the host command:
+  /// the wait for NUT secondaries (bounded by the callee). May be empty.
+  std::function<void()> beforePowerOff;
 };
 
 /// The shutdown pipeline (DESIGN.md "Proxmox shutdown"): discover the running
 /// guests, stop them ([shutdown] strategy) before a deadline of
-/// min(deadline, battery.runtime − deadline_margin), write the kill-power flag
+/// min(deadline, battery.runtime − deadline_margin), let NUT secondaries log
+/// out (PipelineOutput::beforePowerOff), write the kill-power flag
 /// (ups_shutdown_return), run host_command. Every step is bounded and caught:
 /// a failing step is logged and the next one runs; the host command always
 /// runs. Once started it goes to the end, whatever happens to the mains.

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdlib>
 
 #include "hid/field_codec.hpp"
 
@@ -17,8 +19,12 @@ using namespace std::string_view_literals;
 using V = CommandValue;
 
 // The paths in the order NUT's subdrivers try them: Eaton/MGE first.
-constexpr std::array kBeeper = {"UPS.PowerSummary.AudibleAlarmControl"sv,
-                                "UPS.BatterySystem.Battery.AudibleAlarmControl"sv,
+// ups.beeper.status reads BatterySystem.Battery's field first, mge-hid.c's
+// commands write PowerSummary's; units like the 5SC have both (the 3S only
+// the latter): the beeper commands write every one present, so that what
+// is read is what was written.
+constexpr std::array kBeeper = {"UPS.BatterySystem.Battery.AudibleAlarmControl"sv,
+                                "UPS.PowerSummary.AudibleAlarmControl"sv,
                                 "UPS.AudibleAlarmControl"sv};
 constexpr std::array kTest = {"UPS.BatterySystem.Battery.Test"sv, "UPS.BatterySystem.Test"sv,
                               "UPS.Output.Test"sv};
@@ -30,13 +36,13 @@ constexpr std::array kOn = {"UPS.PowerSummary.DelayBeforeStartup"sv,
                             "UPS.OutletSystem.Outlet.DelayBeforeStartup"sv};
 
 constexpr std::array<CommandWrite, 1> one(std::span<const std::string_view> paths, V kind,
-                                          int value = 0) {
-  return {CommandWrite{paths, kind, value}};
+                                          int value = 0, bool everyPath = false) {
+  return {CommandWrite{paths, kind, value, everyPath}};
 }
 
-constexpr auto kBeeperDisable = one(kBeeper, V::Fixed, 1);
-constexpr auto kBeeperEnable = one(kBeeper, V::Fixed, 2);
-constexpr auto kBeeperMute = one(kBeeper, V::Fixed, 3);
+constexpr auto kBeeperDisable = one(kBeeper, V::Fixed, 1, true);
+constexpr auto kBeeperEnable = one(kBeeper, V::Fixed, 2, true);
+constexpr auto kBeeperMute = one(kBeeper, V::Fixed, 3, true);
 constexpr auto kLoadOffDelay = one(kOff, V::OffDelay);
 constexpr auto kLoadOnDelay = one(kOn, V::OnDelay);
 // usbhid-ups.c: shutdown.return = load.on.delay, then load.off.delay; the
@@ -65,10 +71,33 @@ constexpr std::array kCommands = {
     InstantCommand{"test.battery.stop", "Stop the battery test", kTestStop},
 };
 
-const hid::Field* fieldFor(const CommandWrite& w, const UpsModel& model) {
-  for (auto path : w.paths)
-    if (const auto* f = model.findField(path, hid::ReportType::Feature)) return f;
+constexpr std::array kChargeLow = {"UPS.PowerSummary.RemainingCapacityLimitSetting"sv,
+                                   "UPS.PowerSummary.RemainingCapacityLimit"sv};
+constexpr std::array kRuntimeLow = {"UPS.PowerSummary.RemainingTimeLimit"sv,
+                                    "UPS.Battery.RemainingTimeLimit"sv};
+constexpr std::array kTransferLow = {"UPS.PowerConverter.Output.LowVoltageTransfer"sv,
+                                     "UPS.Input.LowVoltageTransfer"sv};
+constexpr std::array kTransferHigh = {"UPS.PowerConverter.Output.HighVoltageTransfer"sv,
+                                      "UPS.Input.HighVoltageTransfer"sv};
+
+// mge-hid.c marks these ST_FLAG_RW | ST_FLAG_STRING.
+constexpr std::array kWritables = {
+    WritableVariable{"battery.charge.low", kChargeLow, 10},
+    WritableVariable{"battery.runtime.low", kRuntimeLow, 10},
+    WritableVariable{"input.transfer.high", kTransferHigh, 10},
+    WritableVariable{"input.transfer.low", kTransferLow, 10},
+};
+
+/// The first of `paths` that is a writable Feature field here.
+const hid::Field* writableField(std::span<const std::string_view> paths, const UpsModel& model) {
+  for (auto path : paths)
+    if (const auto* f = model.findField(path, hid::ReportType::Feature); f && !f->isConstant())
+      return f;
   return nullptr;
+}
+
+const hid::Field* fieldFor(const CommandWrite& w, const UpsModel& model) {
+  return writableField(w.paths, model);
 }
 
 int valueFor(const CommandWrite& w, std::optional<int> given, const UpsModel& model) {
@@ -92,6 +121,19 @@ std::string traceSoFar(const CommandTrace& trace) {
   return out;
 }
 
+/// GET_REPORT of the field's report, the field set to `physical`, SET_REPORT; one trace line.
+std::string writeField(const hid::Field& field, double physical, hid::Device& device,
+                       const UpsModel& model, hid::ReportState& state) {
+  storeReport(state, hid::ReportType::Feature, device.getFeatureReport(field.reportId));
+  const auto report = state.withLogical(field, hid::toLogical(field, physical));
+  if (!report) throw hid::DeviceError(hid::DeviceError::Kind::Io, "no report to write");
+  device.setFeatureReport(*report);
+  storeReport(state, hid::ReportType::Feature, *report);
+  return fmt::format("{} = {:g} (SET_REPORT feature 0x{:02x}: {})",
+                     hid::pathToString(field.path, model.dialect()), physical, field.reportId,
+                     hex(*report));
+}
+
 } // namespace
 
 std::span<const InstantCommand> instantCommands() { return kCommands; }
@@ -111,6 +153,33 @@ std::vector<std::string> supportedCommands(const UpsModel& model) {
   return out;
 }
 
+std::span<const WritableVariable> writableVariables() { return kWritables; }
+
+std::vector<WritableVariable> supportedWritables(const UpsModel& model) {
+  std::vector<WritableVariable> out;
+  for (const auto& w : kWritables)
+    if (writableField(w.paths, model) != nullptr) out.push_back(w);
+  return out;
+}
+
+CommandTrace writeVariable(std::string_view name, std::string_view value, hid::Device& device,
+                           const UpsModel& model, hid::ReportState& state) {
+  const auto it = std::find_if(kWritables.begin(), kWritables.end(),
+                               [&](const WritableVariable& w) { return w.name == name; });
+  if (it == kWritables.end()) throw CommandError(fmt::format("{} is not writable", name));
+  const hid::Field* field = writableField(it->paths, model);
+  if (field == nullptr) throw CommandError(fmt::format("this UPS cannot set {}", name));
+  const std::string text(value);
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
+    throw CommandError(fmt::format("{}: '{}' is not a number", name, value));
+  const auto logical = hid::toLogical(*field, v);
+  if (logical < field->logicalMin || logical > field->logicalMax)
+    throw CommandError(fmt::format("{}: {} is out of the UPS's range", name, value));
+  return {writeField(*field, v, device, model, state)};
+}
+
 CommandTrace runInstantCommand(std::string_view name, std::optional<int> value,
                                hid::Device& device, const UpsModel& model,
                                hid::ReportState& state) {
@@ -125,18 +194,15 @@ CommandTrace runInstantCommand(std::string_view name, std::optional<int> value,
     if (v < -1 || v > 32767)
       throw CommandError(fmt::format("{}: {} is out of range (-1..32767)", name, v));
     plan.emplace_back(field, v);
+    if (!w.everyPath) continue;
+    for (auto path : w.paths.subspan(1))
+      if (const auto* more = writableField(std::span(&path, 1), model); more && more != field)
+        plan.emplace_back(more, v);
   }
   CommandTrace trace;
   for (const auto& [field, v] : plan) {
     try {
-      storeReport(state, hid::ReportType::Feature, device.getFeatureReport(field->reportId));
-      const auto report = state.withLogical(*field, hid::toLogical(*field, v));
-      if (!report) throw hid::DeviceError(hid::DeviceError::Kind::Io, "no report to write");
-      device.setFeatureReport(*report);
-      storeReport(state, hid::ReportType::Feature, *report);
-      trace.push_back(fmt::format("{} = {} (SET_REPORT feature 0x{:02x}: {})",
-                                  hid::pathToString(field->path, model.dialect()), v, field->reportId,
-                                  hex(*report)));
+      trace.push_back(writeField(*field, v, device, model, state));
     } catch (const hid::DeviceError& e) {
       throw hid::DeviceError(e.kind(), fmt::format("{}: {}{}", name, e.what(), traceSoFar(trace)));
     }

@@ -23,11 +23,13 @@ enum class CommandValue : std::uint8_t {
   OnDelay,  ///< ModelOptions::onDelay (ups_on_delay), or the value given
 };
 
-/// One field write: the first of `paths` the descriptor has as a Feature field.
+/// One field write: the first of `paths` the descriptor has as a writable
+/// Feature field (`everyPath`: each of them it has).
 struct CommandWrite {
   std::span<const std::string_view> paths;
   CommandValue kind = CommandValue::Fixed;
   int value = 0;
+  bool everyPath = false;
 };
 
 /// One instant command, as NUT's mge-hid.c / usbhid-ups.c define it.
@@ -64,5 +66,25 @@ using CommandTrace = std::vector<std::string>;
 CommandTrace runInstantCommand(std::string_view name, std::optional<int> value,
                                hid::Device& device, const UpsModel& model,
                                hid::ReportState& state);
+
+/// A variable NUT clients may set (upsrw): the first of `paths` that the
+/// descriptor has as a writable (not Constant) Feature field.
+struct WritableVariable {
+  std::string_view name; ///< "battery.charge.low"
+  std::span<const std::string_view> paths;
+  int maxLength = 10;    ///< NUT's STRING:n for it
+};
+
+/// Every writable variable hidupsd knows, sorted by name.
+std::span<const WritableVariable> writableVariables();
+/// Those this UPS has, sorted by name.
+std::vector<WritableVariable> supportedWritables(const UpsModel& model);
+
+/// Sets `name` to `value` (its physical value, in the variable's unit) as a
+/// command writes: GET_REPORT, the field set, SET_REPORT. Device thread only.
+/// Throws CommandError (unknown, not writable here, not a number, out of the
+/// field's logical range) before any write; hid::DeviceError.
+CommandTrace writeVariable(std::string_view name, std::string_view value, hid::Device& device,
+                           const UpsModel& model, hid::ReportState& state);
 
 } // namespace hidupsd

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
@@ -84,5 +85,7 @@ std::string lowBatteryAt(int t);
 /// A daemon config reading `replay`, onbatt after 1 s, `logSection` as the [log] body.
 std::string daemonConfig(const fs::path& replay, const std::string& logSection);
 std::string logFileSection(const fs::path& file);
+/// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
+std::uint16_t freeLoopbackPort();
 
 } // namespace hidupsd::test::daemon

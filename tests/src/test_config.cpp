@@ -208,7 +208,8 @@ TEST_CASE("enum values must be one of their names") {
         "\"warning\" or \"error\"");
   CHECK(errorOf("[serve.nut]\n[[serve.nut.users]]\nname = \"a\"\npassword = \"b\"\n"
                 "rights = [\"root\"]\n") ==
-        "t.toml:5:11: in [[serve.nut.users]] #1: rights: \"root\" is not \"primary\", \"fsd\", "
+        "t.toml:5:11: in [[serve.nut.users]] #1: rights: \"root\" is not \"secondary\", "
+        "\"primary\", \"fsd\", "
         "\"instcmd\" or \"set\"");
 }
 

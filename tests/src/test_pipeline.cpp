@@ -54,7 +54,8 @@ struct Recorded {
             [this](const core::Event&, const std::string& t) {
               const std::lock_guard lock(mutex);
               notified.push_back(t);
-            }};
+            },
+            {}};
   }
   bool said(const std::string& prefix) {
     const std::lock_guard lock(mutex);

@@ -75,16 +75,21 @@ TEST_CASE("delay commands take a given value; stop and stayoff write -1") {
 
 TEST_CASE("beeper and battery test commands keep the rest of their report as the UPS said") {
   Ups ups("eaton-5sc-750");
-  const auto before = ups.device.getFeatureReport(0x13);
+  const auto battery = ups.device.getFeatureReport(0x28);
+  const auto summary = ups.device.getFeatureReport(0x13);
+  // The 5SC has the beeper in two places: both are written, the one the status reads first.
   runInstantCommand("beeper.disable", std::nullopt, ups.device, ups.model, ups.state);
-  REQUIRE(ups.device.writes().size() == 1);
-  Bytes expected = before;
-  expected[1] = 1; // UPS.PowerSummary.AudibleAlarmControl: bits 0..7 of report 0x13
-  CHECK(ups.device.writes()[0] == expected);
-  runInstantCommand("test.battery.start.quick", std::nullopt, ups.device, ups.model, ups.state);
   REQUIRE(ups.device.writes().size() == 2);
-  CHECK(ups.device.writes()[1][0] == 0x24);
-  CHECK(ups.device.writes()[1][1] == 1);
+  Bytes expected = battery;
+  expected[1] = 1; // UPS.BatterySystem.Battery.AudibleAlarmControl: bits 0..7 of report 0x28
+  CHECK(ups.device.writes()[0] == expected);
+  expected = summary;
+  expected[1] = 1; // UPS.PowerSummary.AudibleAlarmControl: bits 0..7 of report 0x13
+  CHECK(ups.device.writes()[1] == expected);
+  runInstantCommand("test.battery.start.quick", std::nullopt, ups.device, ups.model, ups.state);
+  REQUIRE(ups.device.writes().size() == 3);
+  CHECK(ups.device.writes()[2][0] == 0x24);
+  CHECK(ups.device.writes()[2][1] == 1);
 }
 
 TEST_CASE("refused commands write nothing; a device error names the command") {

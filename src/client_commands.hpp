@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// hidupsd --status and --command: the running daemon seen and driven through its own NUT server.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace hidupsd {
+
+/// `hidupsd --status`: every variable of the running daemon's UPS, one
+/// "name: value" line each as upsc prints them, read through [serve.nut]
+/// (at its address; a wildcard listen address is reached on loopback).
+/// Exit 0, or 1 with a message naming the address and what to check.
+int runStatus(const std::filesystem::path& configPath);
+
+struct CommandOptions {
+  std::filesystem::path configPath;
+  std::string name;                  ///< "beeper.disable", ...
+  std::string value;                 ///< for the delay commands; "" = the configured delay
+  std::optional<std::string> replay; ///< run on a replay file (tests)
+  bool simulate = false;             ///< run on the simulated Ellipse PRO
+};
+
+/// `hidupsd --command NAME [--value N]`: with [serve.nut], through the running
+/// daemon as the first user with the instcmd right (the daemon holds the
+/// UPS); without it, or with --replay/--simulate, directly on the device.
+int runCommand(const CommandOptions& options);
+
+} // namespace hidupsd

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Servers: [serve.nut] and [serve.metrics] from the config; both optional, neither fatal.
+#include "src/servers.hpp"
+
+#include <thread>
+
+#include "hidupsd_config.hpp"
+#include "src/log.hpp"
+
+namespace hidupsd {
+
+namespace {
+
+constexpr std::string_view kDomain = "serve";
+
+void nutLog(serve::LogLevel level, std::string_view text) {
+  switch (level) {
+  case serve::LogLevel::Debug: log::debug("nut", "{}", text); break;
+  case serve::LogLevel::Info: log::info("nut", "{}", text); break;
+  case serve::LogLevel::Warning: log::warning("nut", "{}", text); break;
+  case serve::LogLevel::Error: log::error("nut", "{}", text); break;
+  }
+}
+
+serve::NutUserEntry userEntry(const NutUser& u) {
+  serve::NutUserEntry e;
+  e.name = u.name;
+  e.password = u.password;
+  for (const auto r : u.rights) {
+    switch (r) {
+    case NutRight::Secondary: e.login = true; break;
+    case NutRight::Primary: e.primary = true; break;
+    case NutRight::Fsd: e.fsd = true; break;
+    case NutRight::Instcmd: e.instcmd = true; break;
+    case NutRight::Set: e.set = true; break;
+    }
+  }
+  return e;
+}
+
+} // namespace
+
+serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
+  serve::NutServerOptions o;
+  o.host = c.listen.host;
+  o.port = c.listen.port;
+  o.service.upsName = c.name;
+  o.service.description = "hidupsd on " + std::string(c.name);
+  o.service.version = HIDUPSD_VERSION;
+  for (const auto& u : c.users) o.service.users.push_back(userEntry(u));
+  o.log = nutLog;
+  return o;
+}
+
+Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
+                 const ShutdownPipeline& pipeline)
+    : stats_(stats), pipeline_(pipeline), simulation_(config.policy.simulation) {
+  if (config.nut) startNut(config, backend);
+  if (config.metrics) startMetrics(config, backend);
+}
+
+Servers::~Servers() { stop(); }
+
+void Servers::startNut(const Config& config, serve::UpsBackend& backend) {
+  hostsync_ = config.nut->hostsync;
+  try {
+    nut_ = std::make_unique<serve::NutServer>(nutServerOptions(*config.nut), backend);
+    nut_->start();
+    log::notice(kDomain, "NUT server on {} (ups \"{}\", {} users)", hostPort(config.nut->listen),
+                config.nut->name, config.nut->users.size());
+  } catch (const std::exception& e) {
+    nut_.reset();
+    log::error(kDomain, "NUT server off: {}", e.what());
+  }
+}
+
+void Servers::startMetrics(const Config& config, serve::UpsBackend& backend) {
+  const std::string name = config.nut ? config.nut->name : "ups";
+  auto source = [this, &backend, name] {
+    serve::MetricsData d;
+    const auto state = backend.state();
+    d.upsName = name;
+    d.version = HIDUPSD_VERSION;
+    d.snapshot = state.snapshot;
+    d.everRead = state.everRead;
+    d.commOk = state.everRead && !state.stale;
+    d.shutdownStarted = pipeline_.started();
+    for (const auto& [event, entry] : stats_.counts()) d.events[event] = {entry.count, entry.last};
+    d.processStart = started_;
+    return d;
+  };
+  try {
+    metrics_ = std::make_unique<serve::MetricsServer>(
+        config.metrics->listen.host, config.metrics->listen.port, source,
+        [](const std::string& message) { log::warning("metrics", "{}", message); });
+    metrics_->start();
+    log::notice(kDomain, "metrics on http://{}/metrics", hostPort(config.metrics->listen));
+  } catch (const std::exception& e) {
+    metrics_.reset();
+    log::error(kDomain, "metrics endpoint off: {}", e.what());
+  }
+}
+
+void Servers::stop() noexcept {
+  if (nut_) nut_->stop();
+  if (metrics_) metrics_->stop();
+}
+
+void Servers::waitForSecondaries() noexcept {
+  if (!nut_) return;
+  const auto logged = nut_->loginCount();
+  if (logged == 0) {
+    log::notice("pipeline", "no NUT secondary is logged in (any that was has logged out)");
+    return;
+  }
+  if (simulation_) {
+    log::notice("pipeline", "would set FSD and wait up to {} s for {} logged-in NUT client(s)",
+                hostsync_.count(), logged);
+    return;
+  }
+  log::notice("pipeline", "FSD set: waiting up to {} s for {} logged-in NUT client(s) to log out",
+              hostsync_.count(), logged);
+  const auto deadline = std::chrono::steady_clock::now() + hostsync_;
+  while (nut_->loginCount() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto left = nut_->loginCount();
+  if (left == 0) log::notice("pipeline", "every NUT secondary has logged out");
+  else log::warning("pipeline", "{} NUT client(s) still logged in after {} s: powering off anyway",
+                    left, hostsync_.count());
+}
+
+std::uint16_t Servers::nutPort() const noexcept { return nut_ ? nut_->port() : 0; }
+std::uint16_t Servers::metricsPort() const noexcept { return metrics_ ? metrics_->port() : 0; }
+
+} // namespace hidupsd

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// UpsService: commands hop to the device thread and back through a shared result.
+#include "src/ups_service.hpp"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+#include "src/log.hpp"
+#include "src/ups_commands.hpp"
+
+namespace hidupsd {
+
+namespace {
+
+constexpr std::string_view kDomain = "serve";
+
+/// Where the device thread leaves a task's outcome; shared, so that a caller
+/// that gave up waiting leaves nothing dangling.
+struct Outcome {
+  std::mutex mutex;
+  std::condition_variable done;
+  std::optional<serve::CommandStatus> status;
+
+  void set(serve::CommandStatus s) {
+    const std::lock_guard lock(mutex);
+    status = s;
+    done.notify_all();
+  }
+};
+
+std::optional<int> delayValue(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  char* end = nullptr;
+  const long v = std::strtol(value.c_str(), &end, 10);
+  if (end != value.c_str() + value.size() || v < -1 || v > 32767) throw CommandError("bad value");
+  return static_cast<int>(v);
+}
+
+} // namespace
+
+std::string withFsd(const std::string& status) {
+  if (status == "FSD" || status.starts_with("FSD ")) return status;
+  return status.empty() ? "FSD" : "FSD " + status;
+}
+
+UpsService::UpsService(Engine& engine, DeviceReader& reader, const ShutdownPipeline& pipeline,
+                       bool announceFsd, std::chrono::milliseconds callTimeout)
+    : engine_(engine), reader_(reader), pipeline_(pipeline), announceFsd_(announceFsd),
+      callTimeout_(callTimeout) {}
+
+serve::UpsState UpsService::state() const {
+  serve::UpsState s;
+  s.snapshot = engine_.latest();
+  s.everRead = !s.snapshot.variables.empty();
+  s.stale = engine_.commLost();
+  if (s.everRead && announceFsd_ && pipeline_.started()) {
+    auto& status = s.snapshot.variables["ups.status"];
+    status = withFsd(status);
+  }
+  return s;
+}
+
+std::vector<std::string> UpsService::commands() const { return reader_.commands(); }
+
+std::vector<serve::RwVariable> UpsService::writable() const {
+  std::vector<serve::RwVariable> out;
+  for (const auto& name : reader_.writables()) {
+    serve::RwVariable v;
+    v.name = name;
+    v.kind = serve::RwVariable::Kind::String;
+    v.maxLength = 10;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+serve::CommandStatus UpsService::onDevice(const std::string& what,
+                                          std::function<void(DeviceAccess&)> work) {
+  auto outcome = std::make_shared<Outcome>();
+  reader_.post([outcome, what, work = std::move(work)](DeviceAccess* access) {
+    if (access == nullptr) {
+      log::warning(kDomain, "{}: no UPS connected", what);
+      return outcome->set(serve::CommandStatus::Failed);
+    }
+    try {
+      work(*access);
+      outcome->set(serve::CommandStatus::Ok);
+    } catch (const CommandError& e) {
+      log::warning(kDomain, "{}: {}", what, e.what());
+      outcome->set(serve::CommandStatus::InvalidArgument);
+    } catch (const std::exception& e) {
+      log::error(kDomain, "{}: {}", what, e.what());
+      outcome->set(serve::CommandStatus::Failed);
+    }
+  });
+  std::unique_lock lock(outcome->mutex);
+  if (!outcome->done.wait_for(lock, callTimeout_, [&] { return outcome->status.has_value(); })) {
+    log::error(kDomain, "{}: the device thread did not answer in time", what);
+    return serve::CommandStatus::Failed;
+  }
+  return *outcome->status;
+}
+
+serve::CommandStatus UpsService::instantCommand(const std::string& name, const std::string& value) {
+  const auto supported = reader_.commands();
+  if (std::find(supported.begin(), supported.end(), name) == supported.end())
+    return serve::CommandStatus::NotSupported;
+  std::optional<int> delay;
+  try {
+    delay = delayValue(value);
+  } catch (const CommandError&) {
+    return serve::CommandStatus::InvalidArgument;
+  }
+  return onDevice("instant command " + name, [name, delay](DeviceAccess& a) {
+    for (const auto& line : runInstantCommand(name, delay, a.device, a.model, a.state))
+      log::notice(kDomain, "instant command {}: {}", name, line);
+  });
+}
+
+serve::CommandStatus UpsService::setVariable(const std::string& name, const std::string& value) {
+  const auto writable = reader_.writables();
+  if (std::find(writable.begin(), writable.end(), name) == writable.end())
+    return serve::CommandStatus::NotSupported;
+  return onDevice("set " + name, [name, value](DeviceAccess& a) {
+    for (const auto& line : writeVariable(name, value, a.device, a.model, a.state))
+      log::notice(kDomain, "set {}: {}", name, line);
+  });
+}
+
+void UpsService::forcedShutdown(const std::string& who) {
+  log::warning(kDomain, "FSD from {}: starting the shutdown", who);
+  engine_.requestForcedShutdown("FSD from NUT client " + who);
+}
+
+} // namespace hidupsd

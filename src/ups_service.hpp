@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// UpsService: the daemon's side of serve::UpsBackend — state, commands and writes through the device thread.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "serve/ups_backend.hpp"
+#include "src/device_reader.hpp"
+#include "src/engine.hpp"
+#include "src/shutdown_pipeline.hpp"
+
+namespace hidupsd {
+
+/// What the NUT server and the metrics endpoint see of the daemon. The
+/// state comes from the engine (the latest snapshot, comm state), with FSD
+/// first in ups.status once the shutdown pipeline has started; commands and
+/// writes run on the device thread (DeviceReader::post) and are waited for,
+/// bounded by `callTimeout`. Thread rules: any thread.
+class UpsService final : public serve::UpsBackend {
+public:
+  /// `announceFsd` false (simulation): the status never gains FSD, since the
+  /// other nodes' upsmon would shut down for real.
+  UpsService(Engine& engine, DeviceReader& reader, const ShutdownPipeline& pipeline,
+             bool announceFsd, std::chrono::milliseconds callTimeout = std::chrono::seconds(5));
+
+  serve::UpsState state() const override;
+  std::vector<std::string> commands() const override;
+  std::vector<serve::RwVariable> writable() const override;
+  serve::CommandStatus instantCommand(const std::string& name, const std::string& value) override;
+  serve::CommandStatus setVariable(const std::string& name, const std::string& value) override;
+  void forcedShutdown(const std::string& who) override;
+
+private:
+  /// Runs `work` on the device thread; its status, or Failed when no UPS is
+  /// connected or the device thread does not get to it in time.
+  serve::CommandStatus onDevice(const std::string& what,
+                                std::function<void(DeviceAccess&)> work);
+
+  Engine& engine_;
+  DeviceReader& reader_;
+  const ShutdownPipeline& pipeline_;
+  bool announceFsd_;
+  std::chrono::milliseconds callTimeout_;
+};
+
+/// `status` with FSD first (once), as upsd shows a forced shutdown.
+std::string withFsd(const std::string& status);
+
+} // namespace hidupsd
