@@ -73,6 +73,9 @@ void applyReload(const Config& running, const Config& next, Engine& engine, Even
   if (next.log.file != running.log.file) eventLog.reopen(next.log.file);
   if (!(next.device == running.device))
     log::warning("daemon", "[device] changed: takes effect at the next restart");
+  if (!(next.nut == running.nut) || !(next.metrics == running.metrics))
+    log::warning("daemon", "[serve.nut] or [serve.metrics] changed: takes effect at the next "
+                           "restart");
   if (!(next.shutdown == running.shutdown) || !(next.proxmox == running.proxmox) ||
       next.policy.simulation != running.policy.simulation)
     log::warning("daemon", "[shutdown], [proxmox] or simulation changed: takes effect at the "

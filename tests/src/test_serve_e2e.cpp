@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "daemon_support.hpp"
+#include "serve/nut_client.hpp"
 #include "fake_pve.hpp"
 #include "test_support.hpp"
 #include "upsmon_support.hpp"
@@ -24,12 +25,15 @@ struct Ports {
   std::uint16_t metrics = freeLoopbackPort();
 };
 
-std::string serveSections(const Ports& p, const std::string& nutKeys = "") {
+/// [serve.nut] with `nutKeys`, the users admin (instcmd, set), monsec (secondary) and
+/// `moreUsers`, then [serve.metrics].
+std::string serveSections(const Ports& p, const std::string& nutKeys = "",
+                          const std::string& moreUsers = "") {
   return "[serve.nut]\nlisten = \"127.0.0.1:" + std::to_string(p.nut) + "\"\n" + nutKeys +
          "[[serve.nut.users]]\nname = \"admin\"\npassword = \"adminpw\"\n"
          "rights = [\"instcmd\", \"set\"]\n"
-         "[[serve.nut.users]]\nname = \"monsec\"\npassword = \"secpw\"\nrights = [\"secondary\"]\n"
-         "[serve.metrics]\nlisten = \"127.0.0.1:" +
+         "[[serve.nut.users]]\nname = \"monsec\"\npassword = \"secpw\"\nrights = [\"secondary\"]\n" +
+         moreUsers + "[serve.metrics]\nlisten = \"127.0.0.1:" +
          std::to_string(p.metrics) + "\"\n";
 }
 
@@ -205,6 +209,32 @@ TEST_CASE("in simulation the secondaries are never told FSD") {
         std::string::npos);
   const auto status = t::runProcess({"/usr/bin/upsc", upsAt(ports), "ups.status"}).out;
   CHECK(status.find("FSD") == std::string::npos);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+}
+
+TEST_CASE("FSD from a NUT client with the fsd right starts the shutdown") {
+  TempDir dir;
+  Ports ports;
+  const auto config = dir / "hidupsd.toml";
+  writeFile(config, "[device]\nreplay = \"" + (t::fixturesDir() / "eaton-3s-700.replay").string() +
+                        "\"\n[log]\n" + logFileSection(dir / "events.log") +
+                        serveSections(ports, "",
+                                      "[[serve.nut.users]]\nname = \"boss\"\n"
+                                      "password = \"bosspw\"\nrights = [\"fsd\"]\n"));
+  HidupsdProcess daemon(dir, {"-c", config.string()});
+  REQUIRE_MESSAGE(waitForVariable(ports, "ups.status"), daemon.err());
+  hidupsd::serve::NutClient monitor({"127.0.0.1", ports.nut, 5s});
+  CHECK_THROWS_AS(monitor.request("FSD ups"), hidupsd::serve::NutError); // no user: refused
+  hidupsd::serve::NutClient boss({"127.0.0.1", ports.nut, 5s});
+  boss.authenticate("boss", "bosspw");
+  CHECK(boss.request("FSD ups") == std::vector<std::string>{"OK", "FSD-SET"});
+  CHECK_MESSAGE(waitForContent(dir / "events.log", "shutdown pipeline finished"),
+                readIfAny(dir / "events.log"));
+  const auto log = readIfAny(dir / "events.log");
+  CHECK(missingInOrder(log, {"fsd: FSD from NUT client boss@127.0.0.1",
+                             "shutdown: FSD from NUT client boss@127.0.0.1"}) == "");
+  CHECK(contains(log, "shutdown pipeline started (simulation: nothing is executed)"));
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit() == 0);
 }
