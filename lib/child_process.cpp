@@ -205,7 +205,8 @@ private:
 struct Outputs {
   std::vector<Collector> streams;
   void drainAll() {
-    for (auto& c : streams) c.drain();
+    for (auto& c : streams)
+      c.drain();
   }
 };
 

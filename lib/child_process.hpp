@@ -37,8 +37,8 @@ struct ProcessOptions {
 /// Runs argv[0] (searched in PATH when it has no '/') with arguments argv and
 /// environment env ("NAME=value" entries, the whole environment), without a
 /// shell. The child gets stdin from /dev/null, stdout and stderr into one
-/// pipe (or two with separateStderr), its own process group, a default signal mask and dispositions, and no
-/// other file descriptor of ours. Returns when the child has exited and has
+/// pipe (or two with separateStderr), its own process group, a default signal mask and
+/// dispositions, and no other file descriptor of ours. Returns when the child has exited and has
 /// been reaped: within timeout + killGrace (plus scheduling), never later
 /// (unless the kernel cannot kill it, e.g. a process stuck in state D).
 /// Grandchildren still holding the pipe do not delay the return.

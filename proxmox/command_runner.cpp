@@ -16,7 +16,8 @@ namespace {
 
 std::vector<std::string> currentEnvironment() {
   std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+    env.emplace_back(*e);
   return env;
 }
 
@@ -25,7 +26,8 @@ std::string firstLine(const std::string& text) {
   if (begin == std::string::npos) return {};
   const auto end = text.find('\n', begin);
   std::string line = text.substr(begin, end == std::string::npos ? end : end - begin);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+    line.pop_back();
   return line;
 }
 
@@ -38,8 +40,10 @@ CommandResult fromProcess(const lib::ProcessResult& p) {
   r.out = p.output;
   r.err = p.errors;
   r.duration = p.duration;
-  if (p.timedOut) r.status = CommandResult::Status::TimedOut;
-  else if (p.signaled) r.status = CommandResult::Status::Signaled;
+  if (p.timedOut)
+    r.status = CommandResult::Status::TimedOut;
+  else if (p.signaled)
+    r.status = CommandResult::Status::Signaled;
   r.exitCode = p.exitStatus;
   r.signal = p.termSignal;
   return r;
@@ -105,7 +109,8 @@ std::string commandLine(const std::vector<std::string>& argv) {
       continue;
     }
     out += '\'';
-    for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    for (char c : a)
+      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     out += '\'';
   }
   return out;

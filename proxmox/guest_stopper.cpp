@@ -25,7 +25,8 @@ milliseconds left(SteadyClock::time_point deadline) {
 
 std::string groupTitle(const StopGroup& g) {
   std::string names;
-  for (const auto& guest : g.guests) names += (names.empty() ? "" : ", ") + label(guest);
+  for (const auto& guest : g.guests)
+    names += (names.empty() ? "" : ", ") + label(guest);
   return g.order ? fmt::format("startup order {}: {}", *g.order, names)
                  : fmt::format("no startup order: {}", names);
 }
@@ -68,7 +69,8 @@ StopSummary GuestStopper::stopGuests(const std::vector<Guest>& guests,
 
 void GuestStopper::stopInGroups(const std::vector<Guest>& guests, SteadyClock::time_point deadline,
                                 StopSummary& summary) {
-  for (const auto& group : stopGroups(guests)) runGroup(group, deadline, summary);
+  for (const auto& group : stopGroups(guests))
+    runGroup(group, deadline, summary);
 }
 
 void GuestStopper::runGroup(const StopGroup& group, SteadyClock::time_point deadline,
@@ -87,7 +89,8 @@ void GuestStopper::runGroup(const StopGroup& group, SteadyClock::time_point dead
     threads.emplace_back([this, &guest, deadline, passed, &summary] {
       report(stopOne(guest, deadline, passed), summary);
     });
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
 }
 
 GuestReport GuestStopper::stopOne(const Guest& guest, SteadyClock::time_point deadline,
@@ -96,10 +99,10 @@ GuestReport GuestStopper::stopOne(const Guest& guest, SteadyClock::time_point de
   GuestReport r{guest, GuestOutcome::Stopped, {}, {}};
   std::string why = "the deadline was reached before its turn";
   if (!deadlinePassed) {
-    const auto timeout = shutdownTimeout(guest, rules_, left(deadline));
+    const auto remaining = left(deadline);
+    const auto timeout = shutdownTimeout(guest, rules_, remaining);
     const auto result = runner_.run(shutdownArgv(guest, rules_, timeout),
-                                    std::chrono::duration_cast<milliseconds>(timeout) +
-                                        rules_.toolGrace);
+                                    shutdownKillAfter(timeout, rules_, remaining));
     r.duration = since(t0);
     if (result.ok()) return r;
     why = "shutdown: " + result.describe();
@@ -115,8 +118,8 @@ GuestReport GuestStopper::forceStop(GuestReport r, const std::string& why) {
     r.detail = why + " (force_stop is off)";
     return r;
   }
-  const auto result = runner_.run(stopArgv(r.guest, rules_),
-                                  std::chrono::duration_cast<milliseconds>(rules_.forceStopTimeout));
+  const auto result = runner_.run(
+      stopArgv(r.guest, rules_), std::chrono::duration_cast<milliseconds>(rules_.forceStopTimeout));
   r.outcome = result.ok() ? GuestOutcome::ForceStopped : GuestOutcome::Failed;
   r.detail = result.ok() ? why : why + "; stop: " + result.describe();
   return r;
@@ -141,7 +144,8 @@ StopSummary GuestStopper::stopAll(const std::vector<Guest>& guests, bool someExc
   }
   std::vector<int> vms;
   if (someExcluded)
-    for (const auto& g : guests) vms.push_back(g.id);
+    for (const auto& g : guests)
+      vms.push_back(g.id);
   // pvesh applies the timeout per guest; ours bounds the whole call.
   const auto perGuest = shutdownTimeout(Guest{}, rules_, left(deadline));
   const auto argv = stopAllArgv(rules_, perGuest, vms);
@@ -154,7 +158,8 @@ StopSummary GuestStopper::stopAll(const std::vector<Guest>& guests, bool someExc
     still = rediscover();
   }
   std::set<int> running;
-  for (const auto& g : still) running.insert(g.id);
+  for (const auto& g : still)
+    running.insert(g.id);
   for (const auto& g : guests)
     if (!running.count(g.id)) report({g, GuestOutcome::Stopped, since(t0), {}}, summary);
   if (!result.ok() || !still.empty()) {

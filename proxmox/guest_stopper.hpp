@@ -84,7 +84,7 @@ private:
   StopRules rules_;
   GuestProgress progress_;
   StopLog log_;
-  std::mutex mutex_;     // serialises progress_, log_ and the summary
+  std::mutex mutex_;      // serialises progress_, log_ and the summary
   std::size_t total_ = 0; // guarded
   std::size_t done_ = 0;  // guarded
 };

@@ -123,9 +123,12 @@ void readStartupItem(std::string_view item, Startup& s) {
   }
   const auto key = item.substr(0, eq);
   const auto value = number(item.substr(eq + 1));
-  if (key == "order") s.order = value;
-  else if (key == "up") s.up = value;
-  else if (key == "down") s.down = value;
+  if (key == "order")
+    s.order = value;
+  else if (key == "up")
+    s.up = value;
+  else if (key == "down")
+    s.down = value;
 }
 
 } // namespace
@@ -189,8 +192,9 @@ Startup parseStartup(std::string_view configOutput) {
 bool isReadOnlyCommand(const std::vector<std::string>& argv) {
   if (argv.size() < 2) return false;
   const auto slash = argv[0].rfind('/');
-  const std::string_view tool =
-      slash == std::string::npos ? std::string_view(argv[0]) : std::string_view(argv[0]).substr(slash + 1);
+  const std::string_view tool = slash == std::string::npos
+                                    ? std::string_view(argv[0])
+                                    : std::string_view(argv[0]).substr(slash + 1);
   const std::string_view verb = argv[1];
   if (tool == "qm" || tool == "pct") return verb == "list" || verb == "config" || verb == "status";
   if (tool == "pvesh") return verb == "get" || verb == "ls";
@@ -199,8 +203,8 @@ bool isReadOnlyCommand(const std::vector<std::string>& argv) {
 
 namespace {
 
-void listTool(CommandRunner& runner, const std::string& tool, bool vms,
-              const DiscoveryOptions& o, Discovery& d) {
+void listTool(CommandRunner& runner, const std::string& tool, bool vms, const DiscoveryOptions& o,
+              Discovery& d) {
   const auto r = runner.run({tool, "list"}, o.timeout);
   const char* name = vms ? "qm list" : "pct list";
   if (!r.ok()) {
@@ -233,14 +237,15 @@ void readStartups(CommandRunner& runner, const DiscoveryOptions& o, Discovery& d
       }
       const std::lock_guard lock(mutex);
       d.problems.push_back(fmt::format("{} config {}: {} (no startup order known)",
-                                       g.type == GuestType::Vm ? "qm" : "pct", g.id,
-                                       r.describe()));
+                                       g.type == GuestType::Vm ? "qm" : "pct", g.id, r.describe()));
     }
   };
   std::vector<std::thread> threads;
   const std::size_t n = std::min(std::max<std::size_t>(o.parallel, 1), d.guests.size());
-  for (std::size_t i = 0; i < n; ++i) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < n; ++i)
+    threads.emplace_back(worker);
+  for (auto& t : threads)
+    t.join();
 }
 
 } // namespace

@@ -25,7 +25,8 @@ std::vector<StopGroup> stopGroups(std::vector<Guest> guests) {
   }
   std::vector<StopGroup> out;
   if (!unordered.guests.empty()) out.push_back(std::move(unordered));
-  for (auto& [order, group] : ordered) out.push_back(std::move(group));
+  for (auto& [order, group] : ordered)
+    out.push_back(std::move(group));
   return out;
 }
 
@@ -42,10 +43,19 @@ std::chrono::seconds guestPhaseBudget(std::optional<double> runtimeSeconds,
 std::chrono::seconds shutdownTimeout(const Guest& guest, const StopRules& rules,
                                      std::chrono::milliseconds remaining) {
   std::chrono::seconds wanted = rules.guestTimeout;
-  if (guest.startup.down && *guest.startup.down > 0) wanted = std::chrono::seconds(*guest.startup.down);
-  if (rules.forceStop) remaining -= std::chrono::seconds(10);
+  if (guest.startup.down && *guest.startup.down > 0)
+    wanted = std::chrono::seconds(*guest.startup.down);
+  if (rules.forceStop) remaining -= kForceStopReserve;
   const auto room = std::chrono::floor<std::chrono::seconds>(remaining);
   return std::max(std::min(wanted, room), std::chrono::seconds(1));
+}
+
+std::chrono::milliseconds shutdownKillAfter(std::chrono::seconds timeout, const StopRules& rules,
+                                            std::chrono::milliseconds remaining) {
+  const std::chrono::milliseconds full = timeout + rules.toolGrace;
+  if (!rules.forceStop) return full;
+  const std::chrono::milliseconds least = timeout + kMinimumToolGrace;
+  return std::max(std::min(full, remaining - kForceStopReserve), std::min(least, full));
 }
 
 namespace {
@@ -68,12 +78,17 @@ std::vector<std::string> stopArgv(const Guest& guest, const StopRules& rules) {
 
 std::vector<std::string> stopAllArgv(const StopRules& rules, std::chrono::seconds timeout,
                                      const std::vector<int>& vms) {
-  std::vector<std::string> argv{rules.pvesh, "create", "/nodes/" + rules.node + "/stopall",
-                                "--timeout", std::to_string(std::min<long long>(timeout.count(), 7200)),
-                                "--force-stop", rules.forceStop ? "1" : "0"};
+  std::vector<std::string> argv{rules.pvesh,
+                                "create",
+                                "/nodes/" + rules.node + "/stopall",
+                                "--timeout",
+                                std::to_string(std::min<long long>(timeout.count(), 7200)),
+                                "--force-stop",
+                                rules.forceStop ? "1" : "0"};
   if (!vms.empty()) {
     std::string list;
-    for (int id : vms) list += (list.empty() ? "" : ",") + std::to_string(id);
+    for (int id : vms)
+      list += (list.empty() ? "" : ",") + std::to_string(id);
     argv.push_back("--vms");
     argv.push_back(list);
   }

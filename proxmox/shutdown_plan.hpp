@@ -27,21 +27,24 @@ std::vector<StopGroup> stopGroups(std::vector<Guest> guests);
 /// clean shutdown needs some seconds, and the battery estimate at low battery
 /// is rough.
 inline constexpr std::chrono::seconds kMinimumDeadline{15};
+/// What a guest's clean shutdown leaves of the deadline for its force stop.
+inline constexpr std::chrono::seconds kForceStopReserve{10};
+/// The least time past its own timeout a shutdown tool gets before we kill it.
+inline constexpr std::chrono::seconds kMinimumToolGrace{2};
 
 /// How long the guest phase may take: min(configured, runtime − margin), at
 /// least kMinimumDeadline; `configured` alone when the runtime is unknown.
 /// Pure.
 std::chrono::seconds guestPhaseBudget(std::optional<double> runtimeSeconds,
-                                      std::chrono::seconds configured,
-                                      std::chrono::seconds margin);
+                                      std::chrono::seconds configured, std::chrono::seconds margin);
 
 /// The tools, the node and the per-guest rules of a stop.
 struct StopRules {
   std::string qm = "/usr/sbin/qm";
   std::string pct = "/usr/sbin/pct";
   std::string pvesh = "/usr/bin/pvesh";
-  std::string node;                           ///< for stopall
-  std::chrono::seconds guestTimeout{180};     ///< when the guest's config gives no down=
+  std::string node;                       ///< for stopall
+  std::chrono::seconds guestTimeout{180}; ///< when the guest's config gives no down=
   bool forceStop = true;
   std::chrono::seconds forceStopTimeout{60};  ///< at most, for qm stop / pct stop
   std::chrono::milliseconds toolGrace{15000}; ///< a tool's own timeout + this = ours
@@ -52,6 +55,13 @@ struct StopRules {
 /// forceStop, 10 s of `remaining` stay for the force stop. Pure.
 std::chrono::seconds shutdownTimeout(const Guest& guest, const StopRules& rules,
                                      std::chrono::milliseconds remaining);
+
+/// Our own limit on `shutdown --timeout T` (`timeout` = T): T + toolGrace,
+/// cut to `remaining` minus kForceStopReserve with forceStop (a hung qm must
+/// not push the force stop past the deadline), never under T +
+/// kMinimumToolGrace. Pure.
+std::chrono::milliseconds shutdownKillAfter(std::chrono::seconds timeout, const StopRules& rules,
+                                            std::chrono::milliseconds remaining);
 
 /// `qm shutdown ID --timeout T` / `pct shutdown ID --timeout T`.
 std::vector<std::string> shutdownArgv(const Guest& guest, const StopRules& rules,

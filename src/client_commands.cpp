@@ -113,7 +113,8 @@ int runStatus(const std::filesystem::path& configPath) {
 int runCommand(const CommandOptions& o) {
   if (!findInstantCommand(o.name)) {
     std::string known;
-    for (const auto& c : instantCommands()) known += (known.empty() ? "" : ", ") + std::string(c.name);
+    for (const auto& c : instantCommands())
+      known += (known.empty() ? "" : ", ") + std::string(c.name);
     std::cerr << "hidupsd --command: unknown command '" << o.name << "' (one of " << known << ")\n";
     return 2;
   }

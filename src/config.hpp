@@ -131,8 +131,8 @@ enum class NutRight : std::uint8_t { Secondary, Primary, Fsd, Instcmd, Set };
 
 /// [[serve.nut.users]]
 struct NutUser {
-  std::string name;             ///< name (required, unique), [A-Za-z0-9._@-]+
-  std::string password;         ///< password (required, secret)
+  std::string name;     ///< name (required, unique), [A-Za-z0-9._@-]+
+  std::string password; ///< password (required, secret)
   /// rights: "secondary" (LOGIN: an upsmon secondary), "primary" (LOGIN, PRIMARY, FSD),
   /// "fsd", "instcmd", "set"; [] = read only (LIST and GET need no login)
   std::vector<NutRight> rights;

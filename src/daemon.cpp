@@ -18,15 +18,15 @@
 #include "src/engine.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
+#include "src/event_stats.hpp"
 #include "src/log.hpp"
 #include "src/notifier.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "src/servers.hpp"
-#include "src/ups_service.hpp"
-#include "src/event_stats.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "src/simulated_device.hpp"
 #include "src/systemd_notify.hpp"
+#include "src/ups_service.hpp"
 
 namespace hidupsd {
 
@@ -85,17 +85,13 @@ private:
 };
 
 Daemon::Daemon(const DaemonOptions& options, Config config)
-    : options_(options),
-      config_(std::move(config)),
-      clock_(makeClock()),
-      eventLog_(config_.log.file),
-      notifier_(config_.notify),
+    : options_(options), config_(std::move(config)), clock_(makeClock()),
+      eventLog_(config_.log.file), notifier_(config_.notify),
       pipeline_(makePipeline(config_, eventLog_, &notifier_,
                              [this] {
                                if (servers_) servers_->waitForSecondaries();
                              })),
-      router_(eventLog_, *pipeline_),
-      engine_(policyOptions(config_.policy), *clock_, router_),
+      router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
       opener_(options.simulate ? simulatedOpener(*clock_) : makeOpener(config_.device, *clock_)) {}
 
 std::unique_ptr<core::Clock> Daemon::makeClock() const {
@@ -107,7 +103,8 @@ void Daemon::startDeviceThread() {
   reader_ = std::make_unique<DeviceReader>(opener_, *clock_, engine_, readerOptions(config_),
                                            readerLog());
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
-  service_ = std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
+  service_ =
+      std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
   servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_);
   deviceThread_ = std::thread([this] {
     try {
@@ -192,9 +189,7 @@ void Daemon::pingWatchdog() {
     systemd::notify("WATCHDOG=1");
 }
 
-bool Daemon::simulationDone() const {
-  return options_.simulate && pipeline_->finished();
-}
+bool Daemon::simulationDone() const { return options_.simulate && pipeline_->finished(); }
 
 } // namespace
 

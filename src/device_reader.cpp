@@ -64,9 +64,8 @@ enum class DeviceReader::CallResult : std::uint8_t { Answered, Skipped, Abort };
 
 DeviceReader::DeviceReader(DeviceOpener opener, core::Clock& clock, ReaderListener& listener,
                            ReaderOptions options, ReaderLog log)
-    : opener_(std::move(opener)), clock_(clock), listener_(listener),
-      options_(std::move(options)), log_(std::move(log)), serial_(options_.expectedSerial),
-      backoff_(options_.backoffMin) {}
+    : opener_(std::move(opener)), clock_(clock), listener_(listener), options_(std::move(options)),
+      log_(std::move(log)), serial_(options_.expectedSerial), backoff_(options_.backoffMin) {}
 
 DeviceReader::~DeviceReader() = default;
 
@@ -98,8 +97,8 @@ void DeviceReader::step() {
 
 ReaderStats DeviceReader::stats() const noexcept {
   const auto& c = counters_;
-  return {c.snapshots.load(), c.badReports.load(), c.oddReports.load(),
-          c.failedCalls.load(), c.opens.load(),     c.openFailures.load()};
+  return {c.snapshots.load(),   c.badReports.load(), c.oddReports.load(),
+          c.failedCalls.load(), c.opens.load(),      c.openFailures.load()};
 }
 
 void DeviceReader::stepDisconnected() {
@@ -154,7 +153,8 @@ void DeviceReader::tryOpen() {
   nextPoll_ = clock_.now(); // the first poll is the next step, at once
   auto commands = supportedCommands(conn_->model);
   std::vector<std::string> writables;
-  for (const auto& w : supportedWritables(conn_->model)) writables.emplace_back(w.name);
+  for (const auto& w : supportedWritables(conn_->model))
+    writables.emplace_back(w.name);
   const std::lock_guard lock(tasksMutex_);
   commands_ = std::move(commands);
   writables_ = std::move(writables);
@@ -196,7 +196,8 @@ void DeviceReader::runTasks() noexcept {
 
 void DeviceReader::dropTasks() noexcept {
   const std::lock_guard lock(tasksMutex_);
-  for (auto& task : tasks_) task(nullptr);
+  for (auto& task : tasks_)
+    task(nullptr);
   tasks_.clear();
 }
 
@@ -218,9 +219,8 @@ void DeviceReader::checkSerial(const hid::DeviceInfo& info) {
     return;
   }
   if (info.serial != serial_)
-    throw std::runtime_error(
-        fmt::format("found serial \"{}\", want \"{}\": not reopening another UPS", info.serial,
-                    serial_));
+    throw std::runtime_error(fmt::format(
+        "found serial \"{}\", want \"{}\": not reopening another UPS", info.serial, serial_));
 }
 
 void DeviceReader::drop(const std::string& why) {
@@ -292,10 +292,8 @@ void DeviceReader::readInput() {
 
 /// Stores a report as NUT's buffer per report ID does; false when dropped.
 bool DeviceReader::store(hid::ReportType type, const std::vector<std::uint8_t>& report) {
-  const auto* layout =
-      report.empty() ? nullptr : conn_->descriptor.report(type, report.front());
-  if (type == hid::ReportType::Input && layout != nullptr &&
-      report.size() < layout->byteLength()) {
+  const auto* layout = report.empty() ? nullptr : conn_->descriptor.report(type, report.front());
+  if (type == hid::ReportType::Input && layout != nullptr && report.size() < layout->byteLength()) {
     counters_.badReports++;
     log(ReaderLogLevel::Warning,
         fmt::format("Input report 0x{:02x}: {} bytes, the descriptor says {}: dropped [{}]",
@@ -361,9 +359,8 @@ void DeviceReader::noteFailure(const hid::DeviceError& e) {
 void DeviceReader::checkCommLost() {
   if (commLost_ || clock_.now() - lastSuccess_ < options_.commsLostTimeout) return;
   commLost_ = true;
-  log(ReaderLogLevel::Warning,
-      fmt::format("no answer from the UPS for {:g} s: {}", seconds(clock_.now() - lastSuccess_),
-                  lastError_));
+  log(ReaderLogLevel::Warning, fmt::format("no answer from the UPS for {:g} s: {}",
+                                           seconds(clock_.now() - lastSuccess_), lastError_));
   listener_.onCommLost(lastError_);
   // A device that stays open but answers nothing (a hung USB link, or
   // hidapi-libusb's read thread dead after a transfer error) only comes back

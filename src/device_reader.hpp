@@ -5,8 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -156,8 +156,8 @@ private:
   struct Connection;
   enum class CallResult : std::uint8_t;
   struct Counters {
-    std::atomic<std::uint64_t> snapshots{0}, badReports{0}, oddReports{0}, failedCalls{0},
-        opens{0}, openFailures{0};
+    std::atomic<std::uint64_t> snapshots{0}, badReports{0}, oddReports{0}, failedCalls{0}, opens{0},
+        openFailures{0};
   };
 
   void stepDisconnected();

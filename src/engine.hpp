@@ -58,12 +58,12 @@ private:
   EventSink& sink_;
   Monitor monitor_; // device thread only
   mutable std::mutex mutex_;
-  core::Snapshot latest_;                 // guarded
-  std::optional<PolicyOptions> pending_;  // guarded
-  std::optional<std::string> forced_;     // guarded: FSD reason
-  bool commLost_ = false;                 // guarded
-  bool shutdown_ = false;                 // guarded
-  core::Clock::time_point lastStep_{};    // guarded
+  core::Snapshot latest_;                // guarded
+  std::optional<PolicyOptions> pending_; // guarded
+  std::optional<std::string> forced_;    // guarded: FSD reason
+  bool commLost_ = false;                // guarded
+  bool shutdown_ = false;                // guarded
+  core::Clock::time_point lastStep_{};   // guarded
 };
 
 } // namespace hidupsd

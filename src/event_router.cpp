@@ -32,7 +32,8 @@ void EventRouter::onEvent(const core::Event& event) noexcept {
 }
 
 void EventRouter::route(const core::Event& event) noexcept {
-  for (EventSink* n : notifiers_) n->onEvent(event);
+  for (EventSink* n : notifiers_)
+    n->onEvent(event);
   log::notice("event", "{}{}{}", core::eventName(event.kind), event.reason.empty() ? "" : ": ",
               event.reason);
   log_.append(event);

@@ -72,7 +72,8 @@ int runKillPower(const KillPowerOptions& o) {
   try {
     const auto trace =
         killPower(o.simulate ? simulatedOpener(clock) : makeOpener(device, clock), delays);
-    for (const auto& line : trace) std::cout << line << "\n";
+    for (const auto& line : trace)
+      std::cout << line << "\n";
     std::cout << "the UPS cuts its output in " << delays.offDelay << " s and restores it "
               << delays.onDelay << " s after the kill-power request once mains are back\n";
     return 0;

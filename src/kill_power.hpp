@@ -12,9 +12,10 @@
 namespace hidupsd {
 
 struct KillPowerOptions {
-  std::optional<std::filesystem::path> configPath; ///< [device] and the delays; unreadable: defaults
-  std::optional<std::string> replay;               ///< a replay file instead of [device]
-  bool simulate = false;                           ///< the built-in simulated Ellipse PRO
+  std::optional<std::filesystem::path>
+      configPath;                    ///< [device] and the delays; unreadable: defaults
+  std::optional<std::string> replay; ///< a replay file instead of [device]
+  bool simulate = false;             ///< the built-in simulated Ellipse PRO
   /// Only when [shutdown] kill_power_flag exists (the systemd-shutdown hook):
   /// the pipeline wrote it just before it powered the host off.
   bool ifFlagged = false;

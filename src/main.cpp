@@ -2,8 +2,8 @@
 // hidupsd: the command line.
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -16,13 +16,13 @@
 #include "hid/replay_file.hpp"
 #include "hid/usb_discovery.hpp"
 #include "hidupsd_config.hpp"
+#include "src/client_commands.hpp"
 #include "src/config.hpp"
 #include "src/core/clock.hpp"
-#include "src/probe.hpp"
 #include "src/core/event.hpp"
-#include "src/client_commands.hpp"
 #include "src/daemon.hpp"
 #include "src/kill_power.hpp"
+#include "src/probe.hpp"
 #include "src/simulated_device.hpp"
 #include "src/test_event.hpp"
 
@@ -82,13 +82,22 @@ public:
 
 struct Options {
   enum class Mode {
-    None, Probe, List, Version, Help, CheckConfig, TestEvent, KillPower, Status, Command
+    None,
+    Probe,
+    List,
+    Version,
+    Help,
+    CheckConfig,
+    TestEvent,
+    KillPower,
+    Status,
+    Command
   } mode = Mode::None;
   bool json = false;
   bool really = false;
   bool ifFlagged = false;
-  std::string command;                ///< --command NAME
-  std::optional<std::string> value;   ///< --value N
+  std::string command;              ///< --command NAME
+  std::optional<std::string> value; ///< --value N
   double speed = 1;
   core::EventKind event = core::EventKind::OnBattery;
   bool simulate = false;
@@ -121,7 +130,8 @@ double parseSpeed(const std::string& text) {
 core::EventKind parseEvent(const std::string& name) {
   if (auto k = core::eventKind(name)) return *k;
   std::string known;
-  for (auto n : core::kEventNames) known += (known.empty() ? "" : ", ") + std::string(n);
+  for (auto n : core::kEventNames)
+    known += (known.empty() ? "" : ", ") + std::string(n);
   throw UsageError("--test-event: unknown event '" + name + "' (one of " + known + ")");
 }
 
@@ -134,37 +144,53 @@ Options parseOptions(const std::vector<std::string>& args) {
   Options o;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--probe") setMode(o, Options::Mode::Probe);
-    else if (a == "--list") setMode(o, Options::Mode::List);
-    else if (a == "--version") setMode(o, Options::Mode::Version);
-    else if (a == "--help" || a == "-h") setMode(o, Options::Mode::Help);
-    else if (a == "--check-config") setMode(o, Options::Mode::CheckConfig);
-    else if (a == "--kill-power") setMode(o, Options::Mode::KillPower);
-    else if (a == "--status") setMode(o, Options::Mode::Status);
+    if (a == "--probe")
+      setMode(o, Options::Mode::Probe);
+    else if (a == "--list")
+      setMode(o, Options::Mode::List);
+    else if (a == "--version")
+      setMode(o, Options::Mode::Version);
+    else if (a == "--help" || a == "-h")
+      setMode(o, Options::Mode::Help);
+    else if (a == "--check-config")
+      setMode(o, Options::Mode::CheckConfig);
+    else if (a == "--kill-power")
+      setMode(o, Options::Mode::KillPower);
+    else if (a == "--status")
+      setMode(o, Options::Mode::Status);
     else if (a == "--command") {
       setMode(o, Options::Mode::Command);
       o.command = takeValue(args, i);
-    }
-    else if (a == "--value") o.value = takeValue(args, i);
-    else if (a == "-c" || a == "--config") o.config = takeValue(args, i);
-    else if (a == "--json") o.json = true;
-    else if (a == "--really") o.really = true;
-    else if (a == "--if-flagged") o.ifFlagged = true;
-    else if (a == "--speed") o.speed = parseSpeed(takeValue(args, i));
+    } else if (a == "--value")
+      o.value = takeValue(args, i);
+    else if (a == "-c" || a == "--config")
+      o.config = takeValue(args, i);
+    else if (a == "--json")
+      o.json = true;
+    else if (a == "--really")
+      o.really = true;
+    else if (a == "--if-flagged")
+      o.ifFlagged = true;
+    else if (a == "--speed")
+      o.speed = parseSpeed(takeValue(args, i));
     else if (a == "--test-event") {
       setMode(o, Options::Mode::TestEvent);
       o.event = parseEvent(takeValue(args, i));
-    }
-    else if (a == "--simulate") o.simulate = true;
-    else if (a == "--replay") o.replay = takeValue(args, i);
-    else if (a == "--device") o.device = parseDevice(takeValue(args, i));
-    else throw UsageError("unknown option '" + a + "'");
+    } else if (a == "--simulate")
+      o.simulate = true;
+    else if (a == "--replay")
+      o.replay = takeValue(args, i);
+    else if (a == "--device")
+      o.device = parseDevice(takeValue(args, i));
+    else
+      throw UsageError("unknown option '" + a + "'");
   }
   if (int(o.replay.has_value()) + int(o.simulate) + int(o.device.has_value()) > 1)
     throw UsageError("--replay, --simulate and --device exclude each other");
   if (o.device && o.mode != Options::Mode::Probe) throw UsageError("--device goes with --probe");
   if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
-  if (o.really && o.mode != Options::Mode::TestEvent) throw UsageError("--really goes with --test-event");
+  if (o.really && o.mode != Options::Mode::TestEvent)
+    throw UsageError("--really goes with --test-event");
   if (o.value && o.mode != Options::Mode::Command) throw UsageError("--value goes with --command");
   if (o.ifFlagged && o.mode != Options::Mode::KillPower)
     throw UsageError("--if-flagged goes with --kill-power");
@@ -188,7 +214,8 @@ std::unique_ptr<UsbSession> openUsb(const Options& o) {
 /// The UPSes found, one a line ("" when none).
 std::string upsList(const UsbSession& usb) {
   std::string out;
-  for (const auto& e : hid::upsesAmong(usb.found)) out += "  " + hid::describe(e) + "\n";
+  for (const auto& e : hid::upsesAmong(usb.found))
+    out += "  " + hid::describe(e) + "\n";
   return out;
 }
 
@@ -227,7 +254,8 @@ int runChecked(const std::function<int()>& body) {
   try {
     return body();
   } catch (const ConfigError& e) {
-    for (const auto& entry : e.entries()) std::cerr << formatEntry(entry) << "\n";
+    for (const auto& entry : e.entries())
+      std::cerr << formatEntry(entry) << "\n";
     return kExitFailure;
   }
 }
@@ -256,10 +284,10 @@ DaemonOptions daemonOptions(const Options& o) {
   d.simulate = o.simulate;
   d.speed = o.speed;
   d.configPath = configPathFor(o);
-  if (o.replay) throw UsageError("--replay goes with --probe or --test-event; use replay = in [device]");
+  if (o.replay)
+    throw UsageError("--replay goes with --probe or --test-event; use replay = in [device]");
   return d;
 }
-
 
 int runTestEventMode(const Options& o) {
   TestEventOptions t;
@@ -293,7 +321,8 @@ int runCommandMode(const Options& o) {
 int run(const Options& o) {
   switch (o.mode) {
   case Options::Mode::Status:
-    return runChecked([&] { return runStatus(o.config.value_or(std::string(kDefaultConfigPath))); });
+    return runChecked(
+        [&] { return runStatus(o.config.value_or(std::string(kDefaultConfigPath))); });
   case Options::Mode::Command: return runChecked([&] { return runCommandMode(o); });
   case Options::Mode::KillPower: return runKillPowerMode(o);
   case Options::Mode::TestEvent: return runChecked([&] { return runTestEventMode(o); });

@@ -158,8 +158,8 @@ void Monitor::fire(const Due& due, Events& out) {
     return;
   case Timer::OnLine:
     emit(out, EventKind::Online, due.at,
-         fmt::format("mains back for {} s after an outage of {:.1f} s", options_.onlineDelay.count(),
-                     secondsBetween(*outageStart_, olSince_)));
+         fmt::format("mains back for {} s after an outage of {:.1f} s",
+                     options_.onlineDelay.count(), secondsBetween(*outageStart_, olSince_)));
     return endOutage();
   case Timer::AfterOnBattery:
     return shutdown(due.at,

@@ -29,7 +29,8 @@ std::string secondsText(std::chrono::milliseconds d) {
 
 std::string names(const std::vector<proxmox::Guest>& guests) {
   std::string out;
-  for (const auto& g : guests) out += (out.empty() ? "" : ", ") + proxmox::label(g);
+  for (const auto& g : guests)
+    out += (out.empty() ? "" : ", ") + proxmox::label(g);
   return out;
 }
 
@@ -46,11 +47,11 @@ std::string guestLine(const proxmox::GuestReport& r, std::size_t done, std::size
 std::string summaryLine(const proxmox::StopSummary& s, bool simulation) {
   using O = proxmox::GuestOutcome;
   if (simulation) return fmt::format("guests: {} would be stopped", s.reports.size());
-  std::string line = fmt::format("guests: {} of {} stopped cleanly, {} force-stopped, {} failed, "
-                                 "{} left running, in {}",
-                                 s.count(O::Stopped), s.reports.size(), s.count(O::ForceStopped),
-                                 s.count(O::Failed), s.count(O::LeftRunning),
-                                 secondsText(s.elapsed));
+  std::string line =
+      fmt::format("guests: {} of {} stopped cleanly, {} force-stopped, {} failed, "
+                  "{} left running, in {}",
+                  s.count(O::Stopped), s.reports.size(), s.count(O::ForceStopped),
+                  s.count(O::Failed), s.count(O::LeftRunning), secondsText(s.elapsed));
   if (s.deadlineReached) line += "; the deadline was reached";
   return line;
 }
@@ -93,8 +94,9 @@ ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
     : shutdown_(config.shutdown), proxmox_(config.proxmox), simulation_(config.policy.simulation),
       node_(std::move(node)), realRunner_(std::move(runner)), output_(std::move(output)) {
   dryRunner_ = std::make_unique<proxmox::DryRunRunner>(
-      *realRunner_, proxmox::isReadOnlyCommand,
-      [this](const std::vector<std::string>& argv) { say("would run: " + proxmox::commandLine(argv)); });
+      *realRunner_, proxmox::isReadOnlyCommand, [this](const std::vector<std::string>& argv) {
+        say("would run: " + proxmox::commandLine(argv));
+      });
   runner_ = simulation_ ? dryRunner_.get() : realRunner_.get();
 }
 
@@ -151,9 +153,9 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   }
   if (shutdown_.upsShutdownReturn) writeKillPowerFlag();
   powerOff(event);
-  say(fmt::format("shutdown pipeline finished{} after {}", simulation_ ? " (simulation)" : "",
-                  secondsText(std::chrono::duration_cast<std::chrono::milliseconds>(
-                      SteadyClock::now() - t0))));
+  say(fmt::format(
+      "shutdown pipeline finished{} after {}", simulation_ ? " (simulation)" : "",
+      secondsText(std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t0))));
   finished_.store(true);
 }
 
@@ -180,7 +182,8 @@ proxmox::StopRules ProxmoxPipeline::stopRules() const {
 void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_point deadline) {
   const auto options = discoveryOptions();
   const auto found = proxmox::discoverGuests(*runner_, options);
-  for (const auto& problem : found.problems) say("guest discovery: " + problem);
+  for (const auto& problem : found.problems)
+    say("guest discovery: " + problem);
   if (!found.excluded.empty()) say("left running (exclude): " + names(found.excluded));
   if (found.guests.empty()) {
     say("no running guests to stop");
@@ -190,16 +193,18 @@ void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_poi
   auto progress = [this, &event](const proxmox::GuestReport& r, std::size_t done,
                                  std::size_t total) {
     const auto line = guestLine(r, done, total, simulation_);
-    if (r.outcome == proxmox::GuestOutcome::Stopped) say(line);
-    else tell(event, line);
+    if (r.outcome == proxmox::GuestOutcome::Stopped)
+      say(line);
+    else
+      tell(event, line);
   };
   proxmox::GuestStopper stopper(*runner_, stopRules(), progress,
                                 [this](const std::string& line) { say(line); });
   const auto summary =
       shutdown_.strategy == ShutdownStrategy::StopAll
-          ? stopper.stopAll(found.guests, !found.excluded.empty(),
-                            [&] { return proxmox::discoverGuests(*runner_, options).guests; },
-                            deadline)
+          ? stopper.stopAll(
+                found.guests, !found.excluded.empty(),
+                [&] { return proxmox::discoverGuests(*runner_, options).guests; }, deadline)
           : stopper.stopGuests(found.guests, deadline);
   tell(event, summaryLine(summary, simulation_));
 }

@@ -47,7 +47,8 @@ serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
   o.service.upsName = c.name;
   o.service.description = "hidupsd on " + std::string(c.name);
   o.service.version = HIDUPSD_VERSION;
-  for (const auto& u : c.users) o.service.users.push_back(userEntry(u));
+  for (const auto& u : c.users)
+    o.service.users.push_back(userEntry(u));
   o.log = nutLog;
   return o;
 }
@@ -85,7 +86,8 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend) {
     d.everRead = state.everRead;
     d.commOk = state.everRead && !state.stale;
     d.shutdownStarted = pipeline_.started();
-    for (const auto& [event, entry] : stats_.counts()) d.events[event] = {entry.count, entry.last};
+    for (const auto& [event, entry] : stats_.counts())
+      d.events[event] = {entry.count, entry.last};
     d.processStart = started_;
     return d;
   };
@@ -124,9 +126,11 @@ void Servers::waitForSecondaries() noexcept {
   while (nut_->loginCount() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   const auto left = nut_->loginCount();
-  if (left == 0) log::notice("pipeline", "every NUT secondary has logged out");
-  else log::warning("pipeline", "{} NUT client(s) still logged in after {} s: powering off anyway",
-                    left, hostsync_.count());
+  if (left == 0)
+    log::notice("pipeline", "every NUT secondary has logged out");
+  else
+    log::warning("pipeline", "{} NUT client(s) still logged in after {} s: powering off anyway",
+                 left, hostsync_.count());
 }
 
 std::uint16_t Servers::nutPort() const noexcept { return nut_ ? nut_->port() : 0; }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Servers: the NUT-protocol server and the metrics endpoint of [serve.*], and the wait for secondaries.
+// Servers: the NUT-protocol server and the metrics endpoint of [serve.*], and the wait for
+// secondaries.
 #pragma once
 
 #include <chrono>

@@ -111,13 +111,15 @@ int valueFor(const CommandWrite& w, std::optional<int> given, const UpsModel& mo
 
 std::string hex(const std::vector<std::uint8_t>& bytes) {
   std::string out;
-  for (auto b : bytes) out += fmt::format("{}{:02x}", out.empty() ? "" : " ", b);
+  for (auto b : bytes)
+    out += fmt::format("{}{:02x}", out.empty() ? "" : " ", b);
   return out;
 }
 
 std::string traceSoFar(const CommandTrace& trace) {
   std::string out;
-  for (const auto& t : trace) out += "\n  done: " + t;
+  for (const auto& t : trace)
+    out += "\n  done: " + t;
   return out;
 }
 
@@ -180,9 +182,8 @@ CommandTrace writeVariable(std::string_view name, std::string_view value, hid::D
   return {writeField(*field, v, device, model, state)};
 }
 
-CommandTrace runInstantCommand(std::string_view name, std::optional<int> value,
-                               hid::Device& device, const UpsModel& model,
-                               hid::ReportState& state) {
+CommandTrace runInstantCommand(std::string_view name, std::optional<int> value, hid::Device& device,
+                               const UpsModel& model, hid::ReportState& state) {
   const InstantCommand* command = findInstantCommand(name);
   if (command == nullptr) throw CommandError(fmt::format("unknown command '{}'", name));
   std::vector<std::pair<const hid::Field*, int>> plan;

@@ -34,8 +34,8 @@ struct CommandWrite {
 
 /// One instant command, as NUT's mge-hid.c / usbhid-ups.c define it.
 struct InstantCommand {
-  std::string_view name;        ///< "shutdown.return"
-  std::string_view description; ///< NUT's cmdvartab wording
+  std::string_view name;                ///< "shutdown.return"
+  std::string_view description;         ///< NUT's cmdvartab wording
   std::span<const CommandWrite> writes; ///< in order
 };
 
@@ -63,16 +63,15 @@ using CommandTrace = std::vector<std::string>;
 /// (NUT's INSTCMD ... VALUE). Device thread only. Throws CommandError (before
 /// any write), hid::DeviceError (a write may already have happened: the trace
 /// so far is in the message).
-CommandTrace runInstantCommand(std::string_view name, std::optional<int> value,
-                               hid::Device& device, const UpsModel& model,
-                               hid::ReportState& state);
+CommandTrace runInstantCommand(std::string_view name, std::optional<int> value, hid::Device& device,
+                               const UpsModel& model, hid::ReportState& state);
 
 /// A variable NUT clients may set (upsrw): the first of `paths` that the
 /// descriptor has as a writable (not Constant) Feature field.
 struct WritableVariable {
   std::string_view name; ///< "battery.charge.low"
   std::span<const std::string_view> paths;
-  int maxLength = 10;    ///< NUT's STRING:n for it
+  int maxLength = 10; ///< NUT's STRING:n for it
 };
 
 /// Every writable variable hidupsd knows, sorted by name.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// UpsService: the daemon's side of serve::UpsBackend — state, commands and writes through the device thread.
+// UpsService: the daemon's side of serve::UpsBackend — state, commands and writes through the
+// device thread.
 #pragma once
 
 #include <chrono>
@@ -35,8 +36,7 @@ public:
 private:
   /// Runs `work` on the device thread; its status, or Failed when no UPS is
   /// connected or the device thread does not get to it in time.
-  serve::CommandStatus onDevice(const std::string& what,
-                                std::function<void(DeviceAccess&)> work);
+  serve::CommandStatus onDevice(const std::string& what, std::function<void(DeviceAccess&)> work);
 
   Engine& engine_;
   DeviceReader& reader_;

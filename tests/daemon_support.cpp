@@ -2,13 +2,13 @@
 // Helpers for tests that run hidupsd as a process.
 #include "daemon_support.hpp"
 
-#include <doctest/doctest.h>
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,8 +104,13 @@ std::vector<char*> cStrings(std::vector<std::string>& strings) {
 } // namespace
 
 HidupsdProcess::HidupsdProcess(const TempDir& dir, std::vector<std::string> args)
+    : HidupsdProcess(dir, std::move(args), {}) {}
+
+HidupsdProcess::HidupsdProcess(const TempDir& dir, std::vector<std::string> args,
+                               std::vector<std::string> wrapper)
     : out_(dir / "stdout"), err_(dir / "stderr") {
   args.insert(args.begin(), hidupsdBinary().string());
+  args.insert(args.begin(), wrapper.begin(), wrapper.end());
   auto argv = cStrings(args);
   auto envStrings = childEnvironment();
   auto envp = cStrings(envStrings);

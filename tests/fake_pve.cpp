@@ -9,7 +9,6 @@
 #include <sstream>
 #include <stdexcept>
 
-
 namespace hidupsd::test {
 
 namespace fs = std::filesystem;

@@ -72,8 +72,10 @@ UpsmonSecondary::UpsmonSecondary(std::uint16_t port, const std::string& user,
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
   std::vector<char*> args, envp;
-  for (auto& a : argv) args.push_back(a.data());
-  for (auto& e : env) envp.push_back(e.data());
+  for (auto& a : argv)
+    args.push_back(a.data());
+  for (auto& e : env)
+    envp.push_back(e.data());
   args.push_back(nullptr);
   envp.push_back(nullptr);
   const int rc = ::posix_spawn(&pid_, args[0], &actions, &attr, args.data(), envp.data());

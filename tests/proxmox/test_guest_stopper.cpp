@@ -19,8 +19,12 @@ using test::FakePve;
 
 Json guest(const char* type, int id, const char* shutdown, const char* startup = "",
            const char* stop = "0.1") {
-  Json g{{"type", type}, {"id", id}, {"name", std::string(type) + std::to_string(id)},
-         {"status", "running"}, {"shutdown", shutdown}, {"stop", stop}};
+  Json g{{"type", type},
+         {"id", id},
+         {"name", std::string(type) + std::to_string(id)},
+         {"status", "running"},
+         {"shutdown", shutdown},
+         {"stop", stop}};
   if (*startup != '\0') g["startup"] = startup;
   return g;
 }
@@ -84,8 +88,9 @@ TEST_CASE("runner: exit codes, stdout and stderr apart, a missing program, a tim
 TEST_CASE("dry run: read-only commands run, the others are only reported") {
   ProcessRunner real;
   std::vector<std::string> would;
-  DryRunRunner dry(real, isReadOnlyCommand,
-                   [&](const std::vector<std::string>& argv) { would.push_back(commandLine(argv)); });
+  DryRunRunner dry(real, isReadOnlyCommand, [&](const std::vector<std::string>& argv) {
+    would.push_back(commandLine(argv));
+  });
   FakePve pve(node(Json::array({guest("vm", 100, "1")})));
   auto r = dry.run({pve.qm(), "list"}, 5s);
   CHECK(r.ok());
@@ -150,13 +155,15 @@ TEST_CASE("20 guests that take 2 s each stop in parallel, not one after the othe
   CHECK(summary.elapsed < 20s); // sequential would be 40 s
   REQUIRE(rec.counts.size() == 20);
   CHECK(rec.counts.back() == std::pair<std::size_t, std::size_t>{20, 20});
-  for (int id = 100; id < 120; ++id) CHECK(pve.status("vm", id) == "stopped");
+  for (int id = 100; id < 120; ++id)
+    CHECK(pve.status("vm", id) == "stopped");
 }
 
 TEST_CASE("order groups: each group is down before the next one starts") {
-  FakePve pve(node(Json::array({guest("vm", 100, "0.3", "order=1"), guest("vm", 101, "0.3"),
-                                guest("ct", 200, "0.3", "order=2"), guest("vm", 102, "0.3", "order=2"),
-                                guest("vm", 103, "0.3", "order=1")})));
+  FakePve pve(
+      node(Json::array({guest("vm", 100, "0.3", "order=1"), guest("vm", 101, "0.3"),
+                        guest("ct", 200, "0.3", "order=2"), guest("vm", 102, "0.3", "order=2"),
+                        guest("vm", 103, "0.3", "order=1")})));
   ProcessRunner runner;
   Recorder rec;
   GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.log());

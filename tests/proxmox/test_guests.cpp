@@ -121,6 +121,24 @@ TEST_CASE("a guest's shutdown timeout: down= first, bounded by the time left") {
   CHECK(shutdownTimeout(vm(100, {}), rules, 100s) == 100s);
 }
 
+// A hung `qm shutdown` used to be killed at T + 15 s whatever the deadline
+// said: 5 s past it, and its force stop later still.
+TEST_CASE("our limit on a shutdown tool: its grace, but never into the force stop's reserve") {
+  StopRules rules;
+  rules.toolGrace = 15s;
+  rules.forceStop = true;
+  CHECK(shutdownKillAfter(180s, rules, 600s) == 195s); // room enough: the full grace
+  CHECK(shutdownKillAfter(90s, rules, 100s) == 92s);   // 10 s left for the force stop: the least
+  CHECK(shutdownKillAfter(2s, rules, 15s) == 5s);      // the 15-s deadline floor, T = 2 s
+  CHECK(shutdownKillAfter(2s, rules, 20s) == 10s);
+  CHECK(shutdownKillAfter(1s, rules, 3s) == 3s); // past the reserve: T + 2 s
+  rules.toolGrace = 1s;
+  CHECK(shutdownKillAfter(1s, rules, 3s) == 2s); // never more than the full grace
+  rules.toolGrace = 15s;
+  rules.forceStop = false; // nothing to keep time for
+  CHECK(shutdownKillAfter(90s, rules, 100s) == 105s);
+}
+
 TEST_CASE("the tools' command lines") {
   StopRules rules;
   rules.node = "pve1";
@@ -128,9 +146,9 @@ TEST_CASE("the tools' command lines") {
         std::vector<std::string>{"/usr/sbin/qm", "shutdown", "100", "--timeout", "42"});
   CHECK(stopArgv(Guest{GuestType::Container, 200, "", "", {}}, rules) ==
         std::vector<std::string>{"/usr/sbin/pct", "stop", "200"});
-  CHECK(stopAllArgv(rules, 120s, {}) ==
-        std::vector<std::string>{"/usr/bin/pvesh", "create", "/nodes/pve1/stopall", "--timeout",
-                                 "120", "--force-stop", "1"});
+  CHECK(stopAllArgv(rules, 120s, {}) == std::vector<std::string>{"/usr/bin/pvesh", "create",
+                                                                 "/nodes/pve1/stopall", "--timeout",
+                                                                 "120", "--force-stop", "1"});
   rules.forceStop = false;
   CHECK(stopAllArgv(rules, 9000s, {100, 200}) ==
         std::vector<std::string>{"/usr/bin/pvesh", "create", "/nodes/pve1/stopall", "--timeout",

@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The running daemon as a real process: signals, config reloads, the event log, --test-event.
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "src/event_log.hpp"
@@ -33,6 +30,7 @@
 #include <vector>
 
 #include "daemon_support.hpp"
+#include "http_receiver.hpp"
 #include "test_support.hpp"
 
 extern char** environ;
@@ -226,56 +224,6 @@ TEST_CASE("an event log on a full disk: one error, the daemon and the pipeline c
 
 namespace {
 
-/// A Discord-compatible receiver on 127.0.0.1 that records every POST and
-/// answers 204, or hangs for up to 3 s when told to.
-class Receiver {
-public:
-  explicit Receiver(bool hang = false) : hang_(hang) {
-    server_.Post(R"(/api/webhooks/.*)", [this](const httplib::Request& req, httplib::Response& res) {
-      {
-        std::lock_guard lock(mutex_);
-        bodies_.push_back(req.body);
-        targets_.push_back(req.target);
-      }
-      if (hang_) {
-        std::unique_lock lock(mutex_);
-        release_.wait_for(lock, 3s, [this] { return released_; });
-      }
-      res.status = 204;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~Receiver() {
-    {
-      std::lock_guard lock(mutex_);
-      released_ = true;
-    }
-    release_.notify_all();
-    server_.stop();
-    thread_.join();
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/webhooks/1/secret-token"; }
-  std::vector<std::string> bodies() {
-    std::lock_guard lock(mutex_);
-    return bodies_;
-  }
-  std::vector<std::string> targets() {
-    std::lock_guard lock(mutex_);
-    return targets_;
-  }
-
-private:
-  bool hang_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable release_;
-  bool released_ = false;
-  std::vector<std::string> bodies_, targets_;
-};
-
 /// A pipeline that only records when it was started.
 class RecordingPipeline final : public hidupsd::ShutdownPipeline {
 public:
@@ -295,7 +243,7 @@ private:
 
 TEST_CASE("--simulate delivers the on-battery message to a Discord receiver on loopback") {
   TempDir dir;
-  Receiver discord;
+  t::HttpReceiver discord;
   const auto config = dir / "hidupsd.toml";
   writeFile(config, "[log]\nfile = \"" + (dir / "events.log").string() +
                         "\"\n[[notify]]\ntype = \"discord\"\nurl = \"" + discord.url() +
@@ -316,7 +264,7 @@ TEST_CASE("--simulate delivers the on-battery message to a Discord receiver on l
 }
 
 TEST_CASE("a hanging webhook does not delay the shutdown pipeline") {
-  Receiver hanging(/*hang=*/true);
+  t::HttpReceiver hanging(t::HttpReceiver::Mode::Hang);
   hidupsd::NotifyConfig discord;
   discord.type = hidupsd::NotifyType::Discord;
   discord.url = hanging.url();

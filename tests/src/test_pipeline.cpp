@@ -19,8 +19,12 @@ using test::FakePve;
 namespace fs = std::filesystem;
 
 Json guest(const char* type, int id, const char* shutdown, const char* startup = "") {
-  Json g{{"type", type}, {"id", id}, {"name", std::string(type) + std::to_string(id)},
-         {"status", "running"}, {"shutdown", shutdown}, {"stop", "0.1"}};
+  Json g{{"type", type},
+         {"id", id},
+         {"name", std::string(type) + std::to_string(id)},
+         {"status", "running"},
+         {"shutdown", shutdown},
+         {"stop", "0.1"}};
   if (*startup != '\0') g["startup"] = startup;
   return g;
 }
@@ -111,7 +115,8 @@ TEST_CASE("for real: guests in order, then the flag, then the host command") {
     CHECK(pve.status(type, id) == "stopped");
   const auto power = pve.started("poweroff --now");
   REQUIRE(power.size() == 1);
-  for (const auto& done : pve.finished("qm", "shutdown")) CHECK(done.time < power[0].time);
+  for (const auto& done : pve.finished("qm", "shutdown"))
+    CHECK(done.time < power[0].time);
   CHECK(fs::exists(pve.dir() / "flag" / "killpower"));
   CHECK(rec.said("guest deadline: 600 s (deadline; battery.runtime unknown)"));
   CHECK(rec.said("guests: 3 of 3 stopped cleanly, 0 force-stopped, 0 failed, 0 left running"));

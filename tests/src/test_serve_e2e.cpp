@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "daemon_support.hpp"
-#include "serve/nut_client.hpp"
 #include "fake_pve.hpp"
+#include "serve/nut_client.hpp"
 #include "test_support.hpp"
 #include "upsmon_support.hpp"
 
@@ -32,9 +32,9 @@ std::string serveSections(const Ports& p, const std::string& nutKeys = "",
   return "[serve.nut]\nlisten = \"127.0.0.1:" + std::to_string(p.nut) + "\"\n" + nutKeys +
          "[[serve.nut.users]]\nname = \"admin\"\npassword = \"adminpw\"\n"
          "rights = [\"instcmd\", \"set\"]\n"
-         "[[serve.nut.users]]\nname = \"monsec\"\npassword = \"secpw\"\nrights = [\"secondary\"]\n" +
-         moreUsers + "[serve.metrics]\nlisten = \"127.0.0.1:" +
-         std::to_string(p.metrics) + "\"\n";
+         "[[serve.nut.users]]\nname = \"monsec\"\npassword = \"secpw\"\nrights = "
+         "[\"secondary\"]\n" +
+         moreUsers + "[serve.metrics]\nlisten = \"127.0.0.1:" + std::to_string(p.metrics) + "\"\n";
 }
 
 std::string upsAt(const Ports& p) { return "ups@127.0.0.1:" + std::to_string(p.nut); }
@@ -95,7 +95,8 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   CHECK(served.at("ups.delay.start") == "90");
 
   // --status reads the same through the server.
-  const auto status = t::runProcess({t::hidupsdBinary().string(), "--status", "-c", config.string()});
+  const auto status =
+      t::runProcess({t::hidupsdBinary().string(), "--status", "-c", config.string()});
   CHECK(status.status == 0);
   CHECK(status.out == upsc.out);
 
@@ -111,8 +112,8 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
                                   "-p", "adminpw", upsAt(ports)});
   CHECK_MESSAGE(set.status == 0, set.err);
   CHECK(t::runProcess({"/usr/bin/upsc", upsAt(ports), "battery.charge.low"}).out == "25\n");
-  const auto denied = t::runProcess({"/usr/bin/upscmd", "-u", "monsec", "-p", "secpw",
-                                     upsAt(ports), "beeper.enable"});
+  const auto denied = t::runProcess(
+      {"/usr/bin/upscmd", "-u", "monsec", "-p", "secpw", upsAt(ports), "beeper.enable"});
   CHECK(denied.status != 0);
   CHECK((denied.out + denied.err).find("ERR ACCESS-DENIED") != std::string::npos);
 
@@ -131,7 +132,8 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
 
 namespace {
 
-/// An outage with low battery at `lowAt` s, fake Proxmox tools, the NUT server; simulation as given.
+/// An outage with low battery at `lowAt` s, fake Proxmox tools, the NUT server; simulation as
+/// given.
 std::string fsdConfig(const TempDir& dir, const t::FakePve& pve, const Ports& ports,
                       bool simulation, int lowAt) {
   const auto replay = writeReplay(dir / "ups.replay", outageAt(lowAt - 1) + lowBatteryAt(lowAt));
@@ -146,8 +148,7 @@ std::string fsdConfig(const TempDir& dir, const t::FakePve& pve, const Ports& po
 /// Waits until the server lists a client (upsc -c): upsmon has logged in.
 bool waitForLogin(const Ports& p) {
   for (int i = 0; i < 150; ++i) {
-    if (t::runProcess({"/usr/bin/upsc", "-c", upsAt(p)}).out.find("127.0.0.1") !=
-        std::string::npos)
+    if (t::runProcess({"/usr/bin/upsc", "-c", upsAt(p)}).out.find("127.0.0.1") != std::string::npos)
       return true;
     std::this_thread::sleep_for(100ms);
   }

@@ -21,25 +21,32 @@ using Json = nlohmann::json;
 std::string fourGuests(double seconds) {
   Json guests = Json::array();
   for (int id : {100, 101, 102})
-    guests.push_back({{"type", "vm"}, {"id", id}, {"name", "vm" + std::to_string(id)},
-                      {"status", "running"}, {"shutdown", std::to_string(seconds)},
+    guests.push_back({{"type", "vm"},
+                      {"id", id},
+                      {"name", "vm" + std::to_string(id)},
+                      {"status", "running"},
+                      {"shutdown", std::to_string(seconds)},
                       {"startup", id == 100 ? "order=1" : ""}});
-  guests.push_back({{"type", "ct"}, {"id", 200}, {"name", "dns"}, {"status", "running"},
-                    {"shutdown", std::to_string(seconds)}, {"startup", "order=1"}});
+  guests.push_back({{"type", "ct"},
+                    {"id", 200},
+                    {"name", "dns"},
+                    {"status", "running"},
+                    {"shutdown", std::to_string(seconds)},
+                    {"startup", "order=1"}});
   return Json{{"node", "pve1"}, {"guests", guests}}.dump();
 }
 
 /// Outage at 1 s, low battery at 2 s, mains back at 3 s: while the guests stop.
 std::string configFor(const TempDir& dir, const t::FakePve& pve, bool simulation) {
-  const auto replay = writeReplay(dir / "ups.replay", outageAt(1) + lowBatteryAt(2) + mainsBackAt(3));
+  const auto replay =
+      writeReplay(dir / "ups.replay", outageAt(1) + lowBatteryAt(2) + mainsBackAt(3));
   return "[device]\nreplay = \"" + replay.string() +
          "\"\npoll_interval = 1\n"
          "[policy]\non_battery_delay = 1\nonline_delay = 0\nsimulation = " +
-         (simulation ? "true" : "false") +
-         "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
-         "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
-         "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" +
-         pve.pvesh() + "\"\n[log]\n" + logFileSection(dir / "events.log");
+         (simulation ? "true" : "false") + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
+         "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
+         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() + "\"\n[log]\n" +
+         logFileSection(dir / "events.log");
 }
 
 } // namespace

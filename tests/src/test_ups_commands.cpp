@@ -37,9 +37,9 @@ struct Ups {
 TEST_CASE("the Eaton 5SC supports every command; the APC Back-UPS none of the delay ones") {
   Ups eaton("eaton-5sc-750");
   CHECK(supportedCommands(eaton.model) ==
-        std::vector<std::string>{"beeper.disable", "beeper.enable", "beeper.mute",
-                                 "load.off.delay", "load.on.delay", "shutdown.return",
-                                 "shutdown.stayoff", "shutdown.stop", "test.battery.start.deep",
+        std::vector<std::string>{"beeper.disable", "beeper.enable", "beeper.mute", "load.off.delay",
+                                 "load.on.delay", "shutdown.return", "shutdown.stayoff",
+                                 "shutdown.stop", "test.battery.start.deep",
                                  "test.battery.start.quick", "test.battery.stop"});
   Ups apc("apc-back-ups-xs-1400u");
   const auto apcCommands = supportedCommands(apc.model);
@@ -50,11 +50,11 @@ TEST_CASE("the Eaton 5SC supports every command; the APC Back-UPS none of the de
 
 TEST_CASE("shutdown.return: the start delay first, then the shutdown delay, as NUT writes them") {
   Ups ups("eaton-5sc-750");
-  const auto trace = runInstantCommand("shutdown.return", std::nullopt, ups.device, ups.model,
-                                       ups.state);
+  const auto trace =
+      runInstantCommand("shutdown.return", std::nullopt, ups.device, ups.model, ups.state);
   CHECK(ups.device.writes() == std::vector<Bytes>{{0x0a, 90, 0, 0, 0}, {0x09, 60, 0, 0, 0}});
-  CHECK(trace == CommandTrace{
-                     "UPS.PowerSummary.DelayBeforeStartup = 90 (SET_REPORT feature 0x0a: 0a 5a "
+  CHECK(trace ==
+        CommandTrace{"UPS.PowerSummary.DelayBeforeStartup = 90 (SET_REPORT feature 0x0a: 0a 5a "
                      "00 00 00)",
                      "UPS.PowerSummary.DelayBeforeShutdown = 60 (SET_REPORT feature 0x09: 09 3c "
                      "00 00 00)"});
@@ -94,23 +94,22 @@ TEST_CASE("beeper and battery test commands keep the rest of their report as the
 
 TEST_CASE("refused commands write nothing; a device error names the command") {
   Ups ups("eaton-5sc-750");
-  CHECK_THROWS_WITH_AS(runInstantCommand("load.explode", std::nullopt, ups.device, ups.model,
-                                         ups.state),
-                       "unknown command 'load.explode'", CommandError);
-  CHECK_THROWS_WITH_AS(runInstantCommand("load.off.delay", 40000, ups.device, ups.model,
-                                         ups.state),
+  CHECK_THROWS_WITH_AS(
+      runInstantCommand("load.explode", std::nullopt, ups.device, ups.model, ups.state),
+      "unknown command 'load.explode'", CommandError);
+  CHECK_THROWS_WITH_AS(runInstantCommand("load.off.delay", 40000, ups.device, ups.model, ups.state),
                        "load.off.delay: 40000 is out of range (-1..32767)", CommandError);
   Ups apc("apc-back-ups-xs-1400u");
-  CHECK_THROWS_AS(runInstantCommand("shutdown.return", std::nullopt, apc.device, apc.model,
-                                    apc.state),
-                  CommandError);
+  CHECK_THROWS_AS(
+      runInstantCommand("shutdown.return", std::nullopt, apc.device, apc.model, apc.state),
+      CommandError);
   CHECK(ups.device.writes().empty());
   CHECK(apc.device.writes().empty());
   Ups gone("eaton-5sc-750", {60, 90}, "at 1 disconnect");
   gone.clock.advance(std::chrono::seconds(2));
-  CHECK_THROWS_WITH_AS(runInstantCommand("shutdown.return", std::nullopt, gone.device, gone.model,
-                                         gone.state),
-                       doctest::Contains("shutdown.return: "), hid::DeviceError);
+  CHECK_THROWS_WITH_AS(
+      runInstantCommand("shutdown.return", std::nullopt, gone.device, gone.model, gone.state),
+      doctest::Contains("shutdown.return: "), hid::DeviceError);
 }
 
 TEST_CASE("killPower opens the UPS and writes the configured delays") {
@@ -145,9 +144,9 @@ TEST_CASE("hidupsd --kill-power on a replayed UPS, with the config's delays") {
                    "00 00 00)") != std::string::npos);
   CHECK(r.out.find("UPS.PowerSummary.DelayBeforeShutdown = 45 (SET_REPORT feature 0x09: 09 2d "
                    "00 00 00)") != std::string::npos);
-  const auto apc = t::runProcess(
-      {t::hidupsdBinary().string(), "--kill-power", "-c", config.string(), "--replay",
-       (t::fixturesDir() / "apc-back-ups-xs-1400u.replay").string()});
+  const auto apc =
+      t::runProcess({t::hidupsdBinary().string(), "--kill-power", "-c", config.string(), "--replay",
+                     (t::fixturesDir() / "apc-back-ups-xs-1400u.replay").string()});
   CHECK(apc.status == 1);
   CHECK(apc.err.find("has no UPS.PowerSummary.DelayBeforeStartup feature field") !=
         std::string::npos);
