@@ -114,13 +114,14 @@ core::Clock::time_point Engine::lastStep() const noexcept {
 }
 
 void Engine::emit(const std::vector<core::Event>& events) noexcept {
+  if (events.empty()) return;
   for (const auto& e : events) {
     if (e.kind == core::EventKind::Shutdown) {
       std::lock_guard lock(mutex_);
       shutdown_ = true;
     }
-    sink_.onEvent(e);
   }
+  sink_.onEvents(events);
 }
 
 } // namespace hidupsd

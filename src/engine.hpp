@@ -4,6 +4,7 @@
 
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "src/core/clock.hpp"
 #include "src/core/event.hpp"
@@ -18,6 +19,12 @@ class EventSink {
 public:
   virtual ~EventSink() = default;
   virtual void onEvent(const core::Event& event) noexcept = 0;
+  /// The events of one step, in order (lowbatt then shutdown, say). The
+  /// default hands them to onEvent one by one; a sink may look ahead (the
+  /// router starts the shutdown pipeline before it logs the lowbatt).
+  virtual void onEvents(const std::vector<core::Event>& events) noexcept {
+    for (const auto& e : events) onEvent(e);
+  }
 };
 
 /// Runs the Monitor on the device thread: snapshots, comm changes and timer

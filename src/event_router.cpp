@@ -31,6 +31,12 @@ void EventRouter::onEvent(const core::Event& event) noexcept {
   }
 }
 
+void EventRouter::onEvents(const std::vector<core::Event>& events) noexcept {
+  for (const auto& e : events)
+    if (e.kind == core::EventKind::Shutdown) pipeline_.start(e);
+  for (const auto& e : events) onEvent(e);
+}
+
 void EventRouter::route(const core::Event& event) noexcept {
   for (EventSink* n : notifiers_)
     n->onEvent(event);

@@ -21,6 +21,10 @@ public:
   /// Adds a notifier (issue: notifications). It must only enqueue. Before start.
   void addNotifier(EventSink& notifier);
   void onEvent(const core::Event& event) noexcept override;
+  /// Starts the pipeline for a shutdown among `events` first, then routes
+  /// each in order: the lowbatt before it must not delay it with its
+  /// (fsync'd) log write.
+  void onEvents(const std::vector<core::Event>& events) noexcept override;
 
 private:
   void route(const core::Event& event) noexcept;

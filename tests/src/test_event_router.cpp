@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// EventRouter: the shutdown pipeline starts before anything else of its step is handed on.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "src/event_router.hpp"
+
+namespace hidupsd {
+namespace {
+
+using Trace = std::vector<std::string>;
+
+class FakePipeline final : public ShutdownPipeline {
+public:
+  explicit FakePipeline(Trace& trace) : trace_(trace) {}
+  void start(const core::Event& event) noexcept override {
+    if (started_) return;
+    started_ = true;
+    trace_.push_back("start: " + event.reason);
+  }
+  bool started() const noexcept override { return started_; }
+  bool finished() const noexcept override { return started_; }
+  void wait() noexcept override {}
+
+private:
+  Trace& trace_;
+  bool started_ = false;
+};
+
+class FakeNotifier final : public EventSink {
+public:
+  explicit FakeNotifier(Trace& trace) : trace_(trace) {}
+  void onEvent(const core::Event& event) noexcept override {
+    trace_.push_back(std::string(core::eventName(event.kind)) + ": " + event.reason);
+  }
+
+private:
+  Trace& trace_;
+};
+
+core::Event event(core::EventKind kind, std::string reason) {
+  core::Event e;
+  e.kind = kind;
+  e.reason = std::move(reason);
+  return e;
+}
+
+TEST_CASE("lowbatt then shutdown in one step: the pipeline starts before the lowbatt is handed on") {
+  Trace trace;
+  EventLog log("");
+  FakePipeline pipeline(trace);
+  FakeNotifier notifier(trace);
+  EventRouter router(log, pipeline);
+  router.addNotifier(notifier);
+  router.onEvents({event(core::EventKind::LowBattery, "UPS reports low battery"),
+                   event(core::EventKind::Shutdown, "UPS reports low battery")});
+  CHECK(trace == Trace{"start: UPS reports low battery", "lowbatt: UPS reports low battery",
+                       "shutdown: UPS reports low battery"});
+}
+
+TEST_CASE("mains back after the start: the online event says the shutdown goes on") {
+  Trace trace;
+  EventLog log("");
+  FakePipeline pipeline(trace);
+  FakeNotifier notifier(trace);
+  EventRouter router(log, pipeline);
+  router.addNotifier(notifier);
+  router.onEvent(event(core::EventKind::Online, "mains back"));
+  router.onEvent(event(core::EventKind::Shutdown, "low"));
+  router.onEvent(event(core::EventKind::Online, "mains back"));
+  CHECK(trace == Trace{"online: mains back", "start: low", "shutdown: low",
+                       "online: mains back; the shutdown goes on: the UPS power cycle brings the "
+                       "host back"});
+}
+
+} // namespace
+} // namespace hidupsd
