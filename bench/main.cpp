@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// hidupsd-bench: reaction-time and shutdown-time benchmarks; one JSON object per line on stdout.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bench/reaction.hpp"
+#include "bench/shutdown_time.hpp"
+#include "bench/stats.hpp"
+
+namespace {
+
+using namespace hidupsd::bench;
+using Options = std::map<std::string, std::string>;
+
+constexpr const char* kUsage =
+    "usage: hidupsd-bench reaction --fixture FILE [--iterations N] [--polling] [--poll-ms MS]\n"
+    "                              [--event-log FILE] [--only onbatt|lowbatt] [--seed N]\n"
+    "       hidupsd-bench shutdown --fake-dir DIR --work-dir DIR [--log FILE]\n"
+    "       hidupsd-bench states --fixture FILE   (the reports `reaction` injects)\n";
+
+/// "--key value" pairs; "--polling" alone means "1".
+Options parseOptions(int argc, char** argv) {
+  Options out;
+  for (int i = 2; i < argc; ++i) {
+    std::string key = argv[i];
+    if (key.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument: " + key);
+    key.erase(0, 2);
+    out[key] = key == "polling" ? "1" : (i + 1 < argc ? argv[++i] : "");
+  }
+  return out;
+}
+
+std::string need(const Options& o, const std::string& key) {
+  auto it = o.find(key);
+  if (it == o.end() || it->second.empty()) throw std::invalid_argument("missing --" + key);
+  return it->second;
+}
+
+std::string get(const Options& o, const std::string& key, const std::string& fallback) {
+  auto it = o.find(key);
+  return it == o.end() ? fallback : it->second;
+}
+
+std::string readText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void print(const std::string& line) {
+  std::fputs((line + "\n").c_str(), stdout);
+  std::fflush(stdout);
+}
+
+ReactionOptions reactionOptions(const Options& o) {
+  ReactionOptions r;
+  const auto fixture = need(o, "fixture");
+  const auto text = readText(fixture);
+  r.script = hidupsd::hid::parseReplay(text, fixture);
+  r.states = upsStates(text, fixture);
+  r.iterations = std::stoul(get(o, "iterations", "1000"));
+  r.polling = o.count("polling") != 0;
+  r.pollInterval = std::chrono::milliseconds(std::stol(get(o, "poll-ms", "2000")));
+  r.eventLog = get(o, "event-log", "");
+  r.seed = o.count("seed") != 0 ? static_cast<unsigned>(std::stoul(need(o, "seed")))
+                                : std::random_device{}();
+  return r;
+}
+
+int runReaction(const Options& o) {
+  const auto r = reactionOptions(o);
+  const std::string mode = r.polling ? "polling" : "input";
+  const auto extra =
+      fmt::format("\"mode\": \"{}\", \"poll_ms\": {}, \"seed\": {}, \"event_log\": {}", mode,
+                  r.pollInterval.count(), r.seed, r.eventLog.empty() ? "false" : "true");
+  const auto only = get(o, "only", "");
+  if (only != "lowbatt") print(summaryJson("onbatt", summarize(measureOnBattery(r)), extra));
+  if (only != "onbatt") {
+    const auto lb = measureLowBattery(r);
+    print(summaryJson("lowbatt", summarize(lb.lowbatt), extra));
+    print(summaryJson("pipeline", summarize(lb.pipeline), extra));
+  }
+  return 0;
+}
+
+std::string hex(const Report& report) {
+  std::string out;
+  for (auto byte : report)
+    out += fmt::format("{}{:02x}", out.empty() ? "" : " ", byte);
+  return out;
+}
+
+void printState(const char* name, const StateReports& state) {
+  for (const auto& report : state.inputs)
+    print(fmt::format("{} input {}", name, hex(report)));
+  for (const auto& [id, report] : state.features)
+    print(fmt::format("{} feature {}", name, hex(report)));
+}
+
+/// The reports the reaction benchmark injects, for reading.
+int runStates(const Options& o) {
+  const auto r = reactionOptions(o);
+  printState("online", r.states.online);
+  printState("onbattery", r.states.onBattery);
+  printState("lowbattery", r.states.lowBattery);
+  return 0;
+}
+
+int runShutdown(const Options& o) {
+  const auto run = measureShutdown(need(o, "fake-dir"), need(o, "work-dir"));
+  if (const auto log = get(o, "log", ""); !log.empty()) {
+    std::ofstream out(log);
+    for (const auto& line : run.lines)
+      out << line << '\n';
+  }
+  print(
+      fmt::format("{{\"name\": \"shutdown\", \"unit\": \"s\", \"seconds\": {:.3f}}}", run.seconds));
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::string command = argc > 1 ? argv[1] : "";
+    if (command == "reaction") return runReaction(parseOptions(argc, argv));
+    if (command == "shutdown") return runShutdown(parseOptions(argc, argv));
+    if (command == "states") return runStates(parseOptions(argc, argv));
+    std::fputs(kUsage, stderr);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "hidupsd-bench: %s\n", e.what());
+    return 1;
+  }
+}
