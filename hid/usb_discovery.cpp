@@ -98,9 +98,11 @@ bool holdsNode(const fs::path& processDir, const std::string& node) {
 
 std::string holderAdvice(const Holder& h) {
   if (h.name == "usbhid-ups" || h.name.starts_with("nut"))
-    return "NUT is still running: stop it with `systemctl stop nut-driver.target` (one UPS: "
-           "`systemctl stop nut-driver@NAME`), and `systemctl disable nut-driver.target "
-           "nut-server nut-monitor` so it does not come back at boot";
+    // Debian 12's nut.target (enabled by nut-client) brings the driver, upsd and
+    // upsmon back at boot: disable it with the rest.
+    return "NUT is still running: stop and disable it with `systemctl disable --now nut.target "
+           "nut-driver.target nut-driver-enumerator.path nut-driver-enumerator.service "
+           "nut-server.service nut-monitor.service`";
   if (h.name == "hidupsd")
     return "the hidupsd service holds the UPS: `systemctl stop hidupsd` first (or ask it: "
            "upsc ups@localhost)";

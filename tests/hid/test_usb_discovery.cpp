@@ -204,8 +204,8 @@ TEST_CASE("usb: open-failure messages a user can act on") {
 
   const auto nut = busyMessage(node, "0463:ffff at 1-4", {{1234, "usbhid-ups"}});
   CHECK(nut.find("usbhid-ups (pid 1234)") != std::string::npos);
-  CHECK(nut.find("systemctl stop nut-driver.target") != std::string::npos);
-  CHECK(nut.find("nut-driver@") != std::string::npos);
+  CHECK(nut.find("systemctl disable --now nut.target nut-driver.target") != std::string::npos);
+  CHECK(nut.find("nut-monitor.service") != std::string::npos);
   const auto self = busyMessage(node, "x", {{77, "hidupsd"}});
   CHECK(self.find("systemctl stop hidupsd") != std::string::npos);
   const auto other = busyMessage(node, "x", {{55, "python3"}});

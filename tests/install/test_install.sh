@@ -84,7 +84,7 @@ mkdir "$dest/verify"
 sed "s|^ExecStart=/usr/sbin/hidupsd |ExecStart=$binary |" "$unit" >"$dest/verify/hidupsd.service"
 grep -q "^ExecStart=$binary " "$dest/verify/hidupsd.service" || fail "ExecStart not /usr/sbin/hidupsd"
 status=0
-out=$(systemd-analyze verify "$dest/verify/hidupsd.service" 2>&1) || status=$?
+out=$(systemd-analyze verify --man=no "$dest/verify/hidupsd.service" 2>&1) || status=$?
 # Unknown keys are only warnings to verify: any remark about our unit fails.
 if [ "$status" -ne 0 ] || echo "$out" | grep -q hidupsd; then
   echo "$out" >&2
