@@ -150,6 +150,8 @@ void DeviceReader::tryOpen() {
                   info.vendorId, info.productId, info.product, info.serial, info.path,
                   conn_->model.polledReports().size()));
   noteSuccess();
+  // The errors before this connection say nothing about a later silence.
+  lastError_ = "no answer";
   nextPoll_ = clock_.now(); // the first poll is the next step, at once
   auto commands = supportedCommands(conn_->model);
   std::vector<std::string> writables;

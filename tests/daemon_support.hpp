@@ -53,6 +53,10 @@ std::string missingInOrder(const std::string& text,
 class HidupsdProcess {
 public:
   HidupsdProcess(const TempDir& dir, std::vector<std::string> args);
+  /// hidupsd run through `wrapper` (e.g. {"unshare", "-m", ...}), which must
+  /// exec it in place (same pid): `wrapper` + {binary} + `args`.
+  HidupsdProcess(const TempDir& dir, std::vector<std::string> args,
+                 std::vector<std::string> wrapper);
   ~HidupsdProcess();
   HidupsdProcess(const HidupsdProcess&) = delete;
   HidupsdProcess& operator=(const HidupsdProcess&) = delete;
@@ -60,6 +64,7 @@ public:
   void signal(int sig) const;
   /// Reaps the process if it has ended; true while it runs.
   bool running();
+  pid_t pid() const noexcept { return pid_; }
   /// The exit code (128 + N for signal N), or nothing if it still runs after `limit`.
   std::optional<int> waitExit(std::chrono::milliseconds limit = kExitWait);
   std::string out() const { return readIfAny(out_); }

@@ -194,6 +194,26 @@ TEST_CASE("no device at all: comm lost 15 s after start, retries keep going") {
   CHECK(listener.times("snapshot").empty());
 }
 
+// hidupsd --simulate under valgrind: the device thread, slowed down, saw no
+// answer for longer than comms_lost_timeout and said "no device opened yet".
+TEST_CASE("comm lost without any error after an open: the reason is no answer, not no device") {
+  ManualClock clock;
+  struct Stalling final : ReaderListener {
+    ManualClock& clock;
+    explicit Stalling(ManualClock& c) : clock(c) {}
+    std::vector<std::string> reasons;
+    void onSnapshot(const core::Snapshot&) noexcept override { clock.advance(20s); }
+    void onCommLost(std::string reason) noexcept override { reasons.push_back(reason); }
+    void onCommRestored() noexcept override {}
+  } stalling(clock);
+  auto device = eaton3s(clock, "");
+  DeviceReader reader([&] { return std::make_unique<hid::SharedDevice>(device); }, clock, stalling);
+  reader.step(); // opens
+  reader.step(); // polls; the snapshot takes 20 s
+  REQUIRE(stalling.reasons.size() == 1);
+  CHECK(stalling.reasons[0] == "no answer");
+}
+
 TEST_CASE("three failed calls are no comm loss") {
   Rig rig("at 5 fail 3\n");
   rig.runUntil(30.1);
