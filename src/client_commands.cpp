@@ -15,10 +15,7 @@
 
 namespace hidupsd {
 
-namespace {
-
-/// Where to reach the daemon's server: its listen address, loopback for a wildcard.
-serve::NutClientOptions clientOptions(const NutServerConfig& nut) {
+serve::NutClientOptions daemonClientOptions(const NutServerConfig& nut) {
   serve::NutClientOptions o;
   o.host = nut.listen.host;
   if (o.host == "0.0.0.0") o.host = "127.0.0.1";
@@ -27,10 +24,12 @@ serve::NutClientOptions clientOptions(const NutServerConfig& nut) {
   return o;
 }
 
-std::string address(const serve::NutClientOptions& o) {
+std::string daemonAddress(const serve::NutClientOptions& o) {
   return o.host.find(':') != std::string::npos ? fmt::format("[{}]:{}", o.host, o.port)
                                                : fmt::format("{}:{}", o.host, o.port);
 }
+
+namespace {
 
 const NutUser* commandUser(const NutServerConfig& nut) {
   for (const auto& u : nut.users)
@@ -46,11 +45,11 @@ int commandThroughServer(const Config& config, const CommandOptions& o) {
               << " has the \"instcmd\" right: add one (the daemon holds the UPS)\n";
     return 1;
   }
-  const auto options = clientOptions(*config.nut);
+  const auto options = daemonClientOptions(*config.nut);
   serve::NutClient client(options);
   client.authenticate(user->name, user->password);
   client.instantCommand(config.nut->name, o.name, o.value);
-  std::cout << o.name << ": OK (through the daemon at " << address(options) << ")\n";
+  std::cout << o.name << ": OK (through the daemon at " << daemonAddress(options) << ")\n";
   client.logout();
   return 0;
 }
@@ -94,17 +93,17 @@ int runStatus(const std::filesystem::path& configPath) {
               << " has no [serve.nut]: the status is read through the daemon's NUT server\n";
     return 1;
   }
-  const auto options = clientOptions(*config.nut);
+  const auto options = daemonClientOptions(*config.nut);
   try {
     serve::NutClient client(options);
     for (const auto& [name, value] : client.listVariables(config.nut->name))
       std::cout << name << ": " << value << "\n";
     return 0;
   } catch (const serve::NutError& e) {
-    std::cerr << "hidupsd --status: the daemon at " << address(options) << " answered " << e.what()
-              << "\n";
+    std::cerr << "hidupsd --status: the daemon at " << daemonAddress(options) << " answered "
+              << e.what() << "\n";
   } catch (const std::system_error& e) {
-    std::cerr << "hidupsd --status: cannot reach the daemon at " << address(options) << ": "
+    std::cerr << "hidupsd --status: cannot reach the daemon at " << daemonAddress(options) << ": "
               << e.code().message() << " (is it running? systemctl status hidupsd)\n";
   }
   return 1;

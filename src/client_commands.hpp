@@ -6,7 +6,16 @@
 #include <optional>
 #include <string>
 
+#include "serve/nut_client.hpp"
+#include "src/config.hpp"
+
 namespace hidupsd {
+
+/// Where a client reaches the daemon's NUT server: its listen address, loopback for a
+/// wildcard.
+serve::NutClientOptions daemonClientOptions(const NutServerConfig& nut);
+/// "host:port", "[v6]:port": for messages.
+std::string daemonAddress(const serve::NutClientOptions& options);
 
 /// `hidupsd --status`: every variable of the running daemon's UPS, one
 /// "name: value" line each as upsc prints them, read through [serve.nut]

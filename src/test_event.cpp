@@ -3,7 +3,10 @@
 #include "src/test_event.hpp"
 
 #include <iostream>
+#include <system_error>
 
+#include "serve/nut_client.hpp"
+#include "src/client_commands.hpp"
 #include "src/config.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/device_opener.hpp"
@@ -36,8 +39,35 @@ Config testConfig(const TestEventOptions& o) {
   return c;
 }
 
-/// The UPS state to send, read once; empty (with a warning) when no UPS answers.
+/// The running daemon's view of the UPS, through its [serve.nut]: while the service runs it
+/// holds the UPS. nullopt (logged) when no daemon answers there, or its data is stale.
+std::optional<core::Snapshot> stateFromDaemon(const NutServerConfig& nut, core::Clock& clock) {
+  auto options = daemonClientOptions(nut);
+  options.timeout = std::chrono::seconds(2);
+  try {
+    serve::NutClient client(options);
+    core::Snapshot state;
+    for (auto& [name, value] : client.listVariables(nut.name))
+      state.variables.emplace(std::move(name), std::move(value));
+    state.time = clock.now();
+    log::notice(kDomain, "UPS state read from the running daemon at {}", daemonAddress(options));
+    return state;
+  } catch (const serve::NutError& e) {
+    log::notice(kDomain, "the daemon at {} answered {}: reading the UPS itself",
+                daemonAddress(options), e.what());
+  } catch (const std::system_error& e) {
+    log::notice(kDomain, "no daemon at {} ({}): reading the UPS itself", daemonAddress(options),
+                e.code().message());
+  }
+  return std::nullopt;
+}
+
+/// The UPS state to send, read once: from the running daemon when [serve.nut] reaches one,
+/// else from the UPS; empty (with a warning) when neither answers.
 core::Snapshot readState(const TestEventOptions& o, const Config& config, core::Clock& clock) {
+  if (config.nut && !o.simulate && !o.replay) {
+    if (auto state = stateFromDaemon(*config.nut, clock)) return std::move(*state);
+  }
   try {
     DeviceConfig device = config.device;
     if (o.replay) device.replay = *o.replay;
@@ -46,7 +76,10 @@ core::Snapshot readState(const TestEventOptions& o, const Config& config, core::
     const Probe probe(*ups);
     return probe.snapshot();
   } catch (const std::exception& e) {
-    log::warning(kDomain, "no UPS state for the test event: {}", e.what());
+    log::warning(kDomain, "no UPS state for the test event: {}{}", e.what(),
+                 config.nut ? ""
+                            : " (while the service runs it holds the UPS: with [serve.nut] "
+                              "--test-event reads the state through it)");
     return {};
   }
 }

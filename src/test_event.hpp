@@ -20,10 +20,11 @@ struct TestEventOptions {
   std::optional<std::filesystem::path> configPath;
 };
 
-/// Reads the UPS once for its state, then hands the event to the event log,
-/// the notifiers and (for `shutdown`) the shutdown pipeline, and waits for
-/// them. Without a readable UPS the event carries an empty state. Returns
-/// the exit status; throws ConfigError for a bad config.
+/// Reads the UPS state once — through the running daemon's [serve.nut] when one answers
+/// there (the service holds the UPS), else from the UPS itself — then hands the event to the event
+/// log, the notifiers and (for `shutdown`) the shutdown pipeline, and waits for them. Without a
+/// readable UPS the event carries an empty state. Returns the exit status; throws ConfigError for a
+/// bad config.
 int runTestEvent(const TestEventOptions& options);
 
 } // namespace hidupsd

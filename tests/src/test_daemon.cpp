@@ -181,6 +181,21 @@ TEST_CASE("hidupsd --test-event sends one event now, with the UPS state") {
     REQUIRE(p.waitExit() == 2);
     CHECK(contains(p.err(), "unknown event 'nonsense'"));
   }
+  SUBCASE("with [serve.nut] and no daemon there, the UPS itself is read") {
+    const auto events = dir / "events.log";
+    const auto config = dir / "hidupsd.toml";
+    writeFile(config, "[device]\nreplay = \"" +
+                          (t::fixturesDir() / "eaton-3s-700.replay").string() + "\"\n[log]\n" +
+                          logFileSection(events) + "[serve.nut]\nlisten = \"127.0.0.1:" +
+                          std::to_string(freeLoopbackPort()) + "\"\n");
+    HidupsdProcess p(dir, {"--test-event", "onbatt", "-c", config.string()});
+    REQUIRE(p.waitExit() == 0);
+    CHECK(contains(p.err(), "reading the UPS itself"));
+    const std::string log = readIfAny(events);
+    CAPTURE(log);
+    CHECK(contains(log, "onbatt: manual test (hidupsd --test-event) | ups.status OL"));
+    CHECK(contains(log, "battery.charge 92 %"));
+  }
   SUBCASE("--really with simulation = true in the config runs nothing destructive") {
     const auto events = dir / "events.log";
     const auto config = dir / "hidupsd.toml";

@@ -100,6 +100,21 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   CHECK(status.status == 0);
   CHECK(status.out == upsc.out);
 
+  // --test-event while the daemon holds the UPS: the state comes through the server.
+  const auto test =
+      t::runProcess({t::hidupsdBinary().string(), "--test-event", "onbatt", "-c", config.string()});
+  CHECK_MESSAGE(test.status == 0, test.err);
+  CHECK_MESSAGE(test.err.find("UPS state read from the running daemon at 127.0.0.1:" +
+                              std::to_string(ports.nut)) != std::string::npos,
+                test.err);
+  const auto events = readIfAny(dir / "events.log");
+  CHECK_MESSAGE(events.find("onbatt: manual test (hidupsd --test-event) | ups.status OL") !=
+                    std::string::npos,
+                events);
+  CHECK_MESSAGE(events.find("battery.charge " + served.at("battery.charge") + " %") !=
+                    std::string::npos,
+                events);
+
   // Commands: --command as the config's instcmd user, upscmd -l, upsrw.
   const auto command = t::runProcess(
       {t::hidupsdBinary().string(), "--command", "beeper.disable", "-c", config.string()});
