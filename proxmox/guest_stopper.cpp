@@ -53,15 +53,17 @@ GuestStopper::GuestStopper(CommandRunner& runner, StopRules rules, GuestProgress
     : runner_(runner), rules_(std::move(rules)), progress_(std::move(progress)),
       log_(std::move(log)) {}
 
+void GuestStopper::resetProgress(std::size_t total) {
+  const std::lock_guard lock(mutex_);
+  total_ = total;
+  done_ = 0;
+}
+
 StopSummary GuestStopper::stopGuests(const std::vector<Guest>& guests,
                                      SteadyClock::time_point deadline) {
   const auto t0 = SteadyClock::now();
   StopSummary summary;
-  {
-    const std::lock_guard lock(mutex_);
-    total_ = guests.size();
-    done_ = 0;
-  }
+  resetProgress(guests.size());
   stopInGroups(guests, deadline, summary);
   summary.elapsed = since(t0);
   return summary;
@@ -137,11 +139,7 @@ StopSummary GuestStopper::stopAll(const std::vector<Guest>& guests, bool someExc
                                   SteadyClock::time_point deadline) {
   const auto t0 = SteadyClock::now();
   StopSummary summary;
-  {
-    const std::lock_guard lock(mutex_);
-    total_ = guests.size();
-    done_ = 0;
-  }
+  resetProgress(guests.size());
   std::vector<int> vms;
   if (someExcluded)
     for (const auto& g : guests)

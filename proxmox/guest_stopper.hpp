@@ -71,6 +71,8 @@ public:
                       std::chrono::steady_clock::time_point deadline);
 
 private:
+  /// The progress count ("3/7 guests stopped") starts again from 0 of `total`.
+  void resetProgress(std::size_t total);
   void stopInGroups(const std::vector<Guest>& guests,
                     std::chrono::steady_clock::time_point deadline, StopSummary& summary);
   GuestReport stopOne(const Guest& guest, std::chrono::steady_clock::time_point deadline,

@@ -87,8 +87,8 @@ private:
   std::string listUps() const;
   std::string listVar(const std::string& ups, bool rwOnly);
   std::string listCmd(const std::string& ups);
-  std::string listEnum(const std::string& ups, const std::string& var);
-  std::string listRange(const std::string& ups, const std::string& var);
+  /// LIST ENUM (`ranges` false) or LIST RANGE: a writable variable's allowed values.
+  std::string listAllowed(const std::string& ups, const std::string& var, bool ranges);
   std::string listClient(const std::string& ups) const;
 
   // Writes (nut_session_writes.cpp).

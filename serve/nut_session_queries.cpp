@@ -35,8 +35,8 @@ std::string NutSession::list(Args args) {
   if (equalsIgnoreCase(sub, "CMD")) return listCmd(args[1]);
   if (equalsIgnoreCase(sub, "CLIENT")) return listClient(args[1]);
   if (args.size() < 3) return nutError("INVALID-ARGUMENT");
-  if (equalsIgnoreCase(sub, "ENUM")) return listEnum(args[1], args[2]);
-  if (equalsIgnoreCase(sub, "RANGE")) return listRange(args[1], args[2]);
+  if (equalsIgnoreCase(sub, "ENUM")) return listAllowed(args[1], args[2], false);
+  if (equalsIgnoreCase(sub, "RANGE")) return listAllowed(args[1], args[2], true);
   return nutError("INVALID-ARGUMENT");
 }
 
@@ -128,7 +128,7 @@ std::string NutSession::listCmd(const std::string& ups) {
   return out + fmt::format("END LIST CMD {}\n", ups);
 }
 
-std::string NutSession::listEnum(const std::string& ups, const std::string& var) {
+std::string NutSession::listAllowed(const std::string& ups, const std::string& var, bool ranges) {
   std::string error;
   const auto state = available(ups, error);
   if (!state) return error;
@@ -136,26 +136,15 @@ std::string NutSession::listEnum(const std::string& ups, const std::string& var)
   if (found == nullptr) return nutError("VAR-NOT-SUPPORTED");
   const auto writable = backend_.writable();
   const auto* rw = findWritable(writable, found->first);
-  auto out = fmt::format("BEGIN LIST ENUM {} {}\n", ups, var);
-  if (rw != nullptr)
-    for (const auto& value : rw->enumValues)
-      out += fmt::format("ENUM {} {} \"{}\"\n", ups, var, escapeValue(value));
-  return out + fmt::format("END LIST ENUM {} {}\n", ups, var);
-}
-
-std::string NutSession::listRange(const std::string& ups, const std::string& var) {
-  std::string error;
-  const auto state = available(ups, error);
-  if (!state) return error;
-  const auto* found = findVariable(state->snapshot, var);
-  if (found == nullptr) return nutError("VAR-NOT-SUPPORTED");
-  const auto writable = backend_.writable();
-  const auto* rw = findWritable(writable, found->first);
-  auto out = fmt::format("BEGIN LIST RANGE {} {}\n", ups, var);
-  if (rw != nullptr)
+  const std::string_view list = ranges ? "RANGE" : "ENUM";
+  auto out = fmt::format("BEGIN LIST {} {} {}\n", list, ups, var);
+  if (rw != nullptr && ranges)
     for (const auto& [min, max] : rw->ranges)
       out += fmt::format("RANGE {} {} \"{}\" \"{}\"\n", ups, var, min, max);
-  return out + fmt::format("END LIST RANGE {} {}\n", ups, var);
+  if (rw != nullptr && !ranges)
+    for (const auto& value : rw->enumValues)
+      out += fmt::format("ENUM {} {} \"{}\"\n", ups, var, escapeValue(value));
+  return out + fmt::format("END LIST {} {} {}\n", list, ups, var);
 }
 
 std::string NutSession::listClient(const std::string& ups) const {
