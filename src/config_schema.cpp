@@ -21,8 +21,17 @@ std::string absolutePath(std::string_view s) {
 }
 
 std::string httpUrl(std::string_view s) {
-  for (const std::string_view scheme : {"https://", "http://"})
-    if (s.starts_with(scheme) && s.size() > scheme.size()) return "";
+  for (const std::string_view scheme : {"https://", "http://"}) {
+    if (!s.starts_with(scheme)) continue;
+    // The host: after any user info, before the port, path, query or fragment.
+    std::string_view authority = s.substr(scheme.size());
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos)
+      authority.remove_prefix(at + 1);
+    if (authority.empty() || authority.front() == ':')
+      return fmt::format("must name a host after {}", scheme);
+    return "";
+  }
   return "must be an http:// or https:// URL";
 }
 

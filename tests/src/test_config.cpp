@@ -218,6 +218,12 @@ TEST_CASE("required keys of a notify type are reported at its [[notify]] header"
         "t.toml:1:1: in [[notify]] #1 (discord): missing key 'url'");
   CHECK(errorOf("[[notify]]\ntype = \"webhook\"\nurl = \"ftp://x\"\n") ==
         "t.toml:3:7: in [[notify]] #1 (webhook): url must be an http:// or https:// URL");
+  // No host: the redacted dump could not name one either (found by fuzz_config).
+  CHECK(errorOf("[[notify]]\ntype = \"ntfy\"\nurl = \"https://#tfy.sh\"\ntopic = \"t\"\n") ==
+        "t.toml:3:7: in [[notify]] #1 (ntfy): url must name a host after https://");
+  CHECK(errorOf("[[notify]]\ntype = \"webhook\"\nurl = \"http://user:pw@:8080/x\"\n") ==
+        "t.toml:3:7: in [[notify]] #1 (webhook): url must name a host after http://");
+  CHECK(errorsOf("[[notify]]\ntype = \"webhook\"\nurl = \"https://[::1]:8080/x\"\n").empty());
   CHECK(errorsOf("[[notify]]\ntype = \"smtp\"\n") ==
         std::vector<std::string>{"t.toml:1:1: in [[notify]] #1 (smtp): missing key 'server'",
                                  "t.toml:1:1: in [[notify]] #1 (smtp): missing key 'from'",
