@@ -34,6 +34,12 @@ namespace {
 
 constexpr std::string_view kDomain = "daemon";
 
+/// --simulate: the built-in power cut is over at 50 s (low battery at 32 s). A shutdown not
+/// started by this time of the simulation's clock never will: the run ends with an error
+/// rather than waiting forever (a policy without a low-battery shutdown, or a machine too
+/// slow for --speed N, whose device thread read the UPS only after the outage).
+constexpr std::chrono::seconds kSimulationLimit{120};
+
 /// The signals the control thread waits for; blocked in every thread.
 sigset_t controlSignals() {
   sigset_t set;
@@ -65,7 +71,8 @@ private:
   bool handleSignal(int sig);
   void reload();
   void pingWatchdog();
-  bool simulationDone() const;
+  /// --simulate: the story is over (the pipeline finished, or it never started).
+  bool simulationDone();
 
   DaemonOptions options_;
   Config config_;
@@ -82,6 +89,8 @@ private:
   std::unique_ptr<Servers> servers_; // set before the device thread starts
   std::thread deviceThread_;
   std::atomic<bool> deviceThreadEnded_{false};
+  core::Clock::time_point startedAt_{};
+  int exitStatus_ = 0;
 };
 
 Daemon::Daemon(const DaemonOptions& options, Config config)
@@ -126,6 +135,7 @@ int Daemon::run() {
   router_.addNotifier(stats_);
   // The host is up: a power cycle the last shutdown asked for is over.
   if (!options_.simulate) clearStaleKillPowerFlag(config_.shutdown.killPowerFlag);
+  startedAt_ = clock_->now();
   startDeviceThread();
   systemd::notify("READY=1");
   const sigset_t set = controlSignals();
@@ -146,7 +156,7 @@ int Daemon::run() {
   servers_->stop();
   notifier_.stop(); // pending messages get a short bounded grace
   log::notice(kDomain, "stopped");
-  return 0;
+  return exitStatus_;
 }
 
 bool Daemon::handleSignal(int sig) {
@@ -191,7 +201,18 @@ void Daemon::pingWatchdog() {
     systemd::notify("WATCHDOG=1");
 }
 
-bool Daemon::simulationDone() const { return options_.simulate && pipeline_->finished(); }
+bool Daemon::simulationDone() {
+  if (!options_.simulate) return false;
+  if (pipeline_->finished()) return true;
+  if (pipeline_->started() || clock_->now() - startedAt_ < kSimulationLimit) return false;
+  log::error(kDomain,
+             "the simulated power cut is over and no shutdown started after {} s of the "
+             "simulation: the policy does not shut down on low battery, or the device thread "
+             "read the UPS too late (a machine too slow for --speed {:g})",
+             kSimulationLimit.count(), options_.speed);
+  exitStatus_ = 1;
+  return true;
+}
 
 } // namespace
 

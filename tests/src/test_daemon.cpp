@@ -90,6 +90,24 @@ TEST_CASE("hidupsd --simulate tells the whole outage on stdout and exits 0") {
   checkNothingDestructiveDone(out);
 }
 
+TEST_CASE("hidupsd --simulate whose outage starts no shutdown ends with an error, not a hang") {
+  TempDir dir;
+  const auto config = dir / "hidupsd.toml";
+  writeFile(config, "[policy]\nshutdown_on_low_battery = false\n[log]\n" +
+                        logFileSection(dir / "events.log"));
+  HidupsdProcess sim(dir, {"--simulate", "--speed", "20", "-c", config.string()});
+  // 120 s of the simulation's clock: 6 s.
+  const auto code = sim.waitExit(30s);
+  REQUIRE_MESSAGE(code.has_value(), "--simulate without a shutdown still runs after 30 s");
+  CHECK(*code == 1);
+  CHECK_MESSAGE(contains(sim.err(), "the simulated power cut is over and no shutdown started "
+                                    "after 120 s of the simulation"),
+                sim.err());
+  const auto events = readIfAny(dir / "events.log");
+  CHECK_MESSAGE(missingInOrder(events, {"onbatt", "lowbatt", "online"}) == "", events);
+  CHECK_FALSE(contains(events, "shutdown pipeline started"));
+}
+
 TEST_CASE("the daemon on a replay file logs onbatt and stops cleanly on SIGTERM") {
   TempDir dir;
   const auto replay = writeReplay(dir / "ups.replay", outageAt(1));
