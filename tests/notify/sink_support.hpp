@@ -4,12 +4,19 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 
 #include "notify/notification.hpp"
 #include "notify/sink_common.hpp"
 #include "notify/template.hpp"
 
 namespace hidupsd::notify::test {
+
+// What every sink test file says: `using namespace test;` brings these too.
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using R = Delivery::Result;
+using core::EventKind;
 
 /// 2026-11-25T20:31:02Z.
 constexpr std::int64_t kWallTime = 1795638662;

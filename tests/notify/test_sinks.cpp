@@ -22,10 +22,6 @@ namespace hidupsd::notify {
 namespace {
 
 using namespace test;
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-using R = Delivery::Result;
-using core::EventKind;
 using Json = nlohmann::ordered_json;
 
 /// An HTTP server on 127.0.0.1:<free port> that records every POST and

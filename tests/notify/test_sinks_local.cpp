@@ -26,10 +26,6 @@ namespace hidupsd::notify {
 namespace {
 
 using namespace test;
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-using R = Delivery::Result;
-using core::EventKind;
 using lib::ProcessOptions;
 using lib::ProcessResult;
 using lib::runProcess;
