@@ -98,6 +98,13 @@ private:
   std::string checkNewValue(const RwVariable& rw, const std::string& value) const;
   std::string answerDone(CommandStatus status, bool isSet);
 
+  /// What GET TYPE and LIST ENUM/RANGE need of a variable: the error line (unknown UPS or
+  /// variable, UPS not available), else how it is written (nullopt: read-only).
+  struct VariableLookup {
+    std::string error;
+    std::optional<RwVariable> writable;
+  };
+  VariableLookup lookUpVariable(const std::string& ups, const std::string& var);
   /// The UPS state if `ups` names our UPS and it is available; else the error line is in
   /// `error` (UNKNOWN-UPS, DRIVER-NOT-CONNECTED, DATA-STALE).
   std::optional<UpsState> available(const std::string& ups, std::string& error);

@@ -62,14 +62,25 @@ std::string NutSession::getServerVar(const std::string& ups, const std::string& 
   return nutError("VAR-NOT-SUPPORTED");
 }
 
-std::string NutSession::getType(const std::string& ups, const std::string& var) {
-  std::string error;
-  const auto state = available(ups, error);
-  if (!state) return error;
+NutSession::VariableLookup NutSession::lookUpVariable(const std::string& ups,
+                                                      const std::string& var) {
+  VariableLookup out;
+  const auto state = available(ups, out.error);
+  if (!state) return out;
   const auto* found = findVariable(state->snapshot, var);
-  if (found == nullptr) return nutError("VAR-NOT-SUPPORTED");
+  if (found == nullptr) {
+    out.error = nutError("VAR-NOT-SUPPORTED");
+    return out;
+  }
   const auto writable = backend_.writable();
-  return fmt::format("TYPE {} {} {}\n", ups, var, typeWords(findWritable(writable, found->first)));
+  if (const auto* rw = findWritable(writable, found->first)) out.writable = *rw;
+  return out;
+}
+
+std::string NutSession::getType(const std::string& ups, const std::string& var) {
+  const auto v = lookUpVariable(ups, var);
+  if (!v.error.empty()) return v.error;
+  return fmt::format("TYPE {} {} {}\n", ups, var, typeWords(v.writable ? &*v.writable : nullptr));
 }
 
 std::string NutSession::getDesc(const std::string& ups, const std::string& var) {
@@ -129,13 +140,9 @@ std::string NutSession::listCmd(const std::string& ups) {
 }
 
 std::string NutSession::listAllowed(const std::string& ups, const std::string& var, bool ranges) {
-  std::string error;
-  const auto state = available(ups, error);
-  if (!state) return error;
-  const auto* found = findVariable(state->snapshot, var);
-  if (found == nullptr) return nutError("VAR-NOT-SUPPORTED");
-  const auto writable = backend_.writable();
-  const auto* rw = findWritable(writable, found->first);
+  const auto v = lookUpVariable(ups, var);
+  if (!v.error.empty()) return v.error;
+  const RwVariable* rw = v.writable ? &*v.writable : nullptr;
   const std::string_view list = ranges ? "RANGE" : "ENUM";
   auto out = fmt::format("BEGIN LIST {} {} {}\n", list, ups, var);
   if (rw != nullptr && ranges)

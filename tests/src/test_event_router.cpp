@@ -47,13 +47,21 @@ core::Event event(core::EventKind kind, std::string reason) {
   return e;
 }
 
-TEST_CASE("lowbatt then shutdown in one step: the pipeline starts before the lowbatt is handed on") {
+/// A router with no event log, the fake pipeline and one fake notifier, all writing to `trace`.
+struct Routed {
+  Routed() { router.addNotifier(notifier); }
   Trace trace;
-  EventLog log("");
-  FakePipeline pipeline(trace);
-  FakeNotifier notifier(trace);
-  EventRouter router(log, pipeline);
-  router.addNotifier(notifier);
+  EventLog log{""};
+  FakePipeline pipeline{trace};
+  FakeNotifier notifier{trace};
+  EventRouter router{log, pipeline};
+};
+
+TEST_CASE(
+    "lowbatt then shutdown in one step: the pipeline starts before the lowbatt is handed on") {
+  Routed routed;
+  auto& router = routed.router;
+  const auto& trace = routed.trace;
   router.onEvents({event(core::EventKind::LowBattery, "UPS reports low battery"),
                    event(core::EventKind::Shutdown, "UPS reports low battery")});
   CHECK(trace == Trace{"start: UPS reports low battery", "lowbatt: UPS reports low battery",
@@ -61,12 +69,9 @@ TEST_CASE("lowbatt then shutdown in one step: the pipeline starts before the low
 }
 
 TEST_CASE("mains back after the start: the online event says the shutdown goes on") {
-  Trace trace;
-  EventLog log("");
-  FakePipeline pipeline(trace);
-  FakeNotifier notifier(trace);
-  EventRouter router(log, pipeline);
-  router.addNotifier(notifier);
+  Routed routed;
+  auto& router = routed.router;
+  const auto& trace = routed.trace;
   router.onEvent(event(core::EventKind::Online, "mains back"));
   router.onEvent(event(core::EventKind::Shutdown, "low"));
   router.onEvent(event(core::EventKind::Online, "mains back"));
