@@ -112,7 +112,7 @@ void Dispatcher::stop(milliseconds grace) {
 
 bool Dispatcher::waitIdle(milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  return idle_.wait_for(lock, timeout, [this] { return queue_.empty(); });
+  return idle_.wait_for(lock, timeout, [this] { return queue_.empty() && !reporting_; });
 }
 
 DispatcherStats Dispatcher::stats() const noexcept {
@@ -131,9 +131,12 @@ void Dispatcher::run() noexcept {
       const auto now = std::chrono::steady_clock::now();
       lock.lock();
       LogLine line = settle(job, delivery, now);
+      reporting_ = true; // not idle until the outcome is logged
       lock.unlock();
       log(line.first, line.second);
       lock.lock();
+      reporting_ = false;
+      idle_.notify_all();
     }
     dropRemaining();
   } catch (const std::exception& e) {

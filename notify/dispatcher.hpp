@@ -139,6 +139,7 @@ private:
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;
+  bool reporting_ = false; // guarded: an outcome settled but not yet logged (waitIdle waits)
   std::deque<Entry> queue_;
   std::uint64_t nextSeq_ = 0;
   bool stopping_ = false;
