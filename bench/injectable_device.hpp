@@ -16,7 +16,7 @@
 
 #include "hid/device.hpp"
 #include "hid/replay_device.hpp"
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 
 namespace hidupsd::bench {
 

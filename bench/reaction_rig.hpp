@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "bench/injectable_device.hpp"
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 #include "src/device_reader.hpp"
 #include "src/engine.hpp"
 #include "src/event_log.hpp"

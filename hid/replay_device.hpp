@@ -15,7 +15,7 @@
 #include "hid/device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/report_descriptor.hpp"
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 
 namespace hidupsd::hid {
 

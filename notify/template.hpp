@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "notify/notification.hpp"
-#include "src/core/event.hpp"
+#include "core/event.hpp"
 
 namespace hidupsd::notify {
 

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "serve/metrics_tables.hpp"
-#include "src/core/event.hpp"
+#include "core/event.hpp"
 
 namespace hidupsd::serve {
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "src/core/snapshot.hpp"
+#include "core/snapshot.hpp"
 
 namespace hidupsd::serve {
 

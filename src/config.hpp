@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "src/core/event.hpp"
+#include "core/event.hpp"
 #include "src/log.hpp"
 
 namespace hidupsd {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "src/config.hpp"
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 #include "src/device_reader.hpp"
 
 namespace hidupsd {

@@ -16,8 +16,8 @@
 
 #include "hid/device.hpp"
 #include "hid/report_descriptor.hpp"
-#include "src/core/clock.hpp"
-#include "src/core/snapshot.hpp"
+#include "core/clock.hpp"
+#include "core/snapshot.hpp"
 #include "src/ups_model.hpp"
 
 namespace hidupsd {

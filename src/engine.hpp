@@ -6,8 +6,8 @@
 #include <optional>
 #include <vector>
 
-#include "src/core/clock.hpp"
-#include "src/core/event.hpp"
+#include "core/clock.hpp"
+#include "core/event.hpp"
 #include "src/device_reader.hpp"
 #include "src/monitor.hpp"
 

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "src/core/event.hpp"
+#include "core/event.hpp"
 
 namespace hidupsd {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "src/core/clock.hpp"
-#include "src/core/event.hpp"
-#include "src/core/snapshot.hpp"
+#include "core/clock.hpp"
+#include "core/event.hpp"
+#include "core/snapshot.hpp"
 
 namespace hidupsd {
 

@@ -12,7 +12,7 @@
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
 #include "hid/usage_tables.hpp"
-#include "src/core/snapshot.hpp"
+#include "core/snapshot.hpp"
 
 namespace hidupsd {
 

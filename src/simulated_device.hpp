@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "hid/replay_device.hpp"
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 
 namespace hidupsd {
 

@@ -15,7 +15,7 @@
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
 #include "hid/usage_tables.hpp"
-#include "src/core/snapshot.hpp"
+#include "core/snapshot.hpp"
 #include "src/nut_mapping.hpp"
 
 namespace hidupsd {

@@ -12,7 +12,7 @@
 
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 
 using namespace hidupsd;
 

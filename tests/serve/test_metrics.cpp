@@ -11,7 +11,7 @@
 
 #include "serve/metrics.hpp"
 #include "serve/metrics_tables.hpp"
-#include "src/core/event.hpp"
+#include "core/event.hpp"
 #include "test_metrics_support.hpp"
 #include "test_support.hpp"
 

@@ -12,7 +12,7 @@
 #include "hid/replay_file.hpp"
 #include "serve/nut_client.hpp"
 #include "serve/nut_server.hpp"
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 #include "src/probe.hpp"
 #include "test_nut_support.hpp"
 #include "test_support.hpp"

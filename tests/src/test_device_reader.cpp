@@ -14,7 +14,7 @@
 #include "hid/replay_device.hpp"
 #include "hid/shared_device.hpp"
 #include "hid/replay_file.hpp"
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 #include "src/device_reader.hpp"
 #include "src/simulated_device.hpp"
 #include "test_support.hpp"

@@ -11,7 +11,7 @@
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 #include "src/device_reader.hpp"
 #include "src/engine.hpp"
 #include "test_support.hpp"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "src/core/clock.hpp"
+#include "core/clock.hpp"
 
 namespace hidupsd::core {
 

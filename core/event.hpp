@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "src/core/clock.hpp"
-#include "src/core/snapshot.hpp"
+#include "core/clock.hpp"
+#include "core/snapshot.hpp"
 
 namespace hidupsd::core {
 
