@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/event.hpp"
-#include "src/log.hpp"
+#include "lib/log.hpp"
 
 namespace hidupsd {
 

@@ -13,13 +13,13 @@
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
 #include "hidupsd_config.hpp"
+#include "lib/log.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/device_opener.hpp"
 #include "src/engine.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
-#include "src/log.hpp"
 #include "src/notifier.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "src/servers.hpp"
@@ -109,8 +109,7 @@ std::unique_ptr<core::Clock> Daemon::makeClock() const {
 }
 
 void Daemon::startDeviceThread() {
-  reader_ = std::make_unique<DeviceReader>(opener_, *clock_, engine_, readerOptions(config_),
-                                           readerLog());
+  reader_ = std::make_unique<DeviceReader>(opener_, *clock_, engine_, readerOptions(config_));
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);

@@ -17,8 +17,6 @@ namespace hidupsd {
 
 PolicyOptions policyOptions(const PolicyConfig& policy);
 ReaderOptions readerOptions(const Config& config);
-/// The reader's log lines, into the daemon log under the "device" domain.
-ReaderLog readerLog();
 /// The Proxmox pipeline for this config, on the real command runner (a dry
 /// run when simulation is on): its steps go to the event log and the daemon
 /// log, the notable ones to `notifier` as well (when given); `beforePowerOff`

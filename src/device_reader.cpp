@@ -13,10 +13,13 @@
 
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
+#include "lib/log.hpp"
 
 namespace hidupsd {
 
 namespace {
+
+constexpr std::string_view kDomain = "device";
 
 using Kind = hid::DeviceError::Kind;
 
@@ -33,16 +36,6 @@ std::string hexPrefix(const std::vector<std::uint8_t>& report) {
 }
 
 } // namespace
-
-const char* nameOf(ReaderLogLevel level) noexcept {
-  switch (level) {
-  case ReaderLogLevel::Debug: return "debug";
-  case ReaderLogLevel::Info: return "info";
-  case ReaderLogLevel::Warning: return "warning";
-  case ReaderLogLevel::Error: return "error";
-  }
-  return "?";
-}
 
 /// One open device and everything derived from its descriptor. Heap-held so
 /// that the model's and state's pointers to `descriptor` stay valid.
@@ -63,9 +56,9 @@ struct DeviceReader::Connection {
 enum class DeviceReader::CallResult : std::uint8_t { Answered, Skipped, Abort };
 
 DeviceReader::DeviceReader(DeviceOpener opener, core::Clock& clock, ReaderListener& listener,
-                           ReaderOptions options, ReaderLog log)
+                           ReaderOptions options)
     : opener_(std::move(opener)), clock_(clock), listener_(listener), options_(std::move(options)),
-      log_(std::move(log)), serial_(options_.expectedSerial), backoff_(options_.backoffMin) {}
+      serial_(options_.expectedSerial), backoff_(options_.backoffMin) {}
 
 DeviceReader::~DeviceReader() = default;
 
@@ -123,7 +116,7 @@ void DeviceReader::stepConnected() {
     noteFailure(e);
     drop(e.what());
   } catch (const std::exception& e) {
-    log(ReaderLogLevel::Error, fmt::format("unexpected error: {}", e.what()));
+    log::error(kDomain, "unexpected error: {}", e.what());
     lastError_ = e.what();
     drop(e.what());
   }
@@ -136,19 +129,17 @@ void DeviceReader::tryOpen() {
     counters_.openFailures++;
     lastError_ = e.what();
     scheduleRetry();
-    log(failing_ ? ReaderLogLevel::Debug : ReaderLogLevel::Warning,
-        fmt::format("no UPS: {}; next try in {:g} s", e.what(),
-                    seconds(nextAttempt_ - clock_.now())));
+    log::log(failing_ ? log::Level::Debug : log::Level::Warning, kDomain,
+             "no UPS: {}; next try in {:g} s", e.what(), seconds(nextAttempt_ - clock_.now()));
     failing_ = true;
     return;
   }
   counters_.opens++;
   backoff_ = options_.backoffMin;
   const auto& info = conn_->device->info();
-  log(ReaderLogLevel::Info,
-      fmt::format("opened {:04x}:{:04x} \"{}\" serial \"{}\" at {}: {} polled reports",
-                  info.vendorId, info.productId, info.product, info.serial, info.path,
-                  conn_->model.polledReports().size()));
+  log::info(kDomain, "opened {:04x}:{:04x} \"{}\" serial \"{}\" at {}: {} polled reports",
+            info.vendorId, info.productId, info.product, info.serial, info.path,
+            conn_->model.polledReports().size());
   noteSuccess();
   // The errors before this connection say nothing about a later silence.
   lastError_ = "no answer";
@@ -229,8 +220,8 @@ void DeviceReader::drop(const std::string& why) {
   conn_.reset();
   backoff_ = options_.backoffMin;
   scheduleRetry();
-  log(ReaderLogLevel::Warning, fmt::format("lost the UPS ({}); reopening in {:g} s", why,
-                                           seconds(nextAttempt_ - clock_.now())));
+  log::warning(kDomain, "lost the UPS ({}); reopening in {:g} s", why,
+               seconds(nextAttempt_ - clock_.now()));
 }
 
 void DeviceReader::scheduleRetry() {
@@ -297,20 +288,19 @@ bool DeviceReader::store(hid::ReportType type, const std::vector<std::uint8_t>& 
   const auto* layout = report.empty() ? nullptr : conn_->descriptor.report(type, report.front());
   if (type == hid::ReportType::Input && layout != nullptr && report.size() < layout->byteLength()) {
     counters_.badReports++;
-    log(ReaderLogLevel::Warning,
-        fmt::format("Input report 0x{:02x}: {} bytes, the descriptor says {}: dropped [{}]",
-                    report.front(), report.size(), layout->byteLength(), hexPrefix(report)));
+    log::warning(kDomain, "Input report 0x{:02x}: {} bytes, the descriptor says {}: dropped [{}]",
+                 report.front(), report.size(), layout->byteLength(), hexPrefix(report));
     return false;
   }
   try {
     if (auto warning = storeReport(conn_->state, type, report); !warning.empty()) {
       counters_.oddReports++;
-      log(ReaderLogLevel::Warning, warning);
+      log::warning(kDomain, "{}", warning);
     }
     return true;
   } catch (const hid::ReportError& e) {
     counters_.badReports++;
-    log(ReaderLogLevel::Warning, fmt::format("{}: dropped [{}]", e.what(), hexPrefix(report)));
+    log::warning(kDomain, "{}: dropped [{}]", e.what(), hexPrefix(report));
     return false;
   }
 }
@@ -344,7 +334,7 @@ void DeviceReader::noteSuccess() {
   failing_ = false;
   if (!commLost_) return;
   commLost_ = false;
-  log(ReaderLogLevel::Info, "the UPS answers again");
+  log::info(kDomain, "the UPS answers again");
   listener_.onCommRestored();
 }
 
@@ -353,16 +343,16 @@ void DeviceReader::noteSuccess() {
 void DeviceReader::noteFailure(const hid::DeviceError& e) {
   counters_.failedCalls++;
   lastError_ = e.what();
-  log(failing_ ? ReaderLogLevel::Debug : ReaderLogLevel::Warning,
-      fmt::format("{}: {}", hid::nameOf(e.kind()), e.what()));
+  log::log(failing_ ? log::Level::Debug : log::Level::Warning, kDomain, "{}: {}",
+           hid::nameOf(e.kind()), e.what());
   failing_ = true;
 }
 
 void DeviceReader::checkCommLost() {
   if (commLost_ || clock_.now() - lastSuccess_ < options_.commsLostTimeout) return;
   commLost_ = true;
-  log(ReaderLogLevel::Warning, fmt::format("no answer from the UPS for {:g} s: {}",
-                                           seconds(clock_.now() - lastSuccess_), lastError_));
+  log::warning(kDomain, "no answer from the UPS for {:g} s: {}",
+               seconds(clock_.now() - lastSuccess_), lastError_);
   listener_.onCommLost(lastError_);
   // A device that stays open but answers nothing (a hung USB link, or
   // hidapi-libusb's read thread dead after a transfer error) only comes back
@@ -380,15 +370,6 @@ void DeviceReader::sleepTowards(core::Clock::time_point t) {
   t = clampToWake(t);
   const auto now = clock_.now();
   if (t > now) clock_.sleepFor(std::min<core::Clock::duration>(options_.readSlice, t - now));
-}
-
-void DeviceReader::log(ReaderLogLevel level, std::string_view text) const noexcept {
-  if (!log_) return;
-  try {
-    log_(level, text);
-  } catch (...) {
-    // A log sink that throws must not take the device thread down.
-  }
 }
 
 } // namespace hidupsd

@@ -14,10 +14,10 @@
 #include <string_view>
 #include <vector>
 
-#include "hid/device.hpp"
-#include "hid/report_descriptor.hpp"
 #include "core/clock.hpp"
 #include "core/snapshot.hpp"
+#include "hid/device.hpp"
+#include "hid/report_descriptor.hpp"
 #include "src/ups_model.hpp"
 
 namespace hidupsd {
@@ -59,12 +59,6 @@ struct DeviceAccess {
 /// Work for the device thread (an instant command, a variable write):
 /// `access` is nullptr when no UPS is connected. Must not throw.
 using DeviceTask = std::function<void(DeviceAccess* access)>;
-
-enum class ReaderLogLevel : std::uint8_t { Debug, Info, Warning, Error };
-const char* nameOf(ReaderLogLevel level) noexcept; // "debug", "info", ...
-
-/// Where the reader's messages go (device thread; must not throw).
-using ReaderLog = std::function<void(ReaderLogLevel, std::string_view)>;
 
 struct ReaderOptions {
   std::chrono::milliseconds pollInterval{2000};      ///< between feature-report polls
@@ -110,12 +104,12 @@ struct ReaderStats {
 ///
 /// Thread rules: run(), step(), runFor() and runUntil() on one thread (the
 /// device thread); stop(), stopping() and stats() from any thread. The
-/// opener, listener and log are called on the device thread only. Nothing
-/// here throws except std::bad_alloc (errors are logged and counted).
+/// opener and listener are called on the device thread only. Nothing here
+/// throws except std::bad_alloc (errors are logged, domain "device", and counted).
 class DeviceReader {
 public:
   DeviceReader(DeviceOpener opener, core::Clock& clock, ReaderListener& listener,
-               ReaderOptions options = {}, ReaderLog log = {});
+               ReaderOptions options = {});
   ~DeviceReader();
   DeviceReader(const DeviceReader&) = delete;
   DeviceReader& operator=(const DeviceReader&) = delete;
@@ -179,7 +173,6 @@ private:
   void checkCommLost();
   void sleepTowards(core::Clock::time_point t);
   core::Clock::time_point clampToWake(core::Clock::time_point t) const noexcept;
-  void log(ReaderLogLevel level, std::string_view text) const noexcept;
   void runTasks() noexcept;
   void dropTasks() noexcept;
 
@@ -187,7 +180,6 @@ private:
   core::Clock& clock_;
   ReaderListener& listener_;
   ReaderOptions options_;
-  ReaderLog log_;
   std::atomic<bool> stop_{false};
   Counters counters_;
   mutable std::mutex tasksMutex_;

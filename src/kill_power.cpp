@@ -6,9 +6,9 @@
 #include <thread>
 
 #include "hid/report_descriptor.hpp"
+#include "lib/log.hpp"
 #include "src/config.hpp"
 #include "src/device_opener.hpp"
-#include "src/log.hpp"
 
 namespace hidupsd {
 

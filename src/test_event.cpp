@@ -5,6 +5,7 @@
 #include <iostream>
 #include <system_error>
 
+#include "lib/log.hpp"
 #include "serve/nut_client.hpp"
 #include "src/client_commands.hpp"
 #include "src/config.hpp"
@@ -12,7 +13,6 @@
 #include "src/device_opener.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
-#include "src/log.hpp"
 #include "src/notifier.hpp"
 #include "src/probe.hpp"
 

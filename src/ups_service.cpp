@@ -6,7 +6,7 @@
 #include <memory>
 #include <mutex>
 
-#include "src/log.hpp"
+#include "lib/log.hpp"
 #include "src/ups_commands.hpp"
 
 namespace hidupsd {

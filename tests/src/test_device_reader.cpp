@@ -11,13 +11,14 @@
 #include <thread>
 #include <vector>
 
-#include "hid/replay_device.hpp"
-#include "hid/shared_device.hpp"
-#include "hid/replay_file.hpp"
 #include "core/clock.hpp"
+#include "hid/replay_device.hpp"
+#include "hid/replay_file.hpp"
+#include "hid/shared_device.hpp"
 #include "src/device_reader.hpp"
 #include "src/simulated_device.hpp"
 #include "test_support.hpp"
+#include "tests/support/log_capture.hpp"
 
 using namespace hidupsd;
 using namespace std::chrono_literals;
@@ -25,10 +26,7 @@ using core::ManualClock;
 
 namespace {
 
-double secondsAt(core::Clock::time_point t) {
-  return core::Seconds(t.time_since_epoch()).count();
-}
-
+double secondsAt(core::Clock::time_point t) { return core::Seconds(t.time_since_epoch()).count(); }
 
 struct Event {
   std::string kind; ///< "snapshot", "lost", "restored"
@@ -85,16 +83,15 @@ constexpr auto kCallTimeout = 250ms;
 
 std::shared_ptr<hid::ReplayDevice> eaton3s(core::Clock& clock, const std::string& timeline) {
   auto text = test::readFile(test::fixturesDir() / "eaton-3s-700.replay") + "\n" + timeline;
-  return std::make_shared<hid::ReplayDevice>(hid::parseReplay(text, "eaton-3s-700+test"),
-                                             clock, kCallTimeout);
+  return std::make_shared<hid::ReplayDevice>(hid::parseReplay(text, "eaton-3s-700+test"), clock,
+                                             kCallTimeout);
 }
 
 /// The reader on a ManualClock at t = 0, reading a replayed Eaton 3S 700.
 struct Rig {
   explicit Rig(const std::string& timeline, ReaderOptions options = {})
       : device(eaton3s(clock, timeline)),
-        reader([this] { return open(); }, clock, listener, std::move(options),
-               [this](ReaderLogLevel, std::string_view text) { logs.emplace_back(text); }) {}
+        reader([this] { return open(); }, clock, listener, std::move(options)) {}
 
   std::unique_ptr<hid::Device> open() {
     opens.push_back(secondsAt(clock.now()));
@@ -104,17 +101,13 @@ struct Rig {
     reader.runUntil(core::Clock::time_point{} +
                     std::chrono::duration_cast<core::Clock::duration>(core::Seconds(s)));
   }
-  bool logged(const std::string& part) const {
-    for (const auto& l : logs)
-      if (l.find(part) != std::string::npos) return true;
-    return false;
-  }
+  bool logged(const std::string& part) const { return logs.contains(part); }
 
   ManualClock clock;
   std::shared_ptr<hid::ReplayDevice> device;
   Recorder listener{clock};
   std::vector<double> opens;
-  std::vector<std::string> logs;
+  test::LogCapture logs; // before the reader: it logs until it is gone
   DeviceReader reader;
 };
 
@@ -241,8 +234,8 @@ TEST_CASE("a stalled device: comm lost 15 s after its last answer, restored afte
 }
 
 TEST_CASE("garbage input reports are counted and dropped; the state stays") {
-  Rig rig("at 3 input 01\n"                   // short: zero-padding would fake ACPresent = 0
-          "at 3.5 input 99 01 02\n"           // no such Input report
+  Rig rig("at 3 input 01\n"                    // short: zero-padding would fake ACPresent = 0
+          "at 3.5 input 99 01 02\n"            // no such Input report
           "at 4.5 input 01 25 00 00 00 00\n"); // long: truncated, kept
   rig.runUntil(8.1);
   const auto stats = rig.reader.stats();
@@ -274,7 +267,7 @@ TEST_CASE("a reconnect to another UPS is refused") {
   reader.runUntil(core::Clock::time_point{} + 60s);
   CHECK(reader.serial() == "G355P2SIM0");
   CHECK(reader.stats().opens == 1);
-  CHECK(reader.stats().openFailures == 5); // at 2.1, 4.1, 8.1, 16.1, 32.1
+  CHECK(reader.stats().openFailures == 5);                    // at 2.1, 4.1, 8.1, 16.1, 32.1
   CHECK(listener.times("lost") == std::vector<double>{15.0}); // last answer: t = 0
   CHECK(listener.first("lost")->reason.find("OTHER00001") != std::string::npos);
   CHECK(listener.times("restored").empty());
@@ -305,9 +298,8 @@ TEST_CASE("stop() ends run() within a slice, connected or not") {
   }
   SUBCASE("waiting to reconnect") {
     Recorder listener(clock);
-    DeviceReader reader(
-        []() -> std::unique_ptr<hid::Device> { throw std::runtime_error("none"); }, clock,
-        listener, options);
+    DeviceReader reader([]() -> std::unique_ptr<hid::Device> { throw std::runtime_error("none"); },
+                        clock, listener, options);
     std::thread thread([&] { reader.run(); });
     std::this_thread::sleep_for(100ms);
     const auto stopAt = std::chrono::steady_clock::now();

@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Logging: one API, levels checked before formatting, journald priority prefixes.
+//
+// Every folder logs through this, each under its own domain (a `kDomain` constant beside
+// the code): "device" (ups/ device reader), "policy" (ups/ engine), "notify" (notify/
+// dispatcher), "nut" and "metrics" (serve/), "daemon", "pipeline", "serve", "event-log",
+// "test-event", "kill-power" (src/). Tests capture lines with setSink
+// (tests/support/log_capture.hpp).
 #pragma once
 
 #include <cstdint>
@@ -21,13 +27,14 @@ bool parseLevel(std::string_view name, Level& out) noexcept;
 
 /// Messages above this level are dropped before they are formatted. Thread-safe.
 void setLevel(Level level) noexcept;
+Level level() noexcept;
 bool enabled(Level level) noexcept;
 
 /// Where lines go. The default writes to stderr: "<6>domain: text" when stderr
 /// is not a terminal (journald strips the prefix and keeps the priority),
 /// "info: domain: text" on a terminal. A sink must not throw.
 using Sink = std::function<void(Level, std::string_view domain, std::string_view text)>;
-void setSink(Sink sink);   ///< tests capture lines with this
+void setSink(Sink sink); ///< tests capture lines with this
 void resetSink();
 
 /// Writes one line. Never throws; a failing stderr loses the line, nothing else.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Logging to stderr with journald priority prefixes.
-#include "src/log.hpp"
+#include "lib/log.hpp"
 
 #include <unistd.h>
 
@@ -45,6 +45,8 @@ bool parseLevel(std::string_view name, Level& out) noexcept {
 }
 
 void setLevel(Level level) noexcept { gLevel.store(level); }
+
+Level level() noexcept { return gLevel.load(); }
 
 bool enabled(Level level) noexcept { return level <= gLevel.load(); }
 
