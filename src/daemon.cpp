@@ -16,7 +16,6 @@
 #include "lib/log.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/device_opener.hpp"
-#include "src/engine.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
@@ -27,6 +26,7 @@
 #include "src/simulated_device.hpp"
 #include "src/systemd_notify.hpp"
 #include "src/ups_service.hpp"
+#include "ups/engine.hpp"
 
 namespace hidupsd {
 

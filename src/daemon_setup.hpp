@@ -6,12 +6,12 @@
 #include <string>
 
 #include "src/config.hpp"
-#include "src/device_reader.hpp"
-#include "src/engine.hpp"
 #include "src/event_log.hpp"
-#include "src/monitor.hpp"
 #include "src/notifier.hpp"
 #include "src/shutdown_pipeline.hpp"
+#include "ups/device_reader.hpp"
+#include "ups/engine.hpp"
+#include "ups/monitor.hpp"
 
 namespace hidupsd {
 

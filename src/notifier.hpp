@@ -11,7 +11,7 @@
 #include "notify/curl_mailer.hpp"
 #include "notify/dispatcher.hpp"
 #include "src/config.hpp"
-#include "src/engine.hpp"
+#include "ups/engine.hpp"
 
 namespace hidupsd {
 

@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "lib/log.hpp"
-#include "src/ups_commands.hpp"
+#include "ups/ups_commands.hpp"
 
 namespace hidupsd {
 

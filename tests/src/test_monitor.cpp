@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "src/monitor.hpp"
+#include "ups/monitor.hpp"
 
 using namespace hidupsd;
 using std::chrono::seconds;

@@ -8,13 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
-#include "core/clock.hpp"
-#include "src/device_reader.hpp"
-#include "src/engine.hpp"
 #include "test_support.hpp"
+#include "ups/device_reader.hpp"
+#include "ups/engine.hpp"
 
 using namespace hidupsd;
 namespace t = hidupsd::test;
@@ -33,7 +33,8 @@ public:
   }
   std::string joined() const {
     std::string out;
-    for (const auto& e : events) out += (out.empty() ? "" : " ") + e;
+    for (const auto& e : events)
+      out += (out.empty() ? "" : " ") + e;
     return out;
   }
   std::vector<std::string> events;
@@ -94,9 +95,9 @@ TEST_CASE("an outage down to low battery: onbatt, lowbatt and shutdown") {
 TEST_CASE("the charge threshold starts the shutdown") {
   PolicyOptions p;
   p.shutdownChargeBelow = 50;
-  Story s(fmt::format("at 10 set {} 0\nat 20 set UPS.PowerSummary.RemainingCapacity 40\n",
-                      kAcPresent),
-          p);
+  Story s(
+      fmt::format("at 10 set {} 0\nat 20 set UPS.PowerSummary.RemainingCapacity 40\n", kAcPresent),
+      p);
   CHECK(s.runUntil(60) == "onbatt@15 shutdown@20");
   CHECK(s.recorder.reasons.back() == "battery.charge 40 % < 50 %");
 }
@@ -104,9 +105,9 @@ TEST_CASE("the charge threshold starts the shutdown") {
 TEST_CASE("the runtime threshold starts the shutdown") {
   PolicyOptions p;
   p.shutdownRuntimeBelow = std::chrono::seconds(300);
-  Story s(fmt::format("at 10 set {} 0\nat 25 set UPS.PowerSummary.RunTimeToEmpty 200\n",
-                      kAcPresent),
-          p);
+  Story s(
+      fmt::format("at 10 set {} 0\nat 25 set UPS.PowerSummary.RunTimeToEmpty 200\n", kAcPresent),
+      p);
   CHECK(s.runUntil(60) == "onbatt@15 shutdown@25");
   CHECK(s.recorder.reasons.back() == "battery.runtime 200 s < 300 s");
 }

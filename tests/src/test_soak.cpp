@@ -12,15 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "daemon_support.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
-#include "core/clock.hpp"
-#include "src/device_reader.hpp"
-#include "src/engine.hpp"
 #include "src/event_log.hpp"
 #include "test_support.hpp"
+#include "ups/device_reader.hpp"
+#include "ups/engine.hpp"
 
 using namespace hidupsd;
 using namespace std::chrono_literals;

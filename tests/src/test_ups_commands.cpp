@@ -7,8 +7,8 @@
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "src/kill_power.hpp"
-#include "src/ups_commands.hpp"
 #include "test_support.hpp"
+#include "ups/ups_commands.hpp"
 
 namespace hidupsd {
 namespace {

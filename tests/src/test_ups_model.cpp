@@ -13,8 +13,8 @@
 
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
-#include "src/ups_model.hpp"
 #include "test_support.hpp"
+#include "ups/ups_model.hpp"
 
 using namespace hidupsd;
 

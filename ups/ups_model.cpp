@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // UpsModel: the tables of nut_mapping applied to a report state, NUT's way.
-#include "src/ups_model.hpp"
+#include "ups/ups_model.hpp"
 
 #include <algorithm>
 #include <bitset>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Monitor: the power policy (upsmon + upssched's decisions) as a pure state machine.
-#include "src/monitor.hpp"
+#include "ups/monitor.hpp"
 
 #include <algorithm>
 #include <array>

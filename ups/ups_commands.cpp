@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Instant commands: NUT's table (drivers/mge-hid.c, usbhid-ups.c's shutdown.return) as data.
-#include "src/ups_commands.hpp"
+#include "ups/ups_commands.hpp"
 
 #include <fmt/format.h>
 

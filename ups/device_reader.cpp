@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // DeviceReader: the device thread's loop: open, read input reports, poll features, reconnect.
-#include "src/device_reader.hpp"
+#include "ups/device_reader.hpp"
 
-#include "src/ups_commands.hpp"
+#include "ups/ups_commands.hpp"
 
 #include <algorithm>
 #include <map>

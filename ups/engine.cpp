@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Engine: the monitor on the device thread.
-#include "src/engine.hpp"
+#include "ups/engine.hpp"
 
 namespace hidupsd {
 

@@ -8,8 +8,8 @@
 
 #include "core/clock.hpp"
 #include "core/event.hpp"
-#include "src/device_reader.hpp"
-#include "src/monitor.hpp"
+#include "ups/device_reader.hpp"
+#include "ups/monitor.hpp"
 
 namespace hidupsd {
 
@@ -23,7 +23,8 @@ public:
   /// default hands them to onEvent one by one; a sink may look ahead (the
   /// router starts the shutdown pipeline before it logs the lowbatt).
   virtual void onEvents(const std::vector<core::Event>& events) noexcept {
-    for (const auto& e : events) onEvent(e);
+    for (const auto& e : events)
+      onEvent(e);
   }
 };
 

@@ -12,7 +12,7 @@
 
 #include "hid/device.hpp"
 #include "hid/report_state.hpp"
-#include "src/ups_model.hpp"
+#include "ups/ups_model.hpp"
 
 namespace hidupsd {
 

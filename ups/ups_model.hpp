@@ -11,12 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/snapshot.hpp"
 #include "hid/device.hpp"
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
 #include "hid/usage_tables.hpp"
-#include "core/snapshot.hpp"
-#include "src/nut_mapping.hpp"
+#include "ups/nut_mapping.hpp"
 
 namespace hidupsd {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // NUT mapping tables, as data. Sources: NUT drivers/mge-hid.c (MGE HID 1.51),
 // apc-hid.c (APC HID 0.95), cps-hid.c (CyberPower HID 0.82), usbhid-ups.c (0.60).
-#include "src/nut_mapping.hpp"
+#include "ups/nut_mapping.hpp"
 
 namespace hidupsd::nut {
 

@@ -18,7 +18,7 @@
 #include "core/snapshot.hpp"
 #include "hid/device.hpp"
 #include "hid/report_descriptor.hpp"
-#include "src/ups_model.hpp"
+#include "ups/ups_model.hpp"
 
 namespace hidupsd {
 
