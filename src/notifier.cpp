@@ -93,6 +93,7 @@ void Notifier::notifyText(const core::Event& event, const std::string& text) noe
     n.text = text;
     dispatcher_->enqueue(std::move(n));
   } catch (...) {
+    // Out of memory: this notification is lost; the shutdown is not affected.
   }
 }
 

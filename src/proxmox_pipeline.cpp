@@ -120,6 +120,8 @@ void ProxmoxPipeline::say(const std::string& line) noexcept {
   try {
     if (output_.log) output_.log(line);
   } catch (...) {
+    // Out of memory: the line is lost, the pipeline goes on (it must reach the host command).
+    log::error("pipeline", "a line of the shutdown record was lost (out of memory)");
   }
 }
 
@@ -128,6 +130,8 @@ void ProxmoxPipeline::tell(const core::Event& event, const std::string& text) no
   try {
     if (output_.notify) output_.notify(event, text);
   } catch (...) {
+    // Out of memory: that notification is lost, the pipeline goes on.
+    log::error("pipeline", "a notification of the shutdown was lost (out of memory)");
   }
 }
 

@@ -2,7 +2,28 @@
 // Engine: the monitor on the device thread.
 #include "ups/engine.hpp"
 
+#include "lib/log.hpp"
+
 namespace hidupsd {
+
+namespace {
+
+constexpr std::string_view kDomain = "policy";
+
+/// Called in a catch block. A step of the monitor can only fail for want of memory
+/// (std::bad_alloc): that step's events are lost and the device thread goes on; the next
+/// snapshot or timer runs the monitor again. Never silent: the log says which step.
+void stepFailed(std::string_view what) noexcept {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    log::error(kDomain, "handling {} failed: {}", what, e.what());
+  } catch (...) {
+    log::error(kDomain, "handling {} failed", what);
+  }
+}
+
+} // namespace
 
 Engine::Engine(PolicyOptions options, core::Clock& clock, EventSink& sink)
     : clock_(clock), sink_(sink), monitor_(options) {}
@@ -17,7 +38,7 @@ void Engine::onSnapshot(const core::Snapshot& snapshot) noexcept {
     }
     emit(monitor_.onSnapshot(stamped, stamped.time));
   } catch (...) {
-    // Out of memory only: the next snapshot tries again.
+    stepFailed("a snapshot");
   }
 }
 
@@ -29,6 +50,7 @@ void Engine::onCommLost(std::string reason) noexcept {
   try {
     emit(monitor_.onCommLost(clock_.now(), std::move(reason)));
   } catch (...) {
+    stepFailed("losing the UPS");
   }
 }
 
@@ -40,6 +62,7 @@ void Engine::onCommRestored() noexcept {
   try {
     emit(monitor_.onCommRestored(clock_.now()));
   } catch (...) {
+    stepFailed("the UPS answering again");
   }
 }
 
@@ -54,6 +77,7 @@ void Engine::onIdle(core::Clock::time_point now) noexcept {
     const auto deadline = monitor_.nextDeadline();
     if (deadline && *deadline <= now) emit(monitor_.tick(now));
   } catch (...) {
+    stepFailed("a timer");
   }
 }
 
@@ -86,6 +110,7 @@ void Engine::applyForcedShutdown(core::Clock::time_point now) noexcept {
   try {
     emit(monitor_.onForcedShutdown(now, std::move(*reason)));
   } catch (...) {
+    stepFailed("a forced shutdown (FSD)");
   }
 }
 
