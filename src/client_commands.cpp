@@ -7,9 +7,9 @@
 #include <iostream>
 #include <system_error>
 
+#include "config/config.hpp"
 #include "hid/report_descriptor.hpp"
 #include "serve/nut_client.hpp"
-#include "src/config.hpp"
 #include "src/device_opener.hpp"
 #include "ups/ups_commands.hpp"
 

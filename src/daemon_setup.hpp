@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "src/config.hpp"
+#include "config/config.hpp"
 #include "src/event_log.hpp"
 #include "src/notifier.hpp"
 #include "src/shutdown_pipeline.hpp"

@@ -2,8 +2,8 @@
 // DeviceOpener factories: the USB UPS of [device], a replay file, or the simulated Ellipse PRO.
 #pragma once
 
+#include "config/config.hpp"
 #include "core/clock.hpp"
-#include "src/config.hpp"
 #include "ups/device_reader.hpp"
 
 namespace hidupsd {

@@ -5,9 +5,9 @@
 #include <iostream>
 #include <thread>
 
+#include "config/config.hpp"
 #include "hid/report_descriptor.hpp"
 #include "lib/log.hpp"
-#include "src/config.hpp"
 #include "src/device_opener.hpp"
 
 namespace hidupsd {

@@ -11,15 +11,15 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/event.hpp"
 #include "hid/hidapi_device.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/usb_discovery.hpp"
 #include "hidupsd_config.hpp"
 #include "src/client_commands.hpp"
-#include "src/config.hpp"
-#include "core/clock.hpp"
-#include "core/event.hpp"
 #include "src/daemon.hpp"
 #include "src/kill_power.hpp"
 #include "src/probe.hpp"

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "notify/curl_easy.hpp"
 #include "notify/curl_http_client.hpp"
 #include "notify/curl_mailer.hpp"
 #include "notify/dispatcher.hpp"
-#include "src/config.hpp"
 #include "ups/engine.hpp"
 
 namespace hidupsd {

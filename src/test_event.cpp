@@ -5,10 +5,10 @@
 #include <iostream>
 #include <system_error>
 
+#include "config/config.hpp"
 #include "lib/log.hpp"
 #include "serve/nut_client.hpp"
 #include "src/client_commands.hpp"
-#include "src/config.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/device_opener.hpp"
 #include "src/event_log.hpp"

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "src/config.hpp"
+#include "config/config.hpp"
 
 using namespace hidupsd;
 

@@ -6,7 +6,7 @@
 #include <regex>
 #include <sstream>
 
-#include "src/config.hpp"
+#include "config/config.hpp"
 #include "test_support.hpp"
 
 using namespace hidupsd;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // TableReader: reads typed, range-checked keys from one toml++ table, marks them, reports the rest.
-#include "src/config_reader.hpp"
+#include "config/config_reader.hpp"
 
 #include <algorithm>
 

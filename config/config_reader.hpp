@@ -14,7 +14,7 @@
 
 #include <toml++/toml.h>
 
-#include "src/config.hpp"
+#include "config/config.hpp"
 
 namespace hidupsd::config {
 

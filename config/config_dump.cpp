@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "src/config.hpp"
-#include "src/config_reader.hpp"
+#include "config/config.hpp"
+#include "config/config_reader.hpp"
 
 namespace hidupsd {
 

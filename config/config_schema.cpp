@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "src/config_reader.hpp"
+#include "config/config_reader.hpp"
 
 namespace hidupsd::config {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Config: loading, errors, and the redacted dump of the effective configuration.
-#include "src/config.hpp"
+#include "config/config.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "src/config_reader.hpp"
+#include "config/config_reader.hpp"
 
 namespace hidupsd {
 
