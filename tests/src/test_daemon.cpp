@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "notify/curl_global.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/notifier.hpp"
@@ -305,6 +306,7 @@ TEST_CASE("a hanging webhook does not delay the shutdown pipeline") {
   discord.retries = 0;
   hidupsd::EventLog eventLog("");
   RecordingPipeline pipeline;
+  const hidupsd::notify::CurlGlobal curl; // main owns it in the daemon
   hidupsd::Notifier notifier({discord}, "pve1");
   hidupsd::EventRouter router(eventLog, pipeline);
   router.addNotifier(notifier);
