@@ -23,10 +23,10 @@
 #include "src/proxmox_pipeline.hpp"
 #include "src/servers.hpp"
 #include "src/shutdown_pipeline.hpp"
-#include "src/simulated_device.hpp"
 #include "src/systemd_notify.hpp"
 #include "src/ups_service.hpp"
 #include "ups/engine.hpp"
+#include "ups/simulated_device.hpp"
 
 namespace hidupsd {
 

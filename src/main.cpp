@@ -24,8 +24,8 @@
 #include "src/daemon.hpp"
 #include "src/kill_power.hpp"
 #include "src/probe.hpp"
-#include "src/simulated_device.hpp"
 #include "src/test_event.hpp"
+#include "ups/simulated_device.hpp"
 
 namespace {
 

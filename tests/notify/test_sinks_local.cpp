@@ -20,7 +20,7 @@
 #include "notify/curl_mailer.hpp"
 #include "notify/exec_sink.hpp"
 #include "notify/smtp_sink.hpp"
-#include "sink_support.hpp"
+#include "tests/notify/sink_support.hpp"
 
 namespace hidupsd::notify {
 namespace {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The runner and the stopper against fake qm/pct/pvesh processes (tests/proxmox/fake_pve.py).
+// The runner and the stopper against fake qm/pct/pvesh processes (tests/support/fake_pve.py).
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "fake_pve.hpp"
 #include "proxmox/command_runner.hpp"
 #include "proxmox/guest_stopper.hpp"
+#include "tests/support/fake_pve.hpp"
 
 namespace hidupsd::proxmox {
 namespace {

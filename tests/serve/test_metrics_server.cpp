@@ -10,7 +10,7 @@
 #include <httplib.h>
 
 #include "serve/metrics_server.hpp"
-#include "test_metrics_support.hpp"
+#include "tests/serve/test_metrics_support.hpp"
 #include "tests/support/log_capture.hpp"
 
 using namespace hidupsd;

@@ -14,8 +14,8 @@
 #include "serve/nut_client.hpp"
 #include "serve/nut_server.hpp"
 #include "src/probe.hpp"
-#include "test_nut_support.hpp"
-#include "test_support.hpp"
+#include "tests/serve/test_nut_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
 using namespace std::chrono_literals;

@@ -12,7 +12,7 @@
 
 #include "serve/nut_client.hpp"
 #include "serve/nut_server.hpp"
-#include "test_nut_support.hpp"
+#include "tests/serve/test_nut_support.hpp"
 
 using namespace hidupsd::serve;
 using hidupsd::test::eventually;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "serve/nut_session.hpp"
-#include "test_nut_support.hpp"
+#include "tests/serve/test_nut_support.hpp"
 
 using namespace hidupsd::serve;
 using hidupsd::test::FakeUpsBackend;

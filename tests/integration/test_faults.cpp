@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "daemon_support.hpp"
-#include "fake_pve.hpp"
-#include "fault_support.hpp"
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/fake_pve.hpp"
+#include "tests/support/fault_support.hpp"
 
 namespace {
 

@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "daemon_support.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
 #include "src/event_log.hpp"
-#include "test_support.hpp"
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/test_support.hpp"
 #include "ups/device_reader.hpp"
 #include "ups/engine.hpp"
 

@@ -5,12 +5,12 @@
 #include <memory>
 #include <string_view>
 
-#include "hid/replay_device.hpp"
 #include "core/clock.hpp"
+#include "hid/replay_device.hpp"
 
 namespace hidupsd {
 
-/// The text of src/simulated/ellipse_pro.replay.
+/// The text of ups/simulated/ellipse_pro.replay.
 extern const std::string_view kSimulatedEllipsePro;
 
 /// A replay device playing the built-in Ellipse PRO on `clock`.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Helpers for the fault matrix: configs, the watched event log, calls.log times.
-#include "fault_support.hpp"
+#include "tests/support/fault_support.hpp"
 
 #include <doctest/doctest.h>
 #include <signal.h>
@@ -10,7 +10,7 @@
 #include <sstream>
 #include <thread>
 
-#include "http_receiver.hpp"
+#include "tests/support/http_receiver.hpp"
 
 namespace hidupsd::test::faults {
 

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon_support.hpp"
-#include "fake_pve.hpp"
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/fake_pve.hpp"
 
 namespace hidupsd::test::faults {
 
@@ -29,7 +29,7 @@ inline constexpr double kQuickPowerOff = 8.0;
 inline constexpr std::chrono::seconds kScenarioWait{45};
 
 /// guests.json: VMs 100, 101, ... with these `shutdown` behaviours
-/// ("1" = stops after 1 s, "hang", "fail"; see tests/proxmox/fake_pve.py).
+/// ("1" = stops after 1 s, "hang", "fail"; see tests/support/fake_pve.py).
 std::string vmsBehaving(std::initializer_list<std::string> shutdowns);
 
 struct ScenarioOptions {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// FakePve: symlinks to tests/proxmox/fake_pve.py in a temp dir, and a reader of its calls.log.
-#include "fake_pve.hpp"
+// FakePve: symlinks to tests/support/fake_pve.py in a temp dir, and a reader of its calls.log.
+#include "tests/support/fake_pve.hpp"
 
 #include <stdlib.h>
 
@@ -18,7 +18,7 @@ namespace {
 fs::path fakeScript() {
   const char* root = std::getenv("HIDUPSD_SOURCE_ROOT");
   if (root == nullptr) throw std::runtime_error("HIDUPSD_SOURCE_ROOT is not set");
-  return fs::path(root) / "tests" / "proxmox" / "fake_pve.py";
+  return fs::path(root) / "tests" / "support" / "fake_pve.py";
 }
 
 } // namespace

@@ -15,10 +15,10 @@
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
-#include "src/simulated_device.hpp"
-#include "test_support.hpp"
 #include "tests/support/log_capture.hpp"
+#include "tests/support/test_support.hpp"
 #include "ups/device_reader.hpp"
+#include "ups/simulated_device.hpp"
 
 using namespace hidupsd;
 using namespace std::chrono_literals;

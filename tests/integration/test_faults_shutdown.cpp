@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "daemon_support.hpp"
-#include "fake_pve.hpp"
-#include "fault_support.hpp"
-#include "http_receiver.hpp"
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/fake_pve.hpp"
+#include "tests/support/fault_support.hpp"
+#include "tests/support/http_receiver.hpp"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 #include "ups/device_reader.hpp"
 #include "ups/engine.hpp"
 

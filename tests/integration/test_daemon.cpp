@@ -30,9 +30,9 @@
 #include <thread>
 #include <vector>
 
-#include "daemon_support.hpp"
-#include "http_receiver.hpp"
-#include "test_support.hpp"
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/http_receiver.hpp"
+#include "tests/support/test_support.hpp"
 
 extern char** environ;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The built-in simulated Eaton Ellipse PRO.
-#include "src/simulated_device.hpp"
+#include "ups/simulated_device.hpp"
 
 #include "hid/replay_file.hpp"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // HttpReceiver: cpp-httplib on 127.0.0.1:0, one handler for every webhook path.
-#include "http_receiver.hpp"
+#include "tests/support/http_receiver.hpp"
 
 namespace hidupsd::test {
 

@@ -7,11 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "daemon_support.hpp"
-#include "fake_pve.hpp"
 #include "serve/nut_client.hpp"
-#include "test_support.hpp"
-#include "upsmon_support.hpp"
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/fake_pve.hpp"
+#include "tests/support/test_support.hpp"
+#include "tests/support/upsmon_support.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "config/config.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
 namespace t = hidupsd::test;

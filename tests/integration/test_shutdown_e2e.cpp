@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon_support.hpp"
-#include "fake_pve.hpp"
-#include "test_support.hpp"
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/fake_pve.hpp"
+#include "tests/support/test_support.hpp"
 
 namespace {
 

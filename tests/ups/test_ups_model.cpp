@@ -13,7 +13,7 @@
 
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 #include "ups/ups_model.hpp"
 
 using namespace hidupsd;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // UpsmonSecondary: a config in a temp dir, /lib/nut/upsmon -D in its own process group.
-#include "upsmon_support.hpp"
+#include "tests/support/upsmon_support.hpp"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>

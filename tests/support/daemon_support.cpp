@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Helpers for tests that run hidupsd as a process.
-#include "daemon_support.hpp"
+#include "tests/support/daemon_support.hpp"
 
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 extern char** environ;
 

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "daemon_support.hpp"
-#include "fake_pve.hpp"
-#include "fault_support.hpp"
-#include "http_receiver.hpp"
-#include "test_support.hpp"
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/fake_pve.hpp"
+#include "tests/support/fault_support.hpp"
+#include "tests/support/http_receiver.hpp"
+#include "tests/support/test_support.hpp"
 
 namespace {
 

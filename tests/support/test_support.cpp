@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Helpers shared by the test executables.
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -102,7 +102,6 @@ std::vector<ExpectedPath> readExpected(const std::filesystem::path& file) {
   return out;
 }
 
-
 ProcessResult runProcess(const std::vector<std::string>& argv) {
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
@@ -113,7 +112,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
   int rc = ::posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// FakePve: a temp dir with fake qm/pct/pvesh/poweroff (tests/proxmox/fake_pve.py) and their log.
+// FakePve: a temp dir with fake qm/pct/pvesh/poweroff (tests/support/fake_pve.py) and their log.
 #pragma once
 
 #include <filesystem>
