@@ -28,7 +28,7 @@ enum class EventKind : std::uint8_t {
 };
 
 inline constexpr std::array<std::string_view, 10> kEventNames = {
-    "onbatt", "online", "lowbatt", "shutdown", "commbad",
+    "onbatt", "online", "lowbatt",  "shutdown", "commbad",
     "commok", "nocomm", "replbatt", "overload", "fsd"};
 
 constexpr std::string_view eventName(EventKind k) noexcept {
@@ -51,8 +51,8 @@ constexpr bool isCritical(EventKind k) noexcept {
 struct Event {
   EventKind kind = EventKind::OnBattery;
   Clock::time_point time{};
-  std::string reason;  ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
-  Snapshot snapshot;   ///< the last known state (may be stale for comm events)
+  std::string reason; ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
+  Snapshot snapshot;  ///< the last known state (may be stale for comm events)
 };
 
 } // namespace hidupsd::core

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
-#include <sstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -42,7 +42,8 @@ struct Snapshot {
   std::vector<std::string> statusFlags() const {
     std::vector<std::string> out;
     std::istringstream in(get("ups.status").value_or(""));
-    for (std::string flag; in >> flag;) out.push_back(flag);
+    for (std::string flag; in >> flag;)
+      out.push_back(flag);
     return out;
   }
   bool hasStatus(const std::string& flag) const {

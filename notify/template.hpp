@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "notify/notification.hpp"
 #include "core/event.hpp"
+#include "notify/notification.hpp"
 
 namespace hidupsd::notify {
 

@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "serve/metrics_tables.hpp"
 #include "core/event.hpp"
+#include "serve/metrics_tables.hpp"
 
 namespace hidupsd::serve {
 
