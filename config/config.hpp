@@ -89,6 +89,18 @@ struct LogConfig {
 
 enum class NotifyType : std::uint8_t { Discord, Webhook, Ntfy, Smtp, Exec };
 enum class Language : std::uint8_t { En, Fr };
+/// discord: style "embed" (the title, an embed with the values) | "plain" (the old script's
+/// message: one code block, a line per value)
+enum class DiscordStyle : std::uint8_t { Embed, Plain };
+
+/// [notify.templates.EVENT] (or .progress): the parts of one message this entry says in its
+/// own words; an unset part stays built in. `EVENT = "..."` alone sets the body.
+struct TemplateConfig {
+  std::optional<std::string> title;
+  std::optional<std::string> content; ///< discord only: the message line
+  std::optional<std::string> body;
+  bool operator==(const TemplateConfig&) const = default;
+};
 
 /// One [[notify]] entry. Keys that do not belong to its type are errors.
 struct NotifyConfig {
@@ -112,7 +124,17 @@ struct NotifyConfig {
   std::vector<std::string> to;      ///< smtp: to (required, non-empty, each contains '@')
   std::string subject;              ///< smtp: subject template, "" = the built-in one
   std::vector<std::string> command; ///< exec: command argv (required), no shell
-  std::map<core::EventKind, std::string> templates; ///< [notify.templates] event = "..."
+  DiscordStyle discordStyle = DiscordStyle::Embed; ///< discord: style
+  bool embed = true;                               ///< discord: embed (style "embed")
+  bool fields = true;                              ///< discord: fields (style "embed")
+  /// discord: [notify.mentions] EVENT = ["@here", "<@&ROLE_ID>", "<@USER_ID>", "@everyone"];
+  /// none by default
+  std::map<core::EventKind, std::vector<std::string>> mentions;
+  /// alert_after_failures, 0..100: after this many failed attempts in a row the other
+  /// entries send a notifyfail; 0 = never
+  int alertAfterFailures = 3;
+  /// [notify.templates]: keyed by event name or "progress"
+  std::map<std::string, TemplateConfig, std::less<>> templates;
 
   static std::vector<core::EventKind> allEvents();
   /// Whether this entry passes event `kind` on.
@@ -215,6 +237,7 @@ std::string hostPort(const ListenAddress& address);
 const char* nameOf(ShutdownStrategy s) noexcept;
 const char* nameOf(NotifyType t) noexcept;
 const char* nameOf(Language l) noexcept;
+const char* nameOf(DiscordStyle s) noexcept;
 const char* nameOf(NutRight r) noexcept;
 
 } // namespace hidupsd

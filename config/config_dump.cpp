@@ -125,6 +125,11 @@ std::string eventList(const std::vector<core::EventKind>& kinds) {
 void typeKeys(Writer& w, const NotifyConfig& n) {
   switch (n.type) {
   case NotifyType::Discord:
+    w.text("url", redactUrl(n.url));
+    w.text("style", nameOf(n.discordStyle));
+    w.flag("embed", n.embed);
+    w.flag("fields", n.fields);
+    break;
   case NotifyType::Webhook: w.text("url", redactUrl(n.url)); break;
   case NotifyType::Ntfy:
     w.text("url", redactUrl(n.url));
@@ -153,11 +158,19 @@ void notify(Writer& w, const NotifyConfig& n) {
   w.text("language", nameOf(n.language));
   w.seconds("timeout", n.timeout);
   w.line("retries", n.retries);
+  w.line("alert_after_failures", n.alertAfterFailures);
   typeKeys(w, n);
-  if (n.templates.empty()) return;
-  w.header("[notify.templates]");
-  for (const auto& [kind, text] : n.templates)
-    w.text(core::eventName(kind), text);
+  if (!n.mentions.empty()) {
+    w.header("[notify.mentions]");
+    for (const auto& [kind, list] : n.mentions)
+      w.line(core::eventName(kind), quoteAll(list));
+  }
+  for (const auto& [name, t] : n.templates) {
+    w.header("[notify.templates." + name + "]");
+    if (t.title) w.text("title", *t.title);
+    if (t.content) w.text("content", *t.content);
+    if (t.body) w.text("body", *t.body);
+  }
 }
 
 void nut(Writer& w, const NutServerConfig& n) {

@@ -44,6 +44,8 @@ inline constexpr Choice<NotifyType> kNotifyTypes[] = {{"discord", NotifyType::Di
                                                       {"smtp", NotifyType::Smtp},
                                                       {"exec", NotifyType::Exec}};
 inline constexpr Choice<Language> kLanguages[] = {{"en", Language::En}, {"fr", Language::Fr}};
+inline constexpr Choice<DiscordStyle> kDiscordStyles[] = {{"embed", DiscordStyle::Embed},
+                                                          {"plain", DiscordStyle::Plain}};
 inline constexpr Choice<NutRight> kNutRights[] = {{"secondary", NutRight::Secondary},
                                                   {"primary", NutRight::Primary},
                                                   {"fsd", NutRight::Fsd},

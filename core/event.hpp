@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/phrase.hpp"
 #include "core/snapshot.hpp"
 
 namespace hidupsd::core {
@@ -25,11 +26,12 @@ enum class EventKind : std::uint8_t {
   ReplaceBattery, ///< "replbatt": the UPS asks for a new battery
   Overload,       ///< "overload": output overloaded
   Fsd,            ///< "fsd": forced shutdown set (for NUT secondaries)
+  NotifyFail,     ///< "notifyfail": a notification sink failed N times in a row (the others say so)
 };
 
-inline constexpr std::array<std::string_view, 10> kEventNames = {
-    "onbatt", "online", "lowbatt",  "shutdown", "commbad",
-    "commok", "nocomm", "replbatt", "overload", "fsd"};
+inline constexpr std::array<std::string_view, 11> kEventNames = {
+    "onbatt", "online",   "lowbatt",  "shutdown", "commbad",   "commok",
+    "nocomm", "replbatt", "overload", "fsd",      "notifyfail"};
 
 constexpr std::string_view eventName(EventKind k) noexcept {
   return kEventNames[static_cast<std::size_t>(k)];
@@ -51,8 +53,10 @@ constexpr bool isCritical(EventKind k) noexcept {
 struct Event {
   EventKind kind = EventKind::OnBattery;
   Clock::time_point time{};
-  std::string reason; ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
-  Snapshot snapshot;  ///< the last known state (may be stale for comm events)
+  /// Why, in words said in each reader's language (notify/messages_*.cpp):
+  /// Phrase("reason.charge_below").with("charge", "18").with("limit", "20").
+  Phrase reason;
+  Snapshot snapshot; ///< the last known state (may be stale for comm events)
 };
 
 } // namespace hidupsd::core

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The built-in messages, English and French: the old upssched-cmd script's words.
+// The built-in messages: each event's shape, its words from the catalogue (the old script's).
 #include <array>
 
 #include "notify/template.hpp"
@@ -8,106 +8,49 @@ namespace hidupsd::notify {
 
 namespace {
 
-/// One event's words: title, first body line, and which extra lines follow.
-struct Words {
-  std::string_view title;
-  std::string_view headline;
+/// What one event's body holds besides its headline.
+struct Shape {
   bool reason;    ///< a "Reason:" line
-  bool lastKnown; ///< the state block is the last known one (comm events)
+  bool lastKnown; ///< the state is the last known one (comm events)
+  bool state;     ///< the UPS state at all
 };
 
-/// The words of each language, in core::EventKind order.
-struct LanguageWords {
-  std::array<Words, core::kEventNames.size()> events;
-  std::string_view reasonLine;
-  std::string_view lastKnownLine;
-  std::string_view stateBlock;
-  MessageTemplate progress;
-};
+/// In core::EventKind order.
+constexpr std::array<Shape, core::kEventNames.size()> kShapes = {{
+    {false, false, true}, // onbatt
+    {false, false, true}, // online
+    {true, false, true},  // lowbatt
+    {true, false, true},  // shutdown
+    {false, true, true},  // commbad
+    {false, false, true}, // commok
+    {false, true, true},  // nocomm
+    {false, false, true}, // replbatt
+    {false, false, true}, // overload
+    {true, false, true},  // fsd
+    {true, false, false}, // notifyfail: about a sink, not the UPS
+}};
 
-const LanguageWords kEnglish = {
-    {{
-        {"⚡ Power outage on {host}", "Running on battery since {time}.", false, false},
-        {"✅ Mains power restored on {host}", "Back on mains at {time}.", false, false},
-        {"🪫 Low battery on {host}", "The UPS reports a low battery at {time}.", true, false},
-        {"🛑 Shutdown started on {host}", "Guests and host shutting down since {time}.", true,
-         false},
-        {"🔌 Communication lost with the UPS on {host}", "No answer from the UPS since {time}.",
-         false, true},
-        {"🔌 Communication with the UPS restored on {host}", "The UPS answers again at {time}.",
-         false, false},
-        {"❓ Still no communication with the UPS on {host}",
-         "Still no answer from the UPS at {time}.", false, true},
-        {"🔋 Replace the UPS battery on {host}",
-         "The UPS reports that its battery needs replacing ({time}).", false, false},
-        {"⚠️ UPS overload on {host}", "The UPS output is overloaded ({time}).", false, false},
-        {"🛑 Forced shutdown (FSD) on {host}", "Forced shutdown set at {time}.", true, false},
-    }},
-    "Reason: {reason}\n",
-    "Last known state:\n",
-    "Model: {ups.model}\n"
-    "Battery: {battery.charge} %\n"
-    "Estimated runtime: {runtime_min} min\n"
-    "Load: {ups.load} %\n"
-    "Input {input.voltage} V → Output {output.voltage} V\n"
-    "Power: {ups.power} VA\n"
-    "Status: {ups.status}",
-    {"⏳ Shutdown in progress on {host}", "{text}\n{time}"},
-};
+/// The state lines, in the old script's order.
+constexpr std::string_view kStateKeys[] = {"state.model", "state.battery",  "state.runtime",
+                                           "state.load",  "state.voltages", "state.power",
+                                           "state.status"};
+constexpr std::string_view kPlainKeys[] = {"plain.time",     "plain.host",    "plain.model",
+                                           "plain.battery",  "plain.runtime", "plain.load",
+                                           "plain.voltages", "plain.power",   "plain.status"};
 
-const LanguageWords kFrench = {
-    {{
-        {"⚡ Coupure de courant sur {host}", "Sur batterie depuis {time}.", false, false},
-        {"✅ Secteur rétabli sur {host}", "Retour sur secteur à {time}.", false, false},
-        {"🪫 Batterie faible sur {host}", "L'onduleur signale une batterie faible à {time}.",
-         true, false},
-        {"🛑 Arrêt lancé sur {host}", "Arrêt des invités et de l'hôte lancé à {time}.", true,
-         false},
-        {"🔌 Communication perdue avec l'onduleur sur {host}",
-         "Aucune réponse de l'onduleur depuis {time}.", false, true},
-        {"🔌 Communication rétablie avec l'onduleur sur {host}",
-         "L'onduleur répond de nouveau à {time}.", false, false},
-        {"❓ Toujours aucune communication avec l'onduleur sur {host}",
-         "Toujours aucune réponse de l'onduleur à {time}.", false, true},
-        {"🔋 Batterie de l'onduleur à remplacer sur {host}",
-         "L'onduleur demande une batterie neuve ({time}).", false, false},
-        {"⚠️ Surcharge de l'onduleur sur {host}",
-         "La sortie de l'onduleur est en surcharge ({time}).", false, false},
-        {"🛑 Arrêt forcé (FSD) sur {host}", "Arrêt forcé demandé à {time}.", true, false},
-    }},
-    "Raison : {reason}\n",
-    "Dernier état connu :\n",
-    "Modèle : {ups.model}\n"
-    "Batterie : {battery.charge} %\n"
-    "Autonomie estimée : {runtime_min} min\n"
-    "Charge : {ups.load} %\n"
-    "Entrée {input.voltage} V → Sortie {output.voltage} V\n"
-    "Puissance : {ups.power} VA\n"
-    "Statut : {ups.status}",
-    {"⏳ Arrêt en cours sur {host}", "{text}\n{time}"},
-};
-
-MessageTemplate build(const Words& words, const LanguageWords& language) {
-  std::string body(words.headline);
-  body += '\n';
-  if (words.reason) body += language.reasonLine;
-  if (words.lastKnown) body += language.lastKnownLine;
-  body += language.stateBlock;
-  return {std::string(words.title), body};
+std::string eventKey(core::EventKind kind, std::string_view part) {
+  return "event." + std::string(core::eventName(kind)) + "." + std::string(part);
 }
 
-using Table = std::array<MessageTemplate, core::kEventNames.size()>;
-
-Table buildAll(const LanguageWords& language) {
-  Table table;
-  for (std::size_t i = 0; i < table.size(); ++i)
-    table[i] = build(language.events[i], language);
-  return table;
+/// The lines of `keys` in `language`, '\n' between them.
+template <std::size_t N> std::string lines(const std::string_view (&keys)[N], Language language) {
+  std::string out;
+  for (const auto key : keys)
+    out += (out.empty() ? "" : "\n") + std::string(text(key, language));
+  return out;
 }
 
-const LanguageWords& wordsOf(Language language) noexcept {
-  return language == Language::Fr ? kFrench : kEnglish;
-}
+const Shape& shapeOf(core::EventKind kind) { return kShapes[static_cast<std::size_t>(kind)]; }
 
 } // namespace
 
@@ -123,19 +66,35 @@ Severity severityOf(core::EventKind kind) noexcept {
   }
 }
 
-const MessageTemplate& builtinTemplate(core::EventKind kind, Language language) noexcept {
-  static const Table english = buildAll(kEnglish);
-  static const Table french = buildAll(kFrench);
-  const Table& table = language == Language::Fr ? french : english;
-  return table[static_cast<std::size_t>(kind)];
+MessageTemplate builtinTemplate(core::EventKind kind, Language language, BodyState state) {
+  const Shape& shape = shapeOf(kind);
+  std::string body(text(eventKey(kind, "headline"), language));
+  if (shape.reason) body += "\n" + std::string(text("body.reason", language));
+  if (shape.state && state == BodyState::Lines) {
+    if (shape.lastKnown) body += "\n" + std::string(text("body.last_known", language));
+    body += "\n" + lines(kStateKeys, language);
+  }
+  return {std::string(text(eventKey(kind, "title"), language)), body};
 }
 
-const MessageTemplate& progressTemplate(Language language) noexcept {
-  return wordsOf(language).progress;
+MessageTemplate progressTemplate(Language language) {
+  return {std::string(text("progress.title", language)),
+          std::string(text("progress.body", language))};
 }
 
-const MessageTemplate& builtinTemplateFor(const Notification& n, Language language) noexcept {
-  return n.text.empty() ? builtinTemplate(n.event.kind, language) : progressTemplate(language);
+MessageTemplate builtinTemplateFor(const Notification& n, Language language, BodyState state) {
+  return n.progress.empty() ? builtinTemplate(n.event.kind, language, state)
+                            : progressTemplate(language);
+}
+
+MessageTemplate plainTemplateFor(const Notification& n, Language language) {
+  if (!n.progress.empty()) return progressTemplate(language);
+  const Shape& shape = shapeOf(n.event.kind);
+  std::string body = shape.state ? lines(kPlainKeys, language)
+                                 : std::string(text("plain.time", language)) + "\n" +
+                                       std::string(text("plain.host", language));
+  if (shape.reason) body += "\n" + std::string(text("plain.reason", language));
+  return {std::string(text(eventKey(n.event.kind, "title"), language)), body};
 }
 
 } // namespace hidupsd::notify

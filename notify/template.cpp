@@ -34,11 +34,14 @@ std::string runtimeMinutes(const core::Snapshot& snapshot) {
   return fmt::format("{}", std::llround(*seconds / 60.0));
 }
 
+std::string runtimeText(const core::Snapshot& snapshot, Language language) {
+  auto seconds = snapshot.number("battery.runtime");
+  if (!seconds) return std::string(kMissing);
+  return durationText(*seconds, language);
+}
+
 std::string severityText(core::EventKind kind, Language language) {
-  static constexpr std::string_view kFr[] = {"info", "avertissement", "critique"};
-  const Severity severity = severityOf(kind);
-  if (language == Language::Fr) return std::string(kFr[static_cast<int>(severity)]);
-  return std::string(nameOf(severity));
+  return std::string(text("severity." + std::string(nameOf(severityOf(kind))), language));
 }
 
 std::string variable(const std::string& name, const core::Snapshot& snapshot) {
@@ -63,8 +66,9 @@ std::optional<std::string> lookup(std::string_view name, const Notification& n, 
   if (name == "host") return orMissing(n.host);
   if (name == "time") return localTime(n.wallTime);
   if (name == "event") return std::string(core::eventName(n.event.kind));
-  if (name == "reason") return orMissing(n.event.reason);
-  if (name == "text") return orMissing(n.text);
+  if (name == "reason") return orMissing(say(n.event.reason, language));
+  if (name == "text") return orMissing(say(n.progress, language));
+  if (name == "runtime") return runtimeText(n.event.snapshot, language);
   if (name == "runtime_min") return runtimeMinutes(n.event.snapshot);
   if (name == "severity") return severityText(n.event.kind, language);
   if (isVariableName(name)) return variable(std::string(name), n.event.snapshot);

@@ -52,8 +52,8 @@ std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& e
     eventLog.appendLine(wallClockText() + " " + line, true);
   };
   if (notifier != nullptr)
-    output.notify = [notifier](const core::Event& event, const std::string& text) {
-      notifier->notifyText(event, text);
+    output.notify = [notifier](const core::Event& event, const core::Phrase& what) {
+      notifier->notifyProgress(event, what);
     };
   const std::string node = config.proxmox.node.empty() ? localNodeName() : config.proxmox.node;
   return std::make_unique<ProxmoxPipeline>(config, node, std::make_unique<proxmox::ProcessRunner>(),

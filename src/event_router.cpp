@@ -3,6 +3,7 @@
 #include "src/event_router.hpp"
 
 #include "lib/log.hpp"
+#include "notify/catalogue.hpp"
 
 namespace hidupsd {
 
@@ -23,8 +24,7 @@ void EventRouter::onEvent(const core::Event& event) noexcept {
   log::warning("event", "mains are back, but the shutdown has started and goes to the end");
   try {
     core::Event annotated = event;
-    annotated.reason += std::string(event.reason.empty() ? "" : "; ") +
-                        "the shutdown goes on: the UPS power cycle brings the host back";
+    annotated.reason = core::Phrase("reason.shutdown_goes_on").with("before", event.reason);
     route(annotated);
   } catch (const std::bad_alloc&) {
     route(event);
@@ -41,8 +41,10 @@ void EventRouter::onEvents(const std::vector<core::Event>& events) noexcept {
 void EventRouter::route(const core::Event& event) noexcept {
   for (EventSink* n : notifiers_)
     n->onEvent(event);
-  log::notice("event", "{}{}{}", core::eventName(event.kind), event.reason.empty() ? "" : ": ",
-              event.reason);
+  if (log::enabled(log::Level::Notice)) {
+    const auto reason = notify::say(event.reason, notify::Language::En);
+    log::notice("event", "{}{}{}", core::eventName(event.kind), reason.empty() ? "" : ": ", reason);
+  }
   log_.append(event);
 }
 

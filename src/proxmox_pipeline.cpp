@@ -15,6 +15,7 @@
 #include "hidupsd_config.hpp"
 #include "lib/log.hpp"
 #include "lib/unique_fd.hpp"
+#include "notify/catalogue.hpp"
 #include "proxmox/guests.hpp"
 
 namespace hidupsd {
@@ -35,26 +36,47 @@ std::string names(const std::vector<proxmox::Guest>& guests) {
   return out;
 }
 
-std::string guestLine(const proxmox::GuestReport& r, std::size_t done, std::size_t total,
-                      bool simulation) {
-  using O = proxmox::GuestOutcome;
-  std::string what = simulation && r.outcome == O::Stopped ? "would be stopped" : nameOf(r.outcome);
-  std::string line = fmt::format("{}/{} {} {}", done, total, proxmox::label(r.guest), what);
-  if (!simulation) line += " after " + secondsText(r.duration);
-  if (!r.detail.empty()) line += " (" + r.detail + ")";
-  return line;
+/// "12.3": seconds with one decimal, for a phrase ("… after {duration} s").
+std::string seconds(std::chrono::milliseconds d) {
+  return fmt::format("{:.1f}", static_cast<double>(d.count()) / 1000.0);
 }
 
-std::string summaryLine(const proxmox::StopSummary& s, bool simulation) {
+std::string_view outcomeKey(proxmox::GuestOutcome outcome, bool simulation) {
   using O = proxmox::GuestOutcome;
-  if (simulation) return fmt::format("guests: {} would be stopped", s.reports.size());
-  std::string line =
-      fmt::format("guests: {} of {} stopped cleanly, {} force-stopped, {} failed, "
-                  "{} left running, in {}",
-                  s.count(O::Stopped), s.reports.size(), s.count(O::ForceStopped),
-                  s.count(O::Failed), s.count(O::LeftRunning), secondsText(s.elapsed));
-  if (s.deadlineReached) line += "; the deadline was reached";
-  return line;
+  switch (outcome) {
+  case O::Stopped: return simulation ? "progress.guest.would_stop" : "progress.guest.stopped";
+  case O::ForceStopped: return "progress.guest.force_stopped";
+  case O::Failed: return "progress.guest.failed";
+  case O::LeftRunning: return "progress.guest.left_running";
+  }
+  return "progress.guest.failed";
+}
+
+core::Phrase guestPhrase(const proxmox::GuestReport& r, std::size_t done, std::size_t total,
+                         bool simulation) {
+  return core::Phrase(std::string(outcomeKey(r.outcome, simulation)))
+      .with("done", std::to_string(done))
+      .with("total", std::to_string(total))
+      .with("guest", proxmox::label(r.guest))
+      .with("duration", seconds(r.duration))
+      .with("detail", r.detail);
+}
+
+core::Phrase summaryPhrase(const proxmox::StopSummary& s, bool simulation) {
+  using O = proxmox::GuestOutcome;
+  if (simulation)
+    return core::Phrase("progress.summary_dry").with("count", std::to_string(s.reports.size()));
+  return core::Phrase(s.deadlineReached ? "progress.summary_deadline" : "progress.summary")
+      .with("stopped", std::to_string(s.count(O::Stopped)))
+      .with("total", std::to_string(s.reports.size()))
+      .with("forced", std::to_string(s.count(O::ForceStopped)))
+      .with("failed", std::to_string(s.count(O::Failed)))
+      .with("left", std::to_string(s.count(O::LeftRunning)))
+      .with("elapsed", seconds(s.elapsed));
+}
+
+std::string english(const core::Phrase& phrase) {
+  return notify::say(phrase, notify::Language::En);
 }
 
 std::string budgetLine(std::chrono::seconds budget, std::optional<double> runtime,
@@ -116,7 +138,22 @@ void ProxmoxPipeline::wait() noexcept {
   if (thread_.joinable()) thread_.join();
 }
 
+core::PipelineState ProxmoxPipeline::state() const {
+  const std::lock_guard lock(stateMutex_);
+  return state_;
+}
+
+void ProxmoxPipeline::update(const std::function<void(core::PipelineState&)>& change) noexcept {
+  try {
+    const std::lock_guard lock(stateMutex_);
+    change(state_);
+  } catch (...) {
+    // Out of memory: --status shows an older step; the pipeline goes on.
+  }
+}
+
 void ProxmoxPipeline::say(const std::string& line) noexcept {
+  update([&](core::PipelineState& s) { s.step = line; });
   try {
     if (output_.log) output_.log(line);
   } catch (...) {
@@ -125,10 +162,10 @@ void ProxmoxPipeline::say(const std::string& line) noexcept {
   }
 }
 
-void ProxmoxPipeline::tell(const core::Event& event, const std::string& text) noexcept {
-  say(text);
+void ProxmoxPipeline::tell(const core::Event& event, const core::Phrase& what) noexcept {
   try {
-    if (output_.notify) output_.notify(event, text);
+    say(english(what));
+    if (output_.notify) output_.notify(event, what);
   } catch (...) {
     // Out of memory: that notification is lost, the pipeline goes on.
     log::error("pipeline", "a notification of the shutdown was lost (out of memory)");
@@ -137,17 +174,23 @@ void ProxmoxPipeline::tell(const core::Event& event, const std::string& text) no
 
 void ProxmoxPipeline::run(const core::Event& event) noexcept {
   const auto t0 = SteadyClock::now();
+  const std::string reason = event.reason.empty() ? "requested" : english(event.reason);
+  update([&](core::PipelineState& s) {
+    s.phase = core::PipelineState::Phase::Running;
+    s.startedAt = std::chrono::system_clock::now();
+    s.reason = reason;
+  });
   say(fmt::format("shutdown pipeline started{}: {}",
-                  simulation_ ? " (simulation: nothing is executed)" : "",
-                  event.reason.empty() ? "requested" : event.reason));
+                  simulation_ ? " (simulation: nothing is executed)" : "", reason));
   const auto runtime = event.snapshot.number("battery.runtime");
   const auto budget =
       proxmox::guestPhaseBudget(runtime, shutdown_.deadline, shutdown_.deadlineMargin);
+  update([&](core::PipelineState& s) { s.deadlineSeconds = budget.count(); });
   say(budgetLine(budget, runtime, shutdown_));
   try {
     stopGuests(event, t0 + budget);
   } catch (const std::exception& e) {
-    tell(event, fmt::format("stopping the guests failed: {}; powering off anyway", e.what()));
+    tell(event, core::Phrase("progress.stop_failed").with("error", e.what()));
   }
   try {
     if (output_.beforePowerOff) output_.beforePowerOff();
@@ -159,6 +202,10 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   say(fmt::format(
       "shutdown pipeline finished{} after {}", simulation_ ? " (simulation)" : "",
       secondsText(std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t0))));
+  update([](core::PipelineState& s) {
+    s.phase = core::PipelineState::Phase::Finished;
+    s.finishedAt = std::chrono::system_clock::now();
+  });
   finished_.store(true);
 }
 
@@ -195,9 +242,13 @@ void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_poi
   say(fmt::format("running guests: {}", names(found.guests)));
   auto progress = [this, &event](const proxmox::GuestReport& r, std::size_t done,
                                  std::size_t total) {
-    const auto line = guestLine(r, done, total, simulation_);
+    update([&](core::PipelineState& s) {
+      s.guestsDone = done;
+      s.guestsTotal = total;
+    });
+    const auto line = guestPhrase(r, done, total, simulation_);
     if (r.outcome == proxmox::GuestOutcome::Stopped)
-      say(line);
+      say(english(line));
     else
       tell(event, line);
   };
@@ -209,7 +260,7 @@ void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_poi
                 found.guests, !found.excluded.empty(),
                 [&] { return proxmox::discoverGuests(*runner_, options).guests; }, deadline)
           : stopper.stopGuests(found.guests, deadline);
-  tell(event, summaryLine(summary, simulation_));
+  tell(event, summaryPhrase(summary, simulation_));
 }
 
 void ProxmoxPipeline::writeKillPowerFlag() {
@@ -235,10 +286,12 @@ void ProxmoxPipeline::writeKillPowerFlag() {
 
 void ProxmoxPipeline::powerOff(const core::Event& event) {
   const auto line = proxmox::commandLine(shutdown_.hostCommand);
-  if (!simulation_) tell(event, "powering off the host: " + line);
+  if (!simulation_) tell(event, core::Phrase("progress.power_off").with("command", line));
   const auto result = runner_->run(shutdown_.hostCommand, kHostCommandTimeout);
   if (!result.ok())
-    tell(event, fmt::format("the host command failed: {}: {}", line, result.describe()));
+    tell(event, core::Phrase("progress.host_command_failed")
+                    .with("command", line)
+                    .with("error", result.describe()));
 }
 
 void clearStaleKillPowerFlag(const std::filesystem::path& flag) {

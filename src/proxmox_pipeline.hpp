@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -21,8 +22,9 @@ namespace hidupsd {
 struct PipelineOutput {
   /// Every step, for the event log and the daemon log.
   std::function<void(const std::string& line)> log;
-  /// The steps worth a notification (forced guests, the summary, power-off).
-  std::function<void(const core::Event& shutdown, const std::string& text)> notify;
+  /// The steps worth a notification (forced guests, the summary, power-off),
+  /// said in each sink's language.
+  std::function<void(const core::Event& shutdown, const core::Phrase& what)> notify;
   /// Called after the guests, before the kill-power flag and the host command:
   /// the wait for NUT secondaries (bounded by the callee). May be empty.
   std::function<void()> beforePowerOff;
@@ -51,14 +53,18 @@ public:
   bool started() const noexcept override { return started_.load(); }
   bool finished() const noexcept override { return finished_.load(); }
   void wait() noexcept override;
+  core::PipelineState state() const override;
 
 private:
   void run(const core::Event& event) noexcept;
   void stopGuests(const core::Event& event, std::chrono::steady_clock::time_point deadline);
   void writeKillPowerFlag();
   void powerOff(const core::Event& event);
+  /// A line of the shutdown's record (English; also its state's last step).
   void say(const std::string& line) noexcept;
-  void tell(const core::Event& event, const std::string& text) noexcept;
+  /// A step worth a notification: said in English to the record, and notified.
+  void tell(const core::Event& event, const core::Phrase& what) noexcept;
+  void update(const std::function<void(core::PipelineState&)>& change) noexcept;
   proxmox::DiscoveryOptions discoveryOptions() const;
   proxmox::StopRules stopRules() const;
 
@@ -72,6 +78,8 @@ private:
   PipelineOutput output_;
   std::atomic<bool> started_{false};
   std::atomic<bool> finished_{false};
+  mutable std::mutex stateMutex_;
+  core::PipelineState state_; // guarded by stateMutex_
   std::thread thread_;
 };
 

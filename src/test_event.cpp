@@ -92,7 +92,7 @@ int runTestEvent(const TestEventOptions& o) {
   core::Event event;
   event.kind = o.event;
   event.time = clock.now();
-  event.reason = "manual test (hidupsd --test-event)";
+  event.reason = core::Phrase("reason.test_event");
   event.snapshot = readState(o, config, clock);
   EventLog eventLog(config.log.file);
   Notifier notifier(config.notify);

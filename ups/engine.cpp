@@ -90,7 +90,7 @@ void Engine::requestPolicy(PolicyOptions options) {
   pending_ = options;
 }
 
-void Engine::requestForcedShutdown(std::string reason) {
+void Engine::requestForcedShutdown(core::Phrase reason) {
   std::lock_guard lock(mutex_);
   if (!forced_) forced_ = std::move(reason);
 }
@@ -101,7 +101,7 @@ bool Engine::commLost() const noexcept {
 }
 
 void Engine::applyForcedShutdown(core::Clock::time_point now) noexcept {
-  std::optional<std::string> reason;
+  std::optional<core::Phrase> reason;
   {
     std::lock_guard lock(mutex_);
     reason.swap(forced_);

@@ -48,7 +48,7 @@ public:
   /// New policy (SIGHUP): applied on the device thread at its next step.
   void requestPolicy(PolicyOptions options);
   /// FSD from a NUT client: fsd and shutdown on the device thread at its next step.
-  void requestForcedShutdown(std::string reason);
+  void requestForcedShutdown(core::Phrase reason);
   /// True between onCommLost and onCommRestored.
   bool commLost() const noexcept;
   /// The last snapshot, stamped with its time (empty before the first).
@@ -68,7 +68,7 @@ private:
   mutable std::mutex mutex_;
   core::Snapshot latest_;                // guarded
   std::optional<PolicyOptions> pending_; // guarded
-  std::optional<std::string> forced_;    // guarded: FSD reason
+  std::optional<core::Phrase> forced_;   // guarded: FSD reason
   bool commLost_ = false;                // guarded
   bool shutdown_ = false;                // guarded
   core::Clock::time_point lastStep_{};   // guarded

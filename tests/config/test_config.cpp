@@ -299,7 +299,8 @@ command = ["/usr/local/bin/upssched-cmd"]
   CHECK_FALSE(n.priority);
   CHECK(n.wants(core::EventKind::LowBattery));
   CHECK_FALSE(n.wants(core::EventKind::OnBattery));
-  CHECK(n.templates.at(core::EventKind::LowBattery) == "Battery low: {battery.charge} %");
+  CHECK(n.templates.at("lowbatt").body == "Battery low: {battery.charge} %");
+  CHECK_FALSE(n.templates.at("lowbatt").title);
   CHECK(c.notify[1].events.size() == core::kEventNames.size());
   CHECK(c.notify[1].timeout == seconds(10));
   CHECK(c.notify[1].retries == 3);
@@ -371,7 +372,8 @@ rights = ["primary", "fsd"]
 TEST_CASE("redacted() of the fully uncommented example reads back, strings escaped") {
   Config c = parseConfig(uncommented(t::readFile(shippedConfig())), "u.toml");
   c.device.serial = "quote\" backslash\\ tab\t";
-  c.notify[0].templates[core::EventKind::Online] = "line1\nline2 \x01";
+  c.notify[0].templates["online"].body = "line1\nline2 \x01";
+  c.notify[0].templates["progress"].title = "⏳ {host}";
   Config back = parseConfig(redacted(c), "dump.toml");
   CHECK(back.device.serial == c.device.serial);
   CHECK(back.notify[0].templates == c.notify[0].templates);

@@ -18,7 +18,7 @@ namespace {
 Notification outage() {
   Notification n;
   n.event.kind = EventKind::OnBattery;
-  n.event.reason = "UPS on battery";
+  n.event.reason = hidupsd::core::Phrase("reason.on_battery").with("seconds", "5");
   n.event.snapshot.variables = {
       {"battery.charge", "87"},     {"battery.runtime", "1530"},  {"ups.load", "23"},
       {"input.voltage", "0.0"},     {"output.voltage", "230.0"},  {"ups.power", "180"},
@@ -59,7 +59,9 @@ TEST_CASE("every named placeholder") {
   CHECK(r("{host}") == "pve1");
   CHECK(r("{time}") == "2023-11-14 22:13:20");
   CHECK(r("{event}") == "onbatt");
-  CHECK(r("{reason}") == "UPS on battery");
+  CHECK(r("{reason}") == "on battery for 5 s");
+  CHECK(render("{reason}", outage(), Language::Fr) == "sur batterie depuis 5 s");
+  CHECK(r("{runtime}") == "26 min"); // 1530 s: ten minutes and more in whole minutes
   CHECK(r("{runtime_min}") == "26"); // 25.5 min rounds up
   CHECK(r("{severity}") == "warning");
   CHECK(render("{severity}", outage(), Language::Fr) == "avertissement");
@@ -117,6 +119,7 @@ TEST_CASE("built-in messages carry the old script's values, both languages") {
   CHECK(fr.title == "⚡ Coupure de courant sur pve1");
   CHECK(fr.body.find("Batterie : 87 %\n") != std::string::npos);
   CHECK(fr.body.find("Autonomie estimée : 26 min\n") != std::string::npos);
+  CHECK(fr.body.find("Charge appliquée : 23 %\n") != std::string::npos);
   CHECK(fr.body.find("Entrée 0.0 V → Sortie 230.0 V\n") != std::string::npos);
   CHECK(fr.body.find("Statut : OB DISCHRG") != std::string::npos);
   CHECK(builtinTemplate(EventKind::Online, Language::Fr).title == "✅ Secteur rétabli sur {host}");
@@ -133,7 +136,8 @@ TEST_CASE("every kind has a distinct built-in message without stray braces") {
       CHECK(!m.title.empty());
       CHECK(m.title.find('{') == std::string::npos);
       CHECK(m.body.find('{') == std::string::npos);
-      CHECK(m.body.find("87 %") != std::string::npos);
+      // Every UPS event says the state; notifyfail is about a sink.
+      CHECK((m.body.find("87 %") != std::string::npos) == (kind != EventKind::NotifyFail));
       if (k > 0) CHECK(m.title != builtinTemplate(static_cast<EventKind>(k - 1), language).title);
     }
   }
@@ -143,16 +147,19 @@ TEST_CASE("every kind has a distinct built-in message without stray braces") {
         std::string::npos);
 }
 
-TEST_CASE("progress text uses its own template") {
+TEST_CASE("progress text uses its own template, in the sink's language") {
   Notification n = outage();
   n.event.kind = EventKind::Shutdown;
-  n.text = "3/7 guests stopped";
+  n.progress = hidupsd::core::Phrase("progress.summary_dry").with("count", "3");
   MessageTemplate m = render(builtinTemplateFor(n, Language::En), n, Language::En);
   CHECK(m.title == "⏳ Shutdown in progress on pve1");
-  CHECK(m.body == "3/7 guests stopped\n2023-11-14 22:13:20");
-  n.text.clear();
-  CHECK(&builtinTemplateFor(n, Language::Fr) ==
-        &builtinTemplate(EventKind::Shutdown, Language::Fr));
+  CHECK(m.body == "guests: 3 would be stopped\n2023-11-14 22:13:20");
+  m = render(builtinTemplateFor(n, Language::Fr), n, Language::Fr);
+  CHECK(m.title == "⏳ Arrêt en cours sur pve1");
+  CHECK(m.body == "VM et conteneurs qui seraient arrêtés : 3\n2023-11-14 22:13:20");
+  n.progress = {};
+  CHECK(builtinTemplateFor(n, Language::Fr).title ==
+        builtinTemplate(EventKind::Shutdown, Language::Fr).title);
 }
 
 TEST_CASE("severities and names") {

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The message catalogue in French: the same keys and {names} as messages_en.cpp.
+//
+// Typography: French puts a space before ':' and ';'. It is a plain space here, not U+00A0
+// (which some clients show as a box, and which copies badly into a shell). "Charge
+// appliquée" is the load (ups.load): "Charge" alone reads as the battery's charge.
+#include <span>
+
+#include "notify/catalogue.hpp"
+
+namespace hidupsd::notify {
+
+namespace {
+
+constexpr Message kTable[] = {
+    {"event.onbatt.title", "⚡ Coupure de courant sur {host}"},
+    {"event.onbatt.headline", "Sur batterie depuis {time}."},
+    {"event.online.title", "✅ Secteur rétabli sur {host}"},
+    {"event.online.headline", "Retour sur secteur à {time}."},
+    {"event.lowbatt.title", "🪫 Batterie faible sur {host}"},
+    {"event.lowbatt.headline", "L'onduleur signale une batterie faible à {time}."},
+    {"event.shutdown.title", "🛑 Arrêt lancé sur {host}"},
+    {"event.shutdown.headline", "Arrêt des VM, des conteneurs et de l'hôte lancé à {time}."},
+    {"event.commbad.title", "🔌 Communication perdue avec l'onduleur sur {host}"},
+    {"event.commbad.headline", "Aucune réponse de l'onduleur depuis {time}."},
+    {"event.commok.title", "🔌 Communication rétablie avec l'onduleur sur {host}"},
+    {"event.commok.headline", "L'onduleur répond de nouveau depuis {time}."},
+    {"event.nocomm.title", "❓ Toujours aucune communication avec l'onduleur sur {host}"},
+    {"event.nocomm.headline", "Toujours aucune réponse de l'onduleur à {time}."},
+    {"event.replbatt.title", "🔋 Batterie de l'onduleur à remplacer sur {host}"},
+    {"event.replbatt.headline", "L'onduleur demande une batterie neuve ({time})."},
+    {"event.overload.title", "⚠️ Surcharge de l'onduleur sur {host}"},
+    {"event.overload.headline", "La sortie de l'onduleur est en surcharge ({time})."},
+    {"event.fsd.title", "🛑 Arrêt forcé (FSD) sur {host}"},
+    {"event.fsd.headline", "Arrêt forcé demandé à {time}."},
+    {"event.notifyfail.title", "📭 Un canal de notification ne répond plus sur {host}"},
+    {"event.notifyfail.headline", "Constaté à {time}."},
+
+    {"body.reason", "Raison : {reason}"},
+    {"body.last_known", "Dernier état connu :"},
+    {"state.model", "Modèle : {ups.model}"},
+    {"state.battery", "Batterie : {battery.charge} %"},
+    {"state.runtime", "Autonomie estimée : {runtime}"},
+    {"state.load", "Charge appliquée : {ups.load} %"},
+    {"state.voltages", "Entrée {input.voltage} V → Sortie {output.voltage} V"},
+    {"state.power", "Puissance : {ups.power} VA"},
+    {"state.status", "Statut : {ups.status}"},
+
+    {"field.battery", "Batterie"},
+    {"field.runtime", "Autonomie"},
+    {"field.load", "Charge appliquée"},
+    {"field.voltages", "Entrée → Sortie"},
+    {"field.power", "Puissance"},
+    {"field.realpower", "Puissance active"},
+    {"field.status", "Statut"},
+    {"field.model", "Modèle"},
+
+    {"plain.time", "🕒 Date : {time}"},
+    {"plain.host", "🖥️ Hôte : {host}"},
+    {"plain.model", "📟 Modèle : {ups.model}"},
+    {"plain.battery", "🔋 Batterie : {battery.charge} %"},
+    {"plain.runtime", "⏳ Autonomie : {battery.runtime} sec"},
+    {"plain.load", "⚙️ Charge appliquée : {ups.load} %"},
+    {"plain.voltages", "🔌 Entrée : {input.voltage} V → Sortie : {output.voltage} V"},
+    {"plain.power", "⚡ Puissance : {ups.power} VA"},
+    {"plain.status", "📊 Statut : {ups.status}"},
+    {"plain.reason", "📝 Raison : {reason}"},
+
+    // Guests are "VM et conteneurs" (Proxmox's own words); outcomes are nouns ("arrêt
+    // forcé"), so that nothing has to agree with a VM (feminine) or a CT (masculine).
+    {"progress.title", "⏳ Arrêt en cours sur {host}"},
+    {"progress.body", "{text}\n{time}"},
+    {"progress.guest.stopped", "{done}/{total} {guest} : arrêt propre en {duration} s"},
+    {"progress.guest.would_stop", "{done}/{total} {guest} : arrêt simulé"},
+    {"progress.guest.force_stopped",
+     "{done}/{total} {guest} : arrêt forcé au bout de {duration} s ({detail})"},
+    {"progress.guest.failed",
+     "{done}/{total} {guest} : échec de l'arrêt au bout de {duration} s ({detail})"},
+    {"progress.guest.left_running",
+     "{done}/{total} {guest} : toujours en marche au bout de {duration} s ({detail})"},
+    {"progress.summary", "VM et conteneurs : arrêt propre {stopped}/{total}, arrêt forcé {forced}, "
+                         "échec {failed}, toujours en marche {left}, en {elapsed} s"},
+    {"progress.summary_deadline",
+     "VM et conteneurs : arrêt propre {stopped}/{total}, arrêt forcé {forced}, échec {failed}, "
+     "toujours en marche {left}, en {elapsed} s ; le délai a été atteint"},
+    {"progress.summary_dry", "VM et conteneurs qui seraient arrêtés : {count}"},
+    {"progress.stop_failed",
+     "l'arrêt des VM et conteneurs a échoué : {error} ; extinction de l'hôte malgré tout"},
+    {"progress.power_off", "extinction de l'hôte : {command}"},
+    {"progress.host_command_failed",
+     "la commande d'extinction de l'hôte a échoué : {command} : {error}"},
+
+    {"reason.on_battery", "sur batterie depuis {seconds} s"},
+    {"reason.on_battery_critical",
+     "sur batterie, situation critique avant la fin du délai on_battery_delay"},
+    {"reason.mains_back", "secteur revenu depuis {seconds} s, après une coupure de {outage} s"},
+    {"reason.shutdown_goes_on",
+     "{before} ; l'arrêt continue : le cycle d'alimentation de l'onduleur rallumera l'hôte"},
+    {"reason.low_battery", "l'onduleur signale une batterie faible"},
+    {"reason.charge_below", "batterie à {charge} %, sous le seuil de {limit} %"},
+    {"reason.runtime_below", "autonomie de {runtime} s, sous le seuil de {limit} s"},
+    {"reason.after_on_battery", "sur batterie depuis {seconds} s (limite : {limit} s)"},
+    {"reason.unreachable_on_battery", "onduleur injoignable alors qu'il était sur batterie"},
+    {"reason.comm_lost", "l'onduleur ne répond plus ({error})"},
+    {"reason.comm_restored", "communication rétablie après {seconds} s"},
+    {"reason.no_comm", "aucune communication avec l'onduleur depuis {seconds} s"},
+    {"reason.replace_battery", "l'onduleur signale que sa batterie est à remplacer"},
+    {"reason.overload", "l'onduleur signale une surcharge en sortie"},
+    {"reason.fsd_from", "FSD envoyé par le client NUT {client}"},
+    {"reason.test_event", "test manuel (hidupsd --test-event)"},
+    {"reason.notify_failing",
+     "{sink} a échoué {count} fois de suite (dernière erreur : {error}) ; ses messages sont "
+     "perdus tant qu'il ne répond pas"},
+
+    {"severity.info", "info"},
+    {"severity.warning", "avertissement"},
+    {"severity.critical", "critique"},
+    {"unit.seconds", "{sec} s"},
+    {"unit.minutes_seconds", "{min} min {sec} s"},
+    {"unit.minutes", "{min} min"},
+};
+
+} // namespace
+
+extern const std::span<const Message> kFrenchMessages;
+const std::span<const Message> kFrenchMessages = kTable;
+
+} // namespace hidupsd::notify
