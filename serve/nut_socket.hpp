@@ -28,6 +28,8 @@ public:
   int get() const noexcept { return fd_; }
   bool valid() const noexcept { return fd_ >= 0; }
   void reset() noexcept;
+  /// Gives the descriptor up without closing it.
+  int release() noexcept { return std::exchange(fd_, -1); }
 
 private:
   int fd_ = -1;
@@ -52,6 +54,18 @@ std::string addressText(const sockaddr_storage& address);
 
 /// A TCP socket, close-on-exec and non-blocking. Throws std::system_error.
 UniqueFd openStreamSocket(int family);
+
+/// A listening socket on the IP literal `host` and `port` (SO_REUSEADDR, never
+/// SO_REUSEPORT: a second daemon must fail to bind, not share the port).
+struct Listener {
+  UniqueFd fd;
+  std::uint16_t port = 0; ///< the bound port (the chosen one for port 0)
+  int family = 0;         ///< AF_INET or AF_INET6
+};
+/// Throws std::system_error naming `what` and host:port (EADDRINUSE, EACCES, EINVAL for a
+/// host that is not an IP literal...).
+Listener listenOn(const std::string& host, std::uint16_t port, int backlog,
+                  const std::string& what);
 
 /// Waits up to `timeout` for `events` on `fd`; true if ready. EINTR is retried.
 /// Throws std::system_error if poll fails.

@@ -33,11 +33,24 @@ notify::SinkOptions common(const NotifyConfig& c, int index) {
 std::unique_ptr<notify::Sink> makeSink(const NotifyConfig& c, int index, notify::HttpClient& http,
                                        notify::Mailer& mailer) {
   switch (c.type) {
-  case NotifyType::Discord: return std::make_unique<notify::DiscordSink>(notify::DiscordOptions{common(c, index), c.url}, http);
-  case NotifyType::Webhook: return std::make_unique<notify::WebhookSink>(notify::WebhookOptions{common(c, index), c.url, {}}, http);
-  case NotifyType::Ntfy: return std::make_unique<notify::NtfySink>(notify::NtfyOptions{common(c, index), c.url.empty() ? "https://ntfy.sh" : c.url, c.topic, c.token, c.priority}, http);
-  case NotifyType::Smtp: return std::make_unique<notify::SmtpSink>(notify::SmtpOptions{common(c, index), c.server, c.port, c.starttls, c.username, c.password, c.from, c.to, c.subject}, mailer);
-  case NotifyType::Exec: return std::make_unique<notify::ExecSink>(notify::ExecOptions{common(c, index), c.command});
+  case NotifyType::Discord:
+    return std::make_unique<notify::DiscordSink>(notify::DiscordOptions{common(c, index), c.url},
+                                                 http);
+  case NotifyType::Webhook:
+    return std::make_unique<notify::WebhookSink>(
+        notify::WebhookOptions{common(c, index), c.url, {}}, http);
+  case NotifyType::Ntfy:
+    return std::make_unique<notify::NtfySink>(
+        notify::NtfyOptions{common(c, index), c.url.empty() ? "https://ntfy.sh" : c.url, c.topic,
+                            c.token, c.priority},
+        http);
+  case NotifyType::Smtp:
+    return std::make_unique<notify::SmtpSink>(
+        notify::SmtpOptions{common(c, index), c.server, c.port, c.starttls, c.username, c.password,
+                            c.from, c.to, c.subject},
+        mailer);
+  case NotifyType::Exec:
+    return std::make_unique<notify::ExecSink>(notify::ExecOptions{common(c, index), c.command});
   }
   return nullptr;
 }
@@ -59,13 +72,15 @@ std::string hostName() {
   return buf;
 }
 
-Notifier::Notifier(const std::vector<NotifyConfig>& entries, std::string host)
-    : host_(host.empty() ? hostName() : std::move(host)) {
+Notifier::Notifier(const std::vector<NotifyConfig>& entries, std::string host,
+                   notify::Marker marker)
+    : host_(host.empty() ? hostName() : std::move(host)), marker_(marker) {
   std::vector<std::unique_ptr<notify::Sink>> sinks;
   int index = 0;
-  for (const auto& entry : entries) sinks.push_back(makeSink(entry, ++index, http_, mailer_));
-  dispatcher_ = std::make_unique<notify::Dispatcher>(std::move(sinks), notify::DispatcherOptions{},
-                                                     logLine);
+  for (const auto& entry : entries)
+    sinks.push_back(makeSink(entry, ++index, http_, mailer_));
+  dispatcher_ =
+      std::make_unique<notify::Dispatcher>(std::move(sinks), notify::DispatcherOptions{}, logLine);
 }
 
 Notifier::~Notifier() { stop(); }
@@ -75,6 +90,7 @@ notify::Notification Notifier::make(const core::Event& event) const {
   n.event = event;
   n.host = host_;
   n.wallTime = static_cast<std::int64_t>(std::time(nullptr));
+  n.marker = marker_;
   return n;
 }
 
@@ -97,6 +113,8 @@ void Notifier::notifyText(const core::Event& event, const std::string& text) noe
 
 void Notifier::stop(std::chrono::milliseconds grace) { dispatcher_->stop(grace); }
 
-bool Notifier::waitIdle(std::chrono::milliseconds timeout) { return dispatcher_->waitIdle(timeout); }
+bool Notifier::waitIdle(std::chrono::milliseconds timeout) {
+  return dispatcher_->waitIdle(timeout);
+}
 
 } // namespace hidupsd

@@ -22,7 +22,9 @@ namespace hidupsd {
 class Notifier final : public EventSink {
 public:
   /// Throws std::runtime_error if libcurl cannot start.
-  explicit Notifier(const std::vector<NotifyConfig>& entries, std::string host = {});
+  /// `marker`: shown on every message (simulation, --test-event).
+  explicit Notifier(const std::vector<NotifyConfig>& entries, std::string host = {},
+                    notify::Marker marker = notify::Marker::None);
   ~Notifier() override;
 
   void onEvent(const core::Event& event) noexcept override;
@@ -43,6 +45,7 @@ private:
   notify::CurlHttpClient http_;
   notify::CurlMailer mailer_;
   std::string host_;
+  notify::Marker marker_;
   std::unique_ptr<notify::Dispatcher> dispatcher_;
 };
 
