@@ -24,9 +24,6 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kHostCommandTimeout{60};
-/// A command's longest life past its timeout: ProcessRunner's kill grace (5 s) and reap
-/// wait (5 s), and a margin for a loaded machine. Past it, BoundedRunner leaves it behind.
-constexpr std::chrono::seconds kCommandOverrun{15};
 
 std::string secondsText(std::chrono::milliseconds d) {
   return fmt::format("{:.1f} s", static_cast<double>(d.count()) / 1000.0);
@@ -95,12 +92,12 @@ void writeDurably(const std::filesystem::path& path, const std::string& text) {
 
 ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
                                  std::unique_ptr<proxmox::CommandRunner> runner,
-                                 PipelineOutput output)
+                                 PipelineOutput output, std::chrono::milliseconds commandOverrun)
     : shutdown_(config.shutdown), proxmox_(config.proxmox), config_(config),
       simulation_(config.policy.simulation), node_(std::move(node)), realRunner_(std::move(runner)),
       output_(std::move(output)) {
   boundedRunner_ = std::make_unique<proxmox::BoundedRunner>(
-      *realRunner_, kCommandOverrun, [this](const std::string& line) { say(line); });
+      *realRunner_, commandOverrun, [this](const std::string& line) { say(line); });
   dryRunner_ = std::make_unique<proxmox::DryRunRunner>(
       *boundedRunner_, proxmox::isReadOnlyCommand, [this](const std::vector<std::string>& argv) {
         say("would run: " + proxmox::commandLine(argv));

@@ -45,8 +45,13 @@ class ProxmoxPipeline final : public ShutdownPipeline {
 public:
   /// `runner` runs the commands (the real ProcessRunner in the daemon).
   /// `node`: the Proxmox node name for stopall ([proxmox] node, else this host's name).
+  /// `commandOverrun`: how long past its timeout a command is waited for before it is
+  /// left behind (BoundedRunner).
   ProxmoxPipeline(const Config& config, std::string node,
-                  std::unique_ptr<proxmox::CommandRunner> runner, PipelineOutput output);
+                  std::unique_ptr<proxmox::CommandRunner> runner, PipelineOutput output,
+                  std::chrono::milliseconds commandOverrun = kCommandOverrun);
+  /// ProcessRunner's kill grace (5 s) and reap wait (5 s), and a margin for a loaded machine.
+  static constexpr std::chrono::milliseconds kCommandOverrun{15000};
   ~ProxmoxPipeline() override;
 
   void start(const core::Event& event) noexcept override;
