@@ -13,22 +13,16 @@ namespace {
 
 constexpr std::string_view kDomain = "serve";
 
-void nutLog(serve::LogLevel level, std::string_view text) {
-  switch (level) {
-  case serve::LogLevel::Debug: log::debug("nut", "{}", text); break;
-  case serve::LogLevel::Info: log::info("nut", "{}", text); break;
-  case serve::LogLevel::Warning: log::warning("nut", "{}", text); break;
-  case serve::LogLevel::Error: log::error("nut", "{}", text); break;
-  }
-}
-
-void httpLog(serve::LogLevel level, std::string_view text) {
-  switch (level) {
-  case serve::LogLevel::Debug: log::debug("http", "{}", text); break;
-  case serve::LogLevel::Info: log::info("http", "{}", text); break;
-  case serve::LogLevel::Warning: log::warning("http", "{}", text); break;
-  case serve::LogLevel::Error: log::error("http", "{}", text); break;
-  }
+/// The servers' log lines into the daemon log under `domain` ("nut", "http").
+serve::LogCallback serveLog(const char* domain) {
+  return [domain](serve::LogLevel level, std::string_view text) {
+    switch (level) {
+    case serve::LogLevel::Debug: log::debug(domain, "{}", text); break;
+    case serve::LogLevel::Info: log::info(domain, "{}", text); break;
+    case serve::LogLevel::Warning: log::warning(domain, "{}", text); break;
+    case serve::LogLevel::Error: log::error(domain, "{}", text); break;
+    }
+  };
 }
 
 serve::NutUserEntry userEntry(const NutUser& u) {
@@ -58,7 +52,7 @@ serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
   o.service.version = HIDUPSD_VERSION;
   for (const auto& u : c.users)
     o.service.users.push_back(userEntry(u));
-  o.log = nutLog;
+  o.log = serveLog("nut");
   return o;
 }
 
@@ -133,7 +127,7 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     options.host = config.metrics->listen.host;
     options.port = config.metrics->listen.port;
     options.maxConnections = connections;
-    options.log = httpLog;
+    options.log = serveLog("http");
     metrics_ = std::make_unique<serve::MetricsServer>(
         std::move(options), source,
         [](const std::string& message) { log::warning("metrics", "{}", message); });
