@@ -110,7 +110,8 @@ std::vector<std::size_t> ReplayDevice::fieldsWithPath(const ReplayEvent& set) co
     return ReplayError(script_.source, set.line, why);
   };
   if (!descriptor_) throw failAt(fmt::format("set needs the descriptor: {}", descriptorError_));
-  const auto path = pathFromString(set.path, dialectForDevice(script_.device.vendorId, script_.device.productId));
+  const auto path =
+      pathFromString(set.path, dialectForDevice(script_.device.vendorId, script_.device.productId));
   if (!path) throw failAt(fmt::format("unknown path '{}'", set.path));
   std::vector<std::size_t> indexes;
   const auto& fields = descriptor_->fields();

@@ -38,10 +38,9 @@ constexpr std::uint8_t kInput = 0x8, kOutput = 0x9, kCollection = 0xA, kFeature 
                        kEndCollection = 0xC;
 }
 namespace global_tag {
-constexpr std::uint8_t kUsagePage = 0x0, kLogicalMin = 0x1, kLogicalMax = 0x2,
-                       kPhysicalMin = 0x3, kPhysicalMax = 0x4, kUnitExponent = 0x5, kUnit = 0x6,
-                       kReportSize = 0x7, kReportId = 0x8, kReportCount = 0x9, kPush = 0xA,
-                       kPop = 0xB;
+constexpr std::uint8_t kUsagePage = 0x0, kLogicalMin = 0x1, kLogicalMax = 0x2, kPhysicalMin = 0x3,
+                       kPhysicalMax = 0x4, kUnitExponent = 0x5, kUnit = 0x6, kReportSize = 0x7,
+                       kReportId = 0x8, kReportCount = 0x9, kPush = 0xA, kPop = 0xB;
 }
 namespace local_tag {
 constexpr std::uint8_t kUsage = 0x0, kUsageMin = 0x1, kUsageMax = 0x2, kDelimiter = 0xA;
@@ -140,7 +139,7 @@ private:
   GlobalState global_;
   std::vector<GlobalState> pushed_;
   LocalState local_;
-  std::vector<Usage> path_;            ///< collection nodes, index nodes included
+  std::vector<Usage> path_; ///< collection nodes, index nodes included
   std::vector<std::size_t> nodesPerCollection_;
   std::vector<std::size_t> collectionOffsets_;
   std::map<std::pair<ReportType, std::uint8_t>, std::uint32_t> bits_;
@@ -162,8 +161,9 @@ ReportDescriptor DescriptorParser::run() {
     case kMain: onMain(item); break;
     case kGlobal: onGlobal(item); break;
     case kLocal: onLocal(item); break;
-    default: warn(item.offset, fmt::format("reserved item type (prefix 0x{:02x}) skipped",
-                                           bytes_[item.offset]));
+    default:
+      warn(item.offset,
+           fmt::format("reserved item type (prefix 0x{:02x}) skipped", bytes_[item.offset]));
     }
   }
   finish();
@@ -314,10 +314,10 @@ void DescriptorParser::onGlobal(const Item& item) {
 void DescriptorParser::onLogicalMax(const Item& item) {
   global_.logicalMax = item.signedData();
   if (global_.logicalMax < global_.logicalMin) {
-    warn(item.offset, fmt::format("Logical Maximum {} is below Logical Minimum {} (report 0x{:02x}); "
-                                  "read as unsigned {}",
-                                  global_.logicalMax, global_.logicalMin, global_.reportId,
-                                  item.data));
+    warn(item.offset,
+         fmt::format("Logical Maximum {} is below Logical Minimum {} (report 0x{:02x}); "
+                     "read as unsigned {}",
+                     global_.logicalMax, global_.logicalMin, global_.reportId, item.data));
     global_.logicalMax = item.data;
   }
 }
@@ -326,7 +326,8 @@ void DescriptorParser::onLogicalMax(const Item& item) {
 // -8..-1). Some descriptors write a full signed byte instead (0xFE = -2);
 // both read the same, as in NUT.
 void DescriptorParser::onUnitExponent(const Item& item) {
-  const std::int64_t v = item.data <= 0xF ? static_cast<std::int64_t>(item.data) : item.signedData();
+  const std::int64_t v =
+      item.data <= 0xF ? static_cast<std::int64_t>(item.data) : item.signedData();
   if (v >= 8 && v <= 15) {
     global_.unitExponent = static_cast<std::int8_t>(v - 16);
   } else if (v >= -8 && v <= 7) {
@@ -368,7 +369,8 @@ Usage DescriptorParser::fullUsage(const Item& item) const noexcept {
 
 void DescriptorParser::addUsage(const Item& item, Usage usage) {
   if (local_.usages.size() >= limits_.maxUsagesPerItem)
-    fail(item.offset, fmt::format("more than {} usages for one main item", limits_.maxUsagesPerItem));
+    fail(item.offset,
+         fmt::format("more than {} usages for one main item", limits_.maxUsagesPerItem));
   local_.usages.push_back(usage);
 }
 
@@ -391,9 +393,10 @@ void DescriptorParser::onUsageMax(const Item& item) {
   if ((lo >> 16) != (hi >> 16)) fail(item.offset, "Usage Minimum and Maximum on different pages");
   if (hi < lo) fail(item.offset, "Usage Maximum is below Usage Minimum");
   if (hi - lo >= limits_.maxUsagesPerItem)
-    fail(item.offset, fmt::format("usage range of {} is more than {}", hi - lo + 1,
-                                  limits_.maxUsagesPerItem));
-  for (Usage u = lo; u <= hi; ++u) addUsage(item, u);
+    fail(item.offset,
+         fmt::format("usage range of {} is more than {}", hi - lo + 1, limits_.maxUsagesPerItem));
+  for (Usage u = lo; u <= hi; ++u)
+    addUsage(item, u);
   local_.usageMin.reset();
 }
 
@@ -413,8 +416,9 @@ Usage DescriptorParser::takeUsage() noexcept {
 void DescriptorParser::finish() {
   if (!nodesPerCollection_.empty())
     fail(collectionOffsets_.back(),
-         fmt::format("{} collection(s) not closed at the end of the descriptor (innermost opened here)",
-                     nodesPerCollection_.size()));
+         fmt::format(
+             "{} collection(s) not closed at the end of the descriptor (innermost opened here)",
+             nodesPerCollection_.size()));
   if (!pushed_.empty()) warn(bytes_.size(), "Push without a Pop at the end of the descriptor");
   for (const auto& [key, bits] : bits_)
     result_.reports_.push_back(ReportLayout{key.first, key.second, bits});

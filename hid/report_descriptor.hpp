@@ -46,7 +46,7 @@ constexpr std::uint32_t kBufferedBytes = 1u << 8;
 struct Field {
   std::vector<Usage> path; ///< collection usages (and index nodes), then the field's usage
   ReportType type = ReportType::Feature;
-  std::uint8_t reportId = 0;  ///< 0 when the descriptor declares no report IDs
+  std::uint8_t reportId = 0;   ///< 0 when the descriptor declares no report IDs
   std::uint32_t bitOffset = 0; ///< from the first data bit, after the report ID byte
   std::uint32_t bitSize = 0;   ///< 1..32
   std::int64_t logicalMin = 0; ///< sign-extended by item size (HID 1.11 §6.2.2.7)
@@ -87,8 +87,8 @@ private:
 struct ParseLimits {
   std::size_t maxDescriptorBytes = 65535; ///< wDescriptorLength is 16 bits
   std::size_t maxFields = 8192;
-  std::size_t maxDepth = 32;         ///< collection nesting
-  std::size_t maxPushDepth = 16;     ///< Push without Pop
+  std::size_t maxDepth = 32;     ///< collection nesting
+  std::size_t maxPushDepth = 16; ///< Push without Pop
   std::uint32_t maxReportCount = 4096;
   std::uint32_t maxReportBits = 8 * 4096; ///< per report
   std::size_t maxUsagesPerItem = 1024;    ///< incl. Usage Minimum..Maximum ranges

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <microhttpd.h>
 
+#include "lib/log.hpp"
 #include "serve/nut_socket.hpp"
 
 namespace hidupsd::serve {
@@ -25,6 +26,8 @@ namespace hidupsd::serve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kDomain = "http";
 
 /// Connections the kernel queues before we accept them: they hold no descriptor of ours, and
 /// a deep queue keeps an honest client's SYN from being dropped during a connection flood.
@@ -68,7 +71,6 @@ struct HttpServer::Impl {
   void enforceLimits(Clock::time_point now);
   void shut(Tracked& t, std::atomic<std::size_t>& counter);
   HttpResponse answer(const std::string& method, const std::string& url);
-  void log(LogLevel level, const std::string& line) const noexcept;
 };
 
 void HttpServer::Impl::opened(MHD_Connection* connection, void** context) {
@@ -124,19 +126,11 @@ HttpResponse HttpServer::Impl::answer(const std::string& method, const std::stri
   try {
     return route->second(HttpRequest{url, head});
   } catch (const std::exception& e) {
-    log(LogLevel::Warning, fmt::format("http: {} failed: {}", url, e.what()));
+    log::warning(kDomain, "{} failed: {}", url, e.what());
   } catch (...) {
-    log(LogLevel::Warning, fmt::format("http: {} failed: unknown exception", url));
+    log::warning(kDomain, "{} failed: unknown exception", url);
   }
   return {500, "text/plain; charset=utf-8", "500\n"};
-}
-
-void HttpServer::Impl::log(LogLevel level, const std::string& line) const noexcept {
-  if (!options.log) return;
-  try {
-    options.log(level, line);
-  } catch (...) { // a failing logger must not take the server down
-  }
 }
 
 namespace {
@@ -199,14 +193,14 @@ MHD_Result HttpServer::Impl::onRequest(void* cls, MHD_Connection* connection, co
   }
 }
 
-void HttpServer::Impl::onLibraryLog(void* cls, const char* format, va_list args) {
+void HttpServer::Impl::onLibraryLog(void*, const char* format, va_list args) {
   char line[512];
   std::vsnprintf(line, sizeof line, format, args);
   std::string text(line);
   while (!text.empty() && text.back() == '\n')
     text.pop_back();
   // Debug: libmicrohttpd says a line per refused or broken connection, a flood's worth.
-  static_cast<Impl*>(cls)->log(LogLevel::Debug, "http: " + text);
+  log::debug(kDomain, "{}", text);
 }
 
 HttpServer::HttpServer(HttpServerOptions options)
@@ -229,7 +223,7 @@ void HttpServer::start() {
   auto& o = impl_->options;
   // libmicrohttpd gets a duplicate: it closes that one when it stops, and on a failed start
   // we cannot tell whether it did, so ours is closed by us alone.
-  UniqueFd handed(::fcntl(impl_->listener.fd.get(), F_DUPFD_CLOEXEC, 0));
+  lib::UniqueFd handed(::fcntl(impl_->listener.fd.get(), F_DUPFD_CLOEXEC, 0));
   if (!handed.valid()) throw std::system_error(errno, std::generic_category(), "HTTP server: dup");
   unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
   if (impl_->listener.family == AF_INET6) flags |= MHD_USE_IPv6;

@@ -9,8 +9,6 @@
 #include <memory>
 #include <string>
 
-#include "serve/nut_protocol.hpp" // LogLevel, LogCallback
-
 namespace hidupsd::serve {
 
 /// What a route sees of a request. HEAD is served as GET without the body.
@@ -26,7 +24,8 @@ struct HttpResponse {
 };
 
 /// Called on the server thread for each request on its path: must be quick and must not
-/// block (it holds every other client back meanwhile). An exception answers 500 and is logged.
+/// block (it holds every other client back meanwhile). An exception answers 500 and is logged
+/// (lib/log.hpp, domain "http").
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpServerOptions {
@@ -44,7 +43,6 @@ struct HttpServerOptions {
   /// Memory per connection for the request line, headers and buffers; a request head that
   /// does not fit is answered 431 and the connection closed.
   std::size_t connectionMemory = 16 * 1024;
-  LogCallback log; ///< default: no logging
 };
 
 /// Counters since start (any thread).

@@ -4,12 +4,13 @@
 
 #include <utility>
 
-#include <fmt/format.h>
+#include "lib/log.hpp"
 
 namespace hidupsd::serve {
 
 namespace {
 
+constexpr std::string_view kDomain = "metrics";
 constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";
 constexpr const char* kIndexPage =
     "<!DOCTYPE html>\n<html><head><title>hidupsd</title></head>\n"
@@ -24,10 +25,8 @@ HttpServerOptions hostPort(std::string host, std::uint16_t port) {
 
 } // namespace
 
-MetricsServer::MetricsServer(HttpServerOptions options, std::function<MetricsData()> source,
-                             LogCallback log)
-    : source_(std::move(source)), log_(std::move(log)),
-      http_(std::make_unique<HttpServer>(std::move(options))) {
+MetricsServer::MetricsServer(HttpServerOptions options, std::function<MetricsData()> source)
+    : source_(std::move(source)), http_(std::make_unique<HttpServer>(std::move(options))) {
   http_->route("/metrics", [this](const HttpRequest&) { return scrape(); });
   http_->route("/", [](const HttpRequest&) {
     return HttpResponse{200, "text/html; charset=utf-8", kIndexPage};
@@ -35,27 +34,18 @@ MetricsServer::MetricsServer(HttpServerOptions options, std::function<MetricsDat
 }
 
 MetricsServer::MetricsServer(std::string host, std::uint16_t port,
-                             std::function<MetricsData()> source, LogCallback log)
-    : MetricsServer(hostPort(std::move(host), port), std::move(source), std::move(log)) {}
+                             std::function<MetricsData()> source)
+    : MetricsServer(hostPort(std::move(host), port), std::move(source)) {}
 
 HttpResponse MetricsServer::scrape() const {
   try {
     return {200, kContentType, renderMetrics(source_())};
   } catch (const std::exception& e) {
-    report(fmt::format("metrics: scrape failed: {}", e.what()));
+    log::warning(kDomain, "scrape failed: {}", e.what());
   } catch (...) {
-    report("metrics: scrape failed: unknown exception");
+    log::warning(kDomain, "scrape failed: unknown exception");
   }
   return {500, "text/plain; charset=utf-8", "500\n"};
-}
-
-void MetricsServer::report(const std::string& message) const noexcept {
-  if (!log_) return;
-  try {
-    log_(message);
-  } catch (...) {
-    // A failing logger must not take the scrape down with it.
-  }
 }
 
 void MetricsServer::start() { http_->start(); }

@@ -19,20 +19,14 @@ namespace hidupsd::serve {
 ///
 /// Thread rules: construct, start(), stop() and port() from one thread.
 /// `source` is called on the server thread for every scrape: it must be
-/// thread-safe and must not block. `log` is called on the server thread and
-/// must not block either; exceptions from either are caught (the scrape
-/// answers 500).
+/// thread-safe and must not block; its exceptions are caught, logged
+/// (lib/log.hpp, domain "metrics") and the scrape answers 500.
 class MetricsServer {
 public:
-  /// One line for the daemon's log, e.g. "metrics: scrape failed: …".
-  using LogCallback = std::function<void(const std::string& message)>;
-
   /// Binds at once (see HttpServer). Throws std::system_error naming host:port.
-  MetricsServer(HttpServerOptions options, std::function<MetricsData()> source,
-                LogCallback log = {});
+  MetricsServer(HttpServerOptions options, std::function<MetricsData()> source);
   /// `host`: an IP literal ("127.0.0.1", "::1", "0.0.0.0"); `port` 0 = any free port.
-  MetricsServer(std::string host, std::uint16_t port, std::function<MetricsData()> source,
-                LogCallback log = {});
+  MetricsServer(std::string host, std::uint16_t port, std::function<MetricsData()> source);
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
@@ -48,10 +42,8 @@ public:
 
 private:
   HttpResponse scrape() const;
-  void report(const std::string& message) const noexcept;
 
   std::function<MetricsData()> source_;
-  LogCallback log_;
   std::unique_ptr<HttpServer> http_;
 };
 

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/log.hpp"
 #include "serve/nut_session.hpp"
 
 namespace hidupsd::serve {
@@ -38,10 +39,10 @@ constexpr std::chrono::milliseconds kAcceptPause{250};
 } // namespace
 
 struct NutServer::Client {
-  Client(UniqueFd socket, const std::string& address, NutServer& server)
-      : fd(std::move(socket)), session(server.options_.service, server.backend_, server.logins_,
-                                       address, &server.options_.log) {}
-  UniqueFd fd;
+  Client(lib::UniqueFd socket, const std::string& address, NutServer& server)
+      : fd(std::move(socket)),
+        session(server.options_.service, server.backend_, server.logins_, address) {}
+  lib::UniqueFd fd;
   NutSession session;
   std::string input;       ///< received, not answered yet (whole lines and a partial one)
   std::string output;      ///< replies not sent yet
@@ -59,7 +60,7 @@ NutServer::NutServer(NutServerOptions options, UpsBackend& backend)
     : options_(std::move(options)), backend_(backend),
       throttle_(options_.authDelay, options_.authMaxDelay), refusals_(options_.logInterval) {
   bindAndListen();
-  wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  wake_ = lib::UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_.valid()) throwErrno("eventfd");
 }
 
@@ -74,8 +75,7 @@ void NutServer::bindAndListen() {
 void NutServer::start() {
   if (thread_.joinable() || stopping_) return;
   thread_ = std::thread([this] { run(); });
-  log(LogLevel::Info,
-      fmt::format("NUT server listening on {}", formatEndpoint(options_.host, port_)));
+  log::info(kNutLogDomain, "NUT server listening on {}", formatEndpoint(options_.host, port_));
 }
 
 void NutServer::stop() noexcept {
@@ -95,7 +95,7 @@ void NutServer::run() noexcept {
       pollOnce();
     } catch (const std::exception& e) {
       // poll() itself failing is not expected; do not spin on it.
-      log(LogLevel::Error, fmt::format("NUT server: {}", e.what()));
+      log::error(kNutLogDomain, "NUT server: {}", e.what());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
@@ -135,7 +135,8 @@ void NutServer::pollOnce() {
   if (fds[1].revents & POLLIN) acceptAll();
   closeIdle();
   removeDead();
-  if (auto line = refusals_.summary(Clock::now()); !line.empty()) log(LogLevel::Warning, line);
+  if (auto line = refusals_.summary(Clock::now()); !line.empty())
+    log::warning(kNutLogDomain, "{}", line);
 }
 
 /// Until the next deadline: idle or silent clients, a held client, the refusal summary, the
@@ -163,8 +164,8 @@ void NutServer::acceptAll() {
 bool NutServer::acceptOne() {
   sockaddr_storage peer{};
   socklen_t length = sizeof(peer);
-  UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length,
-                        SOCK_CLOEXEC | SOCK_NONBLOCK));
+  lib::UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length,
+                             SOCK_CLOEXEC | SOCK_NONBLOCK));
   if (fd.valid()) {
     admit(std::move(fd), addressText(peer));
     return true;
@@ -178,7 +179,7 @@ bool NutServer::acceptOne() {
   return false;
 }
 
-void NutServer::admit(UniqueFd fd, const std::string& address) {
+void NutServer::admit(lib::UniqueFd fd, const std::string& address) {
   const auto live = static_cast<std::size_t>(
       std::count_if(clients_.begin(), clients_.end(), [](const Client& c) { return !c.dead; }));
   if (live >= options_.maxClients && !evictFor(address)) {
@@ -189,7 +190,7 @@ void NutServer::admit(UniqueFd fd, const std::string& address) {
   }
   clients_.emplace_back(std::move(fd), address, *this);
   clientCount_ = clients_.size();
-  log(LogLevel::Debug, fmt::format("NUT server: connection from {}", address));
+  log::debug(kNutLogDomain, "NUT server: connection from {}", address);
 }
 
 /// Closes the connection idle longest among those not logged in; false if every one is.
@@ -229,8 +230,8 @@ void NutServer::drain(Client& client) {
       if (client.discarding) {
         client.input.clear();
       } else if (client.input.size() > options_.maxLineLength) {
-        log(LogLevel::Info, fmt::format("NUT server: {} sent a line over {} bytes",
-                                        client.session.peerAddress(), options_.maxLineLength));
+        log::info(kNutLogDomain, "NUT server: {} sent a line over {} bytes",
+                  client.session.peerAddress(), options_.maxLineLength);
         client.output += nutError("TOO-LONG");
         client.input.clear();
         client.discarding = true;
@@ -303,8 +304,8 @@ void NutServer::closeIdle() {
                        c.session.peerAddress(), options_.firstLineTimeout.count()));
       c.dead = true;
     } else if (now - c.lastHeard >= options_.idleTimeout) {
-      log(LogLevel::Debug,
-          fmt::format("NUT server: closing idle connection from {}", c.session.peerAddress()));
+      log::debug(kNutLogDomain, "NUT server: closing idle connection from {}",
+                 c.session.peerAddress());
       c.dead = true;
     }
   }
@@ -317,17 +318,10 @@ void NutServer::removeDead() {
 
 void NutServer::note(RefusalLog::Kind kind, const std::string& detail) {
   if (refusals_.count(kind, Clock::now()))
-    log(LogLevel::Warning, fmt::format("NUT server: {} (more of the kind are counted in a summary "
-                                       "every {} s)",
-                                       detail, options_.logInterval.count()));
-}
-
-void NutServer::log(LogLevel level, std::string_view line) const noexcept {
-  if (!options_.log) return;
-  try {
-    options_.log(level, line);
-  } catch (...) { // a logger's failure must not stop the server
-  }
+    log::warning(kNutLogDomain,
+                 "NUT server: {} (more of the kind are counted in a summary "
+                 "every {} s)",
+                 detail, options_.logInterval.count());
 }
 
 } // namespace hidupsd::serve

@@ -44,7 +44,6 @@ struct NutServerOptions {
   std::chrono::milliseconds authMaxDelay{30000};
   /// Refusals are logged once in full, then counted in one summary line per interval.
   std::chrono::seconds logInterval{60};
-  LogCallback log; ///< default: no logging
 };
 
 /// Serves the NUT network protocol (see NutSession) on one listening socket.
@@ -92,7 +91,7 @@ private:
   int pollTimeout() const;
   void acceptAll();
   bool acceptOne();
-  void admit(UniqueFd fd, const std::string& address);
+  void admit(lib::UniqueFd fd, const std::string& address);
   bool evictFor(const std::string& newcomer);
   void readFrom(Client& client);
   void drain(Client& client);
@@ -102,13 +101,12 @@ private:
   void closeIdle();
   void removeDead();
   void note(RefusalLog::Kind kind, const std::string& detail);
-  void log(LogLevel level, std::string_view line) const noexcept;
 
   NutServerOptions options_;
   UpsBackend& backend_;
   NutLoginRegistry logins_;
-  UniqueFd listener_;
-  UniqueFd wake_; ///< eventfd: stop() wakes the poll
+  lib::UniqueFd listener_;
+  lib::UniqueFd wake_; ///< eventfd: stop() wakes the poll
   std::uint16_t port_ = 0;
   std::list<Client> clients_;                                 ///< server thread only
   AuthThrottle throttle_;                                     ///< server thread only

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Socket helpers of the NUT server and client: an owned descriptor, addresses, waits.
+// Socket helpers of the NUT server and client: addresses, sockets, waits.
 #pragma once
 
 #include <sys/socket.h>
@@ -9,31 +9,9 @@
 #include <string>
 #include <utility>
 
+#include "lib/unique_fd.hpp"
+
 namespace hidupsd::serve {
-
-/// One owned file descriptor (move-only); closed by the destructor.
-class UniqueFd {
-public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  int get() const noexcept { return fd_; }
-  bool valid() const noexcept { return fd_ >= 0; }
-  void reset() noexcept;
-  /// Gives the descriptor up without closing it.
-  int release() noexcept { return std::exchange(fd_, -1); }
-
-private:
-  int fd_ = -1;
-};
 
 /// A socket address of either family.
 struct SocketAddress {
@@ -53,12 +31,12 @@ SocketAddress literalAddress(const std::string& host, std::uint16_t port);
 std::string addressText(const sockaddr_storage& address);
 
 /// A TCP socket, close-on-exec and non-blocking. Throws std::system_error.
-UniqueFd openStreamSocket(int family);
+lib::UniqueFd openStreamSocket(int family);
 
 /// A listening socket on the IP literal `host` and `port` (SO_REUSEADDR, never
 /// SO_REUSEPORT: a second daemon must fail to bind, not share the port).
 struct Listener {
-  UniqueFd fd;
+  lib::UniqueFd fd;
   std::uint16_t port = 0; ///< the bound port (the chosen one for port 0)
   int family = 0;         ///< AF_INET or AF_INET6
 };

@@ -7,13 +7,13 @@
 #include <iostream>
 #include <system_error>
 
+#include "config/config.hpp"
 #include "hid/report_descriptor.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "serve/nut_client.hpp"
-#include "src/config.hpp"
 #include "src/device_opener.hpp"
 #include "src/preflight.hpp"
-#include "src/ups_commands.hpp"
+#include "ups/ups_commands.hpp"
 
 namespace hidupsd {
 

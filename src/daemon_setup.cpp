@@ -4,7 +4,7 @@
 
 #include <ctime>
 
-#include "src/log.hpp"
+#include "lib/log.hpp"
 #include "src/proxmox_pipeline.hpp"
 
 namespace hidupsd {
@@ -40,17 +40,6 @@ ReaderOptions readerOptions(const Config& c) {
   o.model.offDelay = static_cast<int>(c.shutdown.upsOffDelay.count());
   o.model.onDelay = static_cast<int>(c.shutdown.upsOnDelay.count());
   return o;
-}
-
-ReaderLog readerLog() {
-  return [](ReaderLogLevel level, std::string_view text) {
-    switch (level) {
-    case ReaderLogLevel::Debug: log::debug("device", "{}", text); break;
-    case ReaderLogLevel::Info: log::info("device", "{}", text); break;
-    case ReaderLogLevel::Warning: log::warning("device", "{}", text); break;
-    case ReaderLogLevel::Error: log::error("device", "{}", text); break;
-    }
-  };
 }
 
 std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& eventLog,

@@ -5,20 +5,18 @@
 #include <memory>
 #include <string>
 
-#include "src/config.hpp"
-#include "src/device_reader.hpp"
-#include "src/engine.hpp"
+#include "config/config.hpp"
 #include "src/event_log.hpp"
-#include "src/monitor.hpp"
 #include "src/notifier.hpp"
 #include "src/shutdown_pipeline.hpp"
+#include "ups/device_reader.hpp"
+#include "ups/engine.hpp"
+#include "ups/monitor.hpp"
 
 namespace hidupsd {
 
 PolicyOptions policyOptions(const PolicyConfig& policy);
 ReaderOptions readerOptions(const Config& config);
-/// The reader's log lines, into the daemon log under the "device" domain.
-ReaderLog readerLog();
 /// The Proxmox pipeline for this config, on the real command runner (a dry
 /// run when simulation is on): its steps go to the event log and the daemon
 /// log, the notable ones to `notifier` as well (when given); `beforePowerOff`

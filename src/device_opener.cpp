@@ -10,7 +10,7 @@
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
 #include "hid/usb_discovery.hpp"
-#include "src/simulated_device.hpp"
+#include "ups/simulated_device.hpp"
 
 namespace hidupsd {
 
@@ -39,7 +39,8 @@ struct UsbState {
 
 DeviceOpener makeOpener(const DeviceConfig& device, core::Clock& clock) {
   if (device.replay)
-    return sharedOpener(std::make_shared<hid::ReplayDevice>(hid::loadReplay(*device.replay), clock));
+    return sharedOpener(
+        std::make_shared<hid::ReplayDevice>(hid::loadReplay(*device.replay), clock));
   auto usb = std::make_shared<UsbState>();
   return [usb, match = matchOf(device)]() -> std::unique_ptr<hid::Device> {
     std::lock_guard lock(usb->mutex);

@@ -2,9 +2,9 @@
 // DeviceOpener factories: the USB UPS of [device], a replay file, or the simulated Ellipse PRO.
 #pragma once
 
-#include "src/config.hpp"
-#include "src/core/clock.hpp"
-#include "src/device_reader.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "ups/device_reader.hpp"
 
 namespace hidupsd {
 

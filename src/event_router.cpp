@@ -2,7 +2,7 @@
 // EventRouter: pipeline first, then notifiers, then the event log.
 #include "src/event_router.hpp"
 
-#include "src/log.hpp"
+#include "lib/log.hpp"
 
 namespace hidupsd {
 

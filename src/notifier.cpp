@@ -11,13 +11,10 @@
 #include "notify/ntfy_sink.hpp"
 #include "notify/smtp_sink.hpp"
 #include "notify/webhook_sink.hpp"
-#include "src/log.hpp"
 
 namespace hidupsd {
 
 namespace {
-
-constexpr std::string_view kDomain = "notify";
 
 notify::SinkOptions common(const NotifyConfig& c, int index) {
   notify::SinkOptions o;
@@ -55,15 +52,6 @@ std::unique_ptr<notify::Sink> makeSink(const NotifyConfig& c, int index, notify:
   return nullptr;
 }
 
-void logLine(notify::LogLevel level, const std::string& line) {
-  switch (level) {
-  case notify::LogLevel::Debug: log::debug(kDomain, "{}", line); break;
-  case notify::LogLevel::Info: log::info(kDomain, "{}", line); break;
-  case notify::LogLevel::Warning: log::warning(kDomain, "{}", line); break;
-  case notify::LogLevel::Error: log::error(kDomain, "{}", line); break;
-  }
-}
-
 } // namespace
 
 std::string hostName() {
@@ -79,8 +67,7 @@ Notifier::Notifier(const std::vector<NotifyConfig>& entries, std::string host,
   int index = 0;
   for (const auto& entry : entries)
     sinks.push_back(makeSink(entry, ++index, http_, mailer_));
-  dispatcher_ =
-      std::make_unique<notify::Dispatcher>(std::move(sinks), notify::DispatcherOptions{}, logLine);
+  dispatcher_ = std::make_unique<notify::Dispatcher>(std::move(sinks));
 }
 
 Notifier::~Notifier() { stop(); }
@@ -108,6 +95,7 @@ void Notifier::notifyText(const core::Event& event, const std::string& text) noe
     n.text = text;
     dispatcher_->enqueue(std::move(n));
   } catch (...) {
+    // Out of memory: this notification is lost; the shutdown is not affected.
   }
 }
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "proxmox/command_runner.hpp"
-#include "src/config.hpp"
 
 namespace hidupsd {
 

@@ -9,7 +9,7 @@
 #include <optional>
 #include <thread>
 
-#include "src/config.hpp"
+#include "config/config.hpp"
 #include "src/preflight.hpp"
 
 namespace hidupsd {

@@ -5,25 +5,13 @@
 #include <thread>
 
 #include "hidupsd_config.hpp"
-#include "src/log.hpp"
+#include "lib/log.hpp"
 
 namespace hidupsd {
 
 namespace {
 
 constexpr std::string_view kDomain = "serve";
-
-/// The servers' log lines into the daemon log under `domain` ("nut", "http").
-serve::LogCallback serveLog(const char* domain) {
-  return [domain](serve::LogLevel level, std::string_view text) {
-    switch (level) {
-    case serve::LogLevel::Debug: log::debug(domain, "{}", text); break;
-    case serve::LogLevel::Info: log::info(domain, "{}", text); break;
-    case serve::LogLevel::Warning: log::warning(domain, "{}", text); break;
-    case serve::LogLevel::Error: log::error(domain, "{}", text); break;
-    }
-  };
-}
 
 serve::NutUserEntry userEntry(const NutUser& u) {
   serve::NutUserEntry e;
@@ -52,7 +40,6 @@ serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
   o.service.version = HIDUPSD_VERSION;
   for (const auto& u : c.users)
     o.service.users.push_back(userEntry(u));
-  o.log = serveLog("nut");
   return o;
 }
 
@@ -127,10 +114,7 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     options.host = config.metrics->listen.host;
     options.port = config.metrics->listen.port;
     options.maxConnections = connections;
-    options.log = serveLog("http");
-    metrics_ = std::make_unique<serve::MetricsServer>(
-        std::move(options), source,
-        [](const std::string& message) { log::warning("metrics", "{}", message); });
+    metrics_ = std::make_unique<serve::MetricsServer>(std::move(options), source);
     metrics_->start();
     log::notice(kDomain, "metrics on http://{}/metrics", hostPort(config.metrics->listen));
   } catch (const std::exception& e) {

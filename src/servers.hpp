@@ -6,10 +6,10 @@
 #include <chrono>
 #include <memory>
 
+#include "config/config.hpp"
 #include "lib/fd_budget.hpp"
 #include "serve/metrics_server.hpp"
 #include "serve/nut_server.hpp"
-#include "src/config.hpp"
 #include "src/event_stats.hpp"
 #include "src/readiness.hpp"
 #include "src/shutdown_pipeline.hpp"

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "hid/device.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
-#include "src/core/clock.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd::hid;
 using namespace std::chrono_literals;
@@ -194,11 +194,12 @@ TEST_CASE("replay: at T set writes every report with the path and sends the inpu
 
 TEST_CASE("replay: set on a real Eaton descriptor (ACPresent in Feature and Input 0x01)") {
   const auto path = hidupsd::test::fixturesDir() / "eaton-3s-700.replay";
-  const auto text = hidupsd::test::readFile(path) +
-                    "at 7.5 set UPS.PowerSummary.PresentStatus.ACPresent 0\n";
+  const auto text =
+      hidupsd::test::readFile(path) + "at 7.5 set UPS.PowerSummary.PresentStatus.ACPresent 0\n";
   ManualClock clock;
   ReplayDevice device(parseReplay(text, "3s.replay"), clock);
-  for (int i = 0; i < 4; ++i) CHECK(device.readInput(0ms).has_value()); // the initial inputs
+  for (int i = 0; i < 4; ++i)
+    CHECK(device.readInput(0ms).has_value()); // the initial inputs
   CHECK(device.getFeatureReport(1) == Bytes{0x01, 0x25, 0x00, 0x00});
   CHECK(device.readInput(10s) == Bytes{0x01, 0x24, 0x00, 0x00}); // bit 0 cleared, sent at 7.5 s
   CHECK(device.getFeatureReport(1) == Bytes{0x01, 0x24, 0x00, 0x00});

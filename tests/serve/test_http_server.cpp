@@ -14,8 +14,8 @@
 #include <httplib.h>
 
 #include "serve/http_server.hpp"
-#include "test_nut_support.hpp"
-#include "test_raw_connection.hpp"
+#include "tests/serve/test_nut_support.hpp"
+#include "tests/serve/test_raw_connection.hpp"
 
 using namespace hidupsd::serve;
 using hidupsd::test::RawConnection;

@@ -11,8 +11,9 @@
 #include "serve/nut_client.hpp"
 #include "serve/nut_guard.hpp"
 #include "serve/nut_server.hpp"
-#include "test_nut_support.hpp"
-#include "test_raw_connection.hpp"
+#include "tests/serve/test_nut_support.hpp"
+#include "tests/serve/test_raw_connection.hpp"
+#include "tests/support/log_capture.hpp"
 
 using namespace hidupsd::serve;
 using hidupsd::test::eventually;
@@ -25,13 +26,12 @@ namespace {
 
 struct Fixture {
   FakeUpsBackend backend;
-  hidupsd::test::LogCollector logs;
+  hidupsd::test::LogCapture logs;
 
   NutServerOptions options() {
     NutServerOptions o;
     o.port = 0;
     o.service = {"ups", "test UPS", "0.1.0", hidupsd::test::testUsers()};
-    o.log = logs.callback();
     return o;
   }
   static NutClient connect(const NutServer& server) {

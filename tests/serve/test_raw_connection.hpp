@@ -13,12 +13,13 @@
 #include <system_error>
 #include <utility>
 
+#include "lib/unique_fd.hpp"
 #include "serve/nut_socket.hpp"
 
 namespace hidupsd::test {
 
 using namespace std::chrono_literals;
-using serve::UniqueFd;
+using lib::UniqueFd;
 
 /// A line-level connection for what NutClient does not send (partial and over-long lines).
 struct RawConnection {

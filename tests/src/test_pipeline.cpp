@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "fake_pve.hpp"
 #include "src/proxmox_pipeline.hpp"
+#include "tests/support/fake_pve.hpp"
 
 namespace hidupsd {
 namespace {

@@ -9,10 +9,10 @@
 #include <fstream>
 #include <system_error>
 
-#include "src/config.hpp"
+#include "config/config.hpp"
 #include "src/preflight.hpp"
 #include "src/readiness.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 namespace hidupsd {
 namespace {

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Instant commands: NUT's table (drivers/mge-hid.c, usbhid-ups.c's shutdown.return) as data.
+#include "ups/ups_commands.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+
+#include "hid/field_codec.hpp"
+
+namespace hidupsd {
+
+namespace {
+
+using namespace std::string_view_literals;
+using V = CommandValue;
+
+// The paths in the order NUT's subdrivers try them: Eaton/MGE first.
+// ups.beeper.status reads BatterySystem.Battery's field first, mge-hid.c's
+// commands write PowerSummary's; units like the 5SC have both (the 3S only
+// the latter): the beeper commands write every one present, so that what
+// is read is what was written.
+constexpr std::array kBeeper = {"UPS.BatterySystem.Battery.AudibleAlarmControl"sv,
+                                "UPS.PowerSummary.AudibleAlarmControl"sv,
+                                "UPS.AudibleAlarmControl"sv};
+constexpr std::array kTest = {"UPS.BatterySystem.Battery.Test"sv, "UPS.BatterySystem.Test"sv,
+                              "UPS.Output.Test"sv};
+constexpr std::array kOff = {"UPS.PowerSummary.DelayBeforeShutdown"sv,
+                             "UPS.Output.DelayBeforeShutdown"sv,
+                             "UPS.OutletSystem.Outlet.DelayBeforeShutdown"sv};
+constexpr std::array kOn = {"UPS.PowerSummary.DelayBeforeStartup"sv,
+                            "UPS.Output.DelayBeforeStartup"sv,
+                            "UPS.OutletSystem.Outlet.DelayBeforeStartup"sv};
+
+constexpr std::array<CommandWrite, 1> one(std::span<const std::string_view> paths, V kind,
+                                          int value = 0, bool everyPath = false) {
+  return {CommandWrite{paths, kind, value, everyPath}};
+}
+
+constexpr auto kBeeperDisable = one(kBeeper, V::Fixed, 1, true);
+constexpr auto kBeeperEnable = one(kBeeper, V::Fixed, 2, true);
+constexpr auto kBeeperMute = one(kBeeper, V::Fixed, 3, true);
+constexpr auto kLoadOffDelay = one(kOff, V::OffDelay);
+constexpr auto kLoadOnDelay = one(kOn, V::OnDelay);
+// usbhid-ups.c: shutdown.return = load.on.delay, then load.off.delay; the
+// start delay must be set first or the UPS could cut power for good.
+constexpr std::array kShutdownReturn = {CommandWrite{kOn, V::OnDelay, 0},
+                                        CommandWrite{kOff, V::OffDelay, 0}};
+constexpr std::array kShutdownStayoff = {CommandWrite{kOn, V::Fixed, -1},
+                                         CommandWrite{kOff, V::OffDelay, 0}};
+constexpr auto kShutdownStop = one(kOff, V::Fixed, -1);
+constexpr auto kTestQuick = one(kTest, V::Fixed, 1);
+constexpr auto kTestDeep = one(kTest, V::Fixed, 2);
+constexpr auto kTestStop = one(kTest, V::Fixed, 3);
+
+constexpr std::array kCommands = {
+    InstantCommand{"beeper.disable", "Disable the UPS beeper", kBeeperDisable},
+    InstantCommand{"beeper.enable", "Enable the UPS beeper", kBeeperEnable},
+    InstantCommand{"beeper.mute", "Temporarily mute the UPS beeper", kBeeperMute},
+    InstantCommand{"load.off.delay", "Turn off the load with a delay (seconds)", kLoadOffDelay},
+    InstantCommand{"load.on.delay", "Turn on the load with a delay (seconds)", kLoadOnDelay},
+    InstantCommand{"shutdown.return", "Turn off the load and return when power is back",
+                   kShutdownReturn},
+    InstantCommand{"shutdown.stayoff", "Turn off the load and remain off", kShutdownStayoff},
+    InstantCommand{"shutdown.stop", "Stop a shutdown in progress", kShutdownStop},
+    InstantCommand{"test.battery.start.deep", "Start a deep battery test", kTestDeep},
+    InstantCommand{"test.battery.start.quick", "Start a quick battery test", kTestQuick},
+    InstantCommand{"test.battery.stop", "Stop the battery test", kTestStop},
+};
+
+constexpr std::array kChargeLow = {"UPS.PowerSummary.RemainingCapacityLimitSetting"sv,
+                                   "UPS.PowerSummary.RemainingCapacityLimit"sv};
+constexpr std::array kRuntimeLow = {"UPS.PowerSummary.RemainingTimeLimit"sv,
+                                    "UPS.Battery.RemainingTimeLimit"sv};
+constexpr std::array kTransferLow = {"UPS.PowerConverter.Output.LowVoltageTransfer"sv,
+                                     "UPS.Input.LowVoltageTransfer"sv};
+constexpr std::array kTransferHigh = {"UPS.PowerConverter.Output.HighVoltageTransfer"sv,
+                                      "UPS.Input.HighVoltageTransfer"sv};
+
+// mge-hid.c marks these ST_FLAG_RW | ST_FLAG_STRING.
+constexpr std::array kWritables = {
+    WritableVariable{"battery.charge.low", kChargeLow, 10},
+    WritableVariable{"battery.runtime.low", kRuntimeLow, 10},
+    WritableVariable{"input.transfer.high", kTransferHigh, 10},
+    WritableVariable{"input.transfer.low", kTransferLow, 10},
+};
+
+/// The first of `paths` that is a writable Feature field here.
+const hid::Field* writableField(std::span<const std::string_view> paths, const UpsModel& model) {
+  for (auto path : paths)
+    if (const auto* f = model.findField(path, hid::ReportType::Feature); f && !f->isConstant())
+      return f;
+  return nullptr;
+}
+
+const hid::Field* fieldFor(const CommandWrite& w, const UpsModel& model) {
+  return writableField(w.paths, model);
+}
+
+int valueFor(const CommandWrite& w, std::optional<int> given, const UpsModel& model) {
+  switch (w.kind) {
+  case V::Fixed: return w.value;
+  case V::OffDelay: return given.value_or(model.options().offDelay);
+  case V::OnDelay: return given.value_or(model.options().onDelay);
+  }
+  return w.value;
+}
+
+std::string hex(const std::vector<std::uint8_t>& bytes) {
+  std::string out;
+  for (auto b : bytes)
+    out += fmt::format("{}{:02x}", out.empty() ? "" : " ", b);
+  return out;
+}
+
+std::string traceSoFar(const CommandTrace& trace) {
+  std::string out;
+  for (const auto& t : trace)
+    out += "\n  done: " + t;
+  return out;
+}
+
+/// GET_REPORT of the field's report, the field set to `physical`, SET_REPORT; one trace line.
+std::string writeField(const hid::Field& field, double physical, hid::Device& device,
+                       const UpsModel& model, hid::ReportState& state) {
+  storeReport(state, hid::ReportType::Feature, device.getFeatureReport(field.reportId));
+  const auto report = state.withLogical(field, hid::toLogical(field, physical));
+  if (!report) throw hid::DeviceError(hid::DeviceError::Kind::Io, "no report to write");
+  device.setFeatureReport(*report);
+  storeReport(state, hid::ReportType::Feature, *report);
+  return fmt::format("{} = {:g} (SET_REPORT feature 0x{:02x}: {})",
+                     hid::pathToString(field.path, model.dialect()), physical, field.reportId,
+                     hex(*report));
+}
+
+} // namespace
+
+std::span<const InstantCommand> instantCommands() { return kCommands; }
+
+const InstantCommand* findInstantCommand(std::string_view name) {
+  const auto it = std::find_if(kCommands.begin(), kCommands.end(),
+                               [&](const InstantCommand& c) { return c.name == name; });
+  return it == kCommands.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> supportedCommands(const UpsModel& model) {
+  std::vector<std::string> out;
+  for (const auto& c : kCommands)
+    if (std::all_of(c.writes.begin(), c.writes.end(),
+                    [&](const CommandWrite& w) { return fieldFor(w, model) != nullptr; }))
+      out.emplace_back(c.name);
+  return out;
+}
+
+std::span<const WritableVariable> writableVariables() { return kWritables; }
+
+std::vector<WritableVariable> supportedWritables(const UpsModel& model) {
+  std::vector<WritableVariable> out;
+  for (const auto& w : kWritables)
+    if (writableField(w.paths, model) != nullptr) out.push_back(w);
+  return out;
+}
+
+CommandTrace writeVariable(std::string_view name, std::string_view value, hid::Device& device,
+                           const UpsModel& model, hid::ReportState& state) {
+  const auto it = std::find_if(kWritables.begin(), kWritables.end(),
+                               [&](const WritableVariable& w) { return w.name == name; });
+  if (it == kWritables.end()) throw CommandError(fmt::format("{} is not writable", name));
+  const hid::Field* field = writableField(it->paths, model);
+  if (field == nullptr) throw CommandError(fmt::format("this UPS cannot set {}", name));
+  const std::string text(value);
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
+    throw CommandError(fmt::format("{}: '{}' is not a number", name, value));
+  const auto logical = hid::toLogical(*field, v);
+  if (logical < field->logicalMin || logical > field->logicalMax)
+    throw CommandError(fmt::format("{}: {} is out of the UPS's range", name, value));
+  return {writeField(*field, v, device, model, state)};
+}
+
+CommandTrace runInstantCommand(std::string_view name, std::optional<int> value, hid::Device& device,
+                               const UpsModel& model, hid::ReportState& state) {
+  const InstantCommand* command = findInstantCommand(name);
+  if (command == nullptr) throw CommandError(fmt::format("unknown command '{}'", name));
+  std::vector<std::pair<const hid::Field*, int>> plan;
+  for (const auto& w : command->writes) {
+    const hid::Field* field = fieldFor(w, model);
+    if (field == nullptr)
+      throw CommandError(fmt::format("{}: this UPS has no {} feature field", name, w.paths[0]));
+    const int v = valueFor(w, value, model);
+    if (v < -1 || v > 32767)
+      throw CommandError(fmt::format("{}: {} is out of range (-1..32767)", name, v));
+    plan.emplace_back(field, v);
+    if (!w.everyPath) continue;
+    for (auto path : w.paths.subspan(1))
+      if (const auto* more = writableField(std::span(&path, 1), model); more && more != field)
+        plan.emplace_back(more, v);
+  }
+  CommandTrace trace;
+  for (const auto& [field, v] : plan) {
+    try {
+      trace.push_back(writeField(*field, v, device, model, state));
+    } catch (const hid::DeviceError& e) {
+      throw hid::DeviceError(e.kind(), fmt::format("{}: {}{}", name, e.what(), traceSoFar(trace)));
+    }
+  }
+  return trace;
+}
+
+} // namespace hidupsd
