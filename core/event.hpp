@@ -26,12 +26,13 @@ enum class EventKind : std::uint8_t {
   ReplaceBattery, ///< "replbatt": the UPS asks for a new battery
   Overload,       ///< "overload": output overloaded
   Fsd,            ///< "fsd": forced shutdown set (for NUT secondaries)
+  NotReady,       ///< "notready": the preflight says the shutdown would fail (reason: why)
   NotifyFail,     ///< "notifyfail": a notification sink failed N times in a row (the others say so)
 };
 
-inline constexpr std::array<std::string_view, 11> kEventNames = {
-    "onbatt", "online",   "lowbatt",  "shutdown", "commbad",   "commok",
-    "nocomm", "replbatt", "overload", "fsd",      "notifyfail"};
+inline constexpr std::array<std::string_view, 12> kEventNames = {
+    "onbatt", "online",   "lowbatt",  "shutdown", "commbad",  "commok",
+    "nocomm", "replbatt", "overload", "fsd",      "notready", "notifyfail"};
 
 constexpr std::string_view eventName(EventKind k) noexcept {
   return kEventNames[static_cast<std::size_t>(k)];
@@ -57,6 +58,10 @@ struct Event {
   /// Phrase("reason.charge_below").with("charge", "18").with("limit", "20").
   Phrase reason;
   Snapshot snapshot; ///< the last known state (may be stale for comm events)
+  /// Set on an `online` that comes after the shutdown started (which goes on to the end):
+  /// true when the UPS will then power-cycle the host (it starts again by itself), false
+  /// when the host stays off.
+  std::optional<bool> powerCycle;
 };
 
 } // namespace hidupsd::core

@@ -14,13 +14,13 @@ namespace hidupsd::core {
 /// values its text names ({charge}, {limit}). The pure core says Phrases;
 /// notify/ renders them in each sink's language, src/ in English for the
 /// logs. A value is either text (numbers as "18", "4.2": the renderer writes
-/// "4,2" in French) or another Phrase, rendered in the same language.
-/// Value type.
+/// "4,2" in French) or phrases, said in the same language ("; " between
+/// them when there are several). Value type.
 struct Phrase {
   struct Arg {
     std::string name;
     std::string text;
-    std::vector<Phrase> phrase; ///< one element when the value is a phrase
+    std::vector<Phrase> phrase; ///< set when the value is phrases (a list: "; " between)
     bool operator==(const Arg&) const = default;
   };
 
@@ -37,6 +37,10 @@ struct Phrase {
   }
   Phrase&& with(std::string name, Phrase value) && {
     args.push_back({std::move(name), {}, {std::move(value)}});
+    return std::move(*this);
+  }
+  Phrase&& with(std::string name, std::vector<Phrase> list) && {
+    args.push_back({std::move(name), {}, std::move(list)});
     return std::move(*this);
   }
   Phrase& add(std::string name, std::string text) & {

@@ -27,6 +27,7 @@ constexpr std::array<Shape, core::kEventNames.size()> kShapes = {{
     {false, false, true}, // replbatt
     {false, false, true}, // overload
     {true, false, true},  // fsd
+    {true, false, true},  // notready
     {true, false, false}, // notifyfail: about a sink, not the UPS
 }};
 
@@ -38,8 +39,14 @@ constexpr std::string_view kPlainKeys[] = {"plain.time",     "plain.host",    "p
                                            "plain.battery",  "plain.runtime", "plain.load",
                                            "plain.voltages", "plain.power",   "plain.status"};
 
-std::string eventKey(core::EventKind kind, std::string_view part) {
-  return "event." + std::string(core::eventName(kind)) + "." + std::string(part);
+/// The catalogue key of an event's title or headline. An `online` after the shutdown
+/// started has its own words, whether the UPS power-cycles the host or it stays off.
+std::string eventKey(const core::Event& event, std::string_view part) {
+  if (event.kind == core::EventKind::Online && event.powerCycle) {
+    if (part == "title") return "event.online.goes_on.title";
+    return *event.powerCycle ? "event.online.goes_on.cycle" : "event.online.goes_on.stays_off";
+  }
+  return "event." + std::string(core::eventName(event.kind)) + "." + std::string(part);
 }
 
 /// The lines of `keys` in `language`, '\n' between them.
@@ -52,6 +59,17 @@ template <std::size_t N> std::string lines(const std::string_view (&keys)[N], La
 
 const Shape& shapeOf(core::EventKind kind) { return kShapes[static_cast<std::size_t>(kind)]; }
 
+MessageTemplate eventTemplate(const core::Event& event, Language language, BodyState state) {
+  const Shape& shape = shapeOf(event.kind);
+  std::string body(text(eventKey(event, "headline"), language));
+  if (shape.reason) body += "\n" + std::string(text("body.reason", language));
+  if (shape.state && state == BodyState::Lines) {
+    if (shape.lastKnown) body += "\n" + std::string(text("body.last_known", language));
+    body += "\n" + lines(kStateKeys, language);
+  }
+  return {std::string(text(eventKey(event, "title"), language)), body};
+}
+
 } // namespace
 
 Severity severityOf(core::EventKind kind) noexcept {
@@ -61,20 +79,16 @@ Severity severityOf(core::EventKind kind) noexcept {
   case EventKind::CommOk: return Severity::Info;
   case EventKind::LowBattery:
   case EventKind::Shutdown:
-  case EventKind::Fsd: return Severity::Critical;
+  case EventKind::Fsd:
+  case EventKind::NotReady: return Severity::Critical;
   default: return Severity::Warning;
   }
 }
 
 MessageTemplate builtinTemplate(core::EventKind kind, Language language, BodyState state) {
-  const Shape& shape = shapeOf(kind);
-  std::string body(text(eventKey(kind, "headline"), language));
-  if (shape.reason) body += "\n" + std::string(text("body.reason", language));
-  if (shape.state && state == BodyState::Lines) {
-    if (shape.lastKnown) body += "\n" + std::string(text("body.last_known", language));
-    body += "\n" + lines(kStateKeys, language);
-  }
-  return {std::string(text(eventKey(kind, "title"), language)), body};
+  core::Event event;
+  event.kind = kind;
+  return eventTemplate(event, language, state);
 }
 
 MessageTemplate progressTemplate(Language language) {
@@ -82,9 +96,22 @@ MessageTemplate progressTemplate(Language language) {
           std::string(text("progress.body", language))};
 }
 
+std::string_view markerText(Marker marker, Language language) noexcept {
+  switch (marker) {
+  case Marker::Test: return text("marker.test", language);
+  case Marker::Simulation: return text("marker.simulation", language);
+  case Marker::None: break;
+  }
+  return "";
+}
+
+std::string markedTitle(std::string title, Marker marker, Language language) {
+  if (marker == Marker::None) return title;
+  return std::string(markerText(marker, language)) + " — " + title;
+}
+
 MessageTemplate builtinTemplateFor(const Notification& n, Language language, BodyState state) {
-  return n.progress.empty() ? builtinTemplate(n.event.kind, language, state)
-                            : progressTemplate(language);
+  return n.progress.empty() ? eventTemplate(n.event, language, state) : progressTemplate(language);
 }
 
 MessageTemplate plainTemplateFor(const Notification& n, Language language) {
@@ -94,7 +121,7 @@ MessageTemplate plainTemplateFor(const Notification& n, Language language) {
                                  : std::string(text("plain.time", language)) + "\n" +
                                        std::string(text("plain.host", language));
   if (shape.reason) body += "\n" + std::string(text("plain.reason", language));
-  return {std::string(text(eventKey(n.event.kind, "title"), language)), body};
+  return {std::string(text(eventKey(n.event, "title"), language)), body};
 }
 
 } // namespace hidupsd::notify

@@ -49,7 +49,12 @@ bool isDecimal(std::string_view s) noexcept {
 }
 
 std::string valueOf(const core::Phrase::Arg& arg, Language language) {
-  if (!arg.phrase.empty()) return say(arg.phrase.front(), language);
+  if (!arg.phrase.empty()) {
+    std::string out;
+    for (const auto& p : arg.phrase)
+      out += (out.empty() ? "" : "; ") + say(p, language);
+    return out;
+  }
   if (language == Language::Fr && isDecimal(arg.text)) {
     std::string out = arg.text;
     std::replace(out.begin(), out.end(), '.', ',');

@@ -36,8 +36,24 @@ constexpr Message kTable[] = {
     {"event.overload.headline", "The UPS output is overloaded ({time})."},
     {"event.fsd.title", "🛑 Forced shutdown (FSD) on {host}"},
     {"event.fsd.headline", "Forced shutdown set at {time}."},
+    {"event.notready.title", "🚫 The automatic shutdown would fail on {host}"},
+    {"event.notready.headline",
+     "Found at {time}: if the power failed now, the host would not shut down as configured."},
     {"event.notifyfail.title", "📭 A notification channel is failing on {host}"},
     {"event.notifyfail.headline", "Found at {time}."},
+    // An online after the shutdown started: never a plain "restored", which reads as an
+    // all-clear. Whether the host comes back depends on [shutdown] ups_shutdown_return.
+    {"event.online.goes_on.title", "⚠️ Mains power back on {host}, but the shutdown goes on"},
+    {"event.online.goes_on.cycle",
+     "Back on mains at {time}, after the shutdown had started: it runs to the end. The UPS then "
+     "cuts its output and restores it, and the host starts again by itself."},
+    {"event.online.goes_on.stays_off",
+     "Back on mains at {time}, after the shutdown had started: it runs to the end, and the host "
+     "stays off (ups_shutdown_return = false): start it by hand."},
+
+    // Before the title of every message of a run that is not the real thing.
+    {"marker.test", "🧪 TEST"},
+    {"marker.simulation", "🔸 SIMULATION"},
 
     // The body around the headline.
     {"body.reason", "Reason: {reason}"},
@@ -92,13 +108,31 @@ constexpr Message kTable[] = {
     {"progress.stop_failed", "stopping the guests failed: {error}; powering off anyway"},
     {"progress.power_off", "powering off the host: {command}"},
     {"progress.host_command_failed", "the host command failed: {command}: {error}"},
+    {"progress.preflight", "preflight: {problem}; trying anyway"},
+    {"progress.cannot_list", "cannot list guests: {problems}"},
+
+    // The preflight: would the shutdown work now? (--check-config, --status, notready)
+    {"preflight.host_command",
+     "host_command: {program} cannot run: {error}: the host would not power off"},
+    {"preflight.tool", "{key} = {path} cannot run: {error}: {consequence}"},
+    {"preflight.tool_not_pve",
+     "{key} = {path} cannot run: {error}: {consequence} (no {dir}: not a Proxmox node?)"},
+    {"preflight.no_vm", "no VM would be stopped"},
+    {"preflight.no_container", "no container would be stopped"},
+    {"preflight.stopall_fallback", "stopall would fall back to stopping each guest"},
+    {"preflight.cannot_list", "cannot list guests: {name}: {error}"},
+    {"preflight.simulation", "simulation = true: the shutdown is only logged, nothing is stopped"},
 
     // Reasons: why an event happened ({reason}).
     {"reason.on_battery", "on battery for {seconds} s"},
     {"reason.on_battery_critical", "on battery, critical before on_battery_delay ran out"},
     {"reason.mains_back", "mains back for {seconds} s after an outage of {outage} s"},
-    {"reason.shutdown_goes_on",
-     "{before}; the shutdown goes on: the UPS power cycle brings the host back"},
+    {"reason.shutdown_goes_on", "{before}; the shutdown goes on: the UPS then cuts and restores "
+                                "its output, and the host starts again"},
+    {"reason.shutdown_goes_on_stays_off",
+     "{before}; the shutdown goes on and the host stays off (ups_shutdown_return = false): start "
+     "it by hand"},
+    {"reason.not_ready", "{problems}"},
     {"reason.low_battery", "UPS reports low battery"},
     {"reason.charge_below", "battery.charge {charge} % < {limit} %"},
     {"reason.runtime_below", "battery.runtime {runtime} s < {limit} s"},

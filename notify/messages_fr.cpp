@@ -33,8 +33,21 @@ constexpr Message kTable[] = {
     {"event.overload.headline", "La sortie de l'onduleur est en surcharge ({time})."},
     {"event.fsd.title", "🛑 Arrêt forcé (FSD) sur {host}"},
     {"event.fsd.headline", "Arrêt forcé demandé à {time}."},
+    {"event.notready.title", "🚫 L'arrêt automatique échouerait sur {host}"},
+    {"event.notready.headline", "Constaté à {time} : si le courant coupait maintenant, l'hôte ne "
+                                "s'arrêterait pas comme prévu."},
     {"event.notifyfail.title", "📭 Un canal de notification ne répond plus sur {host}"},
     {"event.notifyfail.headline", "Constaté à {time}."},
+    {"event.online.goes_on.title", "⚠️ Secteur revenu sur {host}, mais l'arrêt continue"},
+    {"event.online.goes_on.cycle",
+     "Retour sur secteur à {time}, après le lancement de l'arrêt : il va jusqu'au bout. "
+     "L'onduleur coupe ensuite sa sortie puis la rétablit, et l'hôte redémarre de lui-même."},
+    {"event.online.goes_on.stays_off",
+     "Retour sur secteur à {time}, après le lancement de l'arrêt : il va jusqu'au bout, et l'hôte "
+     "reste éteint (ups_shutdown_return = false) : il faudra le démarrer à la main."},
+
+    {"marker.test", "🧪 ESSAI"},
+    {"marker.simulation", "🔸 SIMULATION"},
 
     {"body.reason", "Raison : {reason}"},
     {"body.last_known", "Dernier état connu :"},
@@ -89,13 +102,32 @@ constexpr Message kTable[] = {
     {"progress.power_off", "extinction de l'hôte : {command}"},
     {"progress.host_command_failed",
      "la commande d'extinction de l'hôte a échoué : {command} : {error}"},
+    {"progress.preflight", "vérification préalable : {problem} ; tentative malgré tout"},
+    {"progress.cannot_list", "impossible de lister les VM et conteneurs : {problems}"},
+
+    {"preflight.host_command",
+     "host_command : {program} ne peut pas être lancé ({error}) : l'hôte ne s'éteindrait pas"},
+    {"preflight.tool", "{key} = {path} ne peut pas être lancé ({error}) : {consequence}"},
+    {"preflight.tool_not_pve", "{key} = {path} ne peut pas être lancé ({error}) : {consequence} "
+                               "(pas de {dir} : ce n'est pas un nœud Proxmox ?)"},
+    {"preflight.no_vm", "aucune VM ne serait arrêtée"},
+    {"preflight.no_container", "aucun conteneur ne serait arrêté"},
+    {"preflight.stopall_fallback",
+     "stopall ne marcherait pas : les VM et conteneurs seraient arrêtés un par un"},
+    {"preflight.cannot_list", "impossible de lister les VM et conteneurs : {name} : {error}"},
+    {"preflight.simulation",
+     "simulation = true : l'arrêt est seulement journalisé, rien n'est arrêté"},
 
     {"reason.on_battery", "sur batterie depuis {seconds} s"},
     {"reason.on_battery_critical",
      "sur batterie, situation critique avant la fin du délai on_battery_delay"},
     {"reason.mains_back", "secteur revenu depuis {seconds} s, après une coupure de {outage} s"},
-    {"reason.shutdown_goes_on",
-     "{before} ; l'arrêt continue : le cycle d'alimentation de l'onduleur rallumera l'hôte"},
+    {"reason.shutdown_goes_on", "{before} ; l'arrêt continue : l'onduleur coupera puis rétablira "
+                                "sa sortie, et l'hôte redémarrera"},
+    {"reason.shutdown_goes_on_stays_off",
+     "{before} ; l'arrêt continue et l'hôte restera éteint (ups_shutdown_return = false) : il "
+     "faudra le démarrer à la main"},
+    {"reason.not_ready", "{problems}"},
     {"reason.low_battery", "l'onduleur signale une batterie faible"},
     {"reason.charge_below", "batterie à {charge} %, sous le seuil de {limit} %"},
     {"reason.runtime_below", "autonomie de {runtime} s, sous le seuil de {limit} s"},

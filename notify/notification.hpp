@@ -10,6 +10,13 @@
 
 namespace hidupsd::notify {
 
+/// A visible mark on every message of a run that is not the real thing.
+enum class Marker : std::uint8_t {
+  None,
+  Test,       ///< hidupsd --test-event
+  Simulation, ///< simulation = true: nothing destructive runs
+};
+
 /// What a sink renders: the event (kind, reason, UPS state) plus the host
 /// name and the wall-clock time it happened. Value type.
 struct Notification {
@@ -23,6 +30,7 @@ struct Notification {
   /// Set for a notifyfail about sink number `except` (SinkOptions::index):
   /// every other sink gets it, that one does not. 0 = none.
   int except = 0;
+  Marker marker = Marker::None; ///< shown before the title (and as UPS_MARKER to exec)
 
   bool critical() const noexcept { return core::isCritical(event.kind); }
 };

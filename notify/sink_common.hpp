@@ -78,22 +78,25 @@ protected:
 
   /// The built-in message (`state`: with the UPS state lines or not), with
   /// this sink's [notify.templates] parts for the event (or "progress"),
-  /// rendered in its language. Throws std::bad_alloc only.
+  /// rendered in its language; a test or simulation marker before the title
+  /// (and before a template's content line). Throws std::bad_alloc only.
   RenderedMessage message(const Notification& n, BodyState state = BodyState::Lines) const {
     return rendered(n, builtinTemplateFor(n, options_.language, state));
   }
 
-  /// `base` with this sink's [notify.templates] parts, rendered.
+  /// `base` with this sink's [notify.templates] parts, rendered, marked.
   RenderedMessage rendered(const Notification& n, MessageTemplate base) const {
+    const Language language = options_.language;
     const std::string_view key =
         n.progress.empty() ? core::eventName(n.event.kind) : std::string_view("progress");
     const auto custom = options_.templates.find(key);
     const TemplateOverride* o = custom == options_.templates.end() ? nullptr : &custom->second;
     if (o != nullptr && o->title) base.title = *o->title;
     if (o != nullptr && o->body) base.body = *o->body;
-    RenderedMessage out{render(base.title, n, options_.language), std::nullopt,
-                        render(base.body, n, options_.language)};
-    if (o != nullptr && o->content) out.content = render(*o->content, n, options_.language);
+    RenderedMessage out{markedTitle(render(base.title, n, language), n.marker, language),
+                        std::nullopt, render(base.body, n, language)};
+    if (o != nullptr && o->content)
+      out.content = markedTitle(render(*o->content, n, language), n.marker, language);
     return out;
   }
 

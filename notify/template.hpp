@@ -61,7 +61,13 @@ MessageTemplate builtinTemplate(core::EventKind kind, Language language,
 /// The built-in message of a shutdown progress text (Notification::progress).
 MessageTemplate progressTemplate(Language language);
 
-/// progressTemplate() when n.progress is set, else builtinTemplate(n.event.kind).
+/// "🧪 TEST", "🔸 SIMULATION" (and in French); "" for Marker::None. Static storage.
+std::string_view markerText(Marker marker, Language language) noexcept;
+/// `title` with the marker in front ("🧪 TEST — ⚡ Power outage on pve1"); as is for None.
+std::string markedTitle(std::string title, Marker marker, Language language);
+
+/// progressTemplate() when n.progress is set, else the event's message (an
+/// `online` after the shutdown started has its own, per Event::powerCycle).
 MessageTemplate builtinTemplateFor(const Notification& n, Language language,
                                    BodyState state = BodyState::Lines);
 

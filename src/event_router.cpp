@@ -18,13 +18,17 @@ void EventRouter::onEvent(const core::Event& event) noexcept {
     route(event);
     return;
   }
-  // Mains back after the pipeline started: it goes on to the end (DESIGN.md);
-  // the UPS's power cycle (shutdown.return) brings the host back. Say so
-  // wherever the online event goes.
+  // Mains back after the pipeline started: it goes on to the end (DESIGN.md). Whether the
+  // host comes back depends on the UPS's power cycle (ups_shutdown_return): never a plain
+  // "mains restored", which would read as an all-clear.
+  const bool cycle = pipeline_.powerCycles();
   log::warning("event", "mains are back, but the shutdown has started and goes to the end");
   try {
     core::Event annotated = event;
-    annotated.reason = core::Phrase("reason.shutdown_goes_on").with("before", event.reason);
+    annotated.powerCycle = cycle;
+    annotated.reason =
+        core::Phrase(cycle ? "reason.shutdown_goes_on" : "reason.shutdown_goes_on_stays_off")
+            .with("before", event.reason);
     route(annotated);
   } catch (const std::bad_alloc&) {
     route(event);

@@ -81,8 +81,10 @@ std::string hostName() {
   return buf;
 }
 
-Notifier::Notifier(const std::vector<NotifyConfig>& entries, std::string host, NotifierHooks hooks)
-    : host_(host.empty() ? hostName() : std::move(host)), hooks_(std::move(hooks)) {
+Notifier::Notifier(const std::vector<NotifyConfig>& entries, std::string host,
+                   notify::Marker marker, NotifierHooks hooks)
+    : host_(host.empty() ? hostName() : std::move(host)), marker_(marker),
+      hooks_(std::move(hooks)) {
   std::vector<std::unique_ptr<notify::Sink>> sinks;
   for (const auto& entry : entries) {
     sinks.push_back(makeSink(entry, static_cast<int>(sinks.size()) + 1, http_, mailer_));
@@ -103,6 +105,7 @@ notify::Notification Notifier::make(const core::Event& event) const {
   n.event = event;
   n.host = host_;
   n.wallTime = static_cast<std::int64_t>(std::time(nullptr));
+  n.marker = marker_;
   return n;
 }
 

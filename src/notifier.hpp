@@ -35,8 +35,10 @@ struct NotifierHooks {
 /// Thread rules: onEvent, notifyProgress and health from any thread.
 class Notifier final : public EventSink {
 public:
+  /// Throws std::runtime_error if libcurl cannot start.
+  /// `marker`: shown on every message (simulation, --test-event).
   explicit Notifier(const std::vector<NotifyConfig>& entries, std::string host = {},
-                    NotifierHooks hooks = {});
+                    notify::Marker marker = notify::Marker::None, NotifierHooks hooks = {});
   ~Notifier() override;
 
   void onEvent(const core::Event& event) noexcept override;
@@ -60,6 +62,7 @@ private:
   notify::CurlHttpClient http_;
   notify::CurlMailer mailer_;
   std::string host_;
+  notify::Marker marker_;
   NotifierHooks hooks_;
   std::vector<int> alertAfter_;    // per sink: alert_after_failures
   std::vector<std::string> names_; // per sink: "discord #1"

@@ -27,6 +27,9 @@ public:
     if (finished()) s.phase = core::PipelineState::Phase::Finished;
     return s;
   }
+  /// Whether, once done, the UPS power-cycles the host so that it starts again when mains
+  /// are back ([shutdown] ups_shutdown_return); false: the host stays off.
+  virtual bool powerCycles() const noexcept { return true; }
 };
 
 } // namespace hidupsd

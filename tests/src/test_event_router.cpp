@@ -26,6 +26,8 @@ public:
   bool started() const noexcept override { return started_; }
   bool finished() const noexcept override { return started_; }
   void wait() noexcept override {}
+  bool powerCycles() const noexcept override { return cycles; }
+  bool cycles = true;
 
 private:
   Trace& trace_;
@@ -37,7 +39,9 @@ public:
   explicit FakeNotifier(Trace& trace) : trace_(trace) {}
   void onEvent(const core::Event& event) noexcept override {
     trace_.push_back(std::string(core::eventName(event.kind)) + ": " + english(event.reason));
+    last = event;
   }
+  core::Event last;
 
 private:
   Trace& trace_;
@@ -82,7 +86,29 @@ TEST_CASE("mains back after the start: the online event says the shutdown goes o
   CHECK(trace == Trace{"online: mains back for 5 s after an outage of 12.0 s",
                        "start: UPS reports low battery", "shutdown: UPS reports low battery",
                        "online: mains back for 5 s after an outage of 12.0 s; the shutdown goes "
-                       "on: the UPS power cycle brings the host back"});
+                       "on: the UPS then cuts and restores its output, and the host starts again"});
+}
+
+TEST_CASE("mains back after the start, with ups_shutdown_return = false: the host stays off") {
+  // main said "the UPS power cycle brings the host back" even when it would not.
+  const auto back = core::Phrase("reason.mains_back").with("seconds", "5").with("outage", "12.0");
+  Routed routed;
+  routed.pipeline.cycles = false;
+  routed.router.onEvent(event(core::EventKind::Shutdown, core::Phrase("reason.low_battery")));
+  routed.router.onEvent(event(core::EventKind::Online, back));
+  CHECK(routed.trace.back() ==
+        "online: mains back for 5 s after an outage of 12.0 s; the shutdown goes on and the host "
+        "stays off (ups_shutdown_return = false): start it by hand");
+  REQUIRE(routed.notifier.last.powerCycle.has_value());
+  CHECK_FALSE(*routed.notifier.last.powerCycle);
+}
+
+TEST_CASE("an online before any shutdown carries no shutdown note") {
+  Routed routed;
+  routed.router.onEvent(
+      event(core::EventKind::Online,
+            core::Phrase("reason.mains_back").with("seconds", "5").with("outage", "12.0")));
+  CHECK_FALSE(routed.notifier.last.powerCycle.has_value());
 }
 
 } // namespace
