@@ -185,6 +185,16 @@ struct MetricsConfig {
   bool operator==(const MetricsConfig&) const = default;
 };
 
+/// [serve.control]: the local control socket (`hidupsd --status`); always on.
+struct ControlConfig {
+  /// socket: an absolute path of at most 107 bytes; its folder is made (0755) when missing
+  std::filesystem::path socket{"/run/hidupsd/control.sock"};
+  /// group: who besides root may ask (mode 0660); "" = root only (0600). A group that does
+  /// not exist is a warning at start (root only), not an error.
+  std::string group = "hidupsd";
+  bool operator==(const ControlConfig&) const = default;
+};
+
 struct Config {
   DeviceConfig device;
   PolicyConfig policy;
@@ -194,6 +204,7 @@ struct Config {
   std::vector<NotifyConfig> notify;
   std::optional<NutServerConfig> nut;   ///< [serve.nut]
   std::optional<MetricsConfig> metrics; ///< [serve.metrics]
+  ControlConfig control;                ///< [serve.control]
   bool operator==(const Config&) const = default;
 };
 

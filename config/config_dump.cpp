@@ -208,6 +208,9 @@ std::string redacted(const Config& c) {
     w.text("listen", hostPort(c.metrics->listen));
     w.line("max_connections", c.metrics->maxConnections);
   }
+  w.header("[serve.control]");
+  w.text("socket", c.control.socket.string());
+  w.text("group", c.control.group);
   return w.take();
 }
 

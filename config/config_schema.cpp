@@ -489,12 +489,31 @@ MetricsConfig readMetrics(TableReader& r) {
   return m;
 }
 
+std::string socketPath(std::string_view s) {
+  if (!s.starts_with('/') || s.size() > 107) return "must be an absolute path of at most 107 bytes";
+  return s.ends_with('/') ? "must name the socket, not a folder" : "";
+}
+
+std::string groupName(std::string_view s) {
+  return s.empty() || (allOf(s, "._-") && s.size() <= 32) ? "" : "must be a group name or \"\"";
+}
+
+ControlConfig readControl(TableReader& r) {
+  ControlConfig c;
+  std::string socket = c.socket.string();
+  r.string("socket", socket, socketPath);
+  c.socket = socket;
+  r.string("group", c.group, groupName);
+  return c;
+}
+
 void serve(TableReader& root, Config& c) {
   const toml::table* t = root.table("serve");
   if (t == nullptr) return;
   TableReader r(*t, "in [serve]", root.errors());
   if (r.has("nut")) section(r, "serve.nut", c.nut.emplace(), readNut);
   if (r.has("metrics")) section(r, "serve.metrics", c.metrics.emplace(), readMetrics);
+  if (r.has("control")) section(r, "serve.control", c.control, readControl);
   r.finish();
 }
 

@@ -2,6 +2,7 @@
 // The running daemon: device thread, monitor, event log, pipeline, signals, systemd.
 #include "src/daemon.hpp"
 
+#include <grp.h>
 #include <signal.h>
 
 #include <atomic>
@@ -15,11 +16,15 @@
 #include "hidupsd_config.hpp"
 #include "lib/log.hpp"
 #include "proxmox/bounded_runner.hpp"
+#include "serve/control_server.hpp"
+#include "serve/state_json.hpp"
 #include "src/daemon_setup.hpp"
+#include "src/daemon_status.hpp"
 #include "src/device_opener.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
+#include "src/migration_guard.hpp"
 #include "src/notifier.hpp"
 #include "src/preflight.hpp"
 #include "src/proxmox_pipeline.hpp"
@@ -81,12 +86,16 @@ private:
   /// --simulate: the story is over (the pipeline finished, or it never started).
   bool simulationDone();
   void startReadinessChecks();
+  void startControl();
+  void warnIfNutRuns();
+  NotifierHooks notifierHooks();
   void readinessChanged(Readiness::Change change, const PreflightReport& report);
 
   DaemonOptions options_;
   Config config_;
   std::unique_ptr<core::Clock> clock_;
   EventLog eventLog_;
+  EventHistory history_;
   Notifier notifier_;
   std::unique_ptr<ShutdownPipeline> pipeline_;
   EventRouter router_;
@@ -100,6 +109,7 @@ private:
   std::unique_ptr<ReadinessChecker> checker_;
   std::unique_ptr<UpsService> service_;
   std::unique_ptr<Servers> servers_; // set before the device thread starts
+  std::unique_ptr<serve::ControlServer> control_;
   std::thread deviceThread_;
   std::atomic<bool> deviceThreadEnded_{false};
   core::Clock::time_point startedAt_{};
@@ -108,9 +118,10 @@ private:
 
 Daemon::Daemon(const DaemonOptions& options, Config config)
     : options_(options), config_(std::move(config)), clock_(makeClock()),
-      eventLog_(config_.log.file),
+      eventLog_(config_.log.file), history_(config_.policy.onBatteryDelay),
       notifier_(config_.notify, {},
-                config_.policy.simulation ? notify::Marker::Simulation : notify::Marker::None),
+                config_.policy.simulation ? notify::Marker::Simulation : notify::Marker::None,
+                notifierHooks()),
       pipeline_(makePipeline(config_, eventLog_, &notifier_,
                              [this] {
                                if (servers_) servers_->waitForSecondaries();
@@ -147,14 +158,17 @@ int Daemon::run() {
                                    config_.policy.simulation ? " (simulation)" : ""));
   router_.addNotifier(notifier_);
   router_.addNotifier(stats_);
+  router_.addNotifier(history_);
   // The host is up: a power cycle the last shutdown asked for is over.
   if (!options_.simulate) clearStaleKillPowerFlag(config_.shutdown.killPowerFlag);
   if (options_.configPath) {
     if (const auto w = secretsExposureWarning(*options_.configPath, config_); !w.empty())
       log::warning(kDomain, "{}", w);
   }
+  if (!options_.simulate) warnIfNutRuns();
   startedAt_ = clock_->now();
   startDeviceThread();
+  startControl();
   startReadinessChecks();
   systemd::notify("READY=1");
   const sigset_t set = controlSignals();
@@ -175,6 +189,7 @@ int Daemon::run() {
   pipeline_->wait(); // the servers keep showing FSD to the secondaries meanwhile
   servers_->stop();
   notifier_.stop(); // pending messages get a short bounded grace
+  if (control_) control_->stop();
   log::notice(kDomain, "stopped");
   return exitStatus_;
 }
@@ -231,6 +246,63 @@ void Daemon::startReadinessChecks() {
       [this](Readiness::Change change, const PreflightReport& report) {
         readinessChanged(change, report);
       });
+}
+
+/// The migration guard: NUT's driver still running would fight us for the UPS (bounded: 5 s).
+void Daemon::warnIfNutRuns() {
+  const auto advice = nutAdvice(activeNutUnits(checkProcesses_));
+  if (advice.empty()) return;
+  log::warning(kDomain, "{}", advice);
+  eventLog_.appendLine(wallClockText() + " " + advice);
+}
+
+/// The sinks' health: a sink that starts failing or works again is a line of the event log;
+/// one that fails alert_after_failures times in a row is a notifyfail the other sinks say.
+NotifierHooks Daemon::notifierHooks() {
+  NotifierHooks hooks;
+  hooks.record = [this](const std::string& line) {
+    log::warning("notify", "{}", line.substr(line.find(' ') + 1));
+    eventLog_.appendLine(wallClockText() + " " + line);
+  };
+  hooks.raise = [this](const core::Event& event) { router_.onEvent(event); };
+  return hooks;
+}
+
+/// The control socket (`hidupsd --status`): root, and the [serve.control] group. A socket
+/// that cannot be made is an error in the log, never fatal: the monitor and the shutdown
+/// work without it.
+void Daemon::startControl() {
+  serve::ControlServerOptions o;
+  o.path = config_.control.socket;
+  if (!config_.control.group.empty()) {
+    if (const group* g = ::getgrnam(config_.control.group.c_str()); g != nullptr)
+      o.group = g->gr_gid;
+    else
+      log::warning(kDomain, "group '{}' does not exist: the control socket is for root only",
+                   config_.control.group);
+  }
+  StatusParts parts;
+  parts.upsName = config_.nut ? config_.nut->name : "ups";
+  parts.simulation = config_.policy.simulation;
+  parts.startedAt = std::chrono::system_clock::now();
+  parts.backend = service_.get();
+  parts.pipeline = pipeline_.get();
+  parts.readiness = &readiness_;
+  parts.history = &history_;
+  parts.sinks = [this] { return notifier_.health(); };
+  parts.dropped = [this] { return notifier_.stats().dropped; };
+  auto handler = [parts](std::string_view request) -> std::optional<std::string> {
+    if (request != "status") return std::nullopt;
+    return serve::stateJson(daemonState(parts));
+  };
+  try {
+    control_ = std::make_unique<serve::ControlServer>(o, handler);
+    control_->start();
+    log::notice(kDomain, "control socket on {} (hidupsd --status)", o.path.string());
+  } catch (const std::exception& e) {
+    control_.reset();
+    log::error(kDomain, "control socket off: {}", e.what());
+  }
 }
 
 /// Said once per change: a broken tool is an error and a notification the moment it is found

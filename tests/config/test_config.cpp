@@ -94,6 +94,25 @@ TEST_CASE("a present [serve.*] table turns its server on with default addresses"
   CHECK(hostPort(v6.nut->listen) == "[::1]:0");
 }
 
+TEST_CASE("[serve.control]: the socket and its group, checked where they are written") {
+  const Config d = parseConfig("", "t.toml");
+  CHECK(d.control.socket == "/run/hidupsd/control.sock");
+  CHECK(d.control.group == "hidupsd");
+  const Config c =
+      parseConfig("[serve.control]\nsocket = \"/tmp/x/c.sock\"\ngroup = \"\"\n", "t.toml");
+  CHECK(c.control.socket == "/tmp/x/c.sock");
+  CHECK(c.control.group.empty());
+  CHECK(errorOf("[serve.control]\nsocket = \"run/c.sock\"\n") ==
+        "t.toml:2:10: in [serve.control]: socket must be an absolute path of at most 107 bytes");
+  CHECK(errorOf("[serve.control]\nsocket = \"/" + std::string(120, 'a') + "\"\n")
+            .find("at most 107 bytes") != std::string::npos);
+  CHECK(errorOf("[serve.control]\nsocket = \"/run/hidupsd/\"\n").find("not a folder") !=
+        std::string::npos);
+  CHECK(errorOf("[serve.control]\ngroup = \"wheel users\"\n").find("must be a group name") !=
+        std::string::npos);
+  CHECK(errorOf("[serve.control]\nmode = 438\n").find("t.toml:2:1:") == 0); // unknown key
+}
+
 TEST_CASE("USB ids are TOML integers or hex strings, both or neither") {
   const auto ids = [](std::string_view v, std::string_view p) {
     const Config c = parseConfig("[device]\nvendor_id = " + std::string(v) +
