@@ -139,7 +139,8 @@ void Daemon::startDeviceThread() {
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
-  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, &readiness_);
+  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, &readiness_,
+                                       [this] { return notifier_.health(); });
   deviceThread_ = std::thread([this] {
     try {
       reader_->run();

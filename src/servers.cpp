@@ -44,8 +44,9 @@ serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
 }
 
 Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
-                 const ShutdownPipeline& pipeline, const Readiness* readiness)
-    : stats_(stats), pipeline_(pipeline), readiness_(readiness),
+                 const ShutdownPipeline& pipeline, const Readiness* readiness,
+                 std::function<std::vector<core::SinkHealth>()> sinks)
+    : stats_(stats), pipeline_(pipeline), readiness_(readiness), sinks_(std::move(sinks)),
       simulation_(config.policy.simulation) {
   const std::size_t nutWanted = !config.nut ? 0
                                 : config.nut->maxConnections > 0
@@ -107,6 +108,7 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     for (const auto& [event, entry] : stats_.counts())
       d.events[event] = {entry.count, entry.last};
     d.processStart = started_;
+    if (sinks_) d.sinks = sinks_();
     return d;
   };
   try {

@@ -2,6 +2,7 @@
 // hidupsd --status as the admin runs it: the running daemon's state through its control socket
 // with no [serve.nut], as text and JSON; the sinks' health; the UPS itself once it is gone.
 #include <doctest/doctest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -21,14 +22,15 @@ using Json = nlohmann::json;
 /// A broken host_command (a notready at start), a webhook that fails (retries 0, alert after
 /// 1) and one that works, the control socket in `dir`; no [serve.nut].
 std::string statusConfig(const TempDir& dir, const t::HttpReceiver& failing,
-                         const t::HttpReceiver& working) {
+                         const t::HttpReceiver& working, std::uint16_t metrics) {
   return "[device]\nreplay = \"" + (t::fixturesDir() / "eaton-5sc-750.replay").string() +
          "\"\n[shutdown]\nhost_command = [\"/nonexistent/poweroff\"]\n[log]\n" +
          logFileSection(dir / "events.log") + "[[notify]]\ntype = \"webhook\"\nurl = \"" +
          failing.url() + "\"\nretries = 0\nalert_after_failures = 1\n" +
          "[[notify]]\ntype = \"webhook\"\nurl = \"" + working.url() + "\"\n" +
          "[serve.control]\nsocket = \"" + (dir / "run" / "control.sock").string() +
-         "\"\ngroup = \"\"\n";
+         "\"\ngroup = \"\"\n[serve.metrics]\nlisten = \"127.0.0.1:" + std::to_string(metrics) +
+         "\"\n";
 }
 
 t::ProcessResult runStatus(const std::filesystem::path& config, bool json = false) {
@@ -44,7 +46,8 @@ TEST_CASE("--status without [serve.nut]: the daemon's state, its sinks' health, 
   t::HttpReceiver failing(t::HttpReceiver::Mode::ServerError);
   t::HttpReceiver working;
   const auto config = dir / "hidupsd.toml";
-  writeFile(config, statusConfig(dir, failing, working));
+  const auto metricsPort = freeLoopbackPort();
+  writeFile(config, statusConfig(dir, failing, working, metricsPort));
   HidupsdProcess daemon(dir, {"-c", config.string()});
   // The notready goes to both sinks; the failing one's failure is a notifyfail the other says.
   REQUIRE_MESSAGE(waitForContent(dir / "events.log", "notifyfail"), daemon.err());
@@ -76,6 +79,14 @@ TEST_CASE("--status without [serve.nut]: the daemon's state, its sinks' health, 
   CHECK(j["notifications"][0]["last_error"].get<std::string>().find("api/webhooks") ==
         std::string::npos); // never the URL
   CHECK(j["notifications"][1]["delivered"].get<int>() >= 1);
+
+  // The same health in /metrics.
+  const auto scrape = httplib::Client("127.0.0.1", metricsPort).Get("/metrics");
+  REQUIRE(scrape);
+  CHECK(scrape->body.find("hidupsd_notify_failures_in_row{ups=\"ups\",sink=\"webhook #1\"} ") !=
+        std::string::npos);
+  CHECK(scrape->body.find("hidupsd_notify_failures_in_row{ups=\"ups\",sink=\"webhook #1\"} 0") ==
+        std::string::npos);
 
   const auto text = runStatus(config);
   CHECK(text.status == 0);
