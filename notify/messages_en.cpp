@@ -145,6 +145,8 @@ constexpr Message kTable[] = {
     {"reason.overload", "UPS reports an output overload"},
     {"reason.fsd_from", "FSD from NUT client {client}"},
     {"reason.test_event", "manual test (hidupsd --test-event)"},
+    {"reason.test_event_as",
+     "manual test (hidupsd --test-event), as at a real low battery: {reason}"},
     {"reason.notify_failing",
      "{sink} failed {count} times in a row (last error: {error}); what it should have sent is "
      "lost until it works again"},

@@ -140,6 +140,8 @@ constexpr Message kTable[] = {
     {"reason.overload", "l'onduleur signale une surcharge en sortie"},
     {"reason.fsd_from", "FSD envoyé par le client NUT {client}"},
     {"reason.test_event", "test manuel (hidupsd --test-event)"},
+    {"reason.test_event_as",
+     "test manuel (hidupsd --test-event), comme lors d'une vraie batterie faible : {reason}"},
     {"reason.notify_failing",
      "{sink} a échoué {count} fois de suite (dernière erreur : {error}) ; ses messages sont "
      "perdus tant qu'il ne répond pas"},

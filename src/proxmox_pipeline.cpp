@@ -267,6 +267,8 @@ void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_poi
     return;
   }
   say(fmt::format("running guests: {}", names(found.guests)));
+  if (simulation_ && shutdown_.strategy != ShutdownStrategy::StopAll)
+    sayWorstCases(found.guests, deadline);
   auto progress = [this, &event](const proxmox::GuestReport& r, std::size_t done,
                                  std::size_t total) {
     update([&](core::PipelineState& s) {
@@ -288,6 +290,28 @@ void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_poi
                 [&] { return proxmox::discoverGuests(*runner_, options).guests; }, deadline)
           : stopper.stopGuests(found.guests, deadline);
   tell(event, summaryPhrase(summary, simulation_));
+}
+
+/// The dry run's answer to "would the guests stop in time?": each group's worst case against
+/// the deadline, and a warning for the first one that would end past it.
+void ProxmoxPipeline::sayWorstCases(const std::vector<proxmox::Guest>& guests,
+                                    SteadyClock::time_point deadline) {
+  const auto budget =
+      std::chrono::ceil<std::chrono::seconds>(deadline - SteadyClock::now()).count();
+  for (const auto& w : proxmox::worstCases(guests, stopRules())) {
+    const std::string group =
+        w.group.order ? fmt::format("order {}", *w.group.order) : std::string("no order");
+    say(fmt::format("worst case, group {} ({}): {} s, all done by {} s of the {} s deadline", group,
+                    names(w.group.guests), w.worst.count(), w.endsBy.count(), budget));
+    if (w.endsBy.count() <= budget) continue;
+    const auto warning = fmt::format(
+        "WARNING: the guests may not fit the deadline: group {} could end {} s past it, and "
+        "what is still running then is force-stopped (lower guest_timeout or the guests' "
+        "down=, or stop fewer guests)",
+        group, w.endsBy.count() - budget);
+    say(warning);
+    return;
+  }
 }
 
 void ProxmoxPipeline::writeKillPowerFlag() {

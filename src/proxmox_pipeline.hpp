@@ -67,6 +67,8 @@ private:
   void run(const core::Event& event) noexcept;
   void preflightCheck(const core::Event& event);
   void stopGuests(const core::Event& event, std::chrono::steady_clock::time_point deadline);
+  void sayWorstCases(const std::vector<proxmox::Guest>& guests,
+                     std::chrono::steady_clock::time_point deadline);
   void writeKillPowerFlag();
   void powerOff(const core::Event& event);
   /// A line of the shutdown's record (English; also its state's last step).
