@@ -271,8 +271,10 @@ NotifierHooks Daemon::notifierHooks() {
 
 /// The control socket (`hidupsd --status`): root, and the [serve.control] group. A socket
 /// that cannot be made is an error in the log, never fatal: the monitor and the shutdown
-/// work without it.
+/// work without it. Stopped last: --status answers while the shutdown runs.
 void Daemon::startControl() {
+  // --simulate without a config is a demonstration: the host's real daemon keeps its socket.
+  if (options_.simulate && !options_.configPath) return;
   serve::ControlServerOptions o;
   o.path = config_.control.socket;
   if (!config_.control.group.empty()) {
