@@ -22,6 +22,13 @@ DescriptorError::DescriptorError(std::size_t offset, const std::string& reason)
     : std::runtime_error(fmt::format("report descriptor byte {}: {}", offset, reason)),
       offset_(offset) {}
 
+Field* ReportDescriptor::findField(std::uint8_t reportId, Usage usage) noexcept {
+  const auto it = std::find_if(fields_.begin(), fields_.end(), [&](const Field& f) {
+    return f.reportId == reportId && f.usage() == usage;
+  });
+  return it == fields_.end() ? nullptr : &*it;
+}
+
 const ReportLayout* ReportDescriptor::report(ReportType type, std::uint8_t id) const noexcept {
   auto it = std::find_if(reports_.begin(), reports_.end(),
                          [&](const ReportLayout& r) { return r.type == type && r.id == id; });
@@ -38,10 +45,9 @@ constexpr std::uint8_t kInput = 0x8, kOutput = 0x9, kCollection = 0xA, kFeature 
                        kEndCollection = 0xC;
 }
 namespace global_tag {
-constexpr std::uint8_t kUsagePage = 0x0, kLogicalMin = 0x1, kLogicalMax = 0x2,
-                       kPhysicalMin = 0x3, kPhysicalMax = 0x4, kUnitExponent = 0x5, kUnit = 0x6,
-                       kReportSize = 0x7, kReportId = 0x8, kReportCount = 0x9, kPush = 0xA,
-                       kPop = 0xB;
+constexpr std::uint8_t kUsagePage = 0x0, kLogicalMin = 0x1, kLogicalMax = 0x2, kPhysicalMin = 0x3,
+                       kPhysicalMax = 0x4, kUnitExponent = 0x5, kUnit = 0x6, kReportSize = 0x7,
+                       kReportId = 0x8, kReportCount = 0x9, kPush = 0xA, kPop = 0xB;
 }
 namespace local_tag {
 constexpr std::uint8_t kUsage = 0x0, kUsageMin = 0x1, kUsageMax = 0x2, kDelimiter = 0xA;
@@ -138,9 +144,10 @@ private:
   ParseLimits limits_;
   std::size_t pos_ = 0;
   GlobalState global_;
+  bool assumedMax_ = false; ///< a Logical Maximum was read as unsigned (sticky, as NUT's)
   std::vector<GlobalState> pushed_;
   LocalState local_;
-  std::vector<Usage> path_;            ///< collection nodes, index nodes included
+  std::vector<Usage> path_; ///< collection nodes, index nodes included
   std::vector<std::size_t> nodesPerCollection_;
   std::vector<std::size_t> collectionOffsets_;
   std::map<std::pair<ReportType, std::uint8_t>, std::uint32_t> bits_;
@@ -162,8 +169,9 @@ ReportDescriptor DescriptorParser::run() {
     case kMain: onMain(item); break;
     case kGlobal: onGlobal(item); break;
     case kLocal: onLocal(item); break;
-    default: warn(item.offset, fmt::format("reserved item type (prefix 0x{:02x}) skipped",
-                                           bytes_[item.offset]));
+    default:
+      warn(item.offset,
+           fmt::format("reserved item type (prefix 0x{:02x}) skipped", bytes_[item.offset]));
     }
   }
   finish();
@@ -277,6 +285,7 @@ void DescriptorParser::emitField(const Item& item, ReportType type, Usage usage,
   f.bitSize = global_.reportSize;
   f.logicalMin = global_.logicalMin;
   f.logicalMax = global_.logicalMax;
+  f.assumedLogicalMax = assumedMax_;
   f.physicalMin = global_.physicalMin;
   f.physicalMax = global_.physicalMax;
   f.unit = global_.unit;
@@ -310,15 +319,18 @@ void DescriptorParser::onGlobal(const Item& item) {
 // Logical Maximum is signed like every extent (§6.2.2.7), but some firmware
 // writes an unsigned maximum that overflows into the sign bit (Eaton Ellipse
 // ECO, NUT issue #1507). As NUT does, a maximum below the minimum is read
-// again as unsigned, and we say so.
+// again as unsigned, and we say so. NUT's parser marks that "assumed" and
+// never clears the mark: every later field carries it too, and the
+// CyberPower fix-up (descriptor_fixups.cpp) reads it.
 void DescriptorParser::onLogicalMax(const Item& item) {
   global_.logicalMax = item.signedData();
   if (global_.logicalMax < global_.logicalMin) {
-    warn(item.offset, fmt::format("Logical Maximum {} is below Logical Minimum {} (report 0x{:02x}); "
-                                  "read as unsigned {}",
-                                  global_.logicalMax, global_.logicalMin, global_.reportId,
-                                  item.data));
+    warn(item.offset,
+         fmt::format("Logical Maximum {} is below Logical Minimum {} (report 0x{:02x}); "
+                     "read as unsigned {}",
+                     global_.logicalMax, global_.logicalMin, global_.reportId, item.data));
     global_.logicalMax = item.data;
+    assumedMax_ = true;
   }
 }
 
@@ -326,7 +338,8 @@ void DescriptorParser::onLogicalMax(const Item& item) {
 // -8..-1). Some descriptors write a full signed byte instead (0xFE = -2);
 // both read the same, as in NUT.
 void DescriptorParser::onUnitExponent(const Item& item) {
-  const std::int64_t v = item.data <= 0xF ? static_cast<std::int64_t>(item.data) : item.signedData();
+  const std::int64_t v =
+      item.data <= 0xF ? static_cast<std::int64_t>(item.data) : item.signedData();
   if (v >= 8 && v <= 15) {
     global_.unitExponent = static_cast<std::int8_t>(v - 16);
   } else if (v >= -8 && v <= 7) {
@@ -368,7 +381,8 @@ Usage DescriptorParser::fullUsage(const Item& item) const noexcept {
 
 void DescriptorParser::addUsage(const Item& item, Usage usage) {
   if (local_.usages.size() >= limits_.maxUsagesPerItem)
-    fail(item.offset, fmt::format("more than {} usages for one main item", limits_.maxUsagesPerItem));
+    fail(item.offset,
+         fmt::format("more than {} usages for one main item", limits_.maxUsagesPerItem));
   local_.usages.push_back(usage);
 }
 
@@ -391,9 +405,10 @@ void DescriptorParser::onUsageMax(const Item& item) {
   if ((lo >> 16) != (hi >> 16)) fail(item.offset, "Usage Minimum and Maximum on different pages");
   if (hi < lo) fail(item.offset, "Usage Maximum is below Usage Minimum");
   if (hi - lo >= limits_.maxUsagesPerItem)
-    fail(item.offset, fmt::format("usage range of {} is more than {}", hi - lo + 1,
-                                  limits_.maxUsagesPerItem));
-  for (Usage u = lo; u <= hi; ++u) addUsage(item, u);
+    fail(item.offset,
+         fmt::format("usage range of {} is more than {}", hi - lo + 1, limits_.maxUsagesPerItem));
+  for (Usage u = lo; u <= hi; ++u)
+    addUsage(item, u);
   local_.usageMin.reset();
 }
 
@@ -413,8 +428,9 @@ Usage DescriptorParser::takeUsage() noexcept {
 void DescriptorParser::finish() {
   if (!nodesPerCollection_.empty())
     fail(collectionOffsets_.back(),
-         fmt::format("{} collection(s) not closed at the end of the descriptor (innermost opened here)",
-                     nodesPerCollection_.size()));
+         fmt::format(
+             "{} collection(s) not closed at the end of the descriptor (innermost opened here)",
+             nodesPerCollection_.size()));
   if (!pushed_.empty()) warn(bytes_.size(), "Push without a Pop at the end of the descriptor");
   for (const auto& [key, bits] : bits_)
     result_.reports_.push_back(ReportLayout{key.first, key.second, bits});

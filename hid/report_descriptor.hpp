@@ -46,11 +46,15 @@ constexpr std::uint32_t kBufferedBytes = 1u << 8;
 struct Field {
   std::vector<Usage> path; ///< collection usages (and index nodes), then the field's usage
   ReportType type = ReportType::Feature;
-  std::uint8_t reportId = 0;  ///< 0 when the descriptor declares no report IDs
+  std::uint8_t reportId = 0;   ///< 0 when the descriptor declares no report IDs
   std::uint32_t bitOffset = 0; ///< from the first data bit, after the report ID byte
   std::uint32_t bitSize = 0;   ///< 1..32
   std::int64_t logicalMin = 0; ///< sign-extended by item size (HID 1.11 §6.2.2.7)
   std::int64_t logicalMax = 0;
+  /// This field's Logical Maximum, or an earlier one in the descriptor, was
+  /// below Logical Minimum and read as unsigned (NUT's assumed_LogMax, which
+  /// NUT never clears once set).
+  bool assumedLogicalMax = false;
   std::optional<std::int64_t> physicalMin; ///< absent when the descriptor never set it
   std::optional<std::int64_t> physicalMax;
   std::uint32_t unit = 0;
@@ -87,8 +91,8 @@ private:
 struct ParseLimits {
   std::size_t maxDescriptorBytes = 65535; ///< wDescriptorLength is 16 bits
   std::size_t maxFields = 8192;
-  std::size_t maxDepth = 32;         ///< collection nesting
-  std::size_t maxPushDepth = 16;     ///< Push without Pop
+  std::size_t maxDepth = 32;     ///< collection nesting
+  std::size_t maxPushDepth = 16; ///< Push without Pop
   std::uint32_t maxReportCount = 4096;
   std::uint32_t maxReportBits = 8 * 4096; ///< per report
   std::size_t maxUsagesPerItem = 1024;    ///< incl. Usage Minimum..Maximum ranges
@@ -113,6 +117,11 @@ public:
   const std::vector<std::string>& warnings() const noexcept { return warnings_; }
   /// The top-level application collections' usages (e.g. 0x00840004 UPS).
   const std::vector<Usage>& applications() const noexcept { return applications_; }
+
+  /// The first field of report `reportId` (any type) whose own usage is
+  /// `usage`, or nullptr: NUT's FindObject_with_ID_Node(), for the
+  /// descriptor fix-ups (descriptor_fixups.hpp), which change it in place.
+  Field* findField(std::uint8_t reportId, Usage usage) noexcept;
 
 private:
   friend class DescriptorParser;
