@@ -43,7 +43,8 @@ namespace {
 /// 1 + the position of the highest set bit, 0 for 0.
 unsigned highBit(std::uint64_t x) noexcept {
   unsigned n = 0;
-  for (; x != 0; x >>= 1) ++n;
+  for (; x != 0; x >>= 1)
+    ++n;
   return n;
 }
 
@@ -98,7 +99,8 @@ constexpr UnitExponent kUnitExponents[] = {
 
 double powerOfTen(int e) noexcept {
   double p = 1;
-  for (int i = 0; i < std::abs(e); ++i) p *= 10;
+  for (int i = 0; i < std::abs(e); ++i)
+    p *= 10;
   return p;
 }
 

@@ -11,6 +11,7 @@
 #include <climits>
 #include <system_error>
 
+#include "hid/dialect.hpp"
 #include "hid/report_descriptor.hpp"
 #include "hid/usb_control.hpp"
 
@@ -191,6 +192,7 @@ void HidapiDevice::openHidapi(const HidDeviceEntry& entry) {
 
 void HidapiDevice::learnLayout() {
   inputBuffer_.resize(kMaxReport);
+  maxReports_ = (quirksFor(info_) & quirk::kApcMaxReport) != 0;
   try {
     const auto parsed = ReportDescriptor::parse(descriptor_);
     usesReportIds_ = parsed.usesReportIds();
@@ -214,7 +216,8 @@ void HidapiDevice::failCall(std::string_view call, std::chrono::steady_clock::ti
 }
 
 std::vector<std::uint8_t> HidapiDevice::getFeatureReport(std::uint8_t id) {
-  const auto known = featureLengths_.find(id);
+  // APC Back-UPS ES 525 / CS answer more than they declare: ask for the most (apc-hid.c).
+  const auto known = maxReports_ ? featureLengths_.end() : featureLengths_.find(id);
   std::vector<std::uint8_t> buffer(known != featureLengths_.end() ? known->second : kMaxReport);
   buffer[0] = id;
   const auto start = std::chrono::steady_clock::now();
@@ -249,5 +252,14 @@ HidapiDevice::readInput(std::chrono::milliseconds timeout) {
 }
 
 std::string HidapiDevice::indexedString(std::uint8_t index) { return fetchString(*usb_, index); }
+
+void HidapiDevice::resetPort() {
+  try {
+    usb_->resetDevice();
+  } catch (const std::system_error& e) {
+    if (e.code() == UsbErrc::NotFound) return; // re-enumerated as new: the reopen finds it
+    throw deviceErrorFrom(e, "USB port reset of " + what_);
+  }
+}
 
 } // namespace hidupsd::hid

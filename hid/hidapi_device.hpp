@@ -74,6 +74,8 @@ public:
   void setFeatureReport(std::span<const std::uint8_t> report) override;
   std::optional<std::vector<std::uint8_t>> readInput(std::chrono::milliseconds timeout) override;
   std::string indexedString(std::uint8_t index) override;
+  /// libusb_reset_device on the own handle; hidapi's is stale afterwards.
+  void resetPort() override;
 
 private:
   struct HidClose {
@@ -97,7 +99,8 @@ private:
   std::vector<std::uint8_t> descriptor_;
   bool usesReportIds_ = true;
   std::map<std::uint8_t, std::size_t> featureLengths_; ///< ID → length with the ID byte
-  std::vector<std::uint8_t> inputBuffer_;              ///< reused by readInput()
+  bool maxReports_ = false;               ///< quirk::kApcMaxReport: feature reads ask for 4 KiB
+  std::vector<std::uint8_t> inputBuffer_; ///< reused by readInput()
   std::unique_ptr<hid_device_, HidClose> hid_;
 };
 

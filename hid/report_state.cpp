@@ -30,7 +30,8 @@ bool ReportState::has(ReportType type, std::uint8_t id) const noexcept {
   return reports_.count({type, id}) != 0;
 }
 
-const std::vector<std::uint8_t>* ReportState::bytes(ReportType type, std::uint8_t id) const noexcept {
+const std::vector<std::uint8_t>* ReportState::bytes(ReportType type,
+                                                    std::uint8_t id) const noexcept {
   auto it = reports_.find({type, id});
   return it == reports_.end() ? nullptr : &it->second;
 }

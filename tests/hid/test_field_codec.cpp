@@ -16,7 +16,8 @@ TEST_CASE("bits round-trip at every alignment and size 1..32, neighbours untouch
   for (std::uint32_t size = 1; size <= 32; ++size) {
     for (std::uint32_t offset = 0; offset < 24; ++offset) {
       std::vector<std::uint8_t> buf(8);
-      for (auto& b : buf) b = static_cast<std::uint8_t>(rng());
+      for (auto& b : buf)
+        b = static_cast<std::uint8_t>(rng());
       const auto before = buf;
       const std::uint32_t mask = size == 32 ? 0xffffffffu : (1u << size) - 1;
       const std::uint32_t value = static_cast<std::uint32_t>(rng()) & mask;
@@ -27,9 +28,11 @@ TEST_CASE("bits round-trip at every alignment and size 1..32, neighbours untouch
         CHECK(((buf[bit / 8] >> (bit % 8)) & 1) == ((before[bit / 8] >> (bit % 8)) & 1));
       }
       CHECK(signExtend(value, size) ==
-            (size < 32 && (value >> (size - 1)) & 1 ? static_cast<std::int64_t>(value) - (std::int64_t{1} << size)
-             : size == 32 && (value >> 31) ? static_cast<std::int64_t>(value) - (std::int64_t{1} << 32)
-                                           : static_cast<std::int64_t>(value)));
+            (size < 32 && (value >> (size - 1)) & 1
+                 ? static_cast<std::int64_t>(value) - (std::int64_t{1} << size)
+             : size == 32 && (value >> 31)
+                 ? static_cast<std::int64_t>(value) - (std::int64_t{1} << 32)
+                 : static_cast<std::int64_t>(value)));
     }
   }
 }
@@ -42,7 +45,8 @@ TEST_CASE("signed fields round-trip through writeLogical/readLogical") {
       f.bitSize = size;
       f.logicalMin = -(std::int64_t{1} << (size - 1));
       f.logicalMax = (std::int64_t{1} << (size - 1)) - 1;
-      for (std::int64_t v : {f.logicalMin, std::int64_t{-1}, std::int64_t{0}, std::int64_t{1}, f.logicalMax}) {
+      for (std::int64_t v :
+           {f.logicalMin, std::int64_t{-1}, std::int64_t{0}, std::int64_t{1}, f.logicalMax}) {
         std::vector<std::uint8_t> report(7, 0xa5);
         writeLogical(report, f, v);
         CHECK(report[0] == 0xa5); // the report ID byte is never touched
@@ -73,14 +77,14 @@ struct LogicalCase {
 TEST_CASE("logical values: masking, sign and clamping as NUT's GetValue") {
   const LogicalCase cases[] = {
       {"64", 0, 8, 0, 255, 100},
-      {"ff ff ff ff", 0, 32, -1, 2147483647, -1},             // Eaton "no delay"
-      {"00 0a 08 80", 0, 32, 0, 0xffff, 0x0a00},              // APC BF500: garbage high bits
-      {"e6", 0, 8, 75, 140, 140},                             // above the range: clamped
-      {"01", 0, 8, 75, 140, 75},                              // below: clamped
+      {"ff ff ff ff", 0, 32, -1, 2147483647, -1}, // Eaton "no delay"
+      {"00 0a 08 80", 0, 32, 0, 0xffff, 0x0a00},  // APC BF500: garbage high bits
+      {"e6", 0, 8, 75, 140, 140},                 // above the range: clamped
+      {"01", 0, 8, 75, 140, 75},                  // below: clamped
       {"fe", 0, 8, -128, 127, -2},
       {"0c", 0, 4, -8, 7, -4},
       {"f0", 4, 4, 0, 15, 15},
-      {"80 00", 7, 2, 0, 1, 1},                               // one bit across a byte boundary
+      {"80 00", 7, 2, 0, 1, 1}, // one bit across a byte boundary
       {"5c b1 0a 00", 8, 16, 0, 65535, 0x0ab1},
   };
   for (const auto& c : cases) {

@@ -22,10 +22,10 @@ std::string extent(const std::optional<std::int64_t>& v) {
 
 /// Our field in the fields.txt format: path|type|id|offset|size|lmin|lmax|pmin|pmax|unit|exp|flags
 std::string fieldLine(const Field& f, Dialect d) {
-  return fmt::format("{}|{}|0x{:02x}|{}|{}|{}|{}|{}|{}|0x{:08x}|{}|0x{:02x}", pathToString(f.path, d),
-                     nameOf(f.type), f.reportId, f.bitOffset, f.bitSize, f.logicalMin,
-                     f.logicalMax, extent(f.physicalMin), extent(f.physicalMax), f.unit,
-                     f.unitExponent, f.flags);
+  return fmt::format("{}|{}|0x{:02x}|{}|{}|{}|{}|{}|{}|0x{:08x}|{}|0x{:02x}",
+                     pathToString(f.path, d), nameOf(f.type), f.reportId, f.bitOffset, f.bitSize,
+                     f.logicalMin, f.logicalMax, extent(f.physicalMin), extent(f.physicalMax),
+                     f.unit, f.unitExponent, f.flags);
 }
 
 std::vector<std::string> expectedLines(const std::string& fixture) {
@@ -46,7 +46,8 @@ TEST_CASE("every fixture descriptor parses to the field layout of its .fields.tx
     const auto d = ReportDescriptor::parse(bytes);
     const Dialect dialect = dialectForVendor(t::fixtureVendor(name));
     std::vector<std::string> ours;
-    for (const auto& f : d.fields()) ours.push_back(fieldLine(f, dialect));
+    for (const auto& f : d.fields())
+      ours.push_back(fieldLine(f, dialect));
     auto theirs = expectedLines(name);
     std::sort(ours.begin(), ours.end());
     std::sort(theirs.begin(), theirs.end());
@@ -56,8 +57,10 @@ TEST_CASE("every fixture descriptor parses to the field layout of its .fields.tx
                         std::back_inserter(onlyOurs));
     std::set_difference(theirs.begin(), theirs.end(), ours.begin(), ours.end(),
                         std::back_inserter(onlyTheirs));
-    for (const auto& l : onlyOurs) CHECK_MESSAGE(false, "only ours:   " << l);
-    for (const auto& l : onlyTheirs) CHECK_MESSAGE(false, "only theirs: " << l);
+    for (const auto& l : onlyOurs)
+      CHECK_MESSAGE(false, "only ours:   " << l);
+    for (const auto& l : onlyTheirs)
+      CHECK_MESSAGE(false, "only theirs: " << l);
   }
 }
 
@@ -66,5 +69,6 @@ TEST_CASE("the odd 33-byte Ellipse ECO descriptor parses with NUT's LogMax fix")
       t::descriptorOfReplay(t::fixturesDir() / "eaton-ellipse-eco.iface-33byte.replay"));
   CHECK(d.fields().size() == 2);
   CHECK(d.warnings().size() == 2);
-  for (const auto& f : d.fields()) CHECK(f.logicalMax == 255);
+  for (const auto& f : d.fields())
+    CHECK(f.logicalMax == 255);
 }

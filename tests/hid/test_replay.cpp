@@ -194,11 +194,12 @@ TEST_CASE("replay: at T set writes every report with the path and sends the inpu
 
 TEST_CASE("replay: set on a real Eaton descriptor (ACPresent in Feature and Input 0x01)") {
   const auto path = hidupsd::test::fixturesDir() / "eaton-3s-700.replay";
-  const auto text = hidupsd::test::readFile(path) +
-                    "at 7.5 set UPS.PowerSummary.PresentStatus.ACPresent 0\n";
+  const auto text =
+      hidupsd::test::readFile(path) + "at 7.5 set UPS.PowerSummary.PresentStatus.ACPresent 0\n";
   ManualClock clock;
   ReplayDevice device(parseReplay(text, "3s.replay"), clock);
-  for (int i = 0; i < 4; ++i) CHECK(device.readInput(0ms).has_value()); // the initial inputs
+  for (int i = 0; i < 4; ++i)
+    CHECK(device.readInput(0ms).has_value()); // the initial inputs
   CHECK(device.getFeatureReport(1) == Bytes{0x01, 0x25, 0x00, 0x00});
   CHECK(device.readInput(10s) == Bytes{0x01, 0x24, 0x00, 0x00}); // bit 0 cleared, sent at 7.5 s
   CHECK(device.getFeatureReport(1) == Bytes{0x01, 0x24, 0x00, 0x00});
@@ -256,6 +257,28 @@ TEST_CASE("replay: stall S") {
   clock.advance(2999ms); // t = 23.999
   CHECK(errorKind([&] { device.getFeatureReport(1); }) == "timeout");
   CHECK(device.getFeatureReport(1) == Bytes{0x01, 0x64}); // t = 25.999
+}
+
+TEST_CASE("replay: wedge hangs calls until a USB port reset, which a stall ignores") {
+  CountingClock clock;
+  ReplayDevice device(parse(withHeader("feature 01 64\ninput 01 01\nat 5 wedge\n"
+                                       "at 20 stall 10\nat 40 disconnect\n")),
+                      clock, 2s);
+  device.resetPort(); // a reset of a healthy device: counted, nothing else
+  CHECK(device.resets() == 1);
+  CHECK_FALSE(device.readInput(0ms)); // the queued input report went with it
+  clock.advance(5s);
+  CHECK(errorKind([&] { device.getFeatureReport(1); }) == "timeout");
+  clock.advance(10s); // t = 17: a wedge does not end by itself
+  CHECK(errorKind([&] { device.getFeatureReport(1); }) == "timeout");
+  device.resetPort();
+  CHECK(device.getFeatureReport(1) == Bytes{0x01, 0x64});
+  clock.advance(3s); // t = 22 (19 + the stalled call's 2 s): a stall runs its course
+  device.resetPort();
+  CHECK(errorKind([&] { device.getFeatureReport(1); }) == "timeout");
+  clock.advance(20s); // t = 44
+  CHECK(errorKind([&] { device.resetPort(); }) == "disconnected");
+  CHECK(device.resets() == 3);
 }
 
 TEST_CASE("replay: setFeatureReport is stored and logged") {

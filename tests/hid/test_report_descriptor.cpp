@@ -34,13 +34,13 @@ void checkFails(const std::string& hex, std::size_t offset, const std::string& w
 // UPS / PowerSummary / RemainingCapacity (Feature and Input, report 1), then
 // a padding byte, then ACPresent as one bit.
 const std::string kSmall =
-    "05 84 09 04 a1 01 "             // Usage Page 0x84, Usage UPS, Collection(Application)
-    "09 24 a1 00 "                   // Usage PowerSummary, Collection(Physical)
-    "85 01 05 85 09 66 "             // Report ID 1, Usage Page 0x85, Usage RemainingCapacity
-    "75 08 95 01 15 00 26 ff 00 "    // size 8, count 1, logical 0..255
-    "b1 02 09 66 81 02 "             // Feature(Var), Usage RemainingCapacity, Input(Var)
-    "75 08 95 01 b1 03 "             // padding: Feature(Const) without usage
-    "09 d0 75 01 25 01 b1 82 "       // ACPresent 1 bit, Feature(Var, Volatile)
+    "05 84 09 04 a1 01 "          // Usage Page 0x84, Usage UPS, Collection(Application)
+    "09 24 a1 00 "                // Usage PowerSummary, Collection(Physical)
+    "85 01 05 85 09 66 "          // Report ID 1, Usage Page 0x85, Usage RemainingCapacity
+    "75 08 95 01 15 00 26 ff 00 " // size 8, count 1, logical 0..255
+    "b1 02 09 66 81 02 "          // Feature(Var), Usage RemainingCapacity, Input(Var)
+    "75 08 95 01 b1 03 "          // padding: Feature(Const) without usage
+    "09 d0 75 01 25 01 b1 82 "    // ACPresent 1 bit, Feature(Var, Volatile)
     "c0 c0";
 
 } // namespace
@@ -77,7 +77,8 @@ TEST_CASE("a small descriptor gives paths, offsets and attributes") {
 }
 
 TEST_CASE("logical and physical extents are sign-extended by item size") {
-  // Logical Min -1 (1 byte), Max 0x7fff (2 bytes); Physical Min -100000 (4 bytes), Max 0x80 (1 byte = -128)
+  // Logical Min -1 (1 byte), Max 0x7fff (2 bytes); Physical Min -100000 (4 bytes), Max 0x80 (1 byte
+  // = -128)
   const auto d = parseHex("05 84 09 04 a1 01 09 30 15 ff 26 ff 7f 37 60 79 fe ff 45 80 "
                           "75 10 95 01 b1 02 c0");
   REQUIRE(d.fields().size() == 1);
@@ -148,16 +149,17 @@ TEST_CASE("long items are skipped") {
 TEST_CASE("vendor collection types add an index node, as NUT's [n]") {
   // UPS / Flow (collection type 0x84 → [4]) / ConfigVoltage
   const auto d = parseHex("05 84 09 04 a1 01 09 1e a1 84 09 40 75 08 95 01 b1 02 c0 c0");
-  CHECK(d.fields()[0].path == std::vector<Usage>{0x00840004, 0x0084001e, makeIndexNode(4), 0x00840040});
+  CHECK(d.fields()[0].path ==
+        std::vector<Usage>{0x00840004, 0x0084001e, makeIndexNode(4), 0x00840040});
 }
 
 TEST_CASE("offsets count per report type and ID") {
   const auto d = parseHex("05 84 09 04 a1 01 75 08 95 01 85 01 09 30 b1 02 85 02 09 31 b1 02 "
                           "85 01 09 32 b1 02 09 32 81 02 c0");
   REQUIRE(d.fields().size() == 4);
-  CHECK(d.fields()[1].bitOffset == 0);  // report 2 starts again
-  CHECK(d.fields()[2].bitOffset == 8);  // report 1 continues
-  CHECK(d.fields()[3].bitOffset == 0);  // Input report 1 is its own layout
+  CHECK(d.fields()[1].bitOffset == 0); // report 2 starts again
+  CHECK(d.fields()[2].bitOffset == 8); // report 1 continues
+  CHECK(d.fields()[3].bitOffset == 0); // Input report 1 is its own layout
   CHECK(d.reports().size() == 3);
 }
 
@@ -191,14 +193,17 @@ TEST_CASE("malformed descriptors fail with the offset and reason") {
 
 TEST_CASE("nesting, pushes, fields and report sizes are bounded") {
   std::string deep;
-  for (int i = 0; i < 33; ++i) deep += "a1 00 ";
+  for (int i = 0; i < 33; ++i)
+    deep += "a1 00 ";
   checkFails(deep, 64, "nested deeper than 32");
   std::string pushes;
-  for (int i = 0; i < 17; ++i) pushes += "a4 ";
+  for (int i = 0; i < 17; ++i)
+    pushes += "a4 ";
   checkFails(pushes, 16, "too many nested Push");
   ParseLimits few;
   few.maxFields = 2;
-  checkFails("05 84 09 04 a1 01 09 30 09 31 09 32 75 08 95 03 b1 02 c0", 16, "more than 2 fields", few);
+  checkFails("05 84 09 04 a1 01 09 30 09 31 09 32 75 08 95 03 b1 02 c0", 16, "more than 2 fields",
+             few);
   // 1024 controls of 32 bits fill the 4 KiB a report may have; a second item overflows it
   checkFails("05 84 09 04 a1 01 75 20 96 00 04 b1 03 b1 03 c0", 13, "grows past 32768 bits");
 }
@@ -208,10 +213,12 @@ TEST_CASE("random bytes never crash the parser") {
   std::size_t parsed = 0, rejected = 0;
   for (int round = 0; round < 20000; ++round) {
     std::vector<std::uint8_t> bytes(rng() % 96);
-    for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+    for (auto& b : bytes)
+      b = static_cast<std::uint8_t>(rng());
     try {
       const auto d = ReportDescriptor::parse(bytes);
-      for (const auto& f : d.fields()) CHECK(f.bitSize >= 1);
+      for (const auto& f : d.fields())
+        CHECK(f.bitSize >= 1);
       ++parsed;
     } catch (const DescriptorError& e) {
       CHECK(e.offset() <= bytes.size());

@@ -20,7 +20,8 @@ std::set<std::string> fixturePaths(const std::string& fixture) {
   std::set<std::string> paths;
   const auto expected = t::fixturesDir() / (fixture + ".expected.txt");
   if (std::filesystem::exists(expected))
-    for (const auto& e : t::readExpected(expected)) paths.insert(e.path);
+    for (const auto& e : t::readExpected(expected))
+      paths.insert(e.path);
   std::istringstream in(t::readFile(t::fixturesDir() / (fixture + ".fields.txt")));
   for (std::string line; std::getline(in, line);)
     if (!line.empty() && line[0] != '#') paths.insert(line.substr(0, line.find('|')));
