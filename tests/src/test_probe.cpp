@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hid/hidraw_device.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
+#include "hid/replay_hidraw.hpp"
 #include "src/core/clock.hpp"
 #include "src/probe.hpp"
 #include "src/simulated_device.hpp"
@@ -93,6 +95,29 @@ TEST_CASE("probe values equal NUT's logged values on every fixture that has them
       ++matched;
     }
     CHECK(matched > 60);
+  }
+}
+
+TEST_CASE("the hidraw backend's code path probes every fixture as the replay path does") {
+  for (const auto& name : t::fixtureNames()) {
+    CAPTURE(name);
+    core::ManualClock clock;
+    hid::ReplayDevice direct(script(name), clock);
+    const Probe expected(direct);
+    auto shared = std::make_shared<hid::ReplayDevice>(script(name), clock);
+    hid::HidrawEntry entry;
+    entry.hid.info = shared->info();
+    entry.node = "/dev/hidraw0";
+    hid::HidrawDevice device(entry, std::make_unique<hid::ReplayHidraw>(shared),
+                             std::make_unique<hid::ReplayUsbSide>(shared));
+    const Probe probe(device);
+    CHECK(ourValues(probe) == ourValues(expected));
+    CHECK(probe.snapshot().variables == expected.snapshot().variables);
+    // The same reports refused; the messages name each backend's call.
+    REQUIRE(probe.notes().size() == expected.notes().size());
+    const auto head = [](const std::string& note) { return note.substr(0, note.find(": ")); };
+    for (std::size_t i = 0; i < probe.notes().size(); ++i)
+      CHECK(head(probe.notes()[i]) == head(expected.notes()[i]));
   }
 }
 
