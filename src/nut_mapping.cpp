@@ -3,48 +3,14 @@
 // apc-hid.c (APC HID 0.95), cps-hid.c (CyberPower HID 0.82), usbhid-ups.c (0.60).
 #include "src/nut_mapping.hpp"
 
+#include "src/mapping_rows.hpp"
+
 namespace hidupsd::nut {
 
 namespace {
 
-using B = StatusBit;
-using C = Convert;
+using namespace rows;
 
-constexpr VariableMap num(std::string_view name, std::string_view path, std::int8_t decimals) {
-  return {name, path, C::Number, decimals};
-}
-constexpr VariableMap lkp(std::string_view name, std::string_view path,
-                          std::span<const Lookup> table) {
-  return {name, path, C::Lookup, 0, table};
-}
-constexpr VariableMap conv(std::string_view name, std::string_view path, Convert c) {
-  return {name, path, c};
-}
-constexpr VariableMap special(std::string_view name, std::string_view path, Convert c,
-                              std::span<const Lookup> table) {
-  return {name, path, c, 0, table};
-}
-constexpr VariableMap text(std::string_view name, std::string_view path, std::string_view t) {
-  return {name, path, C::Text, 0, {}, t};
-}
-constexpr StatusMap flag(std::string_view path, StatusBit bit) {
-  return {path, StatusRule::Flag, bit};
-}
-constexpr StatusMap inverted(std::string_view path, StatusBit bit) {
-  return {path, StatusRule::InvertedFlag, bit};
-}
-constexpr StatusMap rule(std::string_view path, StatusRule r) { return {path, r}; }
-constexpr StatusMap actions(std::string_view path, std::span<const StatusAction> a) {
-  return {path, StatusRule::Actions, StatusBit::Online, a};
-}
-
-// usbhid-ups.c value tables.
-constexpr Lookup kYesNo[] = {{0, "no"}, {1, "yes"}};
-constexpr Lookup kOnOff[] = {{0, "off"}, {1, "on"}};
-constexpr Lookup kBeeper[] = {{1, "disabled"}, {2, "enabled"}, {3, "muted"}};
-constexpr Lookup kTestResult[] = {
-    {1, "Done and passed"}, {2, "Done and warning"},  {3, "Done and error"}, {4, "Aborted"},
-    {5, "In progress"},     {6, "No test initiated"}, {7, "Test scheduled"}};
 // mge-hid.c value tables.
 constexpr Lookup kEnableDisable[] = {{0, "disabled"}, {1, "enabled"}};
 constexpr Lookup kUpsType[] = {{1, "offline / line interactive"},
@@ -671,20 +637,42 @@ constexpr StatusAlarm kStatusAlarms[] = {
     {B::BypassManual, "Manual bypass mode!"},
 };
 
-constexpr Mapping kMge{kMgeVariables, kMgeStatus, kMgeAlarms};
-constexpr Mapping kApc{kApcVariables, kApcStatus, {}};
-constexpr Mapping kCps{kCpsVariables, kCpsStatus, {}};
-constexpr Mapping kGeneric{kGenericVariables, kGenericStatus, {}};
+constexpr Mapping kMge{kMgeVariables, kMgeStatus, kMgeAlarms, "mge-hid.c \"MGE HID 1.51\"",
+                       "Eaton"};
+constexpr Mapping kApc{kApcVariables, kApcStatus, {}, "apc-hid.c \"APC HID 0.95\"", "APC"};
+constexpr Mapping kCps{kCpsVariables, kCpsStatus, {}, "cps-hid.c \"CyberPower HID 0.82\"", "CPS"};
+constexpr Mapping kGeneric{
+    kGenericVariables, kGenericStatus, {}, "PDC 1.0 paths as NUT's subdrivers name them"};
 
 } // namespace
 
+const Mapping& mgeMapping() noexcept { return kMge; }
+const Mapping& apcMapping() noexcept { return kApc; }
+const Mapping& cpsMapping() noexcept { return kCps; }
+const Mapping& genericMapping() noexcept { return kGeneric; }
+
 const Mapping& mappingFor(hid::Dialect d) noexcept {
+  using D = hid::Dialect;
   switch (d) {
-  case hid::Dialect::Mge: return kMge;
-  case hid::Dialect::Apc: return kApc;
-  case hid::Dialect::CyberPower: return kCps;
-  default: return kGeneric;
+  case D::Generic: return kGeneric;
+  case D::Mge: return kMge;
+  case D::Apc: return kApc;
+  case D::CyberPower: return kCps;
+  case D::Belkin: return belkinMapping();
+  case D::TrippLite: return trippLiteMapping();
+  case D::Liebert: return liebertMapping();
+  case D::Arduino: return arduinoMapping();
+  case D::DeltaUps: return deltaUpsMapping();
+  case D::EcoFlow: return ecoFlowMapping();
+  case D::Ever: return everMapping();
+  case D::IDowell: return iDowellMapping();
+  case D::Legrand: return legrandMapping();
+  case D::OpenUps: return openUpsMapping();
+  case D::PowerCom: return powerComMapping();
+  case D::Powervar: return powervarMapping();
+  case D::Salicru: return salicruMapping();
   }
+  return kGeneric;
 }
 
 std::span<const MgeModelName> mgeModelNames() noexcept { return kMgeModels; }

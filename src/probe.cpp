@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "hid/descriptor_fixups.hpp"
 #include "src/ups_model.hpp"
 
 namespace hidupsd {
@@ -33,11 +34,12 @@ std::string formatNutValue(double value) {
 }
 
 Probe::Probe(hid::Device& device)
-    : info_(device.info()),
-      descriptor_(readDescriptor(device, descriptorSize_)),
-      dialect_(hid::dialectForDevice(info_.vendorId, info_.productId)),
-      state_(descriptor_) {
-  for (const auto& w : descriptor_.warnings()) notes_.push_back("descriptor: " + w);
+    : info_(device.info()), descriptor_(readDescriptor(device, descriptorSize_)),
+      dialect_(hid::dialectFor(info_)), state_(descriptor_) {
+  for (const auto& w : descriptor_.warnings())
+    notes_.push_back("descriptor: " + w);
+  for (auto& fix : hid::applyFixups(descriptor_, info_))
+    notes_.push_back("descriptor fix-up " + std::move(fix));
   readFeatures(device);
   readInputs(device);
   const UpsModel model(descriptor_, info_);
@@ -55,7 +57,8 @@ Probe::Probe(hid::Device& device)
 
 void Probe::store(hid::ReportType type, const std::vector<std::uint8_t>& report) {
   try {
-    if (auto warning = storeReport(state_, type, report); !warning.empty()) notes_.push_back(warning);
+    if (auto warning = storeReport(state_, type, report); !warning.empty())
+      notes_.push_back(warning);
   } catch (const hid::ReportError& e) {
     notes_.push_back(e.what());
   }
@@ -84,13 +87,14 @@ void Probe::readInputs(hid::Device& device) {
 }
 
 std::string Probe::text() const {
-  std::string out = fmt::format(
-      "Device: {:04x}:{:04x} \"{}\" \"{}\" serial \"{}\" at {}\n", info_.vendorId, info_.productId,
-      info_.manufacturer, info_.product, info_.serial, info_.path);
-  out += fmt::format("Descriptor: {} bytes, {} fields, {} reports, usage names: {}\n",
-                     descriptorSize_, descriptor_.fields().size(), descriptor_.reports().size(),
-                     hid::nameOf(dialect_));
-  for (const auto& note : notes_) out += "Note: " + note + "\n";
+  std::string out =
+      fmt::format("Device: {:04x}:{:04x} \"{}\" \"{}\" serial \"{}\" at {}\n", info_.vendorId,
+                  info_.productId, info_.manufacturer, info_.product, info_.serial, info_.path);
+  out +=
+      fmt::format("Descriptor: {} bytes, {} fields, {} reports, usage names: {}\n", descriptorSize_,
+                  descriptor_.fields().size(), descriptor_.reports().size(), hid::nameOf(dialect_));
+  for (const auto& note : notes_)
+    out += "Note: " + note + "\n";
   out += "\nPaths:\n";
   for (const auto& f : descriptor_.fields()) {
     out += fmt::format("Path: {}, Type: {}, ReportID: 0x{:02x}, Offset: {}, Size: {}",
@@ -100,16 +104,21 @@ std::string Probe::text() const {
     out += value ? ", Value: " + formatNutValue(*value) + "\n" : "\n";
   }
   out += "\nVariables:\n";
-  for (const auto& [name, value] : snapshot_.variables) out += name + ": " + value + "\n";
+  for (const auto& [name, value] : snapshot_.variables)
+    out += name + ": " + value + "\n";
   return out;
 }
 
 std::string Probe::json() const {
-  nlohmann::ordered_json device = {
-      {"vendor_id", hex4(info_.vendorId)}, {"product_id", hex4(info_.productId)},
-      {"release", hex4(info_.releaseNumber)}, {"manufacturer", info_.manufacturer},
-      {"product", info_.product}, {"serial", info_.serial}, {"path", info_.path},
-      {"descriptor_bytes", descriptorSize_}, {"usage_names", hid::nameOf(dialect_)}};
+  nlohmann::ordered_json device = {{"vendor_id", hex4(info_.vendorId)},
+                                   {"product_id", hex4(info_.productId)},
+                                   {"release", hex4(info_.releaseNumber)},
+                                   {"manufacturer", info_.manufacturer},
+                                   {"product", info_.product},
+                                   {"serial", info_.serial},
+                                   {"path", info_.path},
+                                   {"descriptor_bytes", descriptorSize_},
+                                   {"usage_names", hid::nameOf(dialect_)}};
   nlohmann::ordered_json paths = nlohmann::ordered_json::array();
   for (const auto& f : descriptor_.fields()) {
     const auto value = state_.physical(f);
@@ -120,10 +129,8 @@ std::string Probe::json() const {
                      {"size", f.bitSize},
                      {"value", value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json()}});
   }
-  nlohmann::ordered_json out = {{"device", device},
-                                {"variables", snapshot_.variables},
-                                {"paths", paths},
-                                {"notes", notes_}};
+  nlohmann::ordered_json out = {
+      {"device", device}, {"variables", snapshot_.variables}, {"paths", paths}, {"notes", notes_}};
   return out.dump(2) + "\n";
 }
 

@@ -50,6 +50,8 @@ public:
            ModelOptions options = {});
 
   hid::Dialect dialect() const noexcept { return dialect_; }
+  /// The device's quirk bits (hid::quirksFor): scales some conversions need.
+  std::uint16_t quirks() const noexcept { return quirks_; }
   const hid::DeviceInfo& info() const noexcept { return info_; }
   const ModelOptions& options() const noexcept { return options_; }
   /// The tables this model uses (chosen by dialect).
@@ -96,6 +98,7 @@ private:
   hid::DeviceInfo info_;
   ModelOptions options_;
   hid::Dialect dialect_;
+  std::uint16_t quirks_;
   const nut::Mapping* mapping_;
   std::map<std::string, PathFields, std::less<>> paths_;
   std::vector<std::uint8_t> polled_;

@@ -32,12 +32,12 @@ struct KnownDeviation {
   const char* why;
 };
 constexpr KnownDeviation kDeviations[] = {
-    // The APC declares Logical 75..140 (a 120 V range) on a 230 V unit and sends 230.
-    // The NUT of that log read the 1-byte Logical Maximum 0x8c as -116 (before NUT's
-    // LogMax<LogMin fix) and masked 230 to 7 bits = 102. Today's NUT, like us, reads
-    // 140 and clamps to it. Neither is the true 230 V: the descriptor is wrong.
-    {"apc-back-ups-xs-1400u", "UPS.Input.ConfigVoltage", "102", "140", "bogus APC range, old NUT"},
-    {"apc-back-ups-xs-1400u", "UPS.Input.Voltage", "98", "140", "bogus APC range, old NUT"},
+    // The APC declares Logical 75..140 (a 120 V range) on a 230 V unit and sends 230 and
+    // 226. The NUT of that log read the 1-byte Logical Maximum 0x8c as -116 (before NUT's
+    // LogMax<LogMin fix) and masked to 7 bits: 102 and 98. Today's NUT, like us, applies
+    // apc_fix_report_desc() (ranges 75..255 and 0..560) and reads the true voltages.
+    {"apc-back-ups-xs-1400u", "UPS.Input.ConfigVoltage", "102", "230", "APC fix-up, old NUT"},
+    {"apc-back-ups-xs-1400u", "UPS.Input.Voltage", "98", "226", "APC fix-up, old NUT"},
     // ff ff ff ff with Logical Minimum -1 is -1 ("no shutdown pending"): NUT 2.8.4's log of
     // the 3S says -1 for the same bytes; the older NUT of the 5SC log overflowed to 0.
     {"eaton-5sc-750", "UPS.PowerSummary.DelayBeforeShutdown", "0", "-1", "old NUT 32-bit overflow"},
