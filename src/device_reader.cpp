@@ -192,6 +192,7 @@ void DeviceReader::runTasks() noexcept {
     }
     DeviceAccess access{*conn_->device, conn_->model, conn_->state};
     task(&access);
+    options_.model = conn_->model.options(); // kept for the next connection too
     publish();
   }
 }

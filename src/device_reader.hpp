@@ -53,7 +53,7 @@ public:
 /// The open connection, lent to a device task for the time of the call.
 struct DeviceAccess {
   hid::Device& device;
-  const UpsModel& model;
+  UpsModel& model; ///< a task may change its server-side options (SET VAR ups.delay.*)
   hid::ReportState& state;
 };
 /// Work for the device thread (an instant command, a variable write):

@@ -54,6 +54,8 @@ public:
   std::uint16_t quirks() const noexcept { return quirks_; }
   const hid::DeviceInfo& info() const noexcept { return info_; }
   const ModelOptions& options() const noexcept { return options_; }
+  /// The server-side settings clients may change (SET VAR ups.delay.*).
+  void setOptions(const ModelOptions& options) noexcept { options_ = options; }
   /// The tables this model uses (chosen by dialect).
   const nut::Mapping& mapping() const noexcept { return *mapping_; }
 
