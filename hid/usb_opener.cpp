@@ -7,6 +7,7 @@
 #include "hid/hidapi_device.hpp"
 #include "hid/hidraw_device.hpp"
 #include "hid/shared_device.hpp"
+#include "hid/usb_context.hpp"
 #include "hid/usb_control.hpp"
 
 namespace hidupsd::hid {
@@ -86,6 +87,21 @@ std::unique_ptr<Device> UsbUpsOpener::openLibusb() {
   std::shared_ptr<Device> opened(new HidapiDevice(state->init, entry),
                                  [state](Device* d) { delete d; });
   return std::make_unique<SharedDevice>(std::move(opened));
+}
+
+void resetUsbDevice(const std::string& busPath) {
+  try {
+    UsbContext context;
+    auto device = context.findByBusPath(busPath);
+    if (!device)
+      throw DeviceError(DeviceError::Kind::Disconnected,
+                        fmt::format("no USB device at {} (unplugged?)", busPath));
+    auto handle = device->open();
+    handle.resetDevice();
+  } catch (const std::system_error& e) {
+    if (e.code() == UsbErrc::NotFound) return; // re-enumerated as new: the reopen finds it
+    throw deviceErrorFrom(e, "USB port reset of the device at " + busPath);
+  }
 }
 
 } // namespace hidupsd::hid

@@ -73,4 +73,10 @@ private:
   BackendChoice last_{Backend::Auto, ""};
 };
 
+/// A USB port reset (libusb_reset_device) of the device at bus path
+/// `busPath` ("1-4.2"), without claiming anything: for a UPS whose firmware
+/// hangs so that it cannot even be opened. Throws DeviceError: Disconnected
+/// when nothing is at that path, Io when it cannot be opened or reset.
+void resetUsbDevice(const std::string& busPath);
+
 } // namespace hidupsd::hid

@@ -2,6 +2,8 @@
 // Config: the TOML configuration file as typed values, strictly checked, secrets redacted.
 #pragma once
 
+#include "hid/usb_opener.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -30,6 +32,8 @@ struct DeviceConfig {
   std::string serial;                          ///< serial; "" = any
   std::chrono::seconds pollInterval{2};        ///< poll_interval, 1..3600 s
   std::optional<std::filesystem::path> replay; ///< replay; set = replay backend, not USB
+  hid::Backend backend = hid::Backend::Auto;   ///< backend "auto" | "hidraw" | "libusb"
+  bool descriptorFixups = true;                ///< descriptor_fixups (NUT's fix_report_desc)
   bool operator==(const DeviceConfig&) const = default;
 };
 

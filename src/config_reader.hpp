@@ -43,6 +43,9 @@ inline constexpr Choice<NotifyType> kNotifyTypes[] = {{"discord", NotifyType::Di
                                                       {"ntfy", NotifyType::Ntfy},
                                                       {"smtp", NotifyType::Smtp},
                                                       {"exec", NotifyType::Exec}};
+inline constexpr Choice<hid::Backend> kBackends[] = {{"auto", hid::Backend::Auto},
+                                                     {"hidraw", hid::Backend::Hidraw},
+                                                     {"libusb", hid::Backend::Libusb}};
 inline constexpr Choice<Language> kLanguages[] = {{"en", Language::En}, {"fr", Language::Fr}};
 inline constexpr Choice<NutRight> kNutRights[] = {{"secondary", NutRight::Secondary},
                                                   {"primary", NutRight::Primary},

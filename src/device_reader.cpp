@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "hid/descriptor_fixups.hpp"
+#include "hid/dialect.hpp"
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
 
@@ -48,15 +51,20 @@ const char* nameOf(ReaderLogLevel level) noexcept {
 /// that the model's and state's pointers to `descriptor` stay valid.
 struct DeviceReader::Connection {
   Connection(std::unique_ptr<hid::Device> dev, const std::vector<std::uint8_t>& bytes,
-             const ModelOptions& options)
-      : device(std::move(dev)), descriptor(hid::ReportDescriptor::parse(bytes)),
-        model(descriptor, device->info(), options), state(descriptor) {}
+             const ReaderOptions& options)
+      : device(std::move(dev)),
+        descriptor(hid::parseFixed(bytes, device->info(), fixups, options.fixDescriptors)),
+        model(descriptor, device->info(), options.model), state(descriptor),
+        quirks(hid::quirksFor(device->info())) {}
 
   std::unique_ptr<hid::Device> device;
+  std::vector<std::string> fixups; ///< the descriptor fix-ups applied (before `descriptor`)
   hid::ReportDescriptor descriptor;
   UpsModel model;
   hid::ReportState state;
+  std::uint16_t quirks;
   std::map<std::uint8_t, std::string> strings; ///< indexedString() answers, per connection
+  std::set<std::pair<hid::ReportType, std::uint8_t>> warned; ///< odd reports already logged
 };
 
 /// How one polled feature report went.
@@ -65,7 +73,8 @@ enum class DeviceReader::CallResult : std::uint8_t { Answered, Skipped, Abort };
 DeviceReader::DeviceReader(DeviceOpener opener, core::Clock& clock, ReaderListener& listener,
                            ReaderOptions options, ReaderLog log)
     : opener_(std::move(opener)), clock_(clock), listener_(listener), options_(std::move(options)),
-      log_(std::move(log)), serial_(options_.expectedSerial), backoff_(options_.backoffMin) {}
+      log_(std::move(log)), health_(options_.commsLostTimeout, options_.schedule),
+      serial_(options_.expectedSerial), backoff_(options_.backoffMin) {}
 
 DeviceReader::~DeviceReader() = default;
 
@@ -87,18 +96,21 @@ void DeviceReader::step() {
     lastSuccess_ = nextAttempt_ = clock_.now();
   }
   runTasks();
+  checkResume();
   if (conn_)
     stepConnected();
   else
     stepDisconnected();
+  runLadder();
   checkCommLost();
   listener_.onIdle(clock_.now());
 }
 
 ReaderStats DeviceReader::stats() const noexcept {
   const auto& c = counters_;
-  return {c.snapshots.load(),   c.badReports.load(), c.oddReports.load(),
-          c.failedCalls.load(), c.opens.load(),      c.openFailures.load()};
+  return {c.snapshots.load(),      c.badReports.load(),    c.oddReports.load(),
+          c.failedCalls.load(),    c.opens.load(),         c.openFailures.load(),
+          c.healingReopens.load(), c.healingResets.load(), c.resumes.load()};
 }
 
 void DeviceReader::stepDisconnected() {
@@ -107,6 +119,9 @@ void DeviceReader::stepDisconnected() {
     return;
   }
   auto until = nextAttempt_;
+  // A ladder step still to come (one already due waits for an open device).
+  if (const auto ladder = health_.nextLadderStep(lastSuccess_); ladder > clock_.now())
+    until = std::min(until, ladder);
   if (!commLost_) until = std::min(until, lastSuccess_ + options_.commsLostTimeout);
   sleepTowards(until);
 }
@@ -143,20 +158,29 @@ void DeviceReader::tryOpen() {
     return;
   }
   counters_.opens++;
+  failing_ = false;
+  lastInfo_ = conn_->device->info();
   backoff_ = options_.backoffMin;
   const auto& info = conn_->device->info();
+  const bool interruptOnly = (conn_->quirks & hid::quirk::kInterruptOnly) != 0;
+  health_.connected(conn_->model, interruptOnly);
   log(ReaderLogLevel::Info,
-      fmt::format("opened {:04x}:{:04x} \"{}\" serial \"{}\" at {}: {} polled reports",
+      fmt::format("opened {:04x}:{:04x} \"{}\" serial \"{}\" at {} ({} dialect): {} polled "
+                  "reports{}",
                   info.vendorId, info.productId, info.product, info.serial, info.path,
-                  conn_->model.polledReports().size()));
-  noteSuccess();
-  // The errors before this connection say nothing about a later silence.
+                  hid::nameOf(conn_->model.dialect()),
+                  interruptOnly ? 0 : conn_->model.polledReports().size(),
+                  interruptOnly ? ", input reports only (NUT's interrupt_only)" : ""));
+  for (const auto& fix : conn_->fixups)
+    log(ReaderLogLevel::Info, fix);
+  // Opening is no answer (the descriptor is cached): the first read is. The
+  // errors before this connection say nothing about a later silence.
   lastError_ = "no answer";
   nextPoll_ = clock_.now(); // the first poll is the next step, at once
   auto commands = supportedCommands(conn_->model);
-  std::vector<std::string> writables;
+  std::vector<WritableSpec> writables;
   for (const auto& w : supportedWritables(conn_->model))
-    writables.emplace_back(w.name);
+    writables.push_back(w);
   const std::lock_guard lock(tasksMutex_);
   commands_ = std::move(commands);
   writables_ = std::move(writables);
@@ -172,7 +196,7 @@ std::vector<std::string> DeviceReader::commands() const {
   return commands_;
 }
 
-std::vector<std::string> DeviceReader::writables() const {
+std::vector<WritableSpec> DeviceReader::writables() const {
   const std::lock_guard lock(tasksMutex_);
   return writables_;
 }
@@ -211,7 +235,7 @@ std::unique_ptr<DeviceReader::Connection> DeviceReader::open() {
   if (!device) throw std::runtime_error("the opener gave no device");
   const auto bytes = device->reportDescriptor();
   checkSerial(device->info());
-  return std::make_unique<Connection>(std::move(device), bytes, options_.model);
+  return std::make_unique<Connection>(std::move(device), bytes, options_);
 }
 
 /// Another UPS on the same bus must not silently take this one's place:
@@ -228,6 +252,7 @@ void DeviceReader::checkSerial(const hid::DeviceInfo& info) {
 
 void DeviceReader::drop(const std::string& why) {
   conn_.reset();
+  health_.disconnected();
   backoff_ = options_.backoffMin;
   scheduleRetry();
   log(ReaderLogLevel::Warning, fmt::format("lost the UPS ({}); reopening in {:g} s", why,
@@ -244,7 +269,7 @@ void DeviceReader::scheduleRetry() {
 void DeviceReader::poll() {
   const auto start = clock_.now();
   bool answered = false;
-  for (const auto id : conn_->model.polledReports()) {
+  for (const auto id : health_.reportsDue(start)) {
     if (stopping()) break;
     const auto result = pollReport(id);
     answered = answered || result == CallResult::Answered;
@@ -263,12 +288,17 @@ DeviceReader::CallResult DeviceReader::pollReport(std::uint8_t id) {
     report = conn_->device->getFeatureReport(id);
   } catch (const hid::DeviceError& e) {
     if (e.kind() == Kind::Disconnected) throw;
-    noteFailure(e);
     // A device that does not answer within a call timeout will not answer
     // the next report either: try again at the next poll, read input meanwhile.
-    return e.kind() == Kind::Timeout ? CallResult::Abort : CallResult::Skipped;
+    if (e.kind() == Kind::Timeout) {
+      noteFailure(e);
+      return CallResult::Abort;
+    }
+    noteReportFailure(id, e);
+    return CallResult::Skipped;
   }
   noteSuccess();
+  if (auto note = health_.reportAnswered(id, clock_.now())) log(*note);
   store(hid::ReportType::Feature, report);
   return CallResult::Answered;
 }
@@ -277,6 +307,10 @@ DeviceReader::CallResult DeviceReader::pollReport(std::uint8_t id) {
 /// Throws hid::DeviceError (Disconnected only).
 void DeviceReader::readInput() {
   const auto now = clock_.now();
+  if ((conn_->quirks & hid::quirk::kPollOnly) != 0) { // NUT's disable_interrupt_pipe
+    sleepTowards(nextPoll_);
+    return;
+  }
   const auto wait = std::chrono::ceil<std::chrono::milliseconds>(
       std::min<core::Clock::duration>(options_.readSlice, clampToWake(nextPoll_) - now));
   std::optional<std::vector<std::uint8_t>> report;
@@ -296,22 +330,24 @@ void DeviceReader::readInput() {
 /// Stores a report as NUT's buffer per report ID does; false when dropped.
 bool DeviceReader::store(hid::ReportType type, const std::vector<std::uint8_t>& report) {
   const auto* layout = report.empty() ? nullptr : conn_->descriptor.report(type, report.front());
+  const std::uint8_t id = report.empty() ? 0 : report.front();
   if (type == hid::ReportType::Input && layout != nullptr && report.size() < layout->byteLength()) {
     counters_.badReports++;
-    log(ReaderLogLevel::Warning,
-        fmt::format("Input report 0x{:02x}: {} bytes, the descriptor says {}: dropped [{}]",
-                    report.front(), report.size(), layout->byteLength(), hexPrefix(report)));
+    log(warnOnce(type, id) ? ReaderLogLevel::Warning : ReaderLogLevel::Debug,
+        fmt::format("Input report 0x{:02x}: {} bytes, the descriptor says {}: dropped [{}]", id,
+                    report.size(), layout->byteLength(), hexPrefix(report)));
     return false;
   }
   try {
     if (auto warning = storeReport(conn_->state, type, report); !warning.empty()) {
       counters_.oddReports++;
-      log(ReaderLogLevel::Warning, warning);
+      log(warnOnce(type, id) ? ReaderLogLevel::Warning : ReaderLogLevel::Debug, warning);
     }
     return true;
   } catch (const hid::ReportError& e) {
     counters_.badReports++;
-    log(ReaderLogLevel::Warning, fmt::format("{}: dropped [{}]", e.what(), hexPrefix(report)));
+    log(warnOnce(type, id) ? ReaderLogLevel::Warning : ReaderLogLevel::Debug,
+        fmt::format("{}: dropped [{}]", e.what(), hexPrefix(report)));
     return false;
   }
 }
@@ -341,11 +377,17 @@ std::string DeviceReader::fetchString(std::uint8_t index) {
 }
 
 void DeviceReader::noteSuccess() {
+  const auto silence = clock_.now() - lastSuccess_;
   lastSuccess_ = clock_.now();
   failing_ = false;
+  const auto tried = health_.answered();
+  if (!commLost_ && tried.empty()) return;
+  log(ReaderLogLevel::Info,
+      fmt::format("the UPS answers again after {:g} s of silence{}", seconds(silence),
+                  tried.empty() ? std::string()
+                                : " (the healing ladder had tried: " + tried + ")"));
   if (!commLost_) return;
   commLost_ = false;
-  log(ReaderLogLevel::Info, "the UPS answers again");
   listener_.onCommRestored();
 }
 
@@ -359,12 +401,88 @@ void DeviceReader::noteFailure(const hid::DeviceError& e) {
   failing_ = true;
 }
 
+/// A refused report (or one failing with I/O errors): the schedule decides
+/// whether it leaves the poll and logs that once; the rest is debug. The
+/// device answered (a STALL is an answer): the link is alive.
+void DeviceReader::noteReportFailure(std::uint8_t id, const hid::DeviceError& e) {
+  counters_.failedCalls++;
+  if (e.kind() == Kind::NoSuchReport) noteSuccess();
+  log(ReaderLogLevel::Debug, fmt::format("{}: {}", hid::nameOf(e.kind()), e.what()));
+  if (auto note = health_.reportFailed(id, e, clock_.now())) log(*note);
+}
+
+bool DeviceReader::warnOnce(hid::ReportType type, std::uint8_t id) {
+  return conn_ != nullptr && conn_->warned.insert({type, id}).second;
+}
+
+void DeviceReader::checkResume() {
+  const auto note = health_.checkResume(
+      clock_.now(), options_.suspendedTime ? options_.suspendedTime() : std::nullopt);
+  if (!note) return;
+  counters_.resumes++;
+  log(*note);
+  // Read everything at once; the time asleep is no silence of the UPS's.
+  nextPoll_ = nextAttempt_ = clock_.now();
+  if (!commLost_) lastSuccess_ = clock_.now();
+}
+
+/// The healing ladder's steps for a UPS that stopped answering. A reset
+/// needs the open device, or, when it cannot be opened any more (a hung
+/// firmware fails the open too), the opener's resetter and a device seen.
+void DeviceReader::runLadder() {
+  const bool canReset = conn_ != nullptr || (options_.resetPort && lastInfo_);
+  auto due = health_.ladderDue(clock_.now(), lastSuccess_, canReset, lastError_);
+  if (!due) return;
+  log(due->second);
+  if (due->first == HealingLadder::Step::Reopen && conn_) reopenNow();
+  if (due->first == HealingLadder::Step::Reset) resetPort();
+}
+
+void DeviceReader::reopenNow() {
+  counters_.healingReopens++;
+  conn_.reset();
+  health_.disconnected();
+  backoff_ = options_.backoffMin;
+  nextAttempt_ = clock_.now();
+}
+
+/// USB port reset, then a reopen once the device is back on the bus.
+void DeviceReader::resetPort() {
+  counters_.healingResets++;
+  try {
+    if (conn_)
+      conn_->device->resetPort();
+    else
+      options_.resetPort(*lastInfo_);
+  } catch (const hid::DeviceError& e) {
+    if (e.kind() == Kind::Disconnected) { // unplugged: nothing to reset, keep the back-off
+      health_.deviceGone();
+      log(ReaderLogLevel::Warning, fmt::format("no USB port reset: {}", e.what()));
+      return;
+    }
+    health_.resetFailed(e.what());
+    log(ReaderLogLevel::Warning, fmt::format("USB port reset failed: {}", e.what()));
+  }
+  conn_.reset();
+  health_.disconnected();
+  backoff_ = options_.backoffMin;
+  nextAttempt_ = clock_.now() + options_.backoffMin; // re-enumeration takes a moment
+}
+
+void DeviceReader::log(const HealthNote& note) const noexcept {
+  switch (note.level) {
+  case HealthNote::Level::Info: return log(ReaderLogLevel::Info, note.text);
+  case HealthNote::Level::Warning: return log(ReaderLogLevel::Warning, note.text);
+  case HealthNote::Level::Error: return log(ReaderLogLevel::Error, note.text);
+  }
+}
+
 void DeviceReader::checkCommLost() {
   if (commLost_ || clock_.now() - lastSuccess_ < options_.commsLostTimeout) return;
   commLost_ = true;
-  log(ReaderLogLevel::Warning, fmt::format("no answer from the UPS for {:g} s: {}",
-                                           seconds(clock_.now() - lastSuccess_), lastError_));
-  listener_.onCommLost(lastError_);
+  const auto reason = health_.commLostReason(clock_.now(), lastSuccess_, lastError_);
+  log(ReaderLogLevel::Error, "the UPS does not answer: " + reason);
+  listener_.onCommLost(reason);
   // A device that stays open but answers nothing (a hung USB link, or
   // hidapi-libusb's read thread dead after a transfer error) only comes back
   // through a fresh handle: reopen it, with the usual backoff.

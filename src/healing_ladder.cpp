@@ -48,9 +48,9 @@ std::optional<HealingLadder::Step> HealingLadder::due(TimePoint now, TimePoint l
     takenAt_.push_back(silent);
     return s;
   };
-  if (silent >= timeout_ && !took(Step::PowerCycle)) {
-    if (!took(Step::Reset)) resetSkipped_ = !canReset;
-    if (!took(Step::Reopen)) take(Step::Reopen); // all at once: a tiny timeout
+  if (took(Step::PowerCycle)) return std::nullopt; // bounded: given up until an answer
+  if (silent >= timeout_) {
+    resetSkipped_ = took(Step::Reopen) && !took(Step::Reset) && !canReset;
     return take(Step::PowerCycle);
   }
   if (silent >= timeout_ * 2 / 3 && took(Step::Reopen) && !took(Step::Reset) && canReset)
@@ -79,6 +79,8 @@ std::string HealingLadder::advice(TimePoint now, TimePoint lastAnswer,
         static_cast<std::size_t>(std::find(taken_.begin(), taken_.end(), s) - taken_.begin());
     return seconds(takenAt_.at(i));
   };
+  if (resetSkipped_)
+    return out + "; no device could be opened to reset: check the UPS's USB cable and `lsusb`";
   if (took(Step::Reset) && resetError_.empty())
     return out + fmt::format("; reopening it at {:g} s and resetting its USB port at {:g} s did "
                              "not help: {}",
@@ -87,11 +89,6 @@ std::string HealingLadder::advice(TimePoint now, TimePoint lastAnswer,
     return out + fmt::format("; reopening it at {:g} s did not help and the USB port reset "
                              "failed ({}): {}",
                              at(Step::Reopen), resetError_, kUnplugAdvice);
-  if (resetSkipped_)
-    return out + "; no device could be opened to reset: check the UPS's USB cable and `lsusb`";
-  if (took(Step::PowerCycle))
-    return out + fmt::format("; reopening it at {:g} s did not help: {}", at(Step::Reopen),
-                             kUnplugAdvice);
   if (took(Step::Reopen))
     return out + fmt::format("; reopening it at {:g} s did not help", at(Step::Reopen));
   return out;

@@ -18,8 +18,10 @@ namespace hidupsd {
 /// comms-lost timeout T: at T/3 the device is reopened, at 2T/3 its USB
 /// port is reset (when a device is open to reset), at T the ladder gives
 /// up and says that only a power cycle of the UPS's USB will do — the
-/// reader's commbad carries advice(). Each step happens once per silence;
-/// the first answer ends the silence and answered() returns what helped.
+/// reader's commbad carries advice(). Each step happens once per silence
+/// and none after the give-up (a silence longer than T at once, as after a
+/// stalled thread, skips straight to it); the first answer ends the
+/// silence and answered() returns what helped.
 ///
 /// Pure: no I/O, time comes in as arguments. Not thread-safe.
 class HealingLadder {
@@ -37,6 +39,8 @@ public:
   std::optional<Step> due(TimePoint now, TimePoint lastAnswer, bool canReset);
   /// The reset was tried and failed with `why` (the advice says so).
   void resetFailed(std::string why);
+  /// The reset found no device on the bus (unplugged): the advice says so.
+  void deviceGone() noexcept { resetSkipped_ = true; }
   /// A good read at `now`: the silence is over. The steps it took (empty
   /// when none: the ladder had not started).
   std::vector<Step> answered();

@@ -473,6 +473,30 @@ const hid::Field* UpsModel::findField(std::string_view path, hid::ReportType typ
 
 bool UpsModel::hasPath(std::string_view path) const { return paths_.find(path) != paths_.end(); }
 
+std::vector<std::string> UpsModel::pathsOfReport(std::uint8_t id) const {
+  std::vector<std::string> out;
+  for (const auto& f : descriptor_->fields())
+    if (f.type == hid::ReportType::Feature && f.reportId == id)
+      out.push_back(hid::pathToString(f.path, dialect_));
+  return out;
+}
+
+std::vector<std::string> UpsModel::variablesOfReport(std::uint8_t id) const {
+  std::vector<std::string> out;
+  const auto add = [&](std::string_view name, std::string_view path) {
+    const hid::Field* f = findField(path, hid::ReportType::Feature);
+    if (f == nullptr || f->reportId != id) return;
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
+  };
+  for (const auto& m : mapping_->variables) // server-side values need no report
+    if (m.convert != Convert::Text && m.convert != Convert::OffDelay &&
+        m.convert != Convert::OnDelay)
+      add(m.name, m.path);
+  for (const auto& st : mapping_->status)
+    add("ups.status", st.path);
+  return out;
+}
+
 std::optional<double> UpsModel::value(const hid::ReportState& state, std::string_view path) const {
   auto it = paths_.find(path);
   if (it == paths_.end()) return std::nullopt;

@@ -86,6 +86,13 @@ public:
   /// True if the descriptor has `path` as a Feature or Input field.
   bool hasPath(std::string_view path) const;
 
+  /// The NUT paths of Feature report `id`'s fields, in descriptor order.
+  std::vector<std::string> pathsOfReport(std::uint8_t id) const;
+  /// The NUT variables (and "ups.status" for status rows) whose mapping
+  /// rows read Feature report `id`, in table order, each once: what goes
+  /// missing while the UPS refuses that report.
+  std::vector<std::string> variablesOfReport(std::uint8_t id) const;
+
 private:
   struct PathFields {
     const hid::Field* feature = nullptr;

@@ -119,8 +119,16 @@ TEST_CASE("the ladder: the first answer ends it, and says what helped") {
   CHECK(ladder.advice(t0 + 3s, t0, "x") == "no answer for 3 s (last error: x)");
 }
 
-TEST_CASE("the ladder with a timeout too short for three steps takes them together") {
+TEST_CASE("a silence found longer than T at once goes straight to the give-up") {
   HealingLadder ladder(1s);
   CHECK(ladder.due(t0 + 2s, t0, true) == Step::PowerCycle);
-  CHECK(ladder.taken() == std::vector<Step>{Step::Reopen, Step::PowerCycle});
+  CHECK(ladder.taken() == std::vector<Step>{Step::PowerCycle});
+  CHECK(ladder.advice(t0 + 2s, t0, "x") == "no answer for 2 s (last error: x)");
+}
+
+TEST_CASE("after the give-up nothing more until an answer, even a device back to reset") {
+  HealingLadder ladder(15s);
+  CHECK(ladder.due(t0 + 5s, t0, false) == Step::Reopen);
+  CHECK(ladder.due(t0 + 15s, t0, false) == Step::PowerCycle);
+  CHECK_FALSE(ladder.due(t0 + 40s, t0, true)); // replugged: its first read decides
 }
