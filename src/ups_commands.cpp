@@ -23,17 +23,44 @@ using V = CommandValue;
 // commands write PowerSummary's; units like the 5SC have both (the 3S only
 // the latter): the beeper commands write every one present, so that what
 // is read is what was written.
-constexpr std::array kBeeper = {"UPS.BatterySystem.Battery.AudibleAlarmControl"sv,
-                                "UPS.PowerSummary.AudibleAlarmControl"sv,
-                                "UPS.AudibleAlarmControl"sv};
+// Then the other subdrivers' paths for the same commands (apc-hid.c's Back-UPS ES
+// collection, belkin-hid.c's controls, tripplite-hid.c's TL start delay), with the
+// same values as NUT writes there.
+constexpr std::array kBeeper = {
+    "UPS.BatterySystem.Battery.AudibleAlarmControl"sv, "UPS.PowerSummary.AudibleAlarmControl"sv,
+    "UPS.AudibleAlarmControl"sv, "UPS.BELKINControls.BELKINAudibleAlarmControl"sv};
 constexpr std::array kTest = {"UPS.BatterySystem.Battery.Test"sv, "UPS.BatterySystem.Test"sv,
-                              "UPS.Output.Test"sv};
+                              "UPS.Output.Test"sv, "UPS.Battery.Test"sv,
+                              "UPS.BELKINControls.BELKINTest"sv};
 constexpr std::array kOff = {"UPS.PowerSummary.DelayBeforeShutdown"sv,
                              "UPS.Output.DelayBeforeShutdown"sv,
-                             "UPS.OutletSystem.Outlet.DelayBeforeShutdown"sv};
+                             "UPS.OutletSystem.Outlet.DelayBeforeShutdown"sv,
+                             "UPS.APCGeneralCollection.APCDelayBeforeShutdown"sv,
+                             "UPS.BELKINControls.BELKINDelayBeforeShutdown"sv};
 constexpr std::array kOn = {"UPS.PowerSummary.DelayBeforeStartup"sv,
                             "UPS.Output.DelayBeforeStartup"sv,
-                            "UPS.OutletSystem.Outlet.DelayBeforeStartup"sv};
+                            "UPS.OutletSystem.Outlet.DelayBeforeStartup"sv,
+                            "UPS.APCGeneralCollection.APCDelayBeforeStartup"sv,
+                            "UPS.OutletSystem.Outlet.TLDelayBeforeStartup"sv};
+
+/// Commands a subdriver's UPS must not get as plain field writes: NUT sends
+/// them encoded (powercom-hid.c powercom_shutdown_nuf/startup_nuf: minutes and
+/// seconds in separate bytes, flag bits, bytes swapped), which is not ported;
+/// a plain number of seconds there would set another delay than asked.
+struct Withheld {
+  hid::Dialect dialect;
+  std::string_view command;
+};
+constexpr Withheld kWithheld[] = {
+    {hid::Dialect::PowerCom, "load.off.delay"},  {hid::Dialect::PowerCom, "load.on.delay"},
+    {hid::Dialect::PowerCom, "shutdown.return"}, {hid::Dialect::PowerCom, "shutdown.stayoff"},
+    {hid::Dialect::PowerCom, "shutdown.stop"},
+};
+
+bool withheld(hid::Dialect d, std::string_view command) {
+  return std::any_of(std::begin(kWithheld), std::end(kWithheld),
+                     [&](const Withheld& w) { return w.dialect == d && w.command == command; });
+}
 
 constexpr std::array<CommandWrite, 1> one(std::span<const std::string_view> paths, V kind,
                                           int value = 0, bool everyPath = false) {
@@ -137,7 +164,8 @@ const InstantCommand* findInstantCommand(std::string_view name) {
 std::vector<std::string> supportedCommands(const UpsModel& model) {
   std::vector<std::string> out;
   for (const auto& c : kCommands)
-    if (std::all_of(c.writes.begin(), c.writes.end(),
+    if (!withheld(model.dialect(), c.name) &&
+        std::all_of(c.writes.begin(), c.writes.end(),
                     [&](const CommandWrite& w) { return fieldFor(w, model) != nullptr; }))
       out.emplace_back(c.name);
   return out;
@@ -171,6 +199,9 @@ CommandTrace runInstantCommand(std::string_view name, std::optional<int> value, 
                                const UpsModel& model, hid::ReportState& state) {
   const InstantCommand* command = findInstantCommand(name);
   if (command == nullptr) throw CommandError(fmt::format("unknown command '{}'", name));
+  if (withheld(model.dialect(), name))
+    throw CommandError(fmt::format("{}: not for this UPS ({} delays are encoded; not ported)", name,
+                                   hid::nameOf(model.dialect())));
   std::vector<std::pair<const hid::Field*, int>> plan;
   for (const auto& w : command->writes) {
     const hid::Field* field = fieldFor(w, model);

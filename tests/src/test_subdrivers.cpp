@@ -3,10 +3,13 @@
 // status bits and the quirks of its id table.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "src/core/clock.hpp"
 #include "src/probe.hpp"
+#include "src/ups_commands.hpp"
 #include "synthetic_ups.hpp"
 
 using namespace hidupsd;
@@ -206,4 +209,21 @@ TEST_CASE("powervar-hid and salicru-hid: their PowerSummary rows") {
                                      {"UPS.Output.Boost", 1, 8, 0, 1}});
   CHECK(var(sc, "ups.load") == "23");
   CHECK(var(sc, "ups.status") == "OL BOOST");
+}
+
+TEST_CASE("powercom-hid: its encoded delays are withheld from the commands, the test is not") {
+  const test::SyntheticUps ups(device(0x0d9f, 0x00a4), {{"UPS.PowerSummary.DelayBeforeShutdown", 0},
+                                                        {"UPS.PowerSummary.DelayBeforeStartup", 0},
+                                                        {"UPS.Battery.Test", 0, 8, 0, 7}});
+  const auto descriptor = hid::ReportDescriptor::parse(ups.descriptor);
+  const UpsModel model(descriptor, ups.info);
+  CHECK(supportedCommands(model) == std::vector<std::string>{"test.battery.start.deep",
+                                                             "test.battery.start.quick",
+                                                             "test.battery.stop"});
+  // The same fields on an unknown make: the plain writes NUT's generic tables do.
+  auto generic = ups.info;
+  generic.vendorId = 0x1234;
+  const UpsModel other(descriptor, generic);
+  const auto commands = supportedCommands(other);
+  CHECK(std::find(commands.begin(), commands.end(), "shutdown.return") != commands.end());
 }
