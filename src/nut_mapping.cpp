@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// NUT mapping tables, as data. Sources: NUT drivers/mge-hid.c (MGE HID 1.51),
-// apc-hid.c (APC HID 0.95), cps-hid.c (CyberPower HID 0.85), usbhid-ups.c (0.60); the
-// ST_FLAG_RW marks (rw) and mge-hid.c's third outlet from networkupstools/nut @ 6c63f774.
+// NUT mapping tables, as data. Sources: networkupstools/nut @ 6c63f774 drivers/mge-hid.c
+// (MGE HID 1.59), apc-hid.c (APC HID 0.101), cps-hid.c (CyberPower HID 0.85),
+// usbhid-ups.c; the tables were first ported from mge-hid.c 1.51 and apc-hid.c 0.95 and
+// brought up to those versions (outlet.1 = Outlet.[2], the third outlet, the ST_FLAG_RW
+// marks (rw), the 5S / 9SX / 9PX model names, Charger.Status as the ABM path).
 #include "src/nut_mapping.hpp"
 
 #include "src/mapping_rows.hpp"
@@ -32,8 +34,7 @@ constexpr Lookup kOutletThresholds[] = {{10, "10"}, {25, "25"}, {60, "60"}};
 // ABM charger state, UPS.BatterySystem.Charger.Mode.
 constexpr Lookup kAbmModes[] = {
     {1, "charging"}, {2, "discharging"}, {3, "floating"}, {4, "resting"}, {6, "off"}};
-// UPS.BatterySystem.Charger.Status on 9-series units (NUT PR #2660; values
-// from a port of mge-hid.c, not yet seen in a NUT release we could read).
+// UPS.BatterySystem.Charger.Status on 9-series units (NUT PR #2660, mge-hid.c 1.59).
 constexpr Lookup kChargerStates[] = {
     {1, "charging"}, {2, "floating"}, {3, "resting"}, {4, "discharging"}, {6, "off"}};
 // apc-hid.c / cps-hid.c value tables.
@@ -218,8 +219,8 @@ constexpr VariableMap kMgeVariables[] = {
     rw(text("outlet.1.desc", "UPS.OutletSystem.Outlet.[2].OutletID", "PowerShare Outlet 1"), 20),
     lkp("outlet.1.switchable", "UPS.OutletSystem.Outlet.[2].PresentStatus.Switchable", kYesNo),
     lkp("outlet.1.status", "UPS.OutletSystem.Outlet.[2].PresentStatus.SwitchOn/Off", kOnOff),
-    lkp("outlet.1.protect.status", "UPS.OutletSystem.Outlet.[1].Status", kOutletProtection),
-    conv("outlet.1.designator", "UPS.OutletSystem.Outlet.[1].iDesignator", C::String),
+    lkp("outlet.1.protect.status", "UPS.OutletSystem.Outlet.[2].Status", kOutletProtection),
+    conv("outlet.1.designator", "UPS.OutletSystem.Outlet.[2].iDesignator", C::String),
     lkp("outlet.1.status", "UPS.PowerSummary.PresentStatus.ACPresent", kOnOff),
     rw(num("outlet.1.autoswitch.charge.low", "UPS.OutletSystem.Outlet.[2].RemainingCapacityLimit",
            0),
@@ -279,6 +280,7 @@ constexpr StatusMap kMgeStatus[] = {
     rule("UPS.PowerSummary.PresentStatus.Discharging", StatusRule::MgeDischarging),
     rule("UPS.PowerSummary.PresentStatus.Charging", StatusRule::MgeCharging),
     rule("UPS.BatterySystem.Charger.Mode", StatusRule::MgeChargerMode),
+    rule("UPS.BatterySystem.Charger.Status", StatusRule::MgeChargerStatus),
     flag("UPS.PowerSummary.PresentStatus.BelowRemainingCapacityLimit", B::LowBattery),
     flag("UPS.PowerConverter.Output.Overload.[1].PresentStatus.OverThreshold", B::Overload),
     flag("UPS.PowerConverter.Output.Overload.[2].PresentStatus.OverThreshold", B::Overload),
@@ -378,6 +380,10 @@ constexpr MgeModelName kMgeModels[] = {
     {"Eaton 5SC", "1500", MgeSeries::Eaton5P, ""},
     {"Eaton 5SC", "2200", MgeSeries::Eaton5P, ""},
     {"Eaton 5SC", "3000", MgeSeries::Eaton5P, ""},
+    // A 5S sold as "5S1200AU" names itself "Ellipse PRO" with iModel "1200 " (NUT #2380).
+    {"Ellipse PRO", "1200 ", MgeSeries::Eaton5P, "Eaton 5S1200"},
+    {"Ellipse PRO", "1500 ", MgeSeries::Eaton5P, "Eaton 5S1500"},
+    {"Ellipse PRO", "1600 ", MgeSeries::Eaton5P, "Eaton 5S1600"},
     {"Eaton 9E", "1000", MgeSeries::Eaton9E, "9E1000"},
     {"Eaton 9E", "1000i", MgeSeries::Eaton9E, "9E1000i"},
     {"Eaton 9E", "1000iau", MgeSeries::Eaton9E, "9E1000iau"},
@@ -395,6 +401,25 @@ constexpr MgeModelName kMgeModels[] = {
     {"unknown", "1000", MgeSeries::Eaton9E, "9E1000i (presumed)"},
     {"unknown", "2000", MgeSeries::Eaton9E, "9E2000i (presumed)"},
     {"unknown", "3000", MgeSeries::Eaton9E, "9E3000i (presumed)"},
+    {"Eaton 9SX", "700i", MgeSeries::Eaton9E, "9SX700i"},
+    {"Eaton 9SX", "1000i", MgeSeries::Eaton9E, "9SX1000i"},
+    {"Eaton 9SX", "1000im", MgeSeries::Eaton9E, "9SX1000im"},
+    {"Eaton 9SX", "1500i", MgeSeries::Eaton9E, "9SX1500i"},
+    {"Eaton 9SX", "2000i", MgeSeries::Eaton9E, "9SX2000i"},
+    {"Eaton 9SX", "3000i", MgeSeries::Eaton9E, "9SX3000i"},
+    {"Eaton 9SX", "3000im", MgeSeries::Eaton9E, "9SX3000im"},
+    {"Eaton 9SX", "1000ir", MgeSeries::Eaton9E, "9SX1000ir"},
+    {"Eaton 9SX", "1500ir", MgeSeries::Eaton9E, "9SX1500ir"},
+    {"Eaton 9SX", "2000ir", MgeSeries::Eaton9E, "9SX2000ir"},
+    {"Eaton 9SX", "3000ir", MgeSeries::Eaton9E, "9SX3000ir"},
+    {"Eaton 9PX", "1000irt2u", MgeSeries::Eaton9E, "9px1000irt2u"},
+    {"Eaton 9PX", "1500irt2u", MgeSeries::Eaton9E, "9px1500irt2u"},
+    {"Eaton 9PX", "1500irtm", MgeSeries::Eaton9E, "9px1500irtm"},
+    {"Eaton 9PX", "2200irt2u", MgeSeries::Eaton9E, "9px2200irt2u"},
+    {"Eaton 9PX", "2200irt3u", MgeSeries::Eaton9E, "9px2200irt3u"},
+    {"Eaton 9PX", "3000irt2u", MgeSeries::Eaton9E, "9px3000irt2u"},
+    {"Eaton 9PX", "3000irt3u", MgeSeries::Eaton9E, "9px3000irt3u"},
+    {"Eaton 9PX", "3000irtm", MgeSeries::Eaton9E, "9px3000irtm"},
     {"PULSAR M", "2200", MgeSeries::PulsarM, ""},
     {"PULSAR M", "3000", MgeSeries::PulsarM, ""},
     {"PULSAR M", "3000 XL", MgeSeries::PulsarM, ""},
@@ -681,9 +706,9 @@ constexpr StatusAlarm kStatusAlarms[] = {
     {B::BypassManual, "Manual bypass mode!"},
 };
 
-constexpr Mapping kMge{kMgeVariables, kMgeStatus, kMgeAlarms, "mge-hid.c \"MGE HID 1.51\"",
+constexpr Mapping kMge{kMgeVariables, kMgeStatus, kMgeAlarms, "mge-hid.c \"MGE HID 1.59\"",
                        "Eaton"};
-constexpr Mapping kApc{kApcVariables, kApcStatus, {}, "apc-hid.c \"APC HID 0.95\"", "APC"};
+constexpr Mapping kApc{kApcVariables, kApcStatus, {}, "apc-hid.c \"APC HID 0.101\"", "APC"};
 constexpr Mapping kCps{kCpsVariables, kCpsStatus, {}, "cps-hid.c \"CyberPower HID 0.85\"", "CPS"};
 constexpr Mapping kGeneric{
     kGenericVariables, kGenericStatus, {}, "PDC 1.0 paths as NUT's subdrivers name them"};

@@ -127,12 +127,13 @@ struct StatusAction {
 };
 
 enum class StatusRule : std::uint8_t {
-  Flag,               ///< 1 sets `bit`, 0 clears it, other values do nothing
-  InvertedFlag,       ///< 0 sets `bit`, 1 clears it
-  Actions,            ///< `actions` decide
-  MgeCharging,        ///< as Flag(Charging) unless ABM is enabled, then clears
-  MgeDischarging,     ///< as Flag(Discharging) unless ABM is enabled, then clears
-  MgeChargerMode,     ///< ABM enabled only: 1,3 set Charging, 2 sets Discharging
+  Flag,           ///< 1 sets `bit`, 0 clears it, other values do nothing
+  InvertedFlag,   ///< 0 sets `bit`, 1 clears it
+  Actions,        ///< `actions` decide
+  MgeCharging,    ///< as Flag(Charging) unless ABM is enabled or battery.charge >= 100, then clears
+  MgeDischarging, ///< as Flag(Discharging) unless ABM is enabled, then clears
+  MgeChargerMode, ///< ABM enabled only: 1,3 set Charging, 2 sets Discharging
+  MgeChargerStatus,   ///< ABM enabled, no Charger.Mode: 1,2 set Charging, 4 sets Discharging
   MgeConverterOnline, ///< as Flag(Online), skipped while Off is set
   Mask,               ///< value & `mask` == `match` sets `bit`, anything else clears it
 };
@@ -207,6 +208,7 @@ inline constexpr std::string_view kMgeModelPath = "UPS.PowerSummary.iModel";
 inline constexpr std::string_view kMgeApparentPowerPath = "UPS.Flow.[4].ConfigApparentPower";
 inline constexpr std::string_view kMgeCountryPath = "UPS.PowerSummary.Country";
 inline constexpr std::string_view kMgeAbmEnablePath = "UPS.BatterySystem.Charger.ABMEnable";
+inline constexpr std::string_view kMgeChargerModePath = "UPS.BatterySystem.Charger.Mode";
 inline constexpr std::string_view kMgePowerFactorPath = "UPS.PowerConverter.Output.PowerFactor";
 
 } // namespace hidupsd::nut

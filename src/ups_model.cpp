@@ -370,12 +370,23 @@ void Evaluator::apply(const nut::StatusMap& s, double v) {
         break;
       }
     break;
-  // Charging/Discharging are trusted unless ABM is on (NUT >= 2.8.3, PR #2660).
-  case R::MgeCharging: mark(StatusBit::Charging, !abmIs(1) && i == 1); break;
+  // Charging/Discharging are trusted unless ABM is on (NUT >= 2.8.3, PR #2660);
+  // Charging stays asserted in float mode on units without ABM (5E): mge-hid.c 1.59
+  // drops it once battery.charge reads 100.
+  case R::MgeCharging:
+    mark(StatusBit::Charging, !abmIs(1) && i == 1 && leadingNumber(vars_, "battery.charge") < 100);
+    break;
   case R::MgeDischarging: mark(StatusBit::Discharging, !abmIs(1) && i == 1); break;
+  // With ABM on, the charger's state says it: Charger.Mode when the unit has it,
+  // else Charger.Status (9-series), each with its own numbers.
   case R::MgeChargerMode:
     if (abmIs(1) && (i == 1 || i == 3)) mark(StatusBit::Charging, true);
     if (abmIs(1) && i == 2) mark(StatusBit::Discharging, true);
+    break;
+  case R::MgeChargerStatus:
+    if (!abmIs(1) || value(nut::kMgeChargerModePath)) break;
+    if (i == 1 || i == 2) mark(StatusBit::Charging, true);
+    if (i == 4) mark(StatusBit::Discharging, true);
     break;
   case R::MgeConverterOnline:
     if (!has(StatusBit::Off)) mark(StatusBit::Online, i != 0);

@@ -227,3 +227,29 @@ TEST_CASE("powercom-hid: its encoded delays are withheld from the commands, the 
   const auto commands = supportedCommands(other);
   CHECK(std::find(commands.begin(), commands.end(), "shutdown.return") != commands.end());
 }
+
+TEST_CASE("mge-hid 1.59: Charger.Status is the ABM path of the 9-series, the 5S names") {
+  const auto eaton = [](std::string product) { return device(0x0463, 0xffff, "EATON", product); };
+  const auto status = [&](std::int64_t abm, std::int64_t chargerStatus, std::int64_t charge) {
+    return var(probe(eaton("Eaton 9SX"), {{"UPS.PowerSummary.PresentStatus.ACPresent", 1, 8, 0, 1},
+                                          {"UPS.PowerSummary.PresentStatus.Charging", 1, 8, 0, 1},
+                                          {"UPS.PowerSummary.RemainingCapacity", charge, 8, 0, 100},
+                                          {"UPS.BatterySystem.Charger.ABMEnable", abm, 8, 0, 1},
+                                          {"UPS.BatterySystem.Charger.Status", chargerStatus, 8}}),
+               "ups.status");
+  };
+  CHECK(status(1, 1, 80) == "OL CHRG");  // ABM charging
+  CHECK(status(1, 2, 100) == "OL CHRG"); // ABM floating counts as charging
+  CHECK(status(1, 3, 100) == "OL");      // resting
+  CHECK(status(1, 4, 100) == "OL DISCHRG");
+  CHECK(status(0, 4, 80) == "OL CHRG"); // ABM off: PresentStatus.Charging below 100 %
+  CHECK(status(0, 4, 100) == "OL");     // ... and float charge at 100 %
+
+  const auto model = [&](std::string iModel) {
+    return var(probe(eaton("Ellipse PRO"), {{"UPS.PowerSummary.iModel", 3, 8, 0, 255}},
+                     {{3, std::move(iModel)}}),
+               "ups.model");
+  };
+  CHECK(model("1200 ") == "Eaton 5S1200"); // a 5S that calls itself Ellipse PRO (NUT #2380)
+  CHECK(model("850") == "Ellipse PRO 850");
+}
