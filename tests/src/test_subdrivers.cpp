@@ -253,3 +253,26 @@ TEST_CASE("mge-hid 1.59: Charger.Status is the ABM path of the 9-series, the 5S 
   CHECK(model("1200 ") == "Eaton 5S1200"); // a 5S that calls itself Ellipse PRO (NUT #2380)
   CHECK(model("850") == "Ellipse PRO 850");
 }
+
+TEST_CASE("cps-hid: frequency read in 0.1 Hz, battery voltage at 1.5x, the charge clamped") {
+  const auto s = probe(device(0x0764, 0x0501, "CPS"),
+                       {{"UPS.Input.Frequency", 500},
+                        {"UPS.Output.Frequency", 50},
+                        {"UPS.PowerSummary.ConfigVoltage", 24},
+                        {"UPS.PowerSummary.Voltage", 36},
+                        {"UPS.PowerSummary.RemainingCapacity", 105},
+                        {"UPS.Output.CPSInputSensitivity", 2, 8, 0, 2},
+                        {"UPS.PowerSummary.PresentStatus.ACPresent", 1, 8, 0, 1},
+                        {"UPS.PowerSummary.PresentStatus.NeedReplacement", 1, 8, 0, 1}});
+  CHECK(var(s, "input.frequency") == "50.0");  // 500: 0.1 Hz units (cps_adjust_frequency_scale)
+  CHECK(var(s, "output.frequency") == "50.0"); // already in Hz
+  CHECK(var(s, "battery.voltage") == "24.0");  // 36 V over a 24 V nominal: x 2/3
+  CHECK(var(s, "battery.charge") == "100");
+  CHECK(var(s, "input.sensitivity") == "high");
+  CHECK(var(s, "ups.status") == "ALARM OL RB"); // RB raises "Replace battery!"
+  CHECK(var(s, "ups.mfr") == "CPS");
+
+  // Another CyberPower product: no 0.1 Hz guess.
+  const auto other = probe(device(0x0764, 0x0601, "CPS"), {{"UPS.Input.Frequency", 500}});
+  CHECK(var(other, "input.frequency") == "500.0");
+}
