@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hid/device.hpp"
+#include "hid/report_sizes.hpp"
 #include "hid/usb_context.hpp"
 #include "hid/usb_discovery.hpp"
 
@@ -97,9 +98,7 @@ private:
   std::uint8_t interface_ = 0;
   bool detachedKernelDriver_ = false;
   std::vector<std::uint8_t> descriptor_;
-  bool usesReportIds_ = true;
-  std::map<std::uint8_t, std::size_t> featureLengths_; ///< ID → length with the ID byte
-  bool maxReports_ = false;               ///< quirk::kApcMaxReport: feature reads ask for 4 KiB
+  ReportSizes sizes_;
   std::vector<std::uint8_t> inputBuffer_; ///< reused by readInput()
   std::unique_ptr<hid_device_, HidClose> hid_;
 };

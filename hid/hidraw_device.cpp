@@ -7,17 +7,13 @@
 #include <cerrno>
 #include <cstring>
 
-#include "hid/dialect.hpp"
 #include "hid/hidapi_device.hpp"
 #include "hid/hidraw_node.hpp"
-#include "hid/report_descriptor.hpp"
 #include "hid/usb_context.hpp"
 
 namespace hidupsd::hid {
 
 namespace {
-
-constexpr std::size_t kMaxReport = 4096; // when the descriptor does not give the length
 
 /// The libusb context and the handle it opened, as one UsbControl: the
 /// handle must not outlive its context.
@@ -66,19 +62,7 @@ HidrawDevice::HidrawDevice(const HidrawEntry& entry, std::unique_ptr<HidrawIo> i
   } catch (const std::system_error& e) {
     fail(e, "reading the report descriptor (HIDIOCGRDESC)");
   }
-  learnLayout();
-}
-
-void HidrawDevice::learnLayout() {
-  maxReports_ = (quirksFor(info_) & quirk::kApcMaxReport) != 0;
-  try {
-    const auto parsed = ReportDescriptor::parse(descriptor_);
-    usesReportIds_ = parsed.usesReportIds();
-    for (const auto& r : parsed.reports())
-      if (r.type == ReportType::Feature) featureLengths_[r.id] = r.byteLength();
-  } catch (const DescriptorError&) {
-    // The reader reports the malformed descriptor; reads use the defaults.
-  }
+  sizes_ = ReportSizes(descriptor_, info_);
 }
 
 void HidrawDevice::fail(const std::system_error& e, std::string_view call) const {
@@ -86,11 +70,8 @@ void HidrawDevice::fail(const std::system_error& e, std::string_view call) const
 }
 
 std::vector<std::uint8_t> HidrawDevice::getFeatureReport(std::uint8_t id) {
-  // APC Back-UPS ES 525 / CS answer more than they declare: ask for the most (apc-hid.c).
-  const auto known = maxReports_ ? featureLengths_.end() : featureLengths_.find(id);
-  const std::size_t length = known != featureLengths_.end() ? known->second : kMaxReport;
   try {
-    auto report = io_->getFeature(id, length);
+    auto report = io_->getFeature(id, sizes_.feature(id));
     if (report.empty()) report.push_back(id);
     report[0] = id; // the ID byte is ours for a device without IDs
     return report;
@@ -113,12 +94,12 @@ std::optional<std::vector<std::uint8_t>>
 HidrawDevice::readInput(std::chrono::milliseconds timeout) {
   std::optional<std::vector<std::uint8_t>> data;
   try {
-    data = io_->readInput(timeout, kMaxReport);
+    data = io_->readInput(timeout, ReportSizes::kMaxReport);
   } catch (const std::system_error& e) {
     fail(e, "reading an input report");
   }
   if (!data) return std::nullopt;
-  return inputReportWithId(*data, usesReportIds_);
+  return inputReportWithId(*data, sizes_.usesReportIds());
 }
 
 std::string HidrawDevice::indexedString(std::uint8_t index) {

@@ -9,6 +9,7 @@
 #include "hid/device.hpp"
 #include "hid/hidraw_io.hpp"
 #include "hid/hidraw_sysfs.hpp"
+#include "hid/report_sizes.hpp"
 #include "hid/usb_control.hpp"
 
 namespace hidupsd::hid {
@@ -49,7 +50,6 @@ public:
   bool hasUsbHandle() const noexcept { return usb_ != nullptr; }
 
 private:
-  void learnLayout();
   [[noreturn]] void fail(const std::system_error& e, std::string_view call) const;
 
   DeviceInfo info_;
@@ -57,9 +57,7 @@ private:
   std::unique_ptr<HidrawIo> io_;
   std::unique_ptr<UsbControl> usb_;
   std::vector<std::uint8_t> descriptor_;
-  bool usesReportIds_ = true;
-  std::map<std::uint8_t, std::size_t> featureLengths_; ///< ID → length with the ID byte
-  bool maxReports_ = false; ///< quirk::kApcMaxReport: feature reads ask for 4 KiB
+  ReportSizes sizes_;
 };
 
 /// Opens the hidraw node of `entry` and, best effort, a libusb handle on its
