@@ -2,12 +2,16 @@
 // DeviceOpener factories for USB (hidraw or libusb), replay files and the simulated device.
 #include "src/device_opener.hpp"
 
+#include <fmt/format.h>
+
 #include <memory>
+#include <string>
 
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
 #include "hid/usb_opener.hpp"
+#include "src/log.hpp"
 #include "src/simulated_device.hpp"
 
 namespace hidupsd {
@@ -35,7 +39,17 @@ DeviceSource makeDeviceSource(const DeviceConfig& device, core::Clock& clock) {
     return sharedSource(
         std::make_shared<hid::ReplayDevice>(hid::loadReplay(*device.replay), clock));
   auto usb = std::make_shared<hid::UsbUpsOpener>(device.backend, matchOf(device));
-  return {[usb]() -> std::unique_ptr<hid::Device> { return usb->open(); },
+  auto said = std::make_shared<std::string>(); // the backend line last logged
+  return {[usb, said]() -> std::unique_ptr<hid::Device> {
+            auto opened = usb->open();
+            const auto& choice = usb->lastChoice();
+            std::string line =
+                fmt::format("UPS at USB {} read through {} ({})", opened->info().path,
+                            hid::nameOf(choice.backend), choice.why);
+            if (line != *said) log::info("device", "{}", line);
+            *said = std::move(line);
+            return opened;
+          },
           [](const hid::DeviceInfo& last) { hid::resetUsbDevice(last.path); }};
 }
 
