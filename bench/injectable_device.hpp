@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "hid/device.hpp"
 #include "hid/replay_device.hpp"
-#include "src/core/clock.hpp"
 
 namespace hidupsd::bench {
 

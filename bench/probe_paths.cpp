@@ -6,10 +6,10 @@
 #include <memory>
 #include <stdexcept>
 
+#include "core/clock.hpp"
 #include "hid/hidraw_device.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_hidraw.hpp"
-#include "src/core/clock.hpp"
 #include "src/probe.hpp"
 
 namespace hidupsd::bench {

@@ -57,7 +57,7 @@ ReactionRig::ReactionRig(const hid::ReplayScript& script, ReaderOptions reader,
     : device_(std::make_shared<InjectableDevice>(script)), router_(log, pipeline_),
       engine_(policy, clock_, router_),
       reader_([this] { return std::make_unique<hid::SharedDevice>(device_); }, clock_, engine_,
-              std::move(reader), readerLog()) {
+              std::move(reader)) {
   router_.addNotifier(sink_);
   thread_ = std::thread([this] { reader_.run(); });
 }

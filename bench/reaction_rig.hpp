@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "bench/injectable_device.hpp"
-#include "src/core/clock.hpp"
-#include "src/device_reader.hpp"
-#include "src/engine.hpp"
+#include "core/clock.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
-#include "src/monitor.hpp"
 #include "src/shutdown_pipeline.hpp"
+#include "ups/device_reader.hpp"
+#include "ups/engine.hpp"
+#include "ups/monitor.hpp"
 
 namespace hidupsd::bench {
 

@@ -98,7 +98,7 @@ def fake_pve(directory, count):
     for tool in ("qm", "pct", "pvesh", "poweroff"):
         link = directory / tool
         if not link.exists():
-            link.symlink_to(ROOT / "tests" / "proxmox" / "fake_pve.py")
+            link.symlink_to(ROOT / "tests" / "support" / "fake_pve.py")
     spec, delays = guests_json(count)
     (directory / "guests.json").write_text(json.dumps(spec))
     for stale in ("state.json", "calls.log"):

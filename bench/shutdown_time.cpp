@@ -10,8 +10,8 @@
 #include <mutex>
 
 #include "bench/stats.hpp"
+#include "config/config.hpp"
 #include "proxmox/command_runner.hpp"
-#include "src/config.hpp"
 #include "src/proxmox_pipeline.hpp"
 
 namespace hidupsd::bench {

@@ -15,7 +15,7 @@ struct ShutdownRun {
 
 /// Runs the shutdown pipeline the daemon would build (strategy "guests",
 /// default timeouts, the real ProcessRunner) with qm, pct, pvesh and the host
-/// command taken from `fakeDir` (symlinks to tests/proxmox/fake_pve.py; the
+/// command taken from `fakeDir` (symlinks to tests/support/fake_pve.py; the
 /// host command is its harmless "poweroff"), the kill-power flag in
 /// `workDir`. Sets FAKE_PVE_DIR for the children.
 ShutdownRun measureShutdown(const std::filesystem::path& fakeDir,

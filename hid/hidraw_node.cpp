@@ -37,44 +37,30 @@ int clampMs(std::chrono::milliseconds t) {
 } // namespace
 
 HidrawNode::HidrawNode(const std::string& path)
-    : fd_(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK)) {
-  if (fd_ < 0) throwErrno("open");
-}
-
-HidrawNode::HidrawNode(HidrawNode&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-HidrawNode& HidrawNode::operator=(HidrawNode&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-HidrawNode::~HidrawNode() {
-  if (fd_ >= 0) ::close(fd_);
+    : node_(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK)) {
+  if (!node_.valid()) throwErrno("open");
 }
 
 HidrawInfo HidrawNode::info() {
   hidraw_devinfo raw{};
-  if (retryIoctl(fd_, HIDIOCGRAWINFO, &raw) < 0) throwErrno("HIDIOCGRAWINFO");
+  if (retryIoctl(node_.get(), HIDIOCGRAWINFO, &raw) < 0) throwErrno("HIDIOCGRAWINFO");
   return {raw.bustype, static_cast<std::uint16_t>(raw.vendor),
           static_cast<std::uint16_t>(raw.product)};
 }
 
 std::vector<std::uint8_t> HidrawNode::reportDescriptor() {
   int size = 0;
-  if (retryIoctl(fd_, HIDIOCGRDESCSIZE, &size) < 0) throwErrno("HIDIOCGRDESCSIZE");
+  if (retryIoctl(node_.get(), HIDIOCGRDESCSIZE, &size) < 0) throwErrno("HIDIOCGRDESCSIZE");
   hidraw_report_descriptor desc{};
   desc.size = static_cast<__u32>(std::clamp(size, 0, HID_MAX_DESCRIPTOR_SIZE));
-  if (retryIoctl(fd_, HIDIOCGRDESC, &desc) < 0) throwErrno("HIDIOCGRDESC");
+  if (retryIoctl(node_.get(), HIDIOCGRDESC, &desc) < 0) throwErrno("HIDIOCGRDESC");
   return {desc.value, desc.value + desc.size};
 }
 
 std::vector<std::uint8_t> HidrawNode::getFeature(std::uint8_t id, std::size_t length) {
   std::vector<std::uint8_t> buffer(std::max<std::size_t>(length, 1));
   buffer[0] = id;
-  const int n = retryIoctl(fd_, HIDIOCGFEATURE(buffer.size()), buffer.data());
+  const int n = retryIoctl(node_.get(), HIDIOCGFEATURE(buffer.size()), buffer.data());
   if (n < 0) throwErrno("HIDIOCGFEATURE");
   buffer.resize(std::min(buffer.size(), static_cast<std::size_t>(n)));
   return buffer;
@@ -82,20 +68,20 @@ std::vector<std::uint8_t> HidrawNode::getFeature(std::uint8_t id, std::size_t le
 
 void HidrawNode::setFeature(std::span<const std::uint8_t> report) {
   std::vector<std::uint8_t> buffer(report.begin(), report.end());
-  if (retryIoctl(fd_, HIDIOCSFEATURE(buffer.size()), buffer.data()) < 0)
+  if (retryIoctl(node_.get(), HIDIOCSFEATURE(buffer.size()), buffer.data()) < 0)
     throwErrno("HIDIOCSFEATURE");
 }
 
 std::optional<std::vector<std::uint8_t>> HidrawNode::readInput(std::chrono::milliseconds timeout,
                                                                std::size_t maxLength) {
-  pollfd p{fd_, POLLIN, 0};
+  pollfd p{node_.get(), POLLIN, 0};
   const int ready = ::poll(&p, 1, clampMs(timeout));
   if (ready < 0 && errno == EINTR) return std::nullopt; // the caller's loop tries again
   if (ready < 0) throwErrno("poll");
   if (ready == 0) return std::nullopt;
   // An unplugged device: hidraw wakes readers with POLLHUP/POLLERR, read() gives ENODEV.
   std::vector<std::uint8_t> buffer(std::max<std::size_t>(maxLength, 1));
-  const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
+  const ssize_t n = ::read(node_.get(), buffer.data(), buffer.size());
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return std::nullopt;
   if (n < 0) throwErrno("read");
   if (n == 0) throw std::system_error(ENODEV, std::generic_category(), "read");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hid/hidraw_io.hpp"
+#include "lib/unique_fd.hpp"
 
 namespace hidupsd::hid {
 
@@ -16,11 +17,6 @@ public:
   /// Opens `path`. Throws std::system_error with the errno of open(2)
   /// (EACCES: the udev rule has not granted the node).
   explicit HidrawNode(const std::string& path);
-  HidrawNode(HidrawNode&& other) noexcept;
-  HidrawNode& operator=(HidrawNode&& other) noexcept;
-  HidrawNode(const HidrawNode&) = delete;
-  HidrawNode& operator=(const HidrawNode&) = delete;
-  ~HidrawNode() override;
 
   HidrawInfo info() override;
   std::vector<std::uint8_t> reportDescriptor() override;
@@ -30,7 +26,7 @@ public:
                                                      std::size_t maxLength) override;
 
 private:
-  int fd_;
+  lib::UniqueFd node_;
 };
 
 } // namespace hidupsd::hid

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "hid/device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/report_descriptor.hpp"
-#include "src/core/clock.hpp"
 
 namespace hidupsd::hid {
 

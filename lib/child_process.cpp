@@ -16,6 +16,8 @@
 #include <system_error>
 #include <utility>
 
+#include "lib/unique_fd.hpp"
+
 namespace hidupsd::lib {
 namespace {
 
@@ -25,34 +27,9 @@ using SteadyClock = std::chrono::steady_clock;
   throw std::system_error(error, std::generic_category(), what);
 }
 
-/// One owned file descriptor.
-class Fd {
-public:
-  Fd() = default;
-  explicit Fd(int fd) noexcept : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-
-  int get() const noexcept { return fd_; }
-  bool valid() const noexcept { return fd_ >= 0; }
-  void reset() noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-private:
-  int fd_ = -1;
-};
-
 struct Pipe {
-  Fd read;
-  Fd write;
+  UniqueFd read;
+  UniqueFd write;
 };
 
 /// Both ends close-on-exec (the child gets the write end as 1 and 2 through
@@ -61,7 +38,7 @@ struct Pipe {
 Pipe makePipe() {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throwErrno(errno, "pipe2");
-  Pipe p{Fd(fds[0]), Fd(fds[1])};
+  Pipe p{UniqueFd(fds[0]), UniqueFd(fds[1])};
   if (::fcntl(p.read.get(), F_SETFL, O_NONBLOCK) != 0) throwErrno(errno, "fcntl");
   return p;
 }
@@ -162,14 +139,14 @@ public:
 
 private:
   pid_t pid_;
-  Fd pidfd_;
+  UniqueFd pidfd_;
   bool reaped_ = false;
 };
 
 /// One output stream up to a cap; past it, read and thrown away so the child never blocks.
 class Collector {
 public:
-  Collector(Fd fd, std::size_t cap, std::string& text, bool& truncated)
+  Collector(UniqueFd fd, std::size_t cap, std::string& text, bool& truncated)
       : fd_(std::move(fd)), cap_(cap), text_(text), truncated_(truncated) {}
   bool open() const noexcept { return fd_.valid(); }
   int fd() const noexcept { return fd_.get(); }
@@ -195,7 +172,7 @@ private:
     text_.append(data, std::min(room, n));
     if (n > room) truncated_ = true;
   }
-  Fd fd_;
+  UniqueFd fd_;
   std::size_t cap_;
   std::string& text_;
   bool& truncated_;

@@ -7,6 +7,8 @@
 #include <string>
 #include <system_error>
 
+#include "notify/curl_global.hpp"
+
 namespace hidupsd::notify {
 
 /// The error category of CURLcode values (message: curl_easy_strerror).
@@ -14,17 +16,6 @@ const std::error_category& curlCategory() noexcept;
 
 /// Whether `e` carries a CURLcode, and which.
 bool isCurlError(const std::system_error& e, CURLcode code) noexcept;
-
-/// curl_global_init / curl_global_cleanup for the process lifetime. Owned by
-/// main (and by test mains), created before any thread uses libcurl.
-/// Throws std::system_error (curlCategory) if libcurl cannot initialise.
-class CurlGlobal {
-public:
-  CurlGlobal();
-  ~CurlGlobal();
-  CurlGlobal(const CurlGlobal&) = delete;
-  CurlGlobal& operator=(const CurlGlobal&) = delete;
-};
 
 /// A curl_slist (header lines, mail recipients). Move-only.
 class CurlSlist {

@@ -12,6 +12,16 @@ namespace {
 
 using std::chrono::milliseconds;
 
+constexpr std::string_view kDomain = "notify";
+
+/// The line at `level`, formatted only if that level is logged (else empty: not written).
+template <typename... Args>
+std::pair<log::Level, std::string> lineAt(log::Level level, fmt::format_string<Args...> format,
+                                          Args&&... args) {
+  if (!log::enabled(level)) return {level, {}};
+  return {level, fmt::format(format, std::forward<Args>(args)...)};
+}
+
 std::string durationText(milliseconds d) {
   const auto ms = d.count();
   if (ms < 1000) return fmt::format("{} ms", ms);
@@ -27,19 +37,8 @@ std::string detailOr(const Delivery& d, std::string_view fallback) {
 
 } // namespace
 
-std::string_view nameOf(LogLevel level) noexcept {
-  switch (level) {
-  case LogLevel::Debug: return "debug";
-  case LogLevel::Info: return "info";
-  case LogLevel::Warning: return "warning";
-  case LogLevel::Error: return "error";
-  }
-  return "info";
-}
-
-Dispatcher::Dispatcher(std::vector<std::unique_ptr<Sink>> sinks, DispatcherOptions options,
-                       LogFunction log)
-    : sinks_(std::move(sinks)), options_(options), log_(std::move(log)) {
+Dispatcher::Dispatcher(std::vector<std::unique_ptr<Sink>> sinks, DispatcherOptions options)
+    : sinks_(std::move(sinks)), options_(options) {
   options_.capacity = std::max<std::size_t>(options_.capacity, 1);
   thread_ = std::thread([this] { run(); });
 }
@@ -66,10 +65,8 @@ bool Dispatcher::enqueue(Notification n) {
     }
   }
   wake_.notify_one();
-  if (!droppedName.empty())
-    log(LogLevel::Warning, fmt::format("queue full: dropped {}", droppedName));
-  if (!accepted)
-    log(LogLevel::Warning, fmt::format("queue full or stopped: dropped {}", eventOf(entry.n)));
+  if (!droppedName.empty()) log::warning(kDomain, "queue full: dropped {}", droppedName);
+  if (!accepted) log::warning(kDomain, "queue full or stopped: dropped {}", eventOf(entry.n));
   return accepted;
 }
 
@@ -133,16 +130,16 @@ void Dispatcher::run() noexcept {
       LogLine line = settle(job, delivery, now);
       reporting_ = true; // not idle until the outcome is logged
       lock.unlock();
-      log(line.first, line.second);
+      if (!line.second.empty()) log::write(line.first, kDomain, line.second);
       lock.lock();
       reporting_ = false;
       idle_.notify_all();
     }
     dropRemaining();
   } catch (const std::exception& e) {
-    log(LogLevel::Error, fmt::format("notification thread: {}", e.what()));
+    log::error(kDomain, "notification thread: {}", e.what());
   } catch (...) {
-    log(LogLevel::Error, "notification thread: unknown exception");
+    log::error(kDomain, "notification thread: unknown exception");
   }
   idle_.notify_all();
 }
@@ -196,19 +193,18 @@ Dispatcher::LogLine Dispatcher::settle(const Job& job, const Delivery& delivery,
   case Delivery::Result::Delivered:
     delivered_.fetch_add(1, std::memory_order_relaxed);
     slot.pending = false;
-    line = {LogLevel::Debug, fmt::format("{}: {} delivered", sink, eventOf(job.n))};
+    line = lineAt(log::Level::Debug, "{}: {} delivered", sink, eventOf(job.n));
     break;
   case Delivery::Result::Failed:
     failed_.fetch_add(1, std::memory_order_relaxed);
     slot.pending = false;
-    line = {LogLevel::Error,
-            fmt::format("{}: {} failed: {}", sink, eventOf(job.n), detailOr(delivery, "error"))};
+    line = lineAt(log::Level::Error, "{}: {} failed: {}", sink, eventOf(job.n),
+                  detailOr(delivery, "error"));
     break;
   case Delivery::Result::Retry:
-    line = entry == queue_.end()
-               ? LogLine{LogLevel::Info, fmt::format("{}: {}, dropped meanwhile", sink,
-                                                     detailOr(delivery, "failed"))}
-               : retryOrGiveUp(job, slot, delivery, now);
+    line = entry == queue_.end() ? lineAt(log::Level::Info, "{}: {}, dropped meanwhile", sink,
+                                          detailOr(delivery, "failed"))
+                                 : retryOrGiveUp(job, slot, delivery, now);
     break;
   }
   removeDone();
@@ -222,16 +218,15 @@ Dispatcher::LogLine Dispatcher::retryOrGiveUp(const Job& job, Slot& slot, const 
   if (job.attempt > sink.retries()) {
     failed_.fetch_add(1, std::memory_order_relaxed);
     slot.pending = false;
-    return {LogLevel::Warning, fmt::format("{}: gave up on {} after {} attempts: {}", sink.name(),
-                                           eventOf(job.n), job.attempt, detail)};
+    return lineAt(log::Level::Warning, "{}: gave up on {} after {} attempts: {}", sink.name(),
+                  eventOf(job.n), job.attempt, detail);
   }
   const milliseconds asked =
       std::clamp(delivery.retryAfter, milliseconds(0), options_.retryAfterMax);
   const milliseconds wait = std::max(asked, backoff(job.attempt));
   slot.due = now + wait;
   retried_.fetch_add(1, std::memory_order_relaxed);
-  return {LogLevel::Info,
-          fmt::format("{}: {}, retry in {}", sink.name(), detail, durationText(wait))};
+  return lineAt(log::Level::Info, "{}: {}, retry in {}", sink.name(), detail, durationText(wait));
 }
 
 // The wait before retry number `retry` (1 = the first): doubling, capped.
@@ -255,16 +250,7 @@ void Dispatcher::dropRemaining() {
   const std::size_t left = queue_.size();
   dropped_.fetch_add(left, std::memory_order_relaxed);
   queue_.clear();
-  log(LogLevel::Warning, fmt::format("stopping: {} notification(s) not delivered", left));
-}
-
-void Dispatcher::log(LogLevel level, const std::string& line) const noexcept {
-  if (!log_) return;
-  try {
-    log_(level, line);
-  } catch (...) {
-    // A log sink that throws must not take the notification thread down.
-  }
+  log::warning(kDomain, "stopping: {} notification(s) not delivered", left);
 }
 
 } // namespace hidupsd::notify

@@ -17,21 +17,11 @@
 #include <utility>
 #include <vector>
 
+#include "lib/log.hpp"
 #include "notify/notification.hpp"
 #include "notify/sink.hpp"
 
 namespace hidupsd::notify {
-
-enum class LogLevel : std::uint8_t { Debug, Info, Warning, Error };
-
-/// "debug", "info", "warning", "error".
-std::string_view nameOf(LogLevel level) noexcept;
-
-/// Log lines such as "discord #1: HTTP 500, retry in 2 s" (sink names only,
-/// never URLs). Called on the dispatcher thread, and on the enqueue()
-/// caller's thread for queue overflow; must not block long. Exceptions it
-/// throws are swallowed.
-using LogFunction = std::function<void(LogLevel, const std::string&)>;
 
 struct DispatcherOptions {
   std::size_t capacity = 64;                      ///< notifications queued at most
@@ -65,14 +55,16 @@ struct DispatcherStats {
 /// critical, a new non-critical one is dropped, a new critical one is added
 /// (the queue grows by one). Critical = Notification::critical().
 ///
+/// Outcomes go to the log (lib/log.hpp, domain "notify"): "discord #1: HTTP 500, retry
+/// in 2 s" (sink names only, never URLs).
+///
 /// Thread rules: enqueue(), stats(), waitIdle() and stop() may be called from
 /// any thread; enqueue() never blocks (a mutex held for a deque push).
 /// The constructor starts the thread and throws std::system_error if it
 /// cannot; nothing else throws but std::bad_alloc.
 class Dispatcher {
 public:
-  Dispatcher(std::vector<std::unique_ptr<Sink>> sinks, DispatcherOptions options = {},
-             LogFunction log = {});
+  Dispatcher(std::vector<std::unique_ptr<Sink>> sinks, DispatcherOptions options = {});
   /// stop(0): an attempt in progress finishes, the rest is dropped.
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
@@ -99,7 +91,8 @@ public:
 
 private:
   using TimePoint = std::chrono::steady_clock::time_point;
-  using LogLine = std::pair<LogLevel, std::string>;
+  /// A line for the log, formatted only if its level is enabled (else empty).
+  using LogLine = std::pair<log::Level, std::string>;
   /// One sink's progress with one notification.
   struct Slot {
     bool pending = false; ///< wanted and not done with yet
@@ -129,11 +122,9 @@ private:
   void removeDone();
   void dropRemaining();
   std::chrono::milliseconds backoff(int retry) const noexcept;
-  void log(LogLevel level, const std::string& line) const noexcept;
 
   std::vector<std::unique_ptr<Sink>> sinks_;
   DispatcherOptions options_;
-  LogFunction log_;
 
   std::mutex stopMutex_; ///< serialises stop()'s join
   mutable std::mutex mutex_;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "src/core/event.hpp"
+#include "core/event.hpp"
 
 namespace hidupsd::notify {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/event.hpp"
 #include "notify/notification.hpp"
-#include "src/core/event.hpp"
 
 namespace hidupsd::notify {
 

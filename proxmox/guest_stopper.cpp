@@ -49,9 +49,9 @@ std::size_t StopSummary::count(GuestOutcome outcome) const noexcept {
 }
 
 GuestStopper::GuestStopper(CommandRunner& runner, StopRules rules, GuestProgress progress,
-                           StopLog log)
+                           StepReport steps)
     : runner_(runner), rules_(std::move(rules)), progress_(std::move(progress)),
-      log_(std::move(log)) {}
+      steps_(std::move(steps)) {}
 
 void GuestStopper::resetProgress(std::size_t total) {
   const std::lock_guard lock(mutex_);
@@ -81,9 +81,9 @@ void GuestStopper::runGroup(const StopGroup& group, SteadyClock::time_point dead
   {
     const std::lock_guard lock(mutex_);
     if (passed) summary.deadlineReached = true;
-    if (log_)
-      log_(fmt::format("{}{}", passed ? "deadline reached, force-stopping " : "stopping ",
-                       groupTitle(group)));
+    if (steps_)
+      steps_(fmt::format("{}{}", passed ? "deadline reached, force-stopping " : "stopping ",
+                         groupTitle(group)));
   }
   std::vector<std::thread> threads;
   threads.reserve(group.guests.size());
@@ -147,7 +147,7 @@ StopSummary GuestStopper::stopAll(const std::vector<Guest>& guests, bool someExc
   // pvesh applies the timeout per guest; ours bounds the whole call.
   const auto perGuest = shutdownTimeout(Guest{}, rules_, left(deadline));
   const auto argv = stopAllArgv(rules_, perGuest, vms);
-  if (log_) log_("running " + commandLine(argv));
+  if (steps_) steps_("running " + commandLine(argv));
   const auto result = runner_.run(argv, std::max(left(deadline), milliseconds(1000)));
   std::vector<Guest> still = rediscover();
   // pvesh may return once its task is queued: give the guests the time left.
@@ -161,10 +161,10 @@ StopSummary GuestStopper::stopAll(const std::vector<Guest>& guests, bool someExc
   for (const auto& g : guests)
     if (!running.count(g.id)) report({g, GuestOutcome::Stopped, since(t0), {}}, summary);
   if (!result.ok() || !still.empty()) {
-    if (log_)
-      log_(fmt::format("stopall {}: {} guest(s) still running, stopping them one by one",
-                       result.ok() ? "returned" : "failed (" + result.describe() + ")",
-                       still.size()));
+    if (steps_)
+      steps_(fmt::format("stopall {}: {} guest(s) still running, stopping them one by one",
+                         result.ok() ? "returned" : "failed (" + result.describe() + ")",
+                         still.size()));
     stopInGroups(still, deadline, summary);
   }
   summary.elapsed = since(t0);

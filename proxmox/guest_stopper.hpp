@@ -37,8 +37,10 @@ struct GuestReport {
 using GuestProgress =
     std::function<void(const GuestReport& report, std::size_t done, std::size_t total)>;
 /// Called for each group before it starts and for each notable step
-/// ("stopall failed: …, falling back to guests"). Serialised with GuestProgress.
-using StopLog = std::function<void(const std::string& line)>;
+/// ("stopall failed: …, falling back to guests"): lines of the shutdown's own
+/// record (the pipeline writes them to the event log), not daemon log lines.
+/// Serialised with GuestProgress.
+using StepReport = std::function<void(const std::string& line)>;
 
 struct StopSummary {
   std::vector<GuestReport> reports; ///< in completion order
@@ -52,7 +54,7 @@ struct StopSummary {
 /// Never throws but std::bad_alloc / std::system_error (no thread).
 class GuestStopper {
 public:
-  GuestStopper(CommandRunner& runner, StopRules rules, GuestProgress progress, StopLog log);
+  GuestStopper(CommandRunner& runner, StopRules rules, GuestProgress progress, StepReport steps);
 
   /// Strategy "guests": stopGroups(guests) one group after the other, each
   /// group's guests in parallel: `shutdown --timeout T` (T from
@@ -85,8 +87,8 @@ private:
   CommandRunner& runner_;
   StopRules rules_;
   GuestProgress progress_;
-  StopLog log_;
-  std::mutex mutex_;      // serialises progress_, log_ and the summary
+  StepReport steps_;
+  std::mutex mutex_;      // serialises progress_, steps_ and the summary
   std::size_t total_ = 0; // guarded
   std::size_t done_ = 0;  // guarded
 };

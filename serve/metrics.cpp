@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "core/event.hpp"
 #include "serve/metrics_tables.hpp"
-#include "src/core/event.hpp"
 
 namespace hidupsd::serve {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "src/core/snapshot.hpp"
+#include "core/snapshot.hpp"
 
 namespace hidupsd::serve {
 

@@ -14,10 +14,13 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include "lib/log.hpp"
+
 namespace hidupsd::serve {
 
 namespace {
 
+constexpr std::string_view kDomain = "metrics";
 constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";
 constexpr const char* kIndexPage =
     "<!DOCTYPE html>\n<html><head><title>hidupsd</title></head>\n"
@@ -39,13 +42,12 @@ void socketOptions(int sock) {
 } // namespace
 
 struct MetricsServer::Impl {
-  Impl(std::string h, std::uint16_t p, std::function<MetricsData()> s, LogCallback l)
-      : host(std::move(h)), port(p), source(std::move(s)), log(std::move(l)) {}
+  Impl(std::string h, std::uint16_t p, std::function<MetricsData()> s)
+      : host(std::move(h)), port(p), source(std::move(s)) {}
 
   std::string host;
   std::uint16_t port;
   std::function<MetricsData()> source;
-  LogCallback log;
   httplib::Server server;
   std::thread thread;
   std::atomic<bool> loopEnded{false};
@@ -53,7 +55,6 @@ struct MetricsServer::Impl {
   void setUp();
   void bind();
   void serveMetrics(httplib::Response& res);
-  void report(const std::string& message) noexcept;
 };
 
 void MetricsServer::Impl::setUp() {
@@ -77,20 +78,11 @@ void MetricsServer::Impl::serveMetrics(httplib::Response& res) {
   try {
     res.set_content(renderMetrics(source()), kContentType);
   } catch (const std::exception& e) {
-    report(fmt::format("metrics: scrape failed: {}", e.what()));
+    log::warning(kDomain, "scrape failed: {}", e.what());
     res.status = 500;
   } catch (...) {
-    report("metrics: scrape failed: unknown exception");
+    log::warning(kDomain, "scrape failed: unknown exception");
     res.status = 500;
-  }
-}
-
-void MetricsServer::Impl::report(const std::string& message) noexcept {
-  if (!log) return;
-  try {
-    log(message);
-  } catch (...) {
-    // A failing logger must not take the scrape down with it.
   }
 }
 
@@ -111,8 +103,8 @@ void MetricsServer::Impl::bind() {
 }
 
 MetricsServer::MetricsServer(std::string host, std::uint16_t port,
-                             std::function<MetricsData()> source, LogCallback log)
-    : impl_(std::make_unique<Impl>(std::move(host), port, std::move(source), std::move(log))) {
+                             std::function<MetricsData()> source)
+    : impl_(std::make_unique<Impl>(std::move(host), port, std::move(source))) {
   impl_->setUp();
 }
 

@@ -18,18 +18,13 @@ namespace hidupsd::serve {
 ///
 /// Thread rules: construct, start(), stop() and port() from one thread.
 /// `source` is called on a worker thread for every scrape, up to two at a
-/// time: it must be thread-safe and must not block. `log` is called on
-/// worker threads (a scrape that failed) and must not block either;
-/// exceptions from either are caught (the scrape answers 500).
+/// time: it must be thread-safe and must not block; its exceptions are caught,
+/// logged (lib/log.hpp, domain "metrics") and the scrape answers 500.
 class MetricsServer {
 public:
-  /// One line for the daemon's log, e.g. "metrics: scrape failed: …".
-  using LogCallback = std::function<void(const std::string& message)>;
-
   /// `host`: an address or name to listen on ("127.0.0.1", "::1",
   /// "0.0.0.0"); `port` 0 = any free port (see port()). Does not bind yet.
-  MetricsServer(std::string host, std::uint16_t port, std::function<MetricsData()> source,
-                LogCallback log = {});
+  MetricsServer(std::string host, std::uint16_t port, std::function<MetricsData()> source);
   /// stop().
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;

@@ -39,7 +39,7 @@ AddressList resolve(const NutClientOptions& options) {
 
 /// Connects a non-blocking socket to `address` within `timeout`; an invalid fd and `error`
 /// set on failure.
-UniqueFd connectOne(const addrinfo& address, std::chrono::milliseconds timeout, int& error) {
+lib::UniqueFd connectOne(const addrinfo& address, std::chrono::milliseconds timeout, int& error) {
   auto fd = openStreamSocket(address.ai_family);
   if (::connect(fd.get(), address.ai_addr, address.ai_addrlen) == 0) return fd;
   if (errno != EINPROGRESS) {
@@ -52,7 +52,7 @@ UniqueFd connectOne(const addrinfo& address, std::chrono::milliseconds timeout, 
   }
   socklen_t length = sizeof(error);
   if (::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
-  return error == 0 ? std::move(fd) : UniqueFd();
+  return error == 0 ? std::move(fd) : lib::UniqueFd();
 }
 
 /// "ERR CODE …" → NutError(CODE).

@@ -76,7 +76,7 @@ private:
   std::vector<std::string> readReply();
   std::string readLine();
 
-  UniqueFd fd_;
+  lib::UniqueFd fd_;
   std::chrono::milliseconds timeout_;
   std::string buffer_; ///< received, not yet returned
 };

@@ -13,12 +13,9 @@
 
 namespace hidupsd::serve {
 
-enum class LogLevel : std::uint8_t { Debug, Info, Warning, Error };
-
-/// Receives the NUT server's log lines ("mon@127.0.0.1 logged into UPS [ups]"). Never given a
-/// password. Called on the server thread; must not block long. Exceptions it throws are
-/// swallowed.
-using LogCallback = std::function<void(LogLevel, std::string_view)>;
+/// The log domain of the NUT server's lines (lib/log.hpp): "mon@127.0.0.1 logged into UPS
+/// [ups]". Never a password.
+inline constexpr std::string_view kNutLogDomain = "nut";
 
 /// upsd's parser limits (common/parseconf.h): a word is cut at 512 characters, words after
 /// the 32nd are dropped. Both silently, as upsd does.

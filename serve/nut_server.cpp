@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/log.hpp"
 #include "serve/nut_session.hpp"
 
 namespace hidupsd::serve {
@@ -32,10 +33,10 @@ constexpr std::size_t kMaxPendingOutput = 64 * 1024;
 } // namespace
 
 struct NutServer::Client {
-  Client(UniqueFd socket, const std::string& address, NutServer& server)
-      : fd(std::move(socket)), session(server.options_.service, server.backend_, server.logins_,
-                                       address, &server.options_.log) {}
-  UniqueFd fd;
+  Client(lib::UniqueFd socket, const std::string& address, NutServer& server)
+      : fd(std::move(socket)),
+        session(server.options_.service, server.backend_, server.logins_, address) {}
+  lib::UniqueFd fd;
   NutSession session;
   std::string line;        ///< the request received so far
   std::string output;      ///< replies not sent yet
@@ -48,7 +49,7 @@ struct NutServer::Client {
 NutServer::NutServer(NutServerOptions options, UpsBackend& backend)
     : options_(std::move(options)), backend_(backend) {
   bindAndListen();
-  wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  wake_ = lib::UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_.valid()) throwErrno("eventfd");
 }
 
@@ -75,8 +76,7 @@ void NutServer::bindAndListen() {
 void NutServer::start() {
   if (thread_.joinable() || stopping_) return;
   thread_ = std::thread([this] { run(); });
-  log(LogLevel::Info,
-      fmt::format("NUT server listening on {}", formatEndpoint(options_.host, port_)));
+  log::info(kNutLogDomain, "NUT server listening on {}", formatEndpoint(options_.host, port_));
 }
 
 void NutServer::stop() noexcept {
@@ -96,7 +96,7 @@ void NutServer::run() noexcept {
       pollOnce();
     } catch (const std::exception& e) {
       // poll() itself failing is not expected; do not spin on it.
-      log(LogLevel::Error, fmt::format("NUT server: {}", e.what()));
+      log::error(kNutLogDomain, "NUT server: {}", e.what());
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
@@ -141,28 +141,28 @@ void NutServer::acceptAll() {
   for (;;) {
     sockaddr_storage peer{};
     socklen_t length = sizeof(peer);
-    UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length,
-                          SOCK_CLOEXEC | SOCK_NONBLOCK));
+    lib::UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length,
+                               SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (!fd.valid()) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-        log(LogLevel::Warning, fmt::format("NUT server: accept: {}", std::strerror(errno)));
+        log::warning(kNutLogDomain, "NUT server: accept: {}", std::strerror(errno));
       return;
     }
     admit(std::move(fd), addressText(peer));
   }
 }
 
-void NutServer::admit(UniqueFd fd, const std::string& address) {
+void NutServer::admit(lib::UniqueFd fd, const std::string& address) {
   if (clients_.size() >= options_.maxClients) {
-    log(LogLevel::Warning,
-        fmt::format("NUT server: refused connection from {}: {} clients already connected "
-                    "(the limit)",
-                    address, clients_.size()));
+    log::warning(kNutLogDomain,
+                 "NUT server: refused connection from {}: {} clients already connected "
+                 "(the limit)",
+                 address, clients_.size());
     return; // fd closes here
   }
   clients_.emplace_back(std::move(fd), address, *this);
   clientCount_ = clients_.size();
-  log(LogLevel::Debug, fmt::format("NUT server: connection from {}", address));
+  log::debug(kNutLogDomain, "NUT server: connection from {}", address);
 }
 
 void NutServer::readFrom(Client& client) {
@@ -189,8 +189,8 @@ void NutServer::feed(Client& client, std::string_view data) {
       continue;
     }
     if (client.line.size() + piece.size() > options_.maxLineLength) {
-      log(LogLevel::Info, fmt::format("NUT server: {} sent a line over {} bytes",
-                                      client.session.peerAddress(), options_.maxLineLength));
+      log::info(kNutLogDomain, "NUT server: {} sent a line over {} bytes",
+                client.session.peerAddress(), options_.maxLineLength);
       client.output += nutError("TOO-LONG");
       client.line.clear();
       client.discarding = !complete;
@@ -229,8 +229,8 @@ void NutServer::closeIdle() {
   const auto now = Clock::now();
   for (auto& c : clients_) {
     if (c.dead || now - c.lastHeard < options_.idleTimeout) continue;
-    log(LogLevel::Debug,
-        fmt::format("NUT server: closing idle connection from {}", c.session.peerAddress()));
+    log::debug(kNutLogDomain, "NUT server: closing idle connection from {}",
+               c.session.peerAddress());
     c.dead = true;
   }
 }
@@ -238,14 +238,6 @@ void NutServer::closeIdle() {
 void NutServer::removeDead() {
   clients_.remove_if([](const Client& c) { return c.dead; });
   clientCount_ = clients_.size();
-}
-
-void NutServer::log(LogLevel level, std::string_view line) const noexcept {
-  if (!options_.log) return;
-  try {
-    options_.log(level, line);
-  } catch (...) { // a logger's failure must not stop the server
-  }
 }
 
 } // namespace hidupsd::serve

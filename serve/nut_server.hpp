@@ -31,7 +31,6 @@ struct NutServerOptions {
   /// A client silent this long is disconnected (upsd: 60 s, fixed). upsmon polls every
   /// POLLFREQ (default 5 s), so it never gets there.
   std::chrono::milliseconds idleTimeout{60000};
-  LogCallback log; ///< default: no logging
 };
 
 /// Serves the NUT network protocol (see NutSession) on one listening socket.
@@ -76,20 +75,19 @@ private:
   void pollOnce();
   int pollTimeout() const;
   void acceptAll();
-  void admit(UniqueFd fd, const std::string& address);
+  void admit(lib::UniqueFd fd, const std::string& address);
   void readFrom(Client& client);
   void feed(Client& client, std::string_view data);
   void answer(Client& client, std::string_view line);
   void flush(Client& client);
   void closeIdle();
   void removeDead();
-  void log(LogLevel level, std::string_view line) const noexcept;
 
   NutServerOptions options_;
   UpsBackend& backend_;
   NutLoginRegistry logins_;
-  UniqueFd listener_;
-  UniqueFd wake_; ///< eventfd: stop() wakes the poll
+  lib::UniqueFd listener_;
+  lib::UniqueFd wake_; ///< eventfd: stop() wakes the poll
   std::uint16_t port_ = 0;
   std::list<Client> clients_; ///< server thread only
   std::atomic<std::size_t> clientCount_{0};

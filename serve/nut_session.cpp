@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/log.hpp"
+
 namespace hidupsd::serve {
 
 // upsd's netcmds[] (server/netcmds.h, NUT 2.8.0).
@@ -30,9 +32,9 @@ const NutSession::Command NutSession::kCommands[] = {
 std::string nutError(std::string_view code) { return fmt::format("ERR {}\n", code); }
 
 NutSession::NutSession(const NutServiceOptions& options, UpsBackend& backend,
-                       NutLoginRegistry& logins, std::string peerAddress, const LogCallback* log)
+                       NutLoginRegistry& logins, std::string peerAddress)
     : options_(options), backend_(backend), logins_(logins), peer_(std::move(peerAddress)),
-      log_(log), random_(std::random_device{}()) {}
+      random_(std::random_device{}()) {}
 
 NutSession::~NutSession() {
   if (!loggedIn_) return;
@@ -40,8 +42,7 @@ NutSession::~NutSession() {
   if (closing_) return; // LOGOUT said so already
   try {
     // upsmon going down (a secondary shutting its host down) just closes.
-    log(LogLevel::Info,
-        fmt::format("User {} disconnected from UPS [{}]", who(), options_.upsName));
+    log::info(kNutLogDomain, "User {} disconnected from UPS [{}]", who(), options_.upsName);
   } catch (...) {
   }
 }
@@ -89,7 +90,7 @@ std::string NutSession::starttls(Args) {
 std::string NutSession::username(Args args) {
   if (args.size() != 1) return nutError("INVALID-ARGUMENT");
   if (username_) {
-    log(LogLevel::Info, fmt::format("{} tried to set a username twice", who()));
+    log::info(kNutLogDomain, "{} tried to set a username twice", who());
     return nutError("ALREADY-SET-USERNAME");
   }
   username_ = args[0];
@@ -99,7 +100,7 @@ std::string NutSession::username(Args args) {
 std::string NutSession::password(Args args) {
   if (args.size() != 1) return nutError("INVALID-ARGUMENT");
   if (password_) {
-    log(LogLevel::Info, fmt::format("{} tried to set a password twice", who()));
+    log::info(kNutLogDomain, "{} tried to set a password twice", who());
     return nutError("ALREADY-SET-PASSWORD");
   }
   password_ = args[0];
@@ -109,21 +110,21 @@ std::string NutSession::password(Args args) {
 std::string NutSession::login(Args args) {
   if (args.size() != 1) return nutError("INVALID-ARGUMENT");
   if (loggedIn_) {
-    log(LogLevel::Info, fmt::format("{} tried to log in twice", who()));
+    log::info(kNutLogDomain, "{} tried to log in twice", who());
     return nutError("ALREADY-LOGGED-IN");
   }
   if (!isOurUps(args[0])) return nutError("UNKNOWN-UPS");
   if (!allowed(NutAction::Login, "LOGIN")) return nutError("ACCESS-DENIED");
   loggedIn_ = true;
   logins_.add(peer_);
-  log(LogLevel::Info, fmt::format("User {} logged into UPS [{}]", who(), options_.upsName));
+  log::info(kNutLogDomain, "User {} logged into UPS [{}]", who(), options_.upsName);
   return "OK\n";
 }
 
 std::string NutSession::logout(Args args) {
   if (!args.empty()) return nutError("INVALID-ARGUMENT");
   if (loggedIn_)
-    log(LogLevel::Info, fmt::format("User {} logged out from UPS [{}]", who(), options_.upsName));
+    log::info(kNutLogDomain, "User {} logged out from UPS [{}]", who(), options_.upsName);
   closing_ = true;
   return "OK Goodbye\n";
 }
@@ -142,7 +143,7 @@ std::optional<UpsState> NutSession::available(const std::string& ups, std::strin
     else
       return state;
   } catch (const std::exception& e) {
-    log(LogLevel::Error, fmt::format("reading the UPS state failed: {}", e.what()));
+    log::error(kNutLogDomain, "reading the UPS state failed: {}", e.what());
     error = nutError("DRIVER-NOT-CONNECTED");
   }
   return std::nullopt;
@@ -156,20 +157,12 @@ bool NutSession::allowed(NutAction action, std::string_view what) {
   const auto denial = checkRight(options_.users, username_ ? &*username_ : nullptr,
                                  password_ ? &*password_ : nullptr, action);
   if (denial == NutDenial::None) return true;
-  log(LogLevel::Warning, fmt::format("{} denied {}: {}", who(), what, nameOf(denial)));
+  log::warning(kNutLogDomain, "{} denied {}: {}", who(), what, nameOf(denial));
   return false;
 }
 
 std::string NutSession::who() const {
   return fmt::format("{}@{}", username_ ? *username_ : std::string("(none)"), peer_);
-}
-
-void NutSession::log(LogLevel level, std::string_view line) const noexcept {
-  if (log_ == nullptr || !*log_) return;
-  try {
-    (*log_)(level, line);
-  } catch (...) { // a logger's failure is not the client's problem
-  }
 }
 
 } // namespace hidupsd::serve

@@ -30,13 +30,13 @@ struct NutReply {
 /// has done the work (upsd answers once the driver has the request).
 ///
 /// Thread rules: one thread at a time per session (the server thread); the backend and the
-/// registry are shared and thread-safe. The options, backend, registry and log must outlive
+/// registry are shared and thread-safe. The options, backend and registry must outlive
 /// the session. Nothing throws but std::bad_alloc (a backend exception is logged and answered
 /// as ERR INSTCMD-FAILED / SET-FAILED / DRIVER-NOT-CONNECTED).
 class NutSession {
 public:
   NutSession(const NutServiceOptions& options, UpsBackend& backend, NutLoginRegistry& logins,
-             std::string peerAddress, const LogCallback* log = nullptr);
+             std::string peerAddress);
   /// A client that had logged in leaves the registry (upsd's declogins at disconnect).
   ~NutSession();
   NutSession(const NutSession&) = delete;
@@ -111,13 +111,11 @@ private:
   bool isOurUps(const std::string& ups) const noexcept;
   bool allowed(NutAction action, std::string_view what);
   std::string who() const;
-  void log(LogLevel level, std::string_view line) const noexcept;
 
   const NutServiceOptions& options_;
   UpsBackend& backend_;
   NutLoginRegistry& logins_;
   std::string peer_;
-  const LogCallback* log_;
 
   std::optional<std::string> username_;
   std::optional<std::string> password_;

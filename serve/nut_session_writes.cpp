@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/log.hpp"
 #include "serve/nut_session.hpp"
 #include "serve/nut_session_util.hpp"
 
@@ -45,11 +46,11 @@ std::string NutSession::fsd(Args args) {
   if (args.size() != 1) return nutError("INVALID-ARGUMENT");
   if (!isOurUps(args[0])) return nutError("UNKNOWN-UPS");
   if (!allowed(NutAction::Fsd, "FSD")) return nutError("ACCESS-DENIED");
-  log(LogLevel::Warning, fmt::format("Client {} set FSD on UPS [{}]", who(), options_.upsName));
+  log::warning(kNutLogDomain, "Client {} set FSD on UPS [{}]", who(), options_.upsName);
   try {
     backend_.forcedShutdown(who());
   } catch (const std::exception& e) {
-    log(LogLevel::Error, fmt::format("FSD from {} failed: {}", who(), e.what()));
+    log::error(kNutLogDomain, "FSD from {} failed: {}", who(), e.what());
     return nutError("DRIVER-NOT-CONNECTED");
   }
   return "OK FSD-SET\n";
@@ -87,13 +88,13 @@ std::string NutSession::setVar(const std::string& ups, const std::string& var,
   const auto* rw = findWritable(writable, found->first);
   if (rw == nullptr) return nutError("READONLY");
   if (auto refused = checkNewValue(*rw, value); !refused.empty()) return refused;
-  log(LogLevel::Info,
-      fmt::format("Set variable: {} set {} on {} to {}", who(), rw->name, options_.upsName, value));
+  log::info(kNutLogDomain, "Set variable: {} set {} on {} to {}", who(), rw->name, options_.upsName,
+            value);
   CommandStatus status = CommandStatus::Failed;
   try {
     status = backend_.setVariable(rw->name, value);
   } catch (const std::exception& e) {
-    log(LogLevel::Error, fmt::format("SET {} failed: {}", rw->name, e.what()));
+    log::error(kNutLogDomain, "SET {} failed: {}", rw->name, e.what());
   }
   return answerDone(status, true);
 }
@@ -127,19 +128,19 @@ std::string NutSession::instcmd(Args args) {
   try {
     commands = backend_.commands();
   } catch (const std::exception& e) {
-    log(LogLevel::Error, fmt::format("listing commands failed: {}", e.what()));
+    log::error(kNutLogDomain, "listing commands failed: {}", e.what());
   }
   const auto it = std::find_if(commands.begin(), commands.end(),
                                [&](const std::string& c) { return equalsIgnoreCase(c, args[1]); });
   if (it == commands.end()) return nutError("CMD-NOT-SUPPORTED");
   if (!allowed(NutAction::InstCmd, "INSTCMD")) return nutError("ACCESS-DENIED");
-  log(LogLevel::Info, fmt::format("Instant command: {} did {}{}{} on {}", who(), *it,
-                                  value.empty() ? "" : " with value ", value, options_.upsName));
+  log::info(kNutLogDomain, "Instant command: {} did {}{}{} on {}", who(), *it,
+            value.empty() ? "" : " with value ", value, options_.upsName);
   CommandStatus status = CommandStatus::Failed;
   try {
     status = backend_.instantCommand(*it, value);
   } catch (const std::exception& e) {
-    log(LogLevel::Error, fmt::format("INSTCMD {} failed: {}", *it, e.what()));
+    log::error(kNutLogDomain, "INSTCMD {} failed: {}", *it, e.what());
   }
   return answerDone(status, false);
 }

@@ -17,11 +17,6 @@
 
 namespace hidupsd::serve {
 
-void UniqueFd::reset() noexcept {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 std::string formatEndpoint(const std::string& host, std::uint16_t port) {
   const bool v6 = host.find(':') != std::string::npos;
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
@@ -56,8 +51,8 @@ std::string addressText(const sockaddr_storage& address) {
   return text;
 }
 
-UniqueFd openStreamSocket(int family) {
-  UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP));
+lib::UniqueFd openStreamSocket(int family) {
+  lib::UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP));
   if (!fd.valid()) throw std::system_error(errno, std::generic_category(), "socket");
   return fd;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Socket helpers of the NUT server and client: an owned descriptor, addresses, waits.
+// Socket helpers of the NUT server and client: addresses, sockets, waits.
 #pragma once
 
 #include <sys/socket.h>
@@ -9,29 +9,9 @@
 #include <string>
 #include <utility>
 
+#include "lib/unique_fd.hpp"
+
 namespace hidupsd::serve {
-
-/// One owned file descriptor (move-only); closed by the destructor.
-class UniqueFd {
-public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  int get() const noexcept { return fd_; }
-  bool valid() const noexcept { return fd_ >= 0; }
-  void reset() noexcept;
-
-private:
-  int fd_ = -1;
-};
 
 /// A socket address of either family.
 struct SocketAddress {
@@ -51,7 +31,7 @@ SocketAddress literalAddress(const std::string& host, std::uint16_t port);
 std::string addressText(const sockaddr_storage& address);
 
 /// A TCP socket, close-on-exec and non-blocking. Throws std::system_error.
-UniqueFd openStreamSocket(int family);
+lib::UniqueFd openStreamSocket(int family);
 
 /// Waits up to `timeout` for `events` on `fd`; true if ready. EINTR is retried.
 /// Throws std::system_error if poll fails.

@@ -6,18 +6,18 @@
 #include <utility>
 #include <vector>
 
-#include "src/core/snapshot.hpp"
+#include "core/snapshot.hpp"
 
 namespace hidupsd::serve {
 
 /// A variable clients may write (upsrw), as NUT's GET TYPE describes it.
 struct RwVariable {
   enum class Kind : std::uint8_t { String, Number, Enum, Range };
-  std::string name;                               ///< NUT name, e.g. "ups.delay.shutdown"
+  std::string name; ///< NUT name, e.g. "ups.delay.shutdown"
   Kind kind = Kind::String;
-  int maxLength = 0;                              ///< String: STRING:n
-  std::vector<std::string> enumValues;            ///< Enum: LIST ENUM
-  std::vector<std::pair<long, long>> ranges;      ///< Range: LIST RANGE (inclusive)
+  int maxLength = 0;                         ///< String: STRING:n
+  std::vector<std::string> enumValues;       ///< Enum: LIST ENUM
+  std::vector<std::pair<long, long>> ranges; ///< Range: LIST RANGE (inclusive)
 };
 
 /// The UPS side as the servers see it.

@@ -7,11 +7,11 @@
 #include <iostream>
 #include <system_error>
 
+#include "config/config.hpp"
 #include "hid/report_descriptor.hpp"
 #include "serve/nut_client.hpp"
-#include "src/config.hpp"
 #include "src/device_opener.hpp"
-#include "src/ups_commands.hpp"
+#include "ups/ups_commands.hpp"
 
 namespace hidupsd {
 

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "config/config.hpp"
 #include "serve/nut_client.hpp"
-#include "src/config.hpp"
 
 namespace hidupsd {
 

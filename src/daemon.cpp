@@ -13,20 +13,20 @@
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
 #include "hidupsd_config.hpp"
+#include "lib/log.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/device_opener.hpp"
-#include "src/engine.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
-#include "src/log.hpp"
 #include "src/notifier.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "src/servers.hpp"
 #include "src/shutdown_pipeline.hpp"
-#include "src/simulated_device.hpp"
 #include "src/systemd_notify.hpp"
 #include "src/ups_service.hpp"
+#include "ups/engine.hpp"
+#include "ups/simulated_device.hpp"
 
 namespace hidupsd {
 
@@ -112,8 +112,7 @@ std::unique_ptr<core::Clock> Daemon::makeClock() const {
 void Daemon::startDeviceThread() {
   auto readerConfig = readerOptions(config_);
   readerConfig.resetPort = source_.resetPort;
-  reader_ = std::make_unique<DeviceReader>(source_.open, *clock_, engine_, std::move(readerConfig),
-                                           readerLog());
+  reader_ = std::make_unique<DeviceReader>(source_.open, *clock_, engine_, std::move(readerConfig));
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "src/config.hpp"
+#include "config/config.hpp"
 
 namespace hidupsd {
 

@@ -6,7 +6,7 @@
 
 #include <ctime>
 
-#include "src/log.hpp"
+#include "lib/log.hpp"
 #include "src/proxmox_pipeline.hpp"
 
 namespace hidupsd {
@@ -54,17 +54,6 @@ std::optional<std::chrono::nanoseconds> suspendedTime() noexcept {
     return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
   };
   return ns(boot) - ns(mono);
-}
-
-ReaderLog readerLog() {
-  return [](ReaderLogLevel level, std::string_view text) {
-    switch (level) {
-    case ReaderLogLevel::Debug: log::debug("device", "{}", text); break;
-    case ReaderLogLevel::Info: log::info("device", "{}", text); break;
-    case ReaderLogLevel::Warning: log::warning("device", "{}", text); break;
-    case ReaderLogLevel::Error: log::error("device", "{}", text); break;
-    }
-  };
 }
 
 std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& eventLog,

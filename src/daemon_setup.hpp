@@ -5,13 +5,13 @@
 #include <memory>
 #include <string>
 
-#include "src/config.hpp"
-#include "src/device_reader.hpp"
-#include "src/engine.hpp"
+#include "config/config.hpp"
 #include "src/event_log.hpp"
-#include "src/monitor.hpp"
 #include "src/notifier.hpp"
 #include "src/shutdown_pipeline.hpp"
+#include "ups/device_reader.hpp"
+#include "ups/engine.hpp"
+#include "ups/monitor.hpp"
 
 namespace hidupsd {
 
@@ -20,8 +20,6 @@ ReaderOptions readerOptions(const Config& config);
 /// The time the system has spent suspended since boot (CLOCK_BOOTTIME minus
 /// CLOCK_MONOTONIC), for the reader's resume check; nullopt if unknown.
 std::optional<std::chrono::nanoseconds> suspendedTime() noexcept;
-/// The reader's log lines, into the daemon log under the "device" domain.
-ReaderLog readerLog();
 /// The Proxmox pipeline for this config, on the real command runner (a dry
 /// run when simulation is on): its steps go to the event log and the daemon
 /// log, the notable ones to `notifier` as well (when given); `beforePowerOff`

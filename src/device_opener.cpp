@@ -11,8 +11,8 @@
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
 #include "hid/usb_opener.hpp"
-#include "src/log.hpp"
-#include "src/simulated_device.hpp"
+#include "lib/log.hpp"
+#include "ups/simulated_device.hpp"
 
 namespace hidupsd {
 
@@ -32,13 +32,22 @@ std::optional<hid::DeviceMatch> matchOf(const DeviceConfig& device) {
   return m;
 }
 
+hid::Backend backendOf(DeviceBackend b) {
+  switch (b) {
+  case DeviceBackend::Hidraw: return hid::Backend::Hidraw;
+  case DeviceBackend::Libusb: return hid::Backend::Libusb;
+  case DeviceBackend::Auto: break;
+  }
+  return hid::Backend::Auto;
+}
+
 } // namespace
 
 DeviceSource makeDeviceSource(const DeviceConfig& device, core::Clock& clock) {
   if (device.replay)
     return sharedSource(
         std::make_shared<hid::ReplayDevice>(hid::loadReplay(*device.replay), clock));
-  auto usb = std::make_shared<hid::UsbUpsOpener>(device.backend, matchOf(device));
+  auto usb = std::make_shared<hid::UsbUpsOpener>(backendOf(device.backend), matchOf(device));
   auto said = std::make_shared<std::string>(); // the backend line last logged
   return {[usb, said]() -> std::unique_ptr<hid::Device> {
             auto opened = usb->open();

@@ -4,9 +4,9 @@
 
 #include <functional>
 
-#include "src/config.hpp"
-#include "src/core/clock.hpp"
-#include "src/device_reader.hpp"
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "ups/device_reader.hpp"
 
 namespace hidupsd {
 

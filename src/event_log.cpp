@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "src/log.hpp"
+#include "lib/log.hpp"
 
 namespace hidupsd {
 
@@ -32,7 +32,8 @@ constexpr Shown kShown[] = {
 std::string stateText(const core::Snapshot& s) {
   std::string out = "ups.status " + s.get("ups.status").value_or("unknown");
   for (const auto& shown : kShown)
-    if (auto v = s.get(shown.variable)) out += fmt::format(", {} {}{}", shown.variable, *v, shown.unit);
+    if (auto v = s.get(shown.variable))
+      out += fmt::format(", {} {}{}", shown.variable, *v, shown.unit);
   return out;
 }
 
@@ -53,8 +54,6 @@ std::string formatEventLine(const core::Event& event, std::time_t wall) {
 }
 
 EventLog::EventLog(std::filesystem::path path) : path_(std::move(path)) {}
-
-EventLog::~EventLog() { closeFd(); }
 
 bool EventLog::append(const core::Event& event) noexcept {
   try {
@@ -80,22 +79,22 @@ bool EventLog::appendLine(const std::string& text, bool sync) noexcept {
 
 void EventLog::reopen(std::filesystem::path path) noexcept {
   std::lock_guard lock(mutex_);
-  closeFd();
+  fd_.reset();
   path_ = std::move(path);
   failing_ = false;
 }
 
 bool EventLog::ensureOpen() noexcept {
-  if (fd_ >= 0) return true;
+  if (fd_.valid()) return true;
   if (path_ == "-")
-    fd_ = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0); // shares stdout's offset with stderr
+    fd_.reset(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0)); // shares stdout's offset with stderr
   else
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-  if (fd_ < 0 && !failing_) {
+    fd_.reset(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+  if (!fd_.valid() && !failing_) {
     log::error(kDomain, "cannot open {}: {}", path_.string(), std::strerror(errno));
     failing_ = true;
   }
-  return fd_ >= 0;
+  return fd_.valid();
 }
 
 // O_APPEND puts each write() at the end; a line goes out in one call unless
@@ -103,18 +102,13 @@ bool EventLog::ensureOpen() noexcept {
 bool EventLog::writeAll(const std::string& line, bool sync) noexcept {
   std::size_t done = 0;
   while (done < line.size()) {
-    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    const ssize_t n = ::write(fd_.get(), line.data() + done, line.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     done += static_cast<std::size_t>(n);
   }
   // fsync fails with EINVAL on a pipe or terminal: nothing to make durable there.
-  return !sync || ::fsync(fd_) == 0 || errno == EINVAL;
-}
-
-void EventLog::closeFd() noexcept {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  return !sync || ::fsync(fd_.get()) == 0 || errno == EINVAL;
 }
 
 } // namespace hidupsd

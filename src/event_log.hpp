@@ -7,7 +7,8 @@
 #include <mutex>
 #include <string>
 
-#include "src/core/event.hpp"
+#include "core/event.hpp"
+#include "lib/unique_fd.hpp"
 
 namespace hidupsd {
 
@@ -29,7 +30,6 @@ class EventLog {
 public:
   /// `path` "-" is standard output (hidupsd --simulate); "" writes nothing.
   explicit EventLog(std::filesystem::path path);
-  ~EventLog();
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
 
@@ -44,11 +44,10 @@ public:
 private:
   bool ensureOpen() noexcept;
   bool writeAll(const std::string& line, bool sync) noexcept;
-  void closeFd() noexcept;
 
   std::mutex mutex_;
   std::filesystem::path path_;
-  int fd_ = -1;
+  lib::UniqueFd fd_;
   bool failing_ = false;
 };
 

@@ -2,7 +2,7 @@
 // EventRouter: pipeline first, then notifiers, then the event log.
 #include "src/event_router.hpp"
 
-#include "src/log.hpp"
+#include "lib/log.hpp"
 
 namespace hidupsd {
 
@@ -34,7 +34,8 @@ void EventRouter::onEvent(const core::Event& event) noexcept {
 void EventRouter::onEvents(const std::vector<core::Event>& events) noexcept {
   for (const auto& e : events)
     if (e.kind == core::EventKind::Shutdown) pipeline_.start(e);
-  for (const auto& e : events) onEvent(e);
+  for (const auto& e : events)
+    onEvent(e);
 }
 
 void EventRouter::route(const core::Event& event) noexcept {

@@ -5,9 +5,9 @@
 #include <mutex>
 #include <vector>
 
-#include "src/engine.hpp"
 #include "src/event_log.hpp"
 #include "src/shutdown_pipeline.hpp"
+#include "ups/engine.hpp"
 
 namespace hidupsd {
 

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "src/engine.hpp"
+#include "ups/engine.hpp"
 
 namespace hidupsd {
 

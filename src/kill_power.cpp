@@ -5,10 +5,10 @@
 #include <iostream>
 #include <thread>
 
+#include "config/config.hpp"
 #include "hid/report_descriptor.hpp"
-#include "src/config.hpp"
+#include "lib/log.hpp"
 #include "src/device_opener.hpp"
-#include "src/log.hpp"
 
 namespace hidupsd {
 

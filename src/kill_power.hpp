@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "src/device_reader.hpp"
-#include "src/ups_commands.hpp"
+#include "ups/device_reader.hpp"
+#include "ups/ups_commands.hpp"
 
 namespace hidupsd {
 

@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.hpp"
+#include "core/clock.hpp"
+#include "core/event.hpp"
 #include "hid/hidapi_device.hpp"
 #include "hid/hidraw_sysfs.hpp"
 #include "hid/replay_device.hpp"
@@ -18,15 +21,13 @@
 #include "hid/usb_discovery.hpp"
 #include "hid/usb_opener.hpp"
 #include "hidupsd_config.hpp"
+#include "notify/curl_global.hpp"
 #include "src/client_commands.hpp"
-#include "src/config.hpp"
-#include "src/core/clock.hpp"
-#include "src/core/event.hpp"
 #include "src/daemon.hpp"
 #include "src/kill_power.hpp"
 #include "src/probe.hpp"
-#include "src/simulated_device.hpp"
 #include "src/test_event.hpp"
+#include "ups/simulated_device.hpp"
 
 namespace {
 
@@ -152,64 +153,73 @@ void setMode(Options& o, Options::Mode m) {
   o.mode = m;
 }
 
+/// One command-line word: an action (a Mode), an option, or both (--command NAME).
+struct Flag {
+  std::string_view name;
+  std::string_view alias;                            ///< another spelling ("-h", "-c"), "" if none
+  Options::Mode mode;                                ///< the action it selects; None for an option
+  bool takesValue;                                   ///< the next argument is its value
+  void (*set)(Options& o, const std::string& value); ///< stores it; null for a bare action
+};
+
+using Mode = Options::Mode;
+
+const Flag kFlags[] = {
+    {"--probe", "", Mode::Probe, false, nullptr},
+    {"--list", "", Mode::List, false, nullptr},
+    {"--version", "", Mode::Version, false, nullptr},
+    {"--help", "-h", Mode::Help, false, nullptr},
+    {"--check-config", "", Mode::CheckConfig, false, nullptr},
+    {"--kill-power", "", Mode::KillPower, false, nullptr},
+    {"--status", "", Mode::Status, false, nullptr},
+    {"--command", "", Mode::Command, true, [](Options& o, const std::string& v) { o.command = v; }},
+    {"--test-event", "", Mode::TestEvent, true,
+     [](Options& o, const std::string& v) { o.event = parseEvent(v); }},
+    {"--value", "", Mode::None, true, [](Options& o, const std::string& v) { o.value = v; }},
+    {"--config", "-c", Mode::None, true, [](Options& o, const std::string& v) { o.config = v; }},
+    {"--json", "", Mode::None, false, [](Options& o, const std::string&) { o.json = true; }},
+    {"--really", "", Mode::None, false, [](Options& o, const std::string&) { o.really = true; }},
+    {"--if-flagged", "", Mode::None, false,
+     [](Options& o, const std::string&) { o.ifFlagged = true; }},
+    {"--speed", "", Mode::None, true,
+     [](Options& o, const std::string& v) { o.speed = parseSpeed(v); }},
+    {"--simulate", "", Mode::None, false,
+     [](Options& o, const std::string&) { o.simulate = true; }},
+    {"--replay", "", Mode::None, true, [](Options& o, const std::string& v) { o.replay = v; }},
+    {"--device", "", Mode::None, true,
+     [](Options& o, const std::string& v) { o.device = parseDevice(v); }},
+    {"--backend", "", Mode::None, true,
+     [](Options& o, const std::string& v) { o.backend = parseBackendOption(v); }},
+};
+
+const Flag& findFlag(const std::string& word) {
+  for (const Flag& f : kFlags)
+    if (word == f.name || (!f.alias.empty() && word == f.alias)) return f;
+  throw UsageError("unknown option '" + word + "'");
+}
+
+/// The options that only make sense together.
+void checkCombinations(const Options& o) {
+  if (int(o.replay.has_value()) + int(o.simulate) + int(o.device.has_value()) > 1)
+    throw UsageError("--replay, --simulate and --device exclude each other");
+  if (o.device && o.mode != Mode::Probe) throw UsageError("--device goes with --probe");
+  if (o.backend && (o.mode != Mode::Probe || o.replay || o.simulate))
+    throw UsageError("--backend goes with --probe of a USB UPS");
+  if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
+  if (o.really && o.mode != Mode::TestEvent) throw UsageError("--really goes with --test-event");
+  if (o.value && o.mode != Mode::Command) throw UsageError("--value goes with --command");
+  if (o.ifFlagged && o.mode != Mode::KillPower)
+    throw UsageError("--if-flagged goes with --kill-power");
+}
+
 Options parseOptions(const std::vector<std::string>& args) {
   Options o;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--probe")
-      setMode(o, Options::Mode::Probe);
-    else if (a == "--list")
-      setMode(o, Options::Mode::List);
-    else if (a == "--version")
-      setMode(o, Options::Mode::Version);
-    else if (a == "--help" || a == "-h")
-      setMode(o, Options::Mode::Help);
-    else if (a == "--check-config")
-      setMode(o, Options::Mode::CheckConfig);
-    else if (a == "--kill-power")
-      setMode(o, Options::Mode::KillPower);
-    else if (a == "--status")
-      setMode(o, Options::Mode::Status);
-    else if (a == "--command") {
-      setMode(o, Options::Mode::Command);
-      o.command = takeValue(args, i);
-    } else if (a == "--value")
-      o.value = takeValue(args, i);
-    else if (a == "-c" || a == "--config")
-      o.config = takeValue(args, i);
-    else if (a == "--json")
-      o.json = true;
-    else if (a == "--really")
-      o.really = true;
-    else if (a == "--if-flagged")
-      o.ifFlagged = true;
-    else if (a == "--speed")
-      o.speed = parseSpeed(takeValue(args, i));
-    else if (a == "--test-event") {
-      setMode(o, Options::Mode::TestEvent);
-      o.event = parseEvent(takeValue(args, i));
-    } else if (a == "--simulate")
-      o.simulate = true;
-    else if (a == "--replay")
-      o.replay = takeValue(args, i);
-    else if (a == "--device")
-      o.device = parseDevice(takeValue(args, i));
-    else if (a == "--backend")
-      o.backend = parseBackendOption(takeValue(args, i));
-    else
-      throw UsageError("unknown option '" + a + "'");
+    const Flag& flag = findFlag(args[i]);
+    if (flag.mode != Mode::None) setMode(o, flag.mode);
+    if (flag.set != nullptr) flag.set(o, flag.takesValue ? takeValue(args, i) : std::string());
   }
-  if (int(o.replay.has_value()) + int(o.simulate) + int(o.device.has_value()) > 1)
-    throw UsageError("--replay, --simulate and --device exclude each other");
-  if (o.device && o.mode != Options::Mode::Probe) throw UsageError("--device goes with --probe");
-  if (o.backend && (o.mode != Options::Mode::Probe || o.replay || o.simulate))
-    throw UsageError("--backend goes with --probe of a USB UPS");
-  if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
-  if (o.really && o.mode != Options::Mode::TestEvent)
-    throw UsageError("--really goes with --test-event");
-  if (o.value && o.mode != Options::Mode::Command) throw UsageError("--value goes with --command");
-  if (o.ifFlagged && o.mode != Options::Mode::KillPower)
-    throw UsageError("--if-flagged goes with --kill-power");
+  checkCombinations(o);
   return o;
 }
 
@@ -356,7 +366,10 @@ int run(const Options& o) {
         [&] { return runStatus(o.config.value_or(std::string(kDefaultConfigPath))); });
   case Options::Mode::Command: return runChecked([&] { return runCommandMode(o); });
   case Options::Mode::KillPower: return runKillPowerMode(o);
-  case Options::Mode::TestEvent: return runChecked([&] { return runTestEventMode(o); });
+  case Options::Mode::TestEvent: {
+    const notify::CurlGlobal curl; // the notifications of the event
+    return runChecked([&] { return runTestEventMode(o); });
+  }
   case Options::Mode::Probe: return runProbe(o);
   case Options::Mode::List: return runList(o);
   case Options::Mode::CheckConfig: return runCheckConfig(o);
@@ -364,6 +377,7 @@ int run(const Options& o) {
   case Options::Mode::Help: std::cout << kUsage; return kExitOk;
   case Options::Mode::None: {
     const DaemonOptions d = daemonOptions(o);
+    const notify::CurlGlobal curl; // the notifications
     return runChecked([&] { return runDaemon(d); });
   }
   }

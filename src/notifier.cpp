@@ -11,13 +11,10 @@
 #include "notify/ntfy_sink.hpp"
 #include "notify/smtp_sink.hpp"
 #include "notify/webhook_sink.hpp"
-#include "src/log.hpp"
 
 namespace hidupsd {
 
 namespace {
-
-constexpr std::string_view kDomain = "notify";
 
 notify::SinkOptions common(const NotifyConfig& c, int index) {
   notify::SinkOptions o;
@@ -33,22 +30,26 @@ notify::SinkOptions common(const NotifyConfig& c, int index) {
 std::unique_ptr<notify::Sink> makeSink(const NotifyConfig& c, int index, notify::HttpClient& http,
                                        notify::Mailer& mailer) {
   switch (c.type) {
-  case NotifyType::Discord: return std::make_unique<notify::DiscordSink>(notify::DiscordOptions{common(c, index), c.url}, http);
-  case NotifyType::Webhook: return std::make_unique<notify::WebhookSink>(notify::WebhookOptions{common(c, index), c.url, {}}, http);
-  case NotifyType::Ntfy: return std::make_unique<notify::NtfySink>(notify::NtfyOptions{common(c, index), c.url.empty() ? "https://ntfy.sh" : c.url, c.topic, c.token, c.priority}, http);
-  case NotifyType::Smtp: return std::make_unique<notify::SmtpSink>(notify::SmtpOptions{common(c, index), c.server, c.port, c.starttls, c.username, c.password, c.from, c.to, c.subject}, mailer);
-  case NotifyType::Exec: return std::make_unique<notify::ExecSink>(notify::ExecOptions{common(c, index), c.command});
+  case NotifyType::Discord:
+    return std::make_unique<notify::DiscordSink>(notify::DiscordOptions{common(c, index), c.url},
+                                                 http);
+  case NotifyType::Webhook:
+    return std::make_unique<notify::WebhookSink>(
+        notify::WebhookOptions{common(c, index), c.url, {}}, http);
+  case NotifyType::Ntfy:
+    return std::make_unique<notify::NtfySink>(
+        notify::NtfyOptions{common(c, index), c.url.empty() ? "https://ntfy.sh" : c.url, c.topic,
+                            c.token, c.priority},
+        http);
+  case NotifyType::Smtp:
+    return std::make_unique<notify::SmtpSink>(
+        notify::SmtpOptions{common(c, index), c.server, c.port, c.starttls, c.username, c.password,
+                            c.from, c.to, c.subject},
+        mailer);
+  case NotifyType::Exec:
+    return std::make_unique<notify::ExecSink>(notify::ExecOptions{common(c, index), c.command});
   }
   return nullptr;
-}
-
-void logLine(notify::LogLevel level, const std::string& line) {
-  switch (level) {
-  case notify::LogLevel::Debug: log::debug(kDomain, "{}", line); break;
-  case notify::LogLevel::Info: log::info(kDomain, "{}", line); break;
-  case notify::LogLevel::Warning: log::warning(kDomain, "{}", line); break;
-  case notify::LogLevel::Error: log::error(kDomain, "{}", line); break;
-  }
 }
 
 } // namespace
@@ -63,9 +64,9 @@ Notifier::Notifier(const std::vector<NotifyConfig>& entries, std::string host)
     : host_(host.empty() ? hostName() : std::move(host)) {
   std::vector<std::unique_ptr<notify::Sink>> sinks;
   int index = 0;
-  for (const auto& entry : entries) sinks.push_back(makeSink(entry, ++index, http_, mailer_));
-  dispatcher_ = std::make_unique<notify::Dispatcher>(std::move(sinks), notify::DispatcherOptions{},
-                                                     logLine);
+  for (const auto& entry : entries)
+    sinks.push_back(makeSink(entry, ++index, http_, mailer_));
+  dispatcher_ = std::make_unique<notify::Dispatcher>(std::move(sinks));
 }
 
 Notifier::~Notifier() { stop(); }
@@ -92,11 +93,14 @@ void Notifier::notifyText(const core::Event& event, const std::string& text) noe
     n.text = text;
     dispatcher_->enqueue(std::move(n));
   } catch (...) {
+    // Out of memory: this notification is lost; the shutdown is not affected.
   }
 }
 
 void Notifier::stop(std::chrono::milliseconds grace) { dispatcher_->stop(grace); }
 
-bool Notifier::waitIdle(std::chrono::milliseconds timeout) { return dispatcher_->waitIdle(timeout); }
+bool Notifier::waitIdle(std::chrono::milliseconds timeout) {
+  return dispatcher_->waitIdle(timeout);
+}
 
 } // namespace hidupsd

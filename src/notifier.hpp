@@ -6,22 +6,21 @@
 #include <string>
 #include <vector>
 
-#include "notify/curl_easy.hpp"
+#include "config/config.hpp"
 #include "notify/curl_http_client.hpp"
 #include "notify/curl_mailer.hpp"
 #include "notify/dispatcher.hpp"
-#include "src/config.hpp"
-#include "src/engine.hpp"
+#include "ups/engine.hpp"
 
 namespace hidupsd {
 
 /// Every [[notify]] entry of the config as a sink, served by one Dispatcher
 /// thread. onEvent() only enqueues (never blocks the device thread or the
 /// shutdown pipeline); stop() gives pending messages a short bounded grace.
+/// libcurl must be initialised first: a notify::CurlGlobal lives in main.
 /// Thread rules: onEvent and notifyText from any thread.
 class Notifier final : public EventSink {
 public:
-  /// Throws std::runtime_error if libcurl cannot start.
   explicit Notifier(const std::vector<NotifyConfig>& entries, std::string host = {});
   ~Notifier() override;
 
@@ -39,7 +38,6 @@ public:
 private:
   notify::Notification make(const core::Event& event) const;
 
-  notify::CurlGlobal curl_;
   notify::CurlHttpClient http_;
   notify::CurlMailer mailer_;
   std::string host_;

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hid/descriptor_fixups.hpp"
-#include "src/ups_model.hpp"
+#include "ups/ups_model.hpp"
 
 namespace hidupsd {
 

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "core/snapshot.hpp"
 #include "hid/device.hpp"
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
 #include "hid/usage_tables.hpp"
-#include "src/core/snapshot.hpp"
 
 namespace hidupsd {
 

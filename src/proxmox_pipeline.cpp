@@ -13,8 +13,9 @@
 #include <system_error>
 
 #include "hidupsd_config.hpp"
+#include "lib/log.hpp"
+#include "lib/unique_fd.hpp"
 #include "proxmox/guests.hpp"
-#include "src/log.hpp"
 
 namespace hidupsd {
 
@@ -71,19 +72,17 @@ std::string budgetLine(std::chrono::seconds budget, std::optional<double> runtim
 void writeDurably(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::create_directories(path.parent_path());
   const auto tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), tmp);
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                  ::fsync(fd) == 0;
-  const int error = errno;
-  ::close(fd);
-  if (!ok) throw std::system_error(error, std::generic_category(), tmp);
-  std::filesystem::rename(tmp, path);
-  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
+  {
+    lib::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd.valid()) throw std::system_error(errno, std::generic_category(), tmp);
+    const bool ok =
+        ::write(fd.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+        ::fsync(fd.get()) == 0;
+    if (!ok) throw std::system_error(errno, std::generic_category(), tmp);
   }
+  std::filesystem::rename(tmp, path);
+  const lib::UniqueFd dir(::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.valid()) ::fsync(dir.get());
 }
 
 } // namespace
@@ -121,6 +120,8 @@ void ProxmoxPipeline::say(const std::string& line) noexcept {
   try {
     if (output_.log) output_.log(line);
   } catch (...) {
+    // Out of memory: the line is lost, the pipeline goes on (it must reach the host command).
+    log::error("pipeline", "a line of the shutdown record was lost (out of memory)");
   }
 }
 
@@ -129,6 +130,8 @@ void ProxmoxPipeline::tell(const core::Event& event, const std::string& text) no
   try {
     if (output_.notify) output_.notify(event, text);
   } catch (...) {
+    // Out of memory: that notification is lost, the pipeline goes on.
+    log::error("pipeline", "a notification of the shutdown was lost (out of memory)");
   }
 }
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <thread>
 
+#include "config/config.hpp"
 #include "proxmox/command_runner.hpp"
 #include "proxmox/guest_stopper.hpp"
-#include "src/config.hpp"
 #include "src/shutdown_pipeline.hpp"
 
 namespace hidupsd {

@@ -5,22 +5,13 @@
 #include <thread>
 
 #include "hidupsd_config.hpp"
-#include "src/log.hpp"
+#include "lib/log.hpp"
 
 namespace hidupsd {
 
 namespace {
 
 constexpr std::string_view kDomain = "serve";
-
-void nutLog(serve::LogLevel level, std::string_view text) {
-  switch (level) {
-  case serve::LogLevel::Debug: log::debug("nut", "{}", text); break;
-  case serve::LogLevel::Info: log::info("nut", "{}", text); break;
-  case serve::LogLevel::Warning: log::warning("nut", "{}", text); break;
-  case serve::LogLevel::Error: log::error("nut", "{}", text); break;
-  }
-}
 
 serve::NutUserEntry userEntry(const NutUser& u) {
   serve::NutUserEntry e;
@@ -49,7 +40,6 @@ serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
   o.service.version = HIDUPSD_VERSION;
   for (const auto& u : c.users)
     o.service.users.push_back(userEntry(u));
-  o.log = nutLog;
   return o;
 }
 
@@ -92,9 +82,8 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend) {
     return d;
   };
   try {
-    metrics_ = std::make_unique<serve::MetricsServer>(
-        config.metrics->listen.host, config.metrics->listen.port, source,
-        [](const std::string& message) { log::warning("metrics", "{}", message); });
+    metrics_ = std::make_unique<serve::MetricsServer>(config.metrics->listen.host,
+                                                      config.metrics->listen.port, source);
     metrics_->start();
     log::notice(kDomain, "metrics on http://{}/metrics", hostPort(config.metrics->listen));
   } catch (const std::exception& e) {

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <memory>
 
+#include "config/config.hpp"
 #include "serve/metrics_server.hpp"
 #include "serve/nut_server.hpp"
-#include "src/config.hpp"
 #include "src/event_stats.hpp"
 #include "src/shutdown_pipeline.hpp"
 

@@ -2,7 +2,7 @@
 // ShutdownPipeline: what runs once the monitor says "shutdown", on its own thread (the interface).
 #pragma once
 
-#include "src/core/event.hpp"
+#include "core/event.hpp"
 
 namespace hidupsd {
 

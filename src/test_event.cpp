@@ -5,14 +5,14 @@
 #include <iostream>
 #include <system_error>
 
+#include "config/config.hpp"
+#include "lib/log.hpp"
 #include "serve/nut_client.hpp"
 #include "src/client_commands.hpp"
-#include "src/config.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/device_opener.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
-#include "src/log.hpp"
 #include "src/notifier.hpp"
 #include "src/probe.hpp"
 

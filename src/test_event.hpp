@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "src/core/event.hpp"
+#include "core/event.hpp"
 
 namespace hidupsd {
 

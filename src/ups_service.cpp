@@ -6,8 +6,8 @@
 #include <memory>
 #include <mutex>
 
-#include "src/log.hpp"
-#include "src/ups_commands.hpp"
+#include "lib/log.hpp"
+#include "ups/ups_commands.hpp"
 
 namespace hidupsd {
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "serve/ups_backend.hpp"
-#include "src/device_reader.hpp"
-#include "src/engine.hpp"
 #include "src/shutdown_pipeline.hpp"
+#include "ups/device_reader.hpp"
+#include "ups/engine.hpp"
 
 namespace hidupsd {
 

@@ -3,7 +3,7 @@
 //
 // parseConfig on the input as text. A ConfigError is a normal outcome. A config
 // that parses must dump (redacted()) to TOML that parses again and dumps to the
-// same text: src/config.hpp promises that parseConfig reads redacted() back.
+// same text: config/config.hpp promises that parseConfig reads redacted() back.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "src/config.hpp"
+#include "config/config.hpp"
 
 using namespace hidupsd;
 

@@ -16,7 +16,7 @@
 
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
-#include "src/ups_model.hpp"
+#include "ups/ups_model.hpp"
 
 using namespace hidupsd;
 

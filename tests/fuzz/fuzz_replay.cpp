@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/clock.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
-#include "src/core/clock.hpp"
 
 using namespace hidupsd;
 

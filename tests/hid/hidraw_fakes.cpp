@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Fakes for the hidraw backend's seams: the hidraw calls, the libusb side, a sysfs tree.
-#include "hidraw_fakes.hpp"
+#include "tests/hid/hidraw_fakes.hpp"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 #include "hid/descriptor_fixups.hpp"
 #include "hid/field_codec.hpp"
 #include "hid/replay_file.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd::hid;
 namespace t = hidupsd::test;

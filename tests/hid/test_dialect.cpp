@@ -13,7 +13,7 @@
 
 #include "hid/dialect.hpp"
 #include "hid/usage_tables.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd::hid;
 namespace t = hidupsd::test;

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "hid/field_codec.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd::hid;
 using hidupsd::test::hexBytes;

@@ -9,7 +9,7 @@
 
 #include "hid/report_descriptor.hpp"
 #include "hid/usage_tables.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd::hid;
 namespace t = hidupsd::test;

@@ -10,8 +10,8 @@
 #include "hid/replay_file.hpp"
 #include "hid/usb_discovery.hpp"
 #include "hid/usb_opener.hpp"
-#include "hidraw_fakes.hpp"
-#include "test_support.hpp"
+#include "tests/hid/hidraw_fakes.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
 using namespace hidupsd::hid;

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "hid/device.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
-#include "src/core/clock.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd::hid;
 using namespace std::chrono_literals;

@@ -20,7 +20,7 @@
 #include "hid/hidraw_device.hpp"
 #include "hid/hidraw_node.hpp"
 #include "hid/replay_file.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
 namespace fs = std::filesystem;

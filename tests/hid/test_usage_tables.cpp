@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "hid/usage_tables.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd::hid;
 namespace t = hidupsd::test;

@@ -15,7 +15,7 @@
 #include "hid/device.hpp"
 #include "hid/hidapi_device.hpp"
 #include "hid/usb_discovery.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd::hid;
 using namespace std::chrono_literals;

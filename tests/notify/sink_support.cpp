@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "sink_support.hpp"
+#include "tests/notify/sink_support.hpp"
 
 #include <cstdlib>
 #include <ctime>

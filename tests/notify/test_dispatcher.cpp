@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "notify/dispatcher.hpp"
+#include "tests/support/log_capture.hpp"
 
 using namespace hidupsd::notify;
 using namespace std::chrono_literals;
@@ -83,8 +84,7 @@ DispatcherOptions fast(std::size_t capacity = 64) {
 
 struct Built {
   std::vector<FakeSink*> sinks;
-  std::vector<std::string> lines;
-  std::mutex linesMutex;
+  hidupsd::test::LogCapture capture; // outlives the dispatcher's thread
   std::unique_ptr<Dispatcher> dispatcher;
 
   explicit Built(std::vector<std::unique_ptr<FakeSink>> owned, DispatcherOptions o = fast()) {
@@ -93,19 +93,9 @@ struct Built {
       sinks.push_back(s.get());
       list.push_back(std::move(s));
     }
-    dispatcher =
-        std::make_unique<Dispatcher>(std::move(list), o, [this](LogLevel, const std::string& l) {
-          std::lock_guard lock(linesMutex);
-          lines.push_back(l);
-        });
+    dispatcher = std::make_unique<Dispatcher>(std::move(list), o);
   }
-  std::string log() {
-    std::lock_guard lock(linesMutex);
-    std::string all;
-    for (auto& l : lines)
-      all += l + "\n";
-    return all;
-  }
+  std::string log() { return capture.joined(); }
 };
 
 std::vector<std::unique_ptr<FakeSink>> sinks(std::vector<std::vector<Delivery>> scripts,

@@ -16,7 +16,7 @@
 #include "notify/discord_sink.hpp"
 #include "notify/ntfy_sink.hpp"
 #include "notify/webhook_sink.hpp"
-#include "sink_support.hpp"
+#include "tests/notify/sink_support.hpp"
 
 namespace hidupsd::notify {
 namespace {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The runner and the stopper against fake qm/pct/pvesh processes (tests/proxmox/fake_pve.py).
+// The runner and the stopper against fake qm/pct/pvesh processes (tests/support/fake_pve.py).
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "fake_pve.hpp"
 #include "proxmox/command_runner.hpp"
 #include "proxmox/guest_stopper.hpp"
+#include "tests/support/fake_pve.hpp"
 
 namespace hidupsd::proxmox {
 namespace {
@@ -61,7 +61,7 @@ struct Recorder {
       counts.emplace_back(done, total);
     };
   }
-  StopLog log() {
+  StepReport steps() {
     return [this](const std::string& line) { lines.push_back(line); };
   }
 };
@@ -133,7 +133,7 @@ TEST_CASE("20 guests that take 2 s each stop in parallel, not one after the othe
   FakePve pve(test::uniformVms(20, 2.0));
   ProcessRunner runner;
   Recorder rec;
-  GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.log());
+  GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
   auto d = discoverGuests(runner, discoveryFor(pve));
   REQUIRE(d.guests.size() == 20);
   const auto summary = stopper.stopGuests(d.guests, SteadyClock::now() + 120s);
@@ -166,7 +166,7 @@ TEST_CASE("order groups: each group is down before the next one starts") {
                         guest("vm", 103, "0.3", "order=1")})));
   ProcessRunner runner;
   Recorder rec;
-  GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.log());
+  GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
   const auto d = discoverGuests(runner, discoveryFor(pve));
   const auto summary = stopper.stopGuests(d.guests, SteadyClock::now() + 120s);
   CHECK(summary.count(GuestOutcome::Stopped) == 5);
@@ -189,7 +189,7 @@ TEST_CASE("per-guest timeout, force stop, a hung qm, a failing one, force_stop o
   auto rules = rulesFor(pve);
   rules.guestTimeout = 2s;
   Recorder rec;
-  GuestStopper stopper(runner, rules, rec.progress(), rec.log());
+  GuestStopper stopper(runner, rules, rec.progress(), rec.steps());
   const auto d = discoverGuests(runner, discoveryFor(pve));
   const auto summary = stopper.stopGuests(d.guests, SteadyClock::now() + 120s);
   auto outcome = [&](int id) {
@@ -230,7 +230,7 @@ TEST_CASE("the deadline: shutdown timeouts cut short, later groups force-stopped
   auto rules = rulesFor(pve);
   rules.guestTimeout = 180s;
   Recorder rec;
-  GuestStopper stopper(runner, rules, rec.progress(), rec.log());
+  GuestStopper stopper(runner, rules, rec.progress(), rec.steps());
   const auto d = discoverGuests(runner, discoveryFor(pve));
   const auto t0 = SteadyClock::now();
   const auto summary = stopper.stopGuests(d.guests, t0 + 2500ms);
@@ -251,7 +251,7 @@ TEST_CASE("stopall: pvesh does it; when it fails the guests are stopped one by o
   {
     FakePve pve(node(Json::array({guest("vm", 100, "1"), guest("ct", 200, "1")}), "ok"));
     Recorder rec;
-    GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.log());
+    GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
     const auto opts = discoveryFor(pve);
     const auto d = discoverGuests(runner, opts);
     const auto summary = stopper.stopAll(
@@ -264,7 +264,7 @@ TEST_CASE("stopall: pvesh does it; when it fails the guests are stopped one by o
   {
     FakePve pve(node(Json::array({guest("vm", 100, "0.2"), guest("ct", 200, "0.2")}), "fail"));
     Recorder rec;
-    GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.log());
+    GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
     auto opts = discoveryFor(pve);
     const auto d = discoverGuests(runner, opts);
     const auto summary = stopper.stopAll(

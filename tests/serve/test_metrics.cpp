@@ -9,11 +9,11 @@
 #include <optional>
 #include <set>
 
+#include "core/event.hpp"
 #include "serve/metrics.hpp"
 #include "serve/metrics_tables.hpp"
-#include "src/core/event.hpp"
-#include "test_metrics_support.hpp"
-#include "test_support.hpp"
+#include "tests/serve/test_metrics_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
 namespace t = hidupsd::test;

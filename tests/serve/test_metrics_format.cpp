@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "serve/metrics.hpp"
-#include "test_metrics_support.hpp"
-#include "test_support.hpp"
+#include "tests/serve/test_metrics_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
 namespace t = hidupsd::test;

@@ -10,7 +10,8 @@
 #include <httplib.h>
 
 #include "serve/metrics_server.hpp"
-#include "test_metrics_support.hpp"
+#include "tests/serve/test_metrics_support.hpp"
+#include "tests/support/log_capture.hpp"
 
 using namespace hidupsd;
 namespace t = hidupsd::test;
@@ -62,19 +63,15 @@ TEST_CASE("each scrape reads the source again") {
 }
 
 TEST_CASE("a failing source answers 500 and is logged") {
-  std::mutex mutex;
-  std::vector<std::string> lines;
+  hidupsd::test::LogCapture capture;
   serve::MetricsServer server(
-      "127.0.0.1", 0, []() -> serve::MetricsData { throw std::runtime_error("no snapshot"); },
-      [&](const std::string& line) {
-        std::lock_guard lock(mutex);
-        lines.push_back(line);
-      });
+      "127.0.0.1", 0, []() -> serve::MetricsData { throw std::runtime_error("no snapshot"); });
   server.start();
   const auto res = httplib::Client("127.0.0.1", server.port()).Get("/metrics");
   REQUIRE(res);
   CHECK(res->status == 500);
   server.stop();
+  const auto lines = capture.lines();
   REQUIRE(lines.size() == 1);
   CHECK(lines[0] == "metrics: scrape failed: no snapshot");
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Helpers for the /metrics tests: a realistic UPS state and an exposition-format checker.
-#include "test_metrics_support.hpp"
+#include "tests/serve/test_metrics_support.hpp"
 
 #include <cmath>
 #include <cstdlib>

@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "serve/nut_client.hpp"
 #include "serve/nut_server.hpp"
-#include "src/core/clock.hpp"
 #include "src/probe.hpp"
-#include "test_nut_support.hpp"
-#include "test_support.hpp"
+#include "tests/serve/test_nut_support.hpp"
+#include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
 using namespace std::chrono_literals;
@@ -38,7 +38,7 @@ std::map<std::string, std::string> eaton5scVariables() {
 
 struct Fixture {
   t::FakeUpsBackend backend;
-  t::LogCollector logs;
+  t::LogCapture logs;
   std::map<std::string, std::string> variables = eaton5scVariables();
   std::unique_ptr<serve::NutServer> server;
 
@@ -48,7 +48,6 @@ struct Fixture {
     options.port = 0;
     options.maxClients = maxClients;
     options.service = {"ups", "Eaton 5SC 750", "0.1.0", t::testUsers()};
-    options.log = logs.callback();
     server = std::make_unique<serve::NutServer>(options, backend);
     server->start();
   }

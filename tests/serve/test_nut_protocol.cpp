@@ -7,7 +7,7 @@
 
 #include "serve/nut_descriptions.hpp"
 #include "serve/nut_protocol.hpp"
-#include "test_nut_support.hpp"
+#include "tests/serve/test_nut_support.hpp"
 
 using namespace hidupsd::serve;
 using Words = std::vector<std::string>;

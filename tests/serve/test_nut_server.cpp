@@ -12,7 +12,7 @@
 
 #include "serve/nut_client.hpp"
 #include "serve/nut_server.hpp"
-#include "test_nut_support.hpp"
+#include "tests/serve/test_nut_support.hpp"
 
 using namespace hidupsd::serve;
 using hidupsd::test::eventually;
@@ -23,14 +23,13 @@ namespace {
 
 struct Fixture {
   FakeUpsBackend backend;
-  hidupsd::test::LogCollector logs;
+  hidupsd::test::LogCapture logs;
 
   NutServerOptions options(const std::string& host = "127.0.0.1") {
     NutServerOptions o;
     o.host = host;
     o.port = 0;
     o.service = {"ups", "test UPS", "0.1.0", hidupsd::test::testUsers()};
-    o.log = logs.callback();
     return o;
   }
   static NutClient connect(const NutServer& server, const std::string& host = "127.0.0.1") {
@@ -66,7 +65,7 @@ struct RawConnection {
     char c;
     return ::recv(fd.get(), &c, 1, 0) == 0;
   }
-  UniqueFd fd;
+  hidupsd::lib::UniqueFd fd;
   std::string buffer;
 };
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "serve/nut_session.hpp"
-#include "test_nut_support.hpp"
+#include "tests/serve/test_nut_support.hpp"
 
 using namespace hidupsd::serve;
 using hidupsd::test::FakeUpsBackend;
@@ -17,11 +17,10 @@ struct Fixture {
   FakeUpsBackend backend;
   NutLoginRegistry logins;
   NutServiceOptions options{"ups", "Eaton 5SC \"rack\"", "0.1.0", hidupsd::test::testUsers()};
-  hidupsd::test::LogCollector logs;
-  LogCallback log = logs.callback();
+  hidupsd::test::LogCapture logs;
 
   std::unique_ptr<NutSession> session(const std::string& peer = "127.0.0.1") {
-    return std::make_unique<NutSession>(options, backend, logins, peer, &log);
+    return std::make_unique<NutSession>(options, backend, logins, peer);
   }
 };
 
@@ -307,7 +306,7 @@ TEST_CASE_FIXTURE(Fixture, "a throwing backend is an error reply, not a crash") 
   struct Throwing : FakeUpsBackend {
     UpsState state() const override { throw std::runtime_error("device gone"); }
   } throwing;
-  NutSession s(options, throwing, logins, "127.0.0.1", &log);
+  NutSession s(options, throwing, logins, "127.0.0.1");
   CHECK(ask(s, "GET VAR ups ups.status") == "ERR DRIVER-NOT-CONNECTED\n");
   CHECK(logs.contains("device gone"));
 }

@@ -14,6 +14,7 @@
 
 #include "serve/nut_protocol.hpp"
 #include "serve/ups_backend.hpp"
+#include "tests/support/log_capture.hpp"
 
 namespace hidupsd::test {
 
@@ -121,30 +122,6 @@ inline std::vector<serve::NutUserEntry> testUsers() {
       {"viewer", "viewpass", false, false, false, false, false},
   };
 }
-
-/// Collects log lines (any thread).
-class LogCollector {
-public:
-  serve::LogCallback callback() {
-    return [this](serve::LogLevel, std::string_view line) {
-      std::lock_guard lock(mutex_);
-      lines_.emplace_back(line);
-    };
-  }
-  std::vector<std::string> lines() const {
-    std::lock_guard lock(mutex_);
-    return lines_;
-  }
-  bool contains(const std::string& text) const {
-    const auto all = lines();
-    return std::any_of(all.begin(), all.end(),
-                       [&](const std::string& l) { return l.find(text) != std::string::npos; });
-  }
-
-private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> lines_;
-};
 
 /// Polls `condition` every 10 ms until true or `timeout`.
 inline bool eventually(const std::function<bool()>& condition,

@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "serve/nut_server.hpp"
-#include "test_nut_support.hpp"
-#include "test_support.hpp"
-#include "upsmon_support.hpp"
+#include "tests/serve/test_nut_support.hpp"
+#include "tests/support/test_support.hpp"
+#include "tests/support/upsmon_support.hpp"
 
 using namespace hidupsd;
 using namespace std::chrono_literals;

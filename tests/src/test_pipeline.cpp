@@ -7,8 +7,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "fake_pve.hpp"
 #include "src/proxmox_pipeline.hpp"
+#include "tests/support/fake_pve.hpp"
 
 namespace hidupsd {
 namespace {

@@ -8,14 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/clock.hpp"
 #include "hid/hidraw_device.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/replay_hidraw.hpp"
-#include "src/core/clock.hpp"
 #include "src/probe.hpp"
-#include "src/simulated_device.hpp"
-#include "test_support.hpp"
+#include "tests/support/test_support.hpp"
+#include "ups/simulated_device.hpp"
 
 using namespace hidupsd;
 namespace t = hidupsd::test;

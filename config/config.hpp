@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Config: the TOML configuration file as typed values, strictly checked, secrets redacted.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/event.hpp"
+#include "lib/log.hpp"
+
+namespace hidupsd {
+
+// Every struct below is a plain value; its member defaults are the defaults of
+// the key named in its comment (see hidupsd.toml, which documents each key).
+// Durations are whole seconds in the file: a TOML integer, never a float or a string.
+
+/// [device] backend: how a USB UPS is reached (hid::Backend; src/ maps one to the other).
+enum class DeviceBackend : std::uint8_t { Auto, Hidraw, Libusb };
+
+/// [device]: which UPS, how often to poll it.
+struct DeviceConfig {
+  /// vendor_id / product_id: TOML integers (0x0463) or hex strings ("0463"), 0..0xffff,
+  /// both or neither. Neither: the first UPS found, an Eaton 0463:ffff first.
+  std::optional<std::uint16_t> vendorId;
+  std::optional<std::uint16_t> productId;
+  std::string serial;                          ///< serial; "" = any
+  std::chrono::seconds pollInterval{2};        ///< poll_interval, 1..3600 s
+  std::optional<std::filesystem::path> replay; ///< replay; set = replay backend, not USB
+  DeviceBackend backend = DeviceBackend::Auto; ///< backend "auto" | "hidraw" | "libusb"
+  bool descriptorFixups = true;                ///< descriptor_fixups (NUT's fix_report_desc)
+  bool operator==(const DeviceConfig&) const = default;
+};
+
+/// [policy]: when events fire and when the shutdown starts. 0 s or 0 % = off.
+struct PolicyConfig {
+  std::chrono::seconds onBatteryDelay{5};         ///< on_battery_delay, 0..3600 s
+  std::chrono::seconds onlineDelay{5};            ///< online_delay, 0..3600 s (anti-flapping)
+  bool shutdownOnLowBattery = true;               ///< shutdown_on_low_battery
+  int shutdownChargeBelow = 0;                    ///< shutdown_charge_below, 0..100 %
+  std::chrono::seconds shutdownRuntimeBelow{0};   ///< shutdown_runtime_below, 0..86400 s
+  std::chrono::seconds shutdownAfterOnBattery{0}; ///< shutdown_after_on_battery, 0..86400 s
+  std::chrono::seconds commsLostTimeout{15};      ///< comms_lost_timeout, 1..3600 s
+  std::chrono::seconds nocommWarnTime{300};       ///< nocomm_warn_time, 1..86400 s
+  bool simulation = true;                         ///< simulation: log, run nothing destructive
+  bool operator==(const PolicyConfig&) const = default;
+};
+
+enum class ShutdownStrategy : std::uint8_t { Guests, StopAll };
+
+/// [shutdown]: how the host goes down.
+struct ShutdownConfig {
+  ShutdownStrategy strategy = ShutdownStrategy::Guests; ///< strategy "guests" | "stopall"
+  std::chrono::seconds guestTimeout{180};               ///< guest_timeout, 1..3600 s per guest
+  bool forceStop = true;                                ///< force_stop
+  /// host_command: argv, no shell; non-empty, no empty element.
+  std::vector<std::string> hostCommand{"systemctl", "poweroff"};
+  bool upsShutdownReturn = true;           ///< ups_shutdown_return
+  std::chrono::seconds upsOffDelay{60};    ///< ups_off_delay, 0..32767 s
+  std::chrono::seconds upsOnDelay{90};     ///< ups_on_delay, 1..32767 s, > ups_off_delay
+  std::chrono::seconds deadlineMargin{60}; ///< deadline_margin, 0..3600 s
+  /// deadline, 10..86400 s: the longest the guest phase may take. The effective
+  /// deadline is min(deadline, battery.runtime - deadline_margin).
+  std::chrono::seconds deadline{600};
+  /// kill_power_flag: absolute path; written before the host command, read by
+  /// the systemd-shutdown hook (on the root file system: /etc, as NUT's /etc/killpower).
+  std::filesystem::path killPowerFlag{"/etc/hidupsd/killpower"};
+  bool operator==(const ShutdownConfig&) const = default;
+};
+
+/// [proxmox]: the tools and which guests.
+struct ProxmoxConfig {
+  std::filesystem::path qm{"/usr/sbin/qm"};      ///< qm: absolute path
+  std::filesystem::path pct{"/usr/sbin/pct"};    ///< pct: absolute path
+  std::filesystem::path pvesh{"/usr/bin/pvesh"}; ///< pvesh: absolute path
+  std::string node;         ///< node: "" = this host's name (the daemon asks); [A-Za-z0-9.-]
+  bool containers = true;   ///< containers: also stop LXC containers
+  std::vector<int> exclude; ///< exclude: VM/CT ids, each 100..999999999, no repeats
+  bool operator==(const ProxmoxConfig&) const = default;
+};
+
+/// [log]
+struct LogConfig {
+  std::filesystem::path file{"/var/log/ups-shutdown.log"}; ///< file: event log; "" = none
+  log::Level level = log::Level::Info; ///< level "debug"|"info"|"notice"|"warning"|"error"
+  bool operator==(const LogConfig&) const = default;
+};
+
+enum class NotifyType : std::uint8_t { Discord, Webhook, Ntfy, Smtp, Exec };
+enum class Language : std::uint8_t { En, Fr };
+
+/// One [[notify]] entry. Keys that do not belong to its type are errors.
+struct NotifyConfig {
+  NotifyType type = NotifyType::Discord; ///< type (required)
+  /// events: names from core::kEventNames, no repeats, non-empty; absent = all.
+  std::vector<core::EventKind> events = allEvents();
+  Language language = Language::En; ///< language "en" | "fr"
+  std::chrono::seconds timeout{10}; ///< timeout, 1..300 s per attempt
+  int retries = 3;                  ///< retries, 0..10 after the first attempt
+  std::string url;                  ///< url: discord, webhook (required, secret); ntfy (read as
+                                    ///< "https://ntfy.sh" when absent)
+  std::string topic;                ///< ntfy: topic (required), 1..64 of [A-Za-z0-9_-]
+  std::string token;                ///< ntfy: token (secret), "" = none
+  std::optional<int> priority;      ///< ntfy: priority 1..5; absent = by event
+  std::string server;               ///< smtp: server host (required)
+  int port = 587;                   ///< smtp: port 1..65535
+  bool starttls = true;             ///< smtp: starttls
+  std::string username;             ///< smtp: username, "" = no AUTH
+  std::string password;             ///< smtp: password (secret)
+  std::string from;                 ///< smtp: from (required, contains '@')
+  std::vector<std::string> to;      ///< smtp: to (required, non-empty, each contains '@')
+  std::string subject;              ///< smtp: subject template, "" = the built-in one
+  std::vector<std::string> command; ///< exec: command argv (required), no shell
+  std::map<core::EventKind, std::string> templates; ///< [notify.templates] event = "..."
+
+  static std::vector<core::EventKind> allEvents();
+  /// Whether this entry passes event `kind` on.
+  bool wants(core::EventKind kind) const noexcept;
+  bool operator==(const NotifyConfig&) const = default;
+};
+
+/// "host:port"; IPv6 hosts as "[::1]:3493" (stored without the brackets).
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0; ///< 0..65535; 0 = any free port (tests)
+  bool operator==(const ListenAddress&) const = default;
+};
+
+enum class NutRight : std::uint8_t { Secondary, Primary, Fsd, Instcmd, Set };
+
+/// [[serve.nut.users]]
+struct NutUser {
+  std::string name;     ///< name (required, unique), [A-Za-z0-9._@-]+
+  std::string password; ///< password (required, secret)
+  /// rights: "secondary" (LOGIN: an upsmon secondary), "primary" (LOGIN, PRIMARY, FSD),
+  /// "fsd", "instcmd", "set"; [] = read only (LIST and GET need no login)
+  std::vector<NutRight> rights;
+  bool operator==(const NutUser&) const = default;
+};
+
+/// [serve.nut]: present = the NUT protocol server runs.
+struct NutServerConfig {
+  ListenAddress listen{"127.0.0.1", 3493}; ///< listen
+  std::string name = "ups";                ///< name: [A-Za-z0-9_.-]+
+  /// hostsync, 0..600 s: after FSD, how long the shutdown waits for logged-in
+  /// secondaries to log out before this host powers off (upsmon's HOSTSYNC)
+  std::chrono::seconds hostsync{15};
+  std::vector<NutUser> users;
+  bool operator==(const NutServerConfig&) const = default;
+};
+
+/// [serve.metrics]: present = the Prometheus endpoint runs.
+struct MetricsConfig {
+  ListenAddress listen{"127.0.0.1", 9199}; ///< listen
+  bool operator==(const MetricsConfig&) const = default;
+};
+
+struct Config {
+  DeviceConfig device;
+  PolicyConfig policy;
+  ShutdownConfig shutdown;
+  ProxmoxConfig proxmox;
+  LogConfig log;
+  std::vector<NotifyConfig> notify;
+  std::optional<NutServerConfig> nut;   ///< [serve.nut]
+  std::optional<MetricsConfig> metrics; ///< [serve.metrics]
+  bool operator==(const Config&) const = default;
+};
+
+inline constexpr std::string_view kDefaultConfigPath = "/etc/hidupsd/hidupsd.toml";
+
+/// Every problem found in a config file. what() is one "FILE:LINE:COL: message"
+/// line per entry, in file order.
+class ConfigError : public std::runtime_error {
+public:
+  struct Entry {
+    std::string file;
+    std::uint32_t line = 0;   ///< 1-based; 0 = the file as a whole (cannot read it)
+    std::uint32_t column = 0; ///< 1-based
+    std::string message;
+    bool operator==(const Entry&) const = default;
+  };
+  explicit ConfigError(std::vector<Entry> entries);
+  const std::vector<Entry>& entries() const noexcept { return entries_; }
+
+private:
+  std::vector<Entry> entries_;
+};
+
+/// "FILE:LINE:COL: message", or "FILE: message" when line is 0.
+std::string formatEntry(const ConfigError::Entry& e);
+
+/// Parses TOML `text`; `sourceName` names it in errors. A missing section or key
+/// takes its default. Throws ConfigError with every problem: TOML syntax (only the
+/// first: the parser stops there), unknown keys, wrong types, values out of range.
+Config parseConfig(std::string_view text, const std::string& sourceName);
+
+/// Reads and parses `path`. Throws ConfigError (an unreadable file is one entry
+/// "PATH: cannot read: REASON").
+Config loadConfig(const std::filesystem::path& path);
+
+/// The effective config as TOML that parseConfig reads back, every secret (webhook
+/// and Discord URLs through redactUrl, ntfy token, SMTP and NUT passwords) as "<redacted>".
+std::string redacted(const Config& config);
+
+/// A URL safe to log: scheme and host kept, user info, path and query replaced by
+/// "<redacted>" ("https://discord.com/api/webhooks/<redacted>": Discord's fixed
+/// prefix is kept). Not a URL at all: "<redacted>".
+std::string redactUrl(std::string_view url);
+
+/// "host:port", "[v6]:port".
+std::string hostPort(const ListenAddress& address);
+
+const char* nameOf(ShutdownStrategy s) noexcept;
+const char* nameOf(NotifyType t) noexcept;
+const char* nameOf(Language l) noexcept;
+const char* nameOf(NutRight r) noexcept;
+const char* nameOf(DeviceBackend b) noexcept;
+
+} // namespace hidupsd

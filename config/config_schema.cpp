@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The config schema: which keys each section has, their types and ranges (see hidupsd.toml).
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "config/config_reader.hpp"
+
+namespace hidupsd::config {
+
+namespace {
+
+// Value checks: "" when fine, else what is wrong (after "KEY ").
+
+std::string nonEmpty(std::string_view s) { return s.empty() ? "must not be empty" : ""; }
+
+std::string absolutePath(std::string_view s) {
+  return s.starts_with('/') ? "" : "must be an absolute path";
+}
+
+std::string httpUrl(std::string_view s) {
+  for (const std::string_view scheme : {"https://", "http://"}) {
+    if (!s.starts_with(scheme)) continue;
+    // The host: after any user info, before the port, path, query or fragment.
+    std::string_view authority = s.substr(scheme.size());
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos)
+      authority.remove_prefix(at + 1);
+    if (authority.empty() || authority.front() == ':')
+      return fmt::format("must name a host after {}", scheme);
+    return "";
+  }
+  return "must be an http:// or https:// URL";
+}
+
+bool allOf(std::string_view s, std::string_view extra) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           extra.find(c) != std::string_view::npos;
+  });
+}
+
+std::string nodeName(std::string_view s) {
+  return s.empty() || allOf(s, ".-") ? "" : "must be a host name (letters, digits, '.', '-')";
+}
+
+std::string upsName(std::string_view s) {
+  return allOf(s, "._-") ? "" : "must be letters, digits, '.', '_' or '-'";
+}
+
+std::string ntfyTopic(std::string_view s) {
+  return allOf(s, "_-") && s.size() <= 64 ? "" : "must be 1..64 letters, digits, '_' or '-'";
+}
+
+std::string mailAddress(std::string_view s) {
+  const auto at = s.find('@');
+  return at != 0 && at != std::string_view::npos && at + 1 < s.size() ? "" : "must be NAME@DOMAIN";
+}
+
+std::string userName(std::string_view s) {
+  return allOf(s, "._-@") ? "" : "must be letters, digits, '.', '_', '-' or '@'";
+}
+
+/// A key that must be present: reads it, or reports it missing at the table.
+void required(TableReader& r, std::string_view key, std::string& out,
+              std::string (*check)(std::string_view)) {
+  if (r.has(key))
+    r.string(key, out, check);
+  else
+    r.fail(r.node(), fmt::format("missing key '{}'", key));
+}
+
+/// The table `path` ("policy", "serve.nut": the last part is the key in `root`).
+template <typename T, typename Read>
+void section(TableReader& root, std::string_view path, T& out, Read read) {
+  const toml::table* t = root.table(path.substr(path.rfind('.') + 1));
+  if (t == nullptr) return;
+  TableReader r(*t, fmt::format("in [{}]", path), root.errors());
+  out = read(r);
+  r.finish();
+}
+
+// [device]
+
+std::optional<std::uint16_t> parseHexId(std::string_view s) {
+  if (s.starts_with("0x") || s.starts_with("0X")) s.remove_prefix(2);
+  unsigned v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  if (ec != std::errc() || end != s.data() + s.size() || s.size() > 4) return std::nullopt;
+  return static_cast<std::uint16_t>(v);
+}
+
+std::optional<std::uint16_t> usbId(TableReader& r, std::string_view key) {
+  const toml::node* n = r.take(key);
+  if (n == nullptr) return std::nullopt;
+  if (n->is_integer()) {
+    const auto v = r.integerOf(*n, key, 0, 0xffff);
+    return v ? std::optional(static_cast<std::uint16_t>(*v)) : std::nullopt;
+  }
+  if (const auto* s = n->as_string()) {
+    if (auto v = parseHexId(s->get())) return v;
+    r.fail(*n, fmt::format("{} = \"{}\" is not a hex USB id (\"0463\" or 0x0463)", key, s->get()));
+    return std::nullopt;
+  }
+  r.fail(*n, fmt::format("{} must be an integer (0x0463) or a hex string (\"0463\"), not {}", key,
+                         typeName(n->type())));
+  return std::nullopt;
+}
+
+DeviceConfig readDevice(TableReader& r) {
+  DeviceConfig d;
+  d.vendorId = usbId(r, "vendor_id");
+  d.productId = usbId(r, "product_id");
+  r.string("serial", d.serial);
+  r.seconds("poll_interval", 1, 3600, d.pollInterval);
+  std::string replay;
+  r.string("replay", replay, nonEmpty);
+  if (!replay.empty()) d.replay = replay;
+  r.choice<DeviceBackend>("backend", kBackends, d.backend);
+  r.boolean("descriptor_fixups", d.descriptorFixups);
+  if (r.has("vendor_id") != r.has("product_id")) {
+    const bool vendor = r.has("vendor_id");
+    r.fail(*r.take(vendor ? "vendor_id" : "product_id"),
+           fmt::format("vendor_id and product_id go together: add {}",
+                       vendor ? "product_id" : "vendor_id"));
+  }
+  return d;
+}
+
+// [policy]
+
+PolicyConfig readPolicy(TableReader& r) {
+  PolicyConfig p;
+  r.seconds("on_battery_delay", 0, 3600, p.onBatteryDelay);
+  r.seconds("online_delay", 0, 3600, p.onlineDelay);
+  r.boolean("shutdown_on_low_battery", p.shutdownOnLowBattery);
+  r.integer("shutdown_charge_below", 0, 100, p.shutdownChargeBelow, "%");
+  r.seconds("shutdown_runtime_below", 0, 86400, p.shutdownRuntimeBelow);
+  r.seconds("shutdown_after_on_battery", 0, 86400, p.shutdownAfterOnBattery);
+  r.seconds("comms_lost_timeout", 1, 3600, p.commsLostTimeout);
+  r.seconds("nocomm_warn_time", 1, 86400, p.nocommWarnTime);
+  r.boolean("simulation", p.simulation);
+  return p;
+}
+
+// [shutdown]
+
+ShutdownConfig readShutdown(TableReader& r) {
+  ShutdownConfig s;
+  r.choice<ShutdownStrategy>("strategy", kStrategies, s.strategy);
+  r.seconds("guest_timeout", 1, 3600, s.guestTimeout);
+  r.boolean("force_stop", s.forceStop);
+  r.strings("host_command", s.hostCommand);
+  r.boolean("ups_shutdown_return", s.upsShutdownReturn);
+  r.seconds("ups_off_delay", 0, 32767, s.upsOffDelay);
+  r.seconds("ups_on_delay", 1, 32767, s.upsOnDelay);
+  r.seconds("deadline_margin", 0, 3600, s.deadlineMargin);
+  r.seconds("deadline", 10, 86400, s.deadline);
+  std::string flag = s.killPowerFlag.string();
+  r.string("kill_power_flag", flag, absolutePath);
+  s.killPowerFlag = flag;
+  if (s.upsOnDelay <= s.upsOffDelay) {
+    // NUT usbhid-ups refuses it too: the UPS would switch on before it switched off.
+    const toml::node* at = r.has("ups_on_delay") ? r.take("ups_on_delay") : r.take("ups_off_delay");
+    r.fail(*at, fmt::format("ups_on_delay = {} s must be greater than ups_off_delay = {} s",
+                            s.upsOnDelay.count(), s.upsOffDelay.count()));
+  }
+  return s;
+}
+
+// [proxmox]
+
+void vmIds(TableReader& r, std::vector<int>& out) {
+  const toml::array* a = r.array("exclude");
+  if (a == nullptr) return;
+  std::set<std::int64_t> seen;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto id = r.integerOf((*a)[i], fmt::format("exclude[{}]", i), 100, 999999999);
+    if (id && !seen.insert(*id).second)
+      r.fail((*a)[i], fmt::format("exclude[{}]: {} is listed twice", i, *id));
+    else if (id)
+      out.push_back(static_cast<int>(*id));
+  }
+}
+
+ProxmoxConfig readProxmox(TableReader& r) {
+  ProxmoxConfig p;
+  std::string path;
+  for (auto [key, out] : {std::pair{"qm", &p.qm}, {"pct", &p.pct}, {"pvesh", &p.pvesh}}) {
+    path.clear();
+    r.string(key, path, absolutePath);
+    if (!path.empty()) *out = path;
+  }
+  r.string("node", p.node, nodeName);
+  r.boolean("containers", p.containers);
+  vmIds(r, p.exclude);
+  return p;
+}
+
+// [log]
+
+LogConfig readLog(TableReader& r) {
+  LogConfig l;
+  std::string file = l.file.string();
+  r.string("file", file);
+  l.file = file;
+  r.choice<log::Level>("level", kLogLevels, l.level);
+  return l;
+}
+
+// [[notify]]
+
+void events(TableReader& r, std::vector<core::EventKind>& out) {
+  const toml::array* a = r.array("events");
+  if (a == nullptr) return;
+  if (a->empty()) r.fail(*a, "events must not be empty (leave it out for all events)");
+  std::vector<core::EventKind> kinds;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto name = r.stringOf((*a)[i], fmt::format("events[{}]", i));
+    if (!name) continue;
+    const auto kind = core::eventKind(*name);
+    const auto guess = closest(*name, core::kEventNames);
+    if (!kind)
+      r.fail((*a)[i],
+             fmt::format("events: unknown event '{}'{}", *name,
+                         guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess)));
+    else if (std::find(kinds.begin(), kinds.end(), *kind) != kinds.end())
+      r.fail((*a)[i], fmt::format("events: '{}' is listed twice", *name));
+    else
+      kinds.push_back(*kind);
+  }
+  if (!a->empty()) out = std::move(kinds);
+}
+
+void templates(TableReader& r, std::map<core::EventKind, std::string>& out) {
+  const toml::table* t = r.table("templates");
+  if (t == nullptr) return;
+  for (const auto& [key, value] : *t) {
+    const auto kind = core::eventKind(key.str());
+    const auto guess = closest(key.str(), core::kEventNames);
+    const auto text = r.stringOf(value, fmt::format("templates.{}", key.str()));
+    if (!kind)
+      r.fail(key.source(),
+             fmt::format("templates: unknown event '{}'{}", key.str(),
+                         guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess)));
+    else if (text)
+      out[*kind] = *text;
+  }
+}
+
+void ntfy(TableReader& r, NotifyConfig& n) {
+  n.url = "https://ntfy.sh";
+  r.string("url", n.url, httpUrl);
+  required(r, "topic", n.topic, ntfyTopic);
+  r.string("token", n.token);
+  int priority = 0;
+  if (r.has("priority")) {
+    r.integer("priority", 1, 5, priority);
+    if (priority != 0) n.priority = priority;
+  }
+}
+
+void smtp(TableReader& r, NotifyConfig& n) {
+  required(r, "server", n.server, nonEmpty);
+  r.integer("port", 1, 65535, n.port);
+  r.boolean("starttls", n.starttls);
+  r.string("username", n.username);
+  r.string("password", n.password);
+  required(r, "from", n.from, mailAddress);
+  if (!r.has("to")) r.fail(r.node(), "missing key 'to'");
+  r.strings("to", n.to);
+  for (std::size_t i = 0; i < n.to.size(); ++i)
+    if (const auto why = mailAddress(n.to[i]); !why.empty())
+      r.fail(*r.take("to")->as_array()->get(i), fmt::format("to[{}] {}", i, why));
+  r.string("subject", n.subject);
+}
+
+void typeKeys(TableReader& r, NotifyConfig& n) {
+  switch (n.type) {
+  case NotifyType::Discord:
+  case NotifyType::Webhook: required(r, "url", n.url, httpUrl); break;
+  case NotifyType::Ntfy: ntfy(r, n); break;
+  case NotifyType::Smtp: smtp(r, n); break;
+  case NotifyType::Exec:
+    if (!r.has("command")) r.fail(r.node(), "missing key 'command'");
+    r.strings("command", n.command);
+    break;
+  }
+}
+
+NotifyConfig readNotify(const toml::table& t, std::size_t number, ErrorList& errors) {
+  NotifyConfig n;
+  TableReader untyped(t, fmt::format("in [[notify]] #{}", number), errors);
+  if (!untyped.has("type"))
+    untyped.fail(t, "missing key 'type' (" + quotedList(namesOf<NotifyType>(kNotifyTypes)) + ")");
+  // Without a valid type, which keys are allowed is unknown: report nothing more.
+  if (!untyped.choice<NotifyType>("type", kNotifyTypes, n.type)) return n;
+  TableReader r(t, fmt::format("in [[notify]] #{} ({})", number, nameOf(n.type)), errors);
+  r.take("type");
+  events(r, n.events);
+  r.choice<Language>("language", kLanguages, n.language);
+  r.seconds("timeout", 1, 300, n.timeout);
+  r.integer("retries", 0, 10, n.retries);
+  typeKeys(r, n);
+  templates(r, n.templates);
+  r.finish();
+  return n;
+}
+
+void notifies(TableReader& root, std::vector<NotifyConfig>& out) {
+  const toml::array* a = root.array("notify");
+  if (a == nullptr) return;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    if (const auto* t = (*a)[i].as_table())
+      out.push_back(readNotify(*t, i + 1, root.errors()));
+    else
+      root.fail((*a)[i], "notify must be an array of tables ([[notify]])");
+  }
+}
+
+// [serve]
+
+std::optional<ListenAddress> parseListen(std::string_view s) {
+  const auto colon = s.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view host = s.substr(0, colon);
+  const std::string_view port = s.substr(colon + 1);
+  if (host.starts_with('[') != host.ends_with(']')) return std::nullopt;
+  if (host.starts_with('[')) host = host.substr(1, host.size() - 2);
+  unsigned v = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
+  if (host.empty() || ec != std::errc() || end != port.data() + port.size() || v > 65535)
+    return std::nullopt;
+  return ListenAddress{std::string(host), static_cast<std::uint16_t>(v)};
+}
+
+void listen(TableReader& r, ListenAddress& out) {
+  const toml::node* n = r.take("listen");
+  if (n == nullptr) return;
+  const auto s = r.stringOf(*n, "listen");
+  if (!s) return;
+  if (const auto a = parseListen(*s))
+    out = *a;
+  else
+    r.fail(*n, fmt::format("listen = \"{}\" is not HOST:PORT (\"127.0.0.1:3493\", \"[::1]:3493\")",
+                           *s));
+}
+
+void rights(TableReader& r, std::vector<NutRight>& out) {
+  const toml::array* a = r.array("rights");
+  if (a == nullptr) return;
+  const auto names = namesOf<NutRight>(kNutRights);
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto s = r.stringOf((*a)[i], fmt::format("rights[{}]", i));
+    const auto* it = std::find_if(std::begin(kNutRights), std::end(kNutRights),
+                                  [&](const auto& c) { return s && c.first == *s; });
+    if (s && it == std::end(kNutRights))
+      r.fail((*a)[i], fmt::format("rights: \"{}\" is not {}", *s, quotedList(names)));
+    else if (s && std::find(out.begin(), out.end(), it->second) != out.end())
+      r.fail((*a)[i], fmt::format("rights: \"{}\" is listed twice", *s));
+    else if (s)
+      out.push_back(it->second);
+  }
+}
+
+NutUser readUser(const toml::table& t, std::size_t number, ErrorList& errors) {
+  NutUser u;
+  TableReader r(t, fmt::format("in [[serve.nut.users]] #{}", number), errors);
+  required(r, "name", u.name, userName);
+  required(r, "password", u.password, nonEmpty);
+  rights(r, u.rights);
+  r.finish();
+  return u;
+}
+
+void users(TableReader& r, std::vector<NutUser>& out) {
+  const toml::array* a = r.array("users");
+  if (a == nullptr) return;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto* t = (*a)[i].as_table();
+    if (t == nullptr) {
+      r.fail((*a)[i], "users must be an array of tables ([[serve.nut.users]])");
+      continue;
+    }
+    NutUser u = readUser(*t, i + 1, r.errors());
+    const bool twice = !u.name.empty() && std::any_of(out.begin(), out.end(), [&](const auto& o) {
+      return o.name == u.name;
+    });
+    if (twice)
+      r.errors().add(
+          t->get("name")->source(),
+          fmt::format("in [[serve.nut.users]] #{}: user '{}' is defined twice", i + 1, u.name));
+    out.push_back(std::move(u));
+  }
+}
+
+NutServerConfig readNut(TableReader& r) {
+  NutServerConfig n;
+  listen(r, n.listen);
+  r.string("name", n.name, upsName);
+  r.seconds("hostsync", 0, 600, n.hostsync);
+  users(r, n.users);
+  return n;
+}
+
+MetricsConfig readMetrics(TableReader& r) {
+  MetricsConfig m;
+  listen(r, m.listen);
+  return m;
+}
+
+void serve(TableReader& root, Config& c) {
+  const toml::table* t = root.table("serve");
+  if (t == nullptr) return;
+  TableReader r(*t, "in [serve]", root.errors());
+  if (r.has("nut")) section(r, "serve.nut", c.nut.emplace(), readNut);
+  if (r.has("metrics")) section(r, "serve.metrics", c.metrics.emplace(), readMetrics);
+  r.finish();
+}
+
+} // namespace
+
+Config readConfig(const toml::table& root, ErrorList& errors) {
+  Config c;
+  TableReader r(root, "", errors);
+  section(r, "device", c.device, readDevice);
+  section(r, "policy", c.policy, readPolicy);
+  section(r, "shutdown", c.shutdown, readShutdown);
+  section(r, "proxmox", c.proxmox, readProxmox);
+  section(r, "log", c.log, readLog);
+  notifies(r, c.notify);
+  serve(r, c);
+  r.finish();
+  return c;
+}
+
+} // namespace hidupsd::config

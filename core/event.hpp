@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Event: what the monitor decides happened, for notifications and the shutdown pipeline.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "core/snapshot.hpp"
+
+namespace hidupsd::core {
+
+/// Event kinds. Their names (eventName) are the words of upssched-cmd
+/// scripts, so an old script can be an exec sink unchanged.
+enum class EventKind : std::uint8_t {
+  OnBattery,      ///< "onbatt": on battery for on_battery_delay
+  Online,         ///< "online": mains back after an onbatt
+  LowBattery,     ///< "lowbatt": the UPS says LB / shutdown imminent
+  Shutdown,       ///< "shutdown": the shutdown pipeline starts (reason in Event::reason)
+  CommBad,        ///< "commbad": no answer from the UPS for comms_lost_timeout
+  CommOk,         ///< "commok": the UPS answers again
+  NoComm,         ///< "nocomm": still no answer after nocomm_warn_time
+  ReplaceBattery, ///< "replbatt": the UPS asks for a new battery
+  Overload,       ///< "overload": output overloaded
+  Fsd,            ///< "fsd": forced shutdown set (for NUT secondaries)
+};
+
+inline constexpr std::array<std::string_view, 10> kEventNames = {
+    "onbatt", "online", "lowbatt",  "shutdown", "commbad",
+    "commok", "nocomm", "replbatt", "overload", "fsd"};
+
+constexpr std::string_view eventName(EventKind k) noexcept {
+  return kEventNames[static_cast<std::size_t>(k)];
+}
+
+/// The kind named `name` ("onbatt" ...), or nullopt.
+constexpr std::optional<EventKind> eventKind(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < kEventNames.size(); ++i)
+    if (kEventNames[i] == name) return static_cast<EventKind>(i);
+  return std::nullopt;
+}
+
+/// Critical events must not be dropped by a full notification queue.
+constexpr bool isCritical(EventKind k) noexcept {
+  return k == EventKind::LowBattery || k == EventKind::Shutdown || k == EventKind::Fsd;
+}
+
+/// One event with the UPS state it happened in. Value type.
+struct Event {
+  EventKind kind = EventKind::OnBattery;
+  Clock::time_point time{};
+  std::string reason; ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
+  Snapshot snapshot;  ///< the last known state (may be stale for comm events)
+};
+
+} // namespace hidupsd::core

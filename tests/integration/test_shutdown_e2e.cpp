@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// From low battery to host power-off: the daemon as a process, fake Proxmox tools, a replayed UPS.
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/fake_pve.hpp"
+#include "tests/support/test_support.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace t = hidupsd::test;
+using namespace hidupsd::test::daemon;
+using namespace std::chrono_literals;
+using Json = nlohmann::json;
+
+/// Four guests in two order groups, each taking `seconds` to shut down.
+std::string fourGuests(double seconds) {
+  Json guests = Json::array();
+  for (int id : {100, 101, 102})
+    guests.push_back({{"type", "vm"},
+                      {"id", id},
+                      {"name", "vm" + std::to_string(id)},
+                      {"status", "running"},
+                      {"shutdown", std::to_string(seconds)},
+                      {"startup", id == 100 ? "order=1" : ""}});
+  guests.push_back({{"type", "ct"},
+                    {"id", 200},
+                    {"name", "dns"},
+                    {"status", "running"},
+                    {"shutdown", std::to_string(seconds)},
+                    {"startup", "order=1"}});
+  return Json{{"node", "pve1"}, {"guests", guests}}.dump();
+}
+
+/// Outage at 1 s, low battery at 2 s, mains back at 3 s: while the guests stop.
+std::string configFor(const TempDir& dir, const t::FakePve& pve, bool simulation) {
+  const auto replay =
+      writeReplay(dir / "ups.replay", outageAt(1) + lowBatteryAt(2) + mainsBackAt(3));
+  return "[device]\nreplay = \"" + replay.string() +
+         "\"\npoll_interval = 1\n"
+         "[policy]\non_battery_delay = 1\nonline_delay = 0\nsimulation = " +
+         (simulation ? "true" : "false") + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
+         "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
+         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() + "\"\n[log]\n" +
+         logFileSection(dir / "events.log");
+}
+
+} // namespace
+
+TEST_CASE("low battery to host power-off, for real: guests, flag, power-off, then --kill-power") {
+  TempDir dir;
+  t::FakePve pve(fourGuests(2.0));
+  writeFile(dir / "hidupsd.toml", configFor(dir, pve, false));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  const auto events = dir / "events.log";
+  REQUIRE_MESSAGE(waitForContent(events, "shutdown pipeline finished", 30s), readIfAny(events));
+  const std::string log = readIfAny(events);
+  CAPTURE(log);
+  CHECK(missingInOrder(log, {"onbatt", "lowbatt", "shutdown: UPS reports low battery"}) == "");
+  CHECK(missingInOrder(log, {"shutdown pipeline started: UPS reports low battery",
+                             "running guests: VM 100 (vm100), VM 101 (vm101), VM 102 (vm102), CT "
+                             "200 (dns)",
+                             "stopping no startup order: VM 101 (vm101), VM 102 (vm102)",
+                             "stopping startup order 1: VM 100 (vm100), CT 200 (dns)",
+                             "guests: 4 of 4 stopped cleanly", "kill-power flag written to",
+                             "powering off the host", "shutdown pipeline finished after"}) == "");
+  // Mains came back while the guests stopped: the pipeline went on.
+  CHECK(contains(log, "the shutdown goes on: the UPS power cycle brings the host back"));
+  CHECK(fs::exists(dir / "killpower"));
+  const auto listed = pve.started("qm list");
+  const auto powered = pve.started("poweroff");
+  REQUIRE(powered.size() == 1);
+  REQUIRE_FALSE(listed.empty());
+  MESSAGE("from the first qm list to the host command: " << powered[0].time - listed[0].time
+                                                         << " s (2 groups of 2 s guests)");
+  CHECK(powered[0].time - listed[0].time < 20.0); // two groups in parallel: about 4 s
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+
+  // The systemd-shutdown hook's command: the flag is there, the UPS gets its delays.
+  const auto kill = t::runProcess({t::hidupsdBinary().string(), "--kill-power", "--if-flagged",
+                                   "-c", (dir / "hidupsd.toml").string()});
+  CHECK(kill.status == 0);
+  CHECK(contains(kill.out, "found: asking the UPS to power-cycle"));
+  CHECK(contains(kill.out, "UPS.PowerSummary.DelayBeforeStartup = 90 (SET_REPORT feature 0x0a"));
+  CHECK(contains(kill.out, "UPS.PowerSummary.DelayBeforeShutdown = 60 (SET_REPORT feature 0x09"));
+
+  // The host is back: the daemon's start removes the stale flag.
+  TempDir second;
+  HidupsdProcess again(second, {"-c", (dir / "hidupsd.toml").string()});
+  CHECK_MESSAGE(waitForContent(again.errPath(), "removed the kill-power flag"), again.err());
+  CHECK_FALSE(fs::exists(dir / "killpower"));
+  again.signal(SIGTERM);
+  CHECK(again.waitExit() == 0);
+  const auto none = t::runProcess({t::hidupsdBinary().string(), "--kill-power", "--if-flagged",
+                                   "-c", (dir / "hidupsd.toml").string()});
+  CHECK(none.status == 0);
+  CHECK(contains(none.out, "no kill-power flag at"));
+}
+
+TEST_CASE("low battery to host power-off in simulation: the same story, nothing done") {
+  TempDir dir;
+  t::FakePve pve(fourGuests(2.0));
+  writeFile(dir / "hidupsd.toml", configFor(dir, pve, true));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  const auto events = dir / "events.log";
+  REQUIRE_MESSAGE(waitForContent(events, "shutdown pipeline finished", 30s), readIfAny(events));
+  const std::string log = readIfAny(events);
+  CAPTURE(log);
+  CHECK(missingInOrder(log, {"shutdown pipeline started (simulation: nothing is executed)",
+                             "would run: " + pve.qm() + " shutdown 101 --timeout 180",
+                             "guests: 4 would be stopped", "would write the kill-power flag",
+                             "would run: " + pve.poweroff(),
+                             "shutdown pipeline finished (simulation)"}) == "");
+  CHECK(pve.started("poweroff").empty());
+  CHECK(pve.started("qm shutdown").empty());
+  CHECK(pve.started("pct shutdown").empty());
+  CHECK(pve.status("vm", 100) == "running");
+  CHECK_FALSE(fs::exists(dir / "killpower"));
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Monitor: the power policy (upsmon + upssched's decisions) as a pure state machine.
+#include "ups/monitor.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace hidupsd {
+
+namespace {
+
+using core::EventKind;
+
+double secondsBetween(core::Clock::time_point from, core::Clock::time_point to) {
+  return std::chrono::duration_cast<core::Seconds>(to - from).count();
+}
+
+} // namespace
+
+Monitor::Monitor(PolicyOptions options) noexcept : options_(options) {}
+
+Monitor::Power Monitor::powerOf(const core::Snapshot& s) {
+  // OB wins over a contradictory OL: the safe reading.
+  if (s.hasStatus("OB")) return Power::OnBattery;
+  if (s.hasStatus("OL")) return Power::OnLine;
+  return Power::Unknown;
+}
+
+Monitor::Events Monitor::onSnapshot(const core::Snapshot& s, TimePoint now) {
+  Events out;
+  if (!commOk_) out = onCommRestored(now);
+  fireDue(now, false, out); // a late tick(): those timers ran out in the old state
+  if (stale_) {
+    stale_ = false;
+    resumeAt_ = now;
+  }
+  last_ = s;
+  applyPower(powerOf(s), now);
+  applyFlags(now, out);
+  fireDue(now, true, out);
+  checkCritical(now, out);
+  return out;
+}
+
+Monitor::Events Monitor::onCommLost(TimePoint now, std::string reason) {
+  Events out;
+  if (!commOk_) return out;
+  fireDue(now, false, out);
+  commOk_ = false;
+  stale_ = true;
+  commBadSent_ = true;
+  nocommSent_ = false;
+  commLostAt_ = now;
+  emit(out, EventKind::CommBad, now, std::move(reason));
+  // upsmon's rule: an unreachable UPS that was last seen on battery is critical.
+  if (power_ == Power::OnBattery || (outageStart_ && onbattSent_))
+    shutdown(now, "UPS unreachable while on battery", out);
+  return out;
+}
+
+Monitor::Events Monitor::onCommRestored(TimePoint now) {
+  Events out;
+  if (commOk_) return out;
+  commOk_ = true;
+  if (commBadSent_)
+    emit(out, EventKind::CommOk, now,
+         fmt::format("communication restored after {:g} s", secondsBetween(commLostAt_, now)));
+  commBadSent_ = false;
+  return out;
+}
+
+Monitor::Events Monitor::tick(TimePoint now) {
+  Events out;
+  fireDue(now, true, out);
+  return out;
+}
+
+std::optional<Monitor::TimePoint> Monitor::nextDeadline() const {
+  auto due = earliestDue();
+  if (!due) return std::nullopt;
+  return due->at;
+}
+
+void Monitor::applyPower(Power p, TimePoint now) {
+  if (p == Power::Unknown || p == power_) return;
+  power_ = p;
+  if (p == Power::OnBattery) {
+    obSince_ = now;
+    if (!outageStart_) outageStart_ = now;
+    return;
+  }
+  olSince_ = now;
+  if (outageStart_ && !onbattSent_) endOutage(); // a blip: it never happened
+}
+
+void Monitor::applyFlags(TimePoint now, Events& out) {
+  if (!last_.get("ups.status")) return;
+  latchFlag("RB", replbattSent_, EventKind::ReplaceBattery, now,
+            "UPS reports the battery needs replacing", out);
+  latchFlag("OVER", overloadSent_, EventKind::Overload, now, "UPS reports an output overload", out);
+  rearmLowBattery();
+}
+
+void Monitor::latchFlag(const char* flag, bool& sent, EventKind kind, TimePoint now,
+                        const char* reason, Events& out) {
+  const bool present = last_.hasStatus(flag);
+  if (present && !sent) emit(out, kind, now, reason);
+  sent = present;
+}
+
+void Monitor::rearmLowBattery() {
+  if (!outageStart_ && last_.get("ups.status") && !last_.hasStatus("LB")) lowbattSent_ = false;
+}
+
+void Monitor::checkCritical(TimePoint now, Events& out) {
+  if (power_ != Power::OnBattery) return;
+  checkLowBattery(now, out);
+  if (!shutdown_) checkThresholds(now, out);
+}
+
+void Monitor::checkLowBattery(TimePoint now, Events& out) {
+  if (lowbattSent_ || !last_.hasStatus("LB")) return;
+  lowbattSent_ = true;
+  announceOutage(now, out);
+  emit(out, EventKind::LowBattery, now, "UPS reports low battery");
+  if (options_.shutdownOnLowBattery) shutdown(now, "UPS reports low battery", out);
+}
+
+void Monitor::checkThresholds(TimePoint now, Events& out) {
+  const double chargeMin = options_.shutdownChargeBelow;
+  const auto charge = last_.number("battery.charge");
+  if (chargeMin > 0 && charge && *charge < chargeMin)
+    return shutdown(now, fmt::format("battery.charge {:g} % < {:g} %", *charge, chargeMin), out);
+  const auto runtimeMin = options_.shutdownRuntimeBelow.count();
+  const auto runtime = last_.number("battery.runtime");
+  if (runtimeMin > 0 && runtime && *runtime < static_cast<double>(runtimeMin))
+    shutdown(now, fmt::format("battery.runtime {:g} s < {} s", *runtime, runtimeMin), out);
+}
+
+void Monitor::fireDue(TimePoint now, bool inclusive, Events& out) {
+  // Each firing disarms its timer; the bound only guards against a bug.
+  for (int i = 0; i < 8; ++i) {
+    auto due = earliestDue();
+    if (!due || due->at > now || (!inclusive && due->at == now)) return;
+    fire(*due, out);
+  }
+}
+
+void Monitor::fire(const Due& due, Events& out) {
+  switch (due.timer) {
+  case Timer::OnBattery:
+    onbattSent_ = true;
+    emit(out, EventKind::OnBattery, due.at,
+         fmt::format("on battery for {} s", options_.onBatteryDelay.count()));
+    return;
+  case Timer::OnLine:
+    emit(out, EventKind::Online, due.at,
+         fmt::format("mains back for {} s after an outage of {:.1f} s",
+                     options_.onlineDelay.count(), secondsBetween(*outageStart_, olSince_)));
+    return endOutage();
+  case Timer::AfterOnBattery:
+    return shutdown(due.at,
+                    fmt::format("on battery for {:g} s >= {} s",
+                                secondsBetween(*outageStart_, due.at),
+                                options_.shutdownAfterOnBattery.count()),
+                    out);
+  case Timer::NoComm:
+    nocommSent_ = true;
+    emit(out, EventKind::NoComm, due.at,
+         fmt::format("no communication with the UPS for {:g} s",
+                     secondsBetween(commLostAt_, due.at)));
+    return;
+  }
+}
+
+void Monitor::endOutage() {
+  outageStart_.reset();
+  onbattSent_ = false;
+  rearmLowBattery();
+}
+
+void Monitor::announceOutage(TimePoint at, Events& out) {
+  if (power_ != Power::OnBattery || onbattSent_) return;
+  onbattSent_ = true;
+  emit(out, EventKind::OnBattery, at, "on battery, critical before on_battery_delay ran out");
+}
+
+Monitor::Events Monitor::onForcedShutdown(TimePoint now, std::string reason) {
+  Events out;
+  if (shutdown_) return out;
+  emit(out, EventKind::Fsd, now, reason);
+  shutdown(now, std::move(reason), out);
+  return out;
+}
+
+void Monitor::shutdown(TimePoint at, std::string reason, Events& out) {
+  if (shutdown_) return;
+  announceOutage(at, out);
+  shutdown_ = true;
+  emit(out, EventKind::Shutdown, at, std::move(reason));
+}
+
+void Monitor::emit(Events& out, EventKind kind, TimePoint at, std::string reason) const {
+  out.push_back(core::Event{kind, at, std::move(reason), last_});
+}
+
+std::optional<Monitor::Due> Monitor::earliestDue() const {
+  static constexpr std::array kTimers = {Timer::OnBattery, Timer::OnLine, Timer::AfterOnBattery,
+                                         Timer::NoComm};
+  std::optional<Due> best;
+  for (Timer t : kTimers) {
+    auto at = deadline(t);
+    if (at && (!best || *at < best->at)) best = Due{t, *at};
+  }
+  return best;
+}
+
+std::optional<Monitor::TimePoint> Monitor::deadline(Timer t) const {
+  if (t == Timer::NoComm) {
+    if (commOk_ || nocommSent_ || options_.nocommWarnTime.count() == 0) return std::nullopt;
+    return commLostAt_ + options_.nocommWarnTime;
+  }
+  if (stale_) return std::nullopt;
+  auto at = powerDeadline(t);
+  if (at && resumeAt_) at = std::max(*at, *resumeAt_);
+  return at;
+}
+
+std::optional<Monitor::TimePoint> Monitor::powerDeadline(Timer t) const {
+  const bool ob = power_ == Power::OnBattery;
+  switch (t) {
+  case Timer::OnBattery:
+    if (ob && !onbattSent_) return obSince_ + options_.onBatteryDelay;
+    break;
+  case Timer::OnLine:
+    if (power_ == Power::OnLine && outageStart_ && onbattSent_)
+      return olSince_ + options_.onlineDelay;
+    break;
+  case Timer::AfterOnBattery:
+    // Mains back at the deadline: it waits for the next OB of the outage.
+    if (ob && outageStart_ && !shutdown_ && options_.shutdownAfterOnBattery.count() > 0)
+      return std::max(*outageStart_ + options_.shutdownAfterOnBattery, obSince_);
+    break;
+  case Timer::NoComm: break;
+  }
+  return std::nullopt;
+}
+
+} // namespace hidupsd
