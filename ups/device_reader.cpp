@@ -17,16 +17,15 @@
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
 #include "lib/log.hpp"
+#include "ups/device_reader_connection.hpp"
 
 namespace hidupsd {
 
+using reader_detail::kDomain;
+using reader_detail::Kind;
+using reader_detail::seconds;
+
 namespace {
-
-constexpr std::string_view kDomain = "device";
-
-using Kind = hid::DeviceError::Kind;
-
-double seconds(core::Clock::duration d) noexcept { return core::Seconds(d).count(); }
 
 /// The first bytes of a report in hex, for messages about bad reports.
 std::string hexPrefix(const std::vector<std::uint8_t>& report) {
@@ -39,26 +38,6 @@ std::string hexPrefix(const std::vector<std::uint8_t>& report) {
 }
 
 } // namespace
-
-/// One open device and everything derived from its descriptor. Heap-held so
-/// that the model's and state's pointers to `descriptor` stay valid.
-struct DeviceReader::Connection {
-  Connection(std::unique_ptr<hid::Device> dev, const std::vector<std::uint8_t>& bytes,
-             const ReaderOptions& options)
-      : device(std::move(dev)),
-        descriptor(hid::parseFixed(bytes, device->info(), fixups, options.fixDescriptors)),
-        model(descriptor, device->info(), options.model), state(descriptor),
-        quirks(hid::quirksFor(device->info())) {}
-
-  std::unique_ptr<hid::Device> device;
-  std::vector<std::string> fixups; ///< the descriptor fix-ups applied (before `descriptor`)
-  hid::ReportDescriptor descriptor;
-  UpsModel model;
-  hid::ReportState state;
-  std::uint16_t quirks;
-  std::map<std::uint8_t, std::string> strings; ///< indexedString() answers, per connection
-  std::set<std::pair<hid::ReportType, std::uint8_t>> warned; ///< odd reports already logged
-};
 
 /// How one polled feature report went.
 enum class DeviceReader::CallResult : std::uint8_t { Answered, Skipped, Abort };
@@ -363,119 +342,6 @@ std::string DeviceReader::fetchString(std::uint8_t index) {
     noteFailure(e);
     return {};
   }
-}
-
-void DeviceReader::noteSuccess() {
-  const auto silence = clock_.now() - lastSuccess_;
-  lastSuccess_ = clock_.now();
-  failing_ = false;
-  const auto tried = health_.answered();
-  if (!commLost_ && tried.empty()) return;
-  log::info(kDomain, "the UPS answers again after {:g} s of silence{}", seconds(silence),
-            tried.empty() ? std::string() : " (the healing ladder had tried: " + tried + ")");
-  if (!commLost_) return;
-  commLost_ = false;
-  listener_.onCommRestored();
-}
-
-/// Logs the first failure of a run at warning level, the rest at debug:
-/// a hung device must not flood the journal every slice.
-void DeviceReader::noteFailure(const hid::DeviceError& e) {
-  counters_.failedCalls++;
-  lastError_ = e.what();
-  log::log(failing_ ? log::Level::Debug : log::Level::Warning, kDomain, "{}: {}",
-           hid::nameOf(e.kind()), e.what());
-  failing_ = true;
-}
-
-/// A refused report (or one failing with I/O errors): the schedule decides
-/// whether it leaves the poll and logs that once; the rest is debug. The
-/// device answered (a STALL is an answer): the link is alive.
-void DeviceReader::noteReportFailure(std::uint8_t id, const hid::DeviceError& e) {
-  counters_.failedCalls++;
-  if (e.kind() == Kind::NoSuchReport) noteSuccess();
-  log::debug(kDomain, "{}: {}", hid::nameOf(e.kind()), e.what());
-  if (auto note = health_.reportFailed(id, e, clock_.now())) say(*note);
-}
-
-/// Warning the first time a report is odd on this connection, debug after.
-log::Level DeviceReader::onceLevel(hid::ReportType type, std::uint8_t id) {
-  const bool first = conn_ != nullptr && conn_->warned.insert({type, id}).second;
-  return first ? log::Level::Warning : log::Level::Debug;
-}
-
-void DeviceReader::checkResume() {
-  const auto note = health_.checkResume(
-      clock_.now(), options_.suspendedTime ? options_.suspendedTime() : std::nullopt);
-  if (!note) return;
-  counters_.resumes++;
-  say(*note);
-  // Read everything at once; the time asleep is no silence of the UPS's.
-  nextPoll_ = nextAttempt_ = clock_.now();
-  if (!commLost_) lastSuccess_ = clock_.now();
-}
-
-/// The healing ladder's steps for a UPS that stopped answering. A reset
-/// needs the open device, or, when it cannot be opened any more (a hung
-/// firmware fails the open too), the opener's resetter and a device seen.
-void DeviceReader::runLadder() {
-  const bool canReset = conn_ != nullptr || (options_.resetPort && lastInfo_);
-  auto due = health_.ladderDue(clock_.now(), lastSuccess_, canReset, lastError_);
-  if (!due) return;
-  say(due->second);
-  if (due->first == HealingLadder::Step::Reopen && conn_) reopenNow();
-  if (due->first == HealingLadder::Step::Reset) resetPort();
-}
-
-void DeviceReader::reopenNow() {
-  counters_.healingReopens++;
-  conn_.reset();
-  health_.disconnected();
-  backoff_ = options_.backoffMin;
-  nextAttempt_ = clock_.now();
-}
-
-/// USB port reset, then a reopen once the device is back on the bus.
-void DeviceReader::resetPort() {
-  counters_.healingResets++;
-  try {
-    if (conn_)
-      conn_->device->resetPort();
-    else
-      options_.resetPort(*lastInfo_);
-  } catch (const hid::DeviceError& e) {
-    if (e.kind() == Kind::Disconnected) { // unplugged: nothing to reset, keep the back-off
-      health_.deviceGone();
-      log::warning(kDomain, "no USB port reset: {}", e.what());
-      return;
-    }
-    health_.resetFailed(e.what());
-    log::warning(kDomain, "USB port reset failed: {}", e.what());
-  }
-  conn_.reset();
-  health_.disconnected();
-  backoff_ = options_.backoffMin;
-  nextAttempt_ = clock_.now() + options_.backoffMin; // re-enumeration takes a moment
-}
-
-void DeviceReader::say(const HealthNote& note) const noexcept {
-  switch (note.level) {
-  case HealthNote::Level::Info: return log::info(kDomain, "{}", note.text);
-  case HealthNote::Level::Warning: return log::warning(kDomain, "{}", note.text);
-  case HealthNote::Level::Error: return log::error(kDomain, "{}", note.text);
-  }
-}
-
-void DeviceReader::checkCommLost() {
-  if (commLost_ || clock_.now() - lastSuccess_ < options_.commsLostTimeout) return;
-  commLost_ = true;
-  const auto reason = health_.commLostReason(clock_.now(), lastSuccess_, lastError_);
-  log::error(kDomain, "the UPS does not answer: {}", reason);
-  listener_.onCommLost(reason);
-  // A device that stays open but answers nothing (a hung USB link, or
-  // hidapi-libusb's read thread dead after a transfer error) only comes back
-  // through a fresh handle: reopen it, with the usual backoff.
-  if (conn_) drop("no answer");
 }
 
 /// One sleep of at most one slice towards `t`, so that stop() is seen soon.
