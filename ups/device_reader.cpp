@@ -92,7 +92,7 @@ void DeviceReader::stepDisconnected() {
   }
   auto until = nextAttempt_;
   // A ladder step still to come (one already due waits for an open device).
-  if (const auto ladder = health_.nextLadderStep(lastSuccess_); ladder > clock_.now())
+  if (const auto ladder = health_.nextLadderStep(lastSuccess_); silent() && ladder > clock_.now())
     until = std::min(until, ladder);
   if (!commLost_) until = std::min(until, lastSuccess_ + options_.commsLostTimeout);
   sleepTowards(until);
@@ -121,7 +121,7 @@ void DeviceReader::tryOpen() {
     conn_ = open();
   } catch (const std::exception& e) {
     counters_.openFailures++;
-    lastError_ = e.what();
+    noteMiss(e.what());
     scheduleRetry();
     log::log(failing_ ? log::Level::Debug : log::Level::Warning, kDomain,
              "no UPS: {}; next try in {:g} s", e.what(), seconds(nextAttempt_ - clock_.now()));
@@ -130,6 +130,7 @@ void DeviceReader::tryOpen() {
   }
   counters_.opens++;
   failing_ = false;
+  firstMiss_ = lastMiss_; // a fresh handle: the ladder waits for it to fail again
   lastInfo_ = conn_->device->info();
   backoff_ = options_.backoffMin;
   const auto& info = conn_->device->info();

@@ -196,6 +196,8 @@ private:
   void noteSuccess();
   void noteFailure(const hid::DeviceError& e);
   void noteReportFailure(std::uint8_t id, const hid::DeviceError& e);
+  void noteMiss(std::string why);
+  bool silent() const noexcept;
   void checkCommLost();
   void checkResume();
   void runLadder();
@@ -226,6 +228,13 @@ private:
   bool started_ = false;
   bool commLost_ = false;
   bool failing_ = false; ///< the last call failed (log level choice)
+  /// A call or an open failed since the last answer, first and last at
+  /// these times. The healing ladder climbs only once the UPS failed again
+  /// on a later attempt (a long poll interval is no silence, and one poll's
+  /// burst of I/O errors no dead UPS).
+  bool missed_ = false;
+  core::Clock::time_point firstMiss_{};
+  core::Clock::time_point lastMiss_{};
   std::string lastError_ = "no device opened yet";
   core::Clock::time_point lastSuccess_{};
   core::Clock::time_point nextAttempt_{};

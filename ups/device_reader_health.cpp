@@ -16,6 +16,7 @@ void DeviceReader::noteSuccess() {
   const auto silence = clock_.now() - lastSuccess_;
   lastSuccess_ = clock_.now();
   failing_ = false;
+  missed_ = false;
   const auto tried = health_.answered();
   if (!commLost_ && tried.empty()) return;
   log::info(kDomain, "the UPS answers again after {:g} s of silence{}", seconds(silence),
@@ -29,7 +30,7 @@ void DeviceReader::noteSuccess() {
 /// a hung device must not flood the journal every slice.
 void DeviceReader::noteFailure(const hid::DeviceError& e) {
   counters_.failedCalls++;
-  lastError_ = e.what();
+  noteMiss(e.what());
   log::log(failing_ ? log::Level::Debug : log::Level::Warning, kDomain, "{}: {}",
            hid::nameOf(e.kind()), e.what());
   failing_ = true;
@@ -40,7 +41,11 @@ void DeviceReader::noteFailure(const hid::DeviceError& e) {
 /// device answered (a STALL is an answer): the link is alive.
 void DeviceReader::noteReportFailure(std::uint8_t id, const hid::DeviceError& e) {
   counters_.failedCalls++;
-  if (e.kind() == Kind::NoSuchReport) noteSuccess();
+  if (e.kind() == Kind::NoSuchReport) {
+    noteSuccess();
+  } else {
+    noteMiss(e.what());
+  }
   log::debug(kDomain, "{}: {}", hid::nameOf(e.kind()), e.what());
   if (auto note = health_.reportFailed(id, e, clock_.now())) say(*note);
 }
@@ -65,7 +70,20 @@ void DeviceReader::checkResume() {
 /// The healing ladder's steps for a UPS that stopped answering. A reset
 /// needs the open device, or, when it cannot be opened any more (a hung
 /// firmware fails the open too), the opener's resetter and a device seen.
+void DeviceReader::noteMiss(std::string why) {
+  lastError_ = std::move(why);
+  lastMiss_ = clock_.now();
+  if (!missed_) firstMiss_ = lastMiss_;
+  missed_ = true;
+}
+
+/// The UPS failed more than one attempt since its last answer.
+bool DeviceReader::silent() const noexcept {
+  return missed_ && lastMiss_ - firstMiss_ >= std::chrono::seconds(1);
+}
+
 void DeviceReader::runLadder() {
+  if (!silent()) return;
   const bool canReset = conn_ != nullptr || (options_.resetPort && lastInfo_);
   auto due = health_.ladderDue(clock_.now(), lastSuccess_, canReset, lastError_);
   if (!due) return;

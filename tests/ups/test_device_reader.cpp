@@ -291,6 +291,26 @@ TEST_CASE("a device silent for a moment comes back after the reopen alone") {
   CHECK(rig.logged("(the healing ladder had tried: reopen)"));
 }
 
+TEST_CASE("a poll interval longer than the ladder's first step is no silence") {
+  ReaderOptions options; // comms lost after 15 s: the reopen would be due 5 s after an answer
+  options.pollInterval = std::chrono::seconds(10);
+  Rig rig("", options);
+  rig.runUntil(120);
+  CHECK(rig.opens.size() == 1);
+  CHECK(rig.reader.stats().healingReopens == 0);
+  CHECK(rig.listener.times("lost").empty());
+}
+
+TEST_CASE("one poll's burst of I/O errors after a quiet spell is no silence either") {
+  ReaderOptions options;
+  options.pollInterval = std::chrono::seconds(10);
+  Rig rig("at 7 fail 3\n", options); // three calls of the poll at 10 fail, 10 s after an answer
+  rig.runUntil(60);
+  CHECK(rig.reader.stats().failedCalls == 3);
+  CHECK(rig.reader.stats().healingReopens == 0);
+  CHECK(rig.opens.size() == 1);
+}
+
 TEST_CASE("two refused reports: one warning each in 20 minutes, not one per poll") {
   // The 5SC capture without feature reports 0x09 and 0x25 (both polled): the daemon of
   // the issue logged 1,244 warnings in 20 minutes here.
