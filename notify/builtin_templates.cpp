@@ -21,7 +21,7 @@ constexpr std::array<Shape, core::kEventNames.size()> kShapes = {{
     {false, false, true}, // online
     {true, false, true},  // lowbatt
     {true, false, true},  // shutdown
-    {false, true, true},  // commbad
+    {true, true, true},   // commbad
     {false, false, true}, // commok
     {false, true, true},  // nocomm
     {false, false, true}, // replbatt
