@@ -2,6 +2,9 @@
 // From low battery to host power-off: the daemon as a process, fake Proxmox tools, a replayed UPS.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <stdlib.h>
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -45,7 +48,8 @@ std::string configFor(const TempDir& dir, const t::FakePve& pve, bool simulation
          "[policy]\non_battery_delay = 1\nonline_delay = 0\nsimulation = " +
          (simulation ? "true" : "false") + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
          "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
-         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() + "\"\n[log]\n" +
+         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() +
+         "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
          logFileSection(dir / "events.log");
 }
 
@@ -100,6 +104,48 @@ TEST_CASE("low battery to host power-off, for real: guests, flag, power-off, the
                                    "-c", (dir / "hidupsd.toml").string()});
   CHECK(none.status == 0);
   CHECK(contains(none.out, "no kill-power flag at"));
+}
+
+TEST_CASE("the plan is made at start and on battery: low battery only starts the stops") {
+  TempDir dir;
+  t::FakePve pve(fourGuests(0.5));
+  // Each qm/pct call costs 1 s, as a slow Perl start: the listing asked for at low battery
+  // is back a second after the first stop went out.
+  ::setenv("FAKE_PVE_COST", "1", 1);
+  const auto replay = writeReplay(dir / "ups.replay", outageAt(8) + lowBatteryAt(12));
+  writeFile(dir / "hidupsd.toml",
+            "[device]\nreplay = \"" + replay.string() +
+                "\"\npoll_interval = 1\n[policy]\non_battery_delay = 0\nsimulation = false\n"
+                "[shutdown]\nhost_command = [\"" +
+                pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
+                "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
+                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
+                logFileSection(dir / "events.log"));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  const auto events = dir / "events.log";
+  const bool done = waitForContent(events, "shutdown pipeline finished", 60s);
+  ::unsetenv("FAKE_PVE_COST");
+  REQUIRE_MESSAGE(done, readIfAny(events));
+  const std::string log = readIfAny(events);
+  CAPTURE(log);
+  CHECK(missingInOrder(log, {"shutdown pipeline started", "guest plan made ",
+                             "running guests: VM 100 (vm100), VM 101 (vm101), VM 102 (vm102), CT "
+                             "200 (dns)",
+                             "guests: 4 of 4 stopped cleanly"}) == "");
+  const auto shutdowns = pve.started("qm shutdown");
+  const auto lists = pve.started("qm list");
+  const auto listed = pve.finished("qm", "list");
+  REQUIRE_FALSE(shutdowns.empty());
+  // Discovered at start and when the UPS went on battery (8 s), before low battery (12 s).
+  const auto before = std::count_if(lists.begin(), lists.end(),
+                                    [&](const auto& c) { return c.time < shutdowns[0].time; });
+  CHECK(before >= 2);
+  // The first stop did not wait for the listing asked for at low battery.
+  REQUIRE(listed.size() >= 3);
+  CHECK(shutdowns[0].time < listed.back().time);
+  CHECK(pve.started("qm config").empty()); // configs from pmxcfs
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
 }
 
 TEST_CASE("low battery to host power-off in simulation: the same story, nothing done") {
