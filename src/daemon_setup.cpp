@@ -7,6 +7,7 @@
 
 #include "lib/log.hpp"
 #include "src/proxmox_pipeline.hpp"
+#include "src/record_writer.hpp"
 
 namespace hidupsd {
 
@@ -55,9 +56,12 @@ std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& e
   PipelineOutput output;
   output.beforePowerOff = std::move(beforePowerOff);
   output.finished = std::move(finished);
-  output.log = [&eventLog](const std::string& line) {
-    log::notice("pipeline", "{}", line);
-    eventLog.appendLine(wallClockText() + " " + line, true);
+  // The record goes to the daemon log and the event log on a writer thread:
+  // the pipeline never waits for the disk (nor journald) before a stop.
+  auto record = std::make_shared<RecordWriter>(eventLog);
+  output.log = [record](const std::string& line) { record->add(line); };
+  output.flush = [record](std::chrono::steady_clock::time_point until) {
+    return record->flush(until);
   };
   if (notifier != nullptr)
     output.notify = [notifier](const core::Event& event, const std::string& text) {

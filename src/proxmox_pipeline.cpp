@@ -28,6 +28,8 @@ using std::chrono::milliseconds;
 constexpr std::chrono::seconds kHostCommandTimeout{60};
 /// The longest wait for a first guest list when no plan was made ahead.
 constexpr std::chrono::seconds kFirstListWait{60};
+/// The longest wait for the record to reach the disk before the host command.
+constexpr std::chrono::seconds kRecordFlush{5};
 constexpr std::string_view kGuestsDomain = "guests";
 
 milliseconds since(SteadyClock::time_point t) {
@@ -166,6 +168,16 @@ void ProxmoxPipeline::say(const std::string& line) noexcept {
   }
 }
 
+void ProxmoxPipeline::flushRecord() noexcept {
+  try {
+    if (output_.flush && !output_.flush(SteadyClock::now() + kRecordFlush))
+      log::error("pipeline", "the shutdown record did not reach the disk within {} s: going on",
+                 kRecordFlush.count());
+  } catch (...) {
+    log::error("pipeline", "the shutdown record could not be flushed: going on");
+  }
+}
+
 void ProxmoxPipeline::tell(const core::Event& event, const std::string& text) noexcept {
   say(text);
   try {
@@ -200,6 +212,7 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   say(fmt::format(
       "shutdown pipeline finished{} after {}", simulation_ ? " (simulation)" : "",
       secondsText(std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t0))));
+  flushRecord();
   finished_.store(true);
   try {
     if (output_.finished) output_.finished();
@@ -318,6 +331,7 @@ void ProxmoxPipeline::writeKillPowerFlag() {
 void ProxmoxPipeline::powerOff(const core::Event& event) {
   const auto line = proxmox::commandLine(shutdown_.hostCommand);
   if (!simulation_) tell(event, "powering off the host: " + line);
+  flushRecord();
   const auto result = runner_->run(shutdown_.hostCommand, kHostCommandTimeout);
   if (!result.ok())
     tell(event, fmt::format("the host command failed: {}: {}", line, result.describe()));

@@ -31,6 +31,10 @@ struct PipelineOutput {
   /// Called once the pipeline has finished (the daemon's main thread wakes
   /// for it instead of polling). Must not block. May be empty.
   std::function<void()> finished;
+  /// Waits until every line given to `log` is written, or the time given
+  /// (before the host command, and at the end). May be empty (`log` is
+  /// synchronous then).
+  std::function<bool(std::chrono::steady_clock::time_point until)> flush;
 };
 
 /// The shutdown pipeline (DESIGN.md "Proxmox shutdown"): stop the running
@@ -80,6 +84,8 @@ private:
   void writeKillPowerFlag();
   void powerOff(const core::Event& event);
   void say(const std::string& line) noexcept;
+  /// The record on disk before the host goes down (PipelineOutput::flush), bounded.
+  void flushRecord() noexcept;
   void tell(const core::Event& event, const std::string& text) noexcept;
   proxmox::StopRules stopRules() const;
 

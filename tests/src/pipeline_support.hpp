@@ -63,6 +63,7 @@ struct Recorded {
               notified.push_back(t);
             },
             {},
+            {},
             {}};
   }
   bool said(const std::string& prefix) {
