@@ -1,4 +1,4 @@
-#!/usr/bin/python3 -I
+#!/usr/bin/python3 -IS
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Fake Proxmox tools for the tests: qm, pct, pvesh and a host power-off command.
 
@@ -25,17 +25,19 @@ shutdown/stop of a stopped container fails as pct does ("CT 200 not running").
 $FAKE_PVE_COST (seconds) is what each qm/pct/pvesh call costs before it acts, as a
 Perl start does: slept, or burnt on the CPU with FAKE_PVE_COST_CPU=1.
 """
-import fcntl
-import json
 import os
-import signal
 import sys
 import time
+
+# Imported when first needed (json, fcntl, signal): each call is logged as early as the
+# interpreter allows, so that calls.log's time is when the call was made, not when a
+# loaded machine got round to a Python start.
 
 DIR = os.environ.get("FAKE_PVE_DIR", ".")
 
 
 def locked(fn):
+    import fcntl
     with open(os.path.join(DIR, "lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -45,18 +47,23 @@ def locked(fn):
 
 
 def log(line):
-    def write():
-        with open(os.path.join(DIR, "calls.log"), "a") as f:
-            f.write(f"{time.monotonic():.3f} {line}\n")
-    locked(write)
+    """One append (O_APPEND: a short line lands whole, no lock needed)."""
+    fd = os.open(os.path.join(DIR, "calls.log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, f"{time.monotonic():.3f} {line}\n".encode())
+    finally:
+        os.close(fd)
 
 
 def spec():
+    import json
     with open(os.path.join(DIR, "guests.json")) as f:
         return json.load(f)
 
 
 def state():
+    import json
+
     def read():
         path = os.path.join(DIR, "state.json")
         if not os.path.exists(path):
@@ -69,6 +76,8 @@ def state():
 
 
 def set_status(kind, vmid, status):
+    import json
+
     def write():
         path = os.path.join(DIR, "state.json")
         with open(path) as f:
@@ -311,6 +320,7 @@ def main():
         write_pmxcfs()
         return 0
     log(" ".join([tool] + args))
+    import signal
     signal.signal(signal.SIGTERM, lambda *_: (log(f"{tool} terminated {' '.join(args)}"),
                                               sys.exit(143)))
     if tool in ("qm", "pct", "pvesh"):
