@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -145,6 +146,49 @@ TEST_CASE("the plan is made at start and on battery: low battery only starts the
   CHECK(shutdowns[0].time < listed.back().time);
   CHECK(pve.started("qm config").empty()); // configs from pmxcfs
   daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+}
+
+TEST_CASE("qm, pct and /etc/pve hang before low battery: the daemon stops the plan's guests") {
+  // DESIGN.md "Proxmox shutdown": pmxcfs hangs in the very outage, and with it every
+  // `qm list` / `pct list`. The plan made at start is what gets stopped; never no shutdown.
+  TempDir dir;
+  t::FakePve pve(fourGuests(0.5));
+  const auto replay = writeReplay(dir / "ups.replay", outageAt(8) + lowBatteryAt(12));
+  writeFile(dir / "hidupsd.toml",
+            "[device]\nreplay = \"" + replay.string() +
+                "\"\npoll_interval = 1\n[policy]\non_battery_delay = 0\nsimulation = false\n"
+                "[shutdown]\nhost_command = [\"" +
+                pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
+                "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
+                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
+                logFileSection(dir / "events.log"));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  // The plan made at start (its lists done), then everything hangs, long before the outage.
+  const auto until = std::chrono::steady_clock::now() + 6s;
+  while (pve.finished("pct", "list").empty() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(50ms);
+  REQUIRE(pve.finished("qm", "list").size() == 1);
+  pve.hangListings();
+  pve.hangPmxcfs();
+  const auto events = dir / "events.log";
+  const bool done = waitForContent(events, "shutdown pipeline finished", 60s);
+  pve.releasePmxcfs();
+  REQUIRE_MESSAGE(done, readIfAny(events));
+  const std::string log = readIfAny(events);
+  CAPTURE(log);
+  CHECK(missingInOrder(log, {"shutdown pipeline started", "guest plan made ",
+                             "running guests: VM 100 (vm100), VM 101 (vm101), VM 102 (vm102), CT "
+                             "200 (dns)",
+                             "the guest list asked for at the start of the shutdown did not come",
+                             "guests: 4 of 4 stopped cleanly", "powering off the host"}) == "");
+  CHECK(pve.started("qm list").size() >= 2); // at start, and hung since (on battery, at LB)
+  CHECK(pve.finished("qm", "list").size() == 1);
+  for (int id : {100, 101, 102})
+    CHECK(pve.status("vm", id) == "stopped");
+  CHECK(pve.status("ct", 200) == "stopped");
+  CHECK(pve.started("poweroff").size() == 1);
+  daemon.signal(SIGTERM); // with a discovery hung: left behind, the daemon still exits
   CHECK(daemon.waitExit() == 0);
 }
 

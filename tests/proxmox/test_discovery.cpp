@@ -2,10 +2,6 @@
 // Discovery against fake qm/pct and a pmxcfs tree; the InventoryKeeper, a hung /etc/pve included.
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
@@ -226,14 +222,12 @@ TEST_CASE("a hung /etc/pve (a FIFO nobody writes): the plan made before stays") 
   const auto first = keeper.refreshNow();
   REQUIRE(keeper.waitFor(first, SteadyClock::now() + 30s) != nullptr);
   const auto vmlist = pve.pmxcfs() / ".vmlist";
-  fs::remove(vmlist);
-  REQUIRE(::mkfifo(vmlist.c_str(), 0600) == 0); // open() for reading blocks until a writer
+  pve.hangPmxcfs(); // open() for reading blocks until a writer
   const auto second = keeper.refreshNow();
   CHECK(keeper.waitFor(second, SteadyClock::now() + 3s) == nullptr);
   CHECK(keeper.latest()->find(GuestType::Vm, 100)->startup.order == 2);
   // Let the blocked read go (EOF: an empty .vmlist), so the thread ends.
-  const int writer = ::open(vmlist.c_str(), O_WRONLY | O_NONBLOCK);
-  if (writer >= 0) ::close(writer);
+  pve.releasePmxcfs();
   const auto after = keeper.waitFor(second, SteadyClock::now() + 30s);
   REQUIRE(after != nullptr);
   REQUIRE_FALSE(after->problems.empty());

@@ -2,10 +2,7 @@
 // The plan made ahead: the first stop at once, a stale plan corrected, a hung /etc/pve.
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "src/proxmox_pipeline.hpp"
 #include "tests/src/pipeline_support.hpp"
@@ -24,18 +21,12 @@ struct ToolCost {
   ~ToolCost() { ::unsetenv("FAKE_PVE_COST"); }
 };
 
-/// Replaces /etc/pve/.vmlist with a FIFO: opening it blocks, as a read of a hung pmxcfs
-/// does. The destructor lets the blocked reader go (it then reads an empty file).
+/// /etc/pve hung (FakePve::hangPmxcfs) for its lifetime; the destructor lets the
+/// blocked reader go.
 struct HungPmxcfs {
-  fs::path vmlist;
-  explicit HungPmxcfs(const FakePve& pve) : vmlist(pve.pmxcfs() / ".vmlist") {
-    fs::remove(vmlist);
-    REQUIRE(::mkfifo(vmlist.c_str(), 0600) == 0);
-  }
-  ~HungPmxcfs() {
-    const int writer = ::open(vmlist.c_str(), O_WRONLY | O_NONBLOCK);
-    if (writer >= 0) ::close(writer);
-  }
+  const FakePve& pve;
+  explicit HungPmxcfs(const FakePve& fake) : pve(fake) { pve.hangPmxcfs(); }
+  ~HungPmxcfs() { pve.releasePmxcfs(); }
 };
 
 TEST_CASE("plan made ahead: the first stop goes out before the listing asked at low battery") {
@@ -95,6 +86,40 @@ TEST_CASE("/etc/pve hangs after the plan was made: the plan's guests stop, the h
   run(pipeline, shutdownEvent(3600));
   CHECK(pve.status("vm", 100) == "stopped");
   CHECK(rec.said("the guest list asked for at the start of the shutdown did not come in time"));
+  CHECK(pve.started("poweroff --now").size() == 1);
+}
+
+TEST_CASE("qm list, pct list and /etc/pve all hang at low battery: the plan's guests stop") {
+  // DESIGN.md "Proxmox shutdown": pmxcfs hung in the very outage. Every way of looking
+  // again hangs (the tools and the files); the shutdown stops what the last plan saw, in its
+  // order, and the host goes down — never "no shutdown".
+  FakePve pve(node(Json::array({guest("vm", 100, "0.2", "order=2"), guest("vm", 101, "0.2"),
+                                guest("ct", 200, "0.2", "order=1")})));
+  const auto config = configFor(pve, false);
+  auto keeper = keeperWithPlan(config);
+  pve.hangListings();
+  const HungPmxcfs hung(pve);
+  Recorded rec;
+  ProxmoxPipeline pipeline(config, "pve1", std::make_unique<proxmox::ProcessRunner>(), rec.output(),
+                           keeper);
+  const auto t0 = std::chrono::steady_clock::now();
+  run(pipeline, shutdownEvent(3600));
+  // Bounded: one recheck wait (kRecheckWait, 10 s) at most, not the tools' 30 s timeout.
+  CHECK(std::chrono::steady_clock::now() - t0 < 28s);
+  CHECK(pve.started("qm list").size() >= 2); // the plan's, and the one that hung
+  CHECK(pve.finished("qm", "list").size() == 1);
+  CHECK(rec.said("guest plan made "));
+  CHECK(rec.said("running guests: VM 100 (vm100), VM 101 (vm101), CT 200 (ct200)"));
+  CHECK(rec.said("the guest list asked for at the start of the shutdown did not come in time"));
+  CHECK(rec.said("guests: 3 of 3 stopped cleanly"));
+  for (const auto& [type, id] : {std::pair{"vm", 100}, {"vm", 101}, {"ct", 200}})
+    CHECK(pve.status(type, id) == "stopped");
+  // In the plan's order: no order first, then order 2, then order 1.
+  const auto s101 = pve.started("qm shutdown 101"), s100 = pve.started("qm shutdown 100"),
+             s200 = pve.started("pct shutdown 200");
+  REQUIRE((s101.size() == 1 && s100.size() == 1 && s200.size() == 1));
+  CHECK(s101[0].time < s100[0].time);
+  CHECK(s100[0].time < s200[0].time);
   CHECK(pve.started("poweroff --now").size() == 1);
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -102,6 +103,19 @@ void FakePve::setStatus(const std::string& type, int id, const std::string& stat
   st[type + ":" + std::to_string(id)] = status;
   std::ofstream(dir_ / "state.json") << st.dump();
   ::close(lock); // releases the lock
+}
+
+void FakePve::hangListings() const { std::ofstream(dir_ / "hang-lists") << "hang\n"; }
+
+void FakePve::hangPmxcfs() const {
+  const auto vmlist = pmxcfs() / ".vmlist";
+  fs::remove(vmlist);
+  if (::mkfifo(vmlist.c_str(), 0600) != 0) throw std::runtime_error("mkfifo failed");
+}
+
+void FakePve::releasePmxcfs() const {
+  const int writer = ::open((pmxcfs() / ".vmlist").c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (writer >= 0) ::close(writer);
 }
 
 std::string uniformVms(int count, double seconds) {

@@ -47,6 +47,15 @@ public:
   std::string status(const std::string& type, int id) const;
   /// Starts or stops a guest behind the daemon's back ("running", "stopped").
   void setStatus(const std::string& type, int id, const std::string& status) const;
+  /// From now on `qm list` and `pct list` hang, as they do on a hung pmxcfs
+  /// (each hung call ends itself after 10 minutes: no orphan outlives a run).
+  void hangListings() const;
+  /// Replaces pmxcfs()/.vmlist with a FIFO nobody writes: opening it blocks,
+  /// as a read of a hung pmxcfs does.
+  void hangPmxcfs() const;
+  /// Lets the readers blocked on hangPmxcfs()'s FIFO go (they read an empty
+  /// file); a later open blocks again.
+  void releasePmxcfs() const;
 
 private:
   std::filesystem::path dir_;

@@ -15,6 +15,7 @@ the tool). $FAKE_PVE_DIR holds:
      "max_workers": 2}      # "timed" stopall's tasks at once (PVE 8: datacenter.cfg
                             # max_workers, else the CPU threads)
   state.json   current status per guest (created from guests.json on first use)
+  hang-lists   when present, `qm list` and `pct list` hang (FakePve::hangListings())
   calls.log    one line per call: "<monotonic seconds> <tool> <args...>", and
                "<t> <tool> done <args...> -> <exit>" when it ends
   pve/         the pmxcfs files (`fake_pve.py pmxcfs` writes them): .vmlist in
@@ -112,8 +113,12 @@ def find(kind, vmid):
 
 
 def hang():
-    while True:
+    """As a hung tool: forever for the test, but never an orphan for the machine (a test
+    that ends first leaves it behind): it ends by itself after 10 minutes."""
+    end = time.monotonic() + 600
+    while time.monotonic() < end:
         time.sleep(1)
+    sys.exit(124)
 
 
 def pay_cost():
@@ -163,6 +168,8 @@ def write_pmxcfs():
 
 
 def do_list(kind):
+    if os.path.exists(os.path.join(DIR, "hang-lists")):
+        hang()  # FakePve::hangListings(): as a qm/pct blocked on a hung pmxcfs
     rows = guests(kind)
     if kind == "vm":
         if not rows:
