@@ -16,8 +16,10 @@
 #include "hidupsd_config.hpp"
 #include "lib/log.hpp"
 #include "lib/unique_fd.hpp"
+#include "proxmox/bounded_runner.hpp"
 #include "proxmox/guests.hpp"
 #include "proxmox/inventory.hpp"
+#include "src/preflight.hpp"
 
 namespace hidupsd {
 
@@ -131,15 +133,19 @@ void writeDurably(const std::filesystem::path& path, const std::string& text) {
 ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
                                  std::unique_ptr<proxmox::CommandRunner> runner,
                                  PipelineOutput output,
-                                 std::shared_ptr<proxmox::InventoryKeeper> keeper)
-    : shutdown_(config.shutdown), proxmox_(config.proxmox), simulation_(config.policy.simulation),
-      node_(std::move(node)), realRunner_(std::move(runner)), output_(std::move(output)),
+                                 std::shared_ptr<proxmox::InventoryKeeper> keeper,
+                                 std::chrono::milliseconds commandOverrun)
+    : shutdown_(config.shutdown), proxmox_(config.proxmox), config_(config),
+      simulation_(config.policy.simulation), node_(std::move(node)), realRunner_(std::move(runner)),
+      output_(std::move(output)),
       keeper_(keeper ? std::move(keeper) : makeInventoryKeeper(config, node_, realRunner_)) {
+  boundedRunner_ = std::make_unique<proxmox::BoundedRunner>(
+      *realRunner_, commandOverrun, [this](const std::string& line) { say(line); });
   dryRunner_ = std::make_unique<proxmox::DryRunRunner>(
-      *realRunner_, proxmox::isReadOnlyCommand, [this](const std::vector<std::string>& argv) {
+      *boundedRunner_, proxmox::isReadOnlyCommand, [this](const std::vector<std::string>& argv) {
         say("would run: " + proxmox::commandLine(argv));
       });
-  runner_ = simulation_ ? dryRunner_.get() : realRunner_.get();
+  runner_ = simulation_ ? dryRunner_.get() : boundedRunner_.get();
 }
 
 ProxmoxPipeline::~ProxmoxPipeline() { wait(); }
@@ -198,6 +204,11 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
       proxmox::guestPhaseBudget(runtime, shutdown_.deadline, shutdown_.deadlineMargin);
   say(budgetLine(budget, runtime, shutdown_));
   try {
+    preflightCheck(event);
+  } catch (const std::exception& e) {
+    say(fmt::format("preflight check failed: {}", e.what()));
+  }
+  try {
     stopGuests(event, t0 + budget);
   } catch (const std::exception& e) {
     tell(event, fmt::format("stopping the guests failed: {}; powering off anyway", e.what()));
@@ -233,18 +244,33 @@ proxmox::StopRules ProxmoxPipeline::stopRules() const {
   return r;
 }
 
+/// The tools' files only (instant): a broken one is said at once, and the pipeline still
+/// tries everything (the guest listing below is the real test of qm).
+void ProxmoxPipeline::preflightCheck(const core::Event& event) {
+  PreflightOptions o;
+  o.listGuests = false;
+  const auto report = preflight(config_, *runner_, o);
+  for (const auto& p : report.problems)
+    if (p.error) tell(event, "preflight: " + p.text + "; trying anyway");
+}
+
 void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_point deadline) {
   // The fresh look begins now, beside the stops: it corrects the groups still to come.
   const auto ticket = keeper_->refreshNow();
   bool fresh = false;
   const auto known = plan(event, ticket, deadline, fresh);
   if (!known) return;
-  for (const auto& problem : known->problems)
+  std::string problems;
+  for (const auto& problem : known->problems) {
     say("guest discovery: " + problem);
+    problems += (problems.empty() ? "" : "; ") + problem;
+  }
+  // A list that failed is not an empty one: never "no running guests" then.
+  if (known->listFailed()) tell(event, "cannot list guests: " + problems);
   const auto set = proxmox::stopSet(*known, proxmox_.exclude);
   if (!set.excluded.empty()) say("left running (exclude): " + names(set.excluded));
   if (set.guests.empty() && fresh) {
-    say("no running guests to stop");
+    if (!known->listFailed()) say("no running guests to stop");
     return;
   }
   say(set.guests.empty() ? std::string("no running guests in the plan; checking again")

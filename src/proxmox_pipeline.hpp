@@ -43,7 +43,9 @@ struct PipelineOutput {
 /// (PipelineOutput::beforePowerOff), write the kill-power flag
 /// (ups_shutdown_return), run host_command. Every step is bounded and caught:
 /// a failing step is logged and the next one runs; the host command always
-/// runs. Once started it goes to the end, whatever happens to the mains.
+/// runs. Every command goes through a BoundedRunner: one that hangs even after
+/// SIGKILL (a tool stuck on a hung cluster file system) is left behind and the
+/// pipeline goes on. Once started it goes to the end, whatever happens to the mains.
 ///
 /// The guests come from the InventoryKeeper's latest discovery (the plan,
 /// made ahead: at start, on SIGHUP, on battery), so the first stop goes out
@@ -61,18 +63,25 @@ public:
   /// `node`: the Proxmox node name for stopall ([proxmox] node, else this host's name).
   /// `keeper`: the daemon's, which discovers ahead of time; none: one of the
   /// pipeline's own, asked at start() only (--test-event, tests, the bench).
+  /// `commandOverrun`: how long past its timeout a command is waited for before it is
+  /// left behind (BoundedRunner).
   ProxmoxPipeline(const Config& config, std::string node,
                   std::unique_ptr<proxmox::CommandRunner> runner, PipelineOutput output,
-                  std::shared_ptr<proxmox::InventoryKeeper> keeper = nullptr);
+                  std::shared_ptr<proxmox::InventoryKeeper> keeper = nullptr,
+                  std::chrono::milliseconds commandOverrun = kCommandOverrun);
+  /// ProcessRunner's kill grace (5 s) and reap wait (5 s), and a margin for a loaded machine.
+  static constexpr std::chrono::milliseconds kCommandOverrun{15000};
   ~ProxmoxPipeline() override;
 
   void start(const core::Event& event) noexcept override;
   bool started() const noexcept override { return started_.load(); }
   bool finished() const noexcept override { return finished_.load(); }
   void wait() noexcept override;
+  bool powerCycles() const noexcept override { return shutdown_.upsShutdownReturn; }
 
 private:
   void run(const core::Event& event) noexcept;
+  void preflightCheck(const core::Event& event);
   void stopGuests(const core::Event& event, std::chrono::steady_clock::time_point deadline);
   /// The plan: the keeper's latest, else the discovery `ticket` (waited for).
   std::shared_ptr<const proxmox::Inventory> plan(const core::Event& event, std::uint64_t ticket,
@@ -91,11 +100,13 @@ private:
 
   ShutdownConfig shutdown_;
   ProxmoxConfig proxmox_;
+  Config config_; // for the preflight check as the pipeline starts
   bool simulation_;
   std::string node_;
-  std::shared_ptr<proxmox::CommandRunner> realRunner_; // shared with the keeper's discoveries
+  std::shared_ptr<proxmox::CommandRunner> realRunner_;    // shared with the keeper's discoveries
+  std::unique_ptr<proxmox::CommandRunner> boundedRunner_; // realRunner_, never waited on for ever
   std::unique_ptr<proxmox::CommandRunner> dryRunner_;
-  proxmox::CommandRunner* runner_; // realRunner_ or dryRunner_
+  proxmox::CommandRunner* runner_; // boundedRunner_ or dryRunner_
   PipelineOutput output_;
   std::shared_ptr<proxmox::InventoryKeeper> keeper_;
   std::atomic<bool> started_{false};

@@ -30,8 +30,8 @@ inline Json guest(const char* type, int id, const char* shutdown, const char* st
   return g;
 }
 
-inline std::string node(const Json& guests, const char* stopall = "ok") {
-  return Json{{"node", "pve1"}, {"guests", guests}, {"stopall", stopall}}.dump();
+inline std::string node(const Json& guests, const char* stopall = "ok", const char* list = "ok") {
+  return Json{{"node", "pve1"}, {"guests", guests}, {"stopall", stopall}, {"list", list}}.dump();
 }
 
 inline Config configFor(const FakePve& pve, bool simulation) {

@@ -12,8 +12,9 @@ the tool). $FAKE_PVE_DIR holds:
                  "stop": "0.1"}],        # seconds to force-stop | "fail" | "hang"
      "stopall": "ok",       # "ok" (all stopped at once) | "timed" (as PVE 8 does it, below)
                             # | "fail" | "hang" | "none" (stops nothing)
-     "max_workers": 2}      # "timed" stopall's tasks at once (PVE 8: datacenter.cfg
+     "max_workers": 2,      # "timed" stopall's tasks at once (PVE 8: datacenter.cfg
                             # max_workers, else the CPU threads)
+     "list": "ok"}          # qm/pct list: "ok" | "fail" (pmxcfs down) | "hang"
   state.json   current status per guest (created from guests.json on first use)
   hang-lists   when present, `qm list` and `pct list` hang (FakePve::hangListings())
   calls.log    one line per call: "<monotonic seconds> <tool> <args...>", and
@@ -168,8 +169,12 @@ def write_pmxcfs():
 
 
 def do_list(kind):
-    if os.path.exists(os.path.join(DIR, "hang-lists")):
-        hang()  # FakePve::hangListings(): as a qm/pct blocked on a hung pmxcfs
+    how = spec().get("list", "ok")
+    if how == "fail":
+        print("ipcc_send_rec[1] failed: Connection refused", file=sys.stderr)
+        return 2
+    if how == "hang" or os.path.exists(os.path.join(DIR, "hang-lists")):
+        hang()  # hang-lists: FakePve::hangListings(), as a qm/pct blocked on a hung pmxcfs
     rows = guests(kind)
     if kind == "vm":
         if not rows:
