@@ -155,7 +155,7 @@ TEST_CASE("qm, pct and /etc/pve hang before low battery: the daemon stops the pl
   // `qm list` / `pct list`. The plan made at start is what gets stopped; never no shutdown.
   TempDir dir;
   t::FakePve pve(fourGuests(0.5));
-  const auto replay = writeReplay(dir / "ups.replay", outageAt(8) + lowBatteryAt(12));
+  const auto replay = writeReplay(dir / "ups.replay", outageAt(20) + lowBatteryAt(24));
   writeFile(dir / "hidupsd.toml",
             "[device]\nreplay = \"" + replay.string() +
                 "\"\npoll_interval = 1\n[policy]\non_battery_delay = 0\nsimulation = false\n"
@@ -166,14 +166,18 @@ TEST_CASE("qm, pct and /etc/pve hang before low battery: the daemon stops the pl
                 logFileSection(dir / "events.log"));
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
   // The plan made at start (its lists done), then everything hangs, long before the outage.
-  const auto until = std::chrono::steady_clock::now() + 6s;
-  while (pve.finished("pct", "list").empty() && std::chrono::steady_clock::now() < until)
+  // (A loaded machine may take seconds for it: the outage comes at 20 s.)
+  const auto until = std::chrono::steady_clock::now() + 18s;
+  while ((pve.finished("pct", "list").empty() || pve.finished("qm", "list").empty()) &&
+         std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(50ms);
-  REQUIRE(pve.finished("qm", "list").size() == 1);
+  const auto listed = pve.finished("qm", "list").size();
+  REQUIRE(listed >= 1);
+  REQUIRE_FALSE(pve.finished("pct", "list").empty());
   pve.hangListings();
   pve.hangPmxcfs();
   const auto events = dir / "events.log";
-  const bool done = waitForContent(events, "shutdown pipeline finished", 60s);
+  const bool done = waitForContent(events, "shutdown pipeline finished", 90s);
   pve.releasePmxcfs();
   REQUIRE_MESSAGE(done, readIfAny(events));
   const std::string log = readIfAny(events);
@@ -183,8 +187,9 @@ TEST_CASE("qm, pct and /etc/pve hang before low battery: the daemon stops the pl
                              "200 (dns)",
                              "the guest list asked for at the start of the shutdown did not come",
                              "guests: 4 of 4 stopped cleanly", "powering off the host"}) == "");
-  CHECK(pve.started("qm list").size() >= 2); // at start, and hung since (on battery, at LB)
-  CHECK(pve.finished("qm", "list").size() == 1);
+  // Asked again since (on battery, at low battery): none came back.
+  CHECK(pve.started("qm list").size() > listed);
+  CHECK(pve.finished("qm", "list").size() == listed);
   for (int id : {100, 101, 102})
     CHECK(pve.status("vm", id) == "stopped");
   CHECK(pve.status("ct", 200) == "stopped");
