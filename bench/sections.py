@@ -184,8 +184,9 @@ def shutdown(build, out, count, cost, keys=None):
 
 def longest_guest(calls_log):
     """The longest `qm`/`pct shutdown` from its call to its end, as the fake logged them:
-    what no shutdown can beat (cost and delay, after the fake's own start)."""
-    begun, longest = {}, 0.0
+    what no shutdown can beat (cost and delay, after the fake's own start); None when no
+    guest was stopped that way (stopall)."""
+    begun, longest = {}, None
     for line in calls_log.read_text().splitlines():
         at, _, words = line.partition(" ")
         tool, _, rest = words.partition(" ")
@@ -193,7 +194,7 @@ def longest_guest(calls_log):
         if tool not in ("qm", "pct") or not key.startswith("shutdown "):
             continue
         if rest.startswith("done "):
-            longest = max(longest, float(at) - begun.get((tool, key), float(at)))
+            longest = max(longest or 0.0, float(at) - begun.get((tool, key), float(at)))
         else:
             begun[(tool, key)] = float(at)
     return longest
