@@ -11,7 +11,7 @@ from pathlib import Path
 import report
 import sections
 
-SECTIONS = ["reaction", "idle", "shutdown", "probe"]
+SECTIONS = ["reaction", "idle", "shutdown", "probe", "paths"]
 
 
 def arguments():
@@ -31,6 +31,7 @@ def arguments():
     p.add_argument("--scenarios", nargs="*", default=sections.SHUTDOWN_KEYS,
                    choices=sections.SHUTDOWN_KEYS, help="the shutdown section's rows")
     p.add_argument("--probe-runs", type=int, default=20)
+    p.add_argument("--path-iterations", type=int, default=200)
     p.add_argument("--only", nargs="*", choices=SECTIONS, default=SECTIONS)
     return p.parse_args()
 
@@ -53,6 +54,8 @@ def main():
         "shutdown": lambda: sections.shutdown(build, out, args.guests, args.tool_cost,
                                               args.scenarios),
         "probe": lambda: sections.probe(build, out, args.fixtures.resolve(), args.probe_runs),
+        "paths": lambda: sections.probe_paths(build, args.fixtures.resolve(),
+                                              args.path_iterations),
     }
     for name in SECTIONS:
         if name in args.only:

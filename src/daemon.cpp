@@ -98,7 +98,7 @@ private:
   EventRouter router_;
   Engine engine_;
   PowerWatch powerWatch_; // between the reader and the engine: OB refreshes the plan
-  DeviceOpener opener_;
+  DeviceSource source_;
   std::unique_ptr<DeviceReader> reader_;
   EventStats stats_;
   Readiness readiness_;
@@ -128,7 +128,8 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
           keeper_, [this] { wait_.wake(); })),
       router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
       powerWatch_(engine_, [this](bool onBattery) { keeper_->setOnBattery(onBattery); }),
-      opener_(options.simulate ? simulatedOpener(*clock_) : makeOpener(config_.device, *clock_)) {}
+      source_(options.simulate ? simulatedSource(*clock_)
+                               : makeDeviceSource(config_.device, *clock_)) {}
 
 std::unique_ptr<core::Clock> Daemon::makeClock() const {
   if (options_.speed != 1) return std::make_unique<core::ScaledClock>(options_.speed);
@@ -144,7 +145,10 @@ std::chrono::nanoseconds Daemon::timerPeriod() const {
 }
 
 void Daemon::startDeviceThread() {
-  reader_ = std::make_unique<DeviceReader>(opener_, *clock_, powerWatch_, readerOptions(config_));
+  auto readerConfig = readerOptions(config_);
+  readerConfig.resetPort = source_.resetPort;
+  reader_ =
+      std::make_unique<DeviceReader>(source_.open, *clock_, powerWatch_, std::move(readerConfig));
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
