@@ -54,6 +54,20 @@ std::string configFor(const TempDir& dir, const t::FakePve& pve, bool simulation
          logFileSection(dir / "events.log");
 }
 
+/// The daemon for real (no simulation, no on-battery delay) on `pve`, with the UPS replay
+/// `story`: the plan-ahead tests.
+void writePlanConfig(const TempDir& dir, const t::FakePve& pve, const std::string& story) {
+  const auto replay = writeReplay(dir / "ups.replay", story);
+  writeFile(dir / "hidupsd.toml",
+            "[device]\nreplay = \"" + replay.string() +
+                "\"\npoll_interval = 1\n[policy]\non_battery_delay = 0\nsimulation = false\n"
+                "[shutdown]\nhost_command = [\"" +
+                pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
+                "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
+                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
+                logFileSection(dir / "events.log"));
+}
+
 } // namespace
 
 TEST_CASE("low battery to host power-off, for real: guests, flag, power-off, then --kill-power") {
@@ -114,15 +128,7 @@ TEST_CASE("the plan is made at start and on battery: low battery only starts the
   // Each qm/pct call costs 1 s, as a slow Perl start: the listing asked for at low battery
   // is back a second after the first stop went out.
   ::setenv("FAKE_PVE_COST", "1", 1);
-  const auto replay = writeReplay(dir / "ups.replay", outageAt(8) + lowBatteryAt(12));
-  writeFile(dir / "hidupsd.toml",
-            "[device]\nreplay = \"" + replay.string() +
-                "\"\npoll_interval = 1\n[policy]\non_battery_delay = 0\nsimulation = false\n"
-                "[shutdown]\nhost_command = [\"" +
-                pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
-                "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
-                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
-                logFileSection(dir / "events.log"));
+  writePlanConfig(dir, pve, outageAt(8) + lowBatteryAt(12));
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
   const auto events = dir / "events.log";
   const bool done = waitForContent(events, "shutdown pipeline finished", 60s);
@@ -155,15 +161,7 @@ TEST_CASE("qm, pct and /etc/pve hang before low battery: the daemon stops the pl
   // `qm list` / `pct list`. The plan made at start is what gets stopped; never no shutdown.
   TempDir dir;
   t::FakePve pve(fourGuests(0.5));
-  const auto replay = writeReplay(dir / "ups.replay", outageAt(20) + lowBatteryAt(24));
-  writeFile(dir / "hidupsd.toml",
-            "[device]\nreplay = \"" + replay.string() +
-                "\"\npoll_interval = 1\n[policy]\non_battery_delay = 0\nsimulation = false\n"
-                "[shutdown]\nhost_command = [\"" +
-                pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
-                "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
-                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
-                logFileSection(dir / "events.log"));
+  writePlanConfig(dir, pve, outageAt(20) + lowBatteryAt(24));
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
   // The plan made at start (its lists done), then everything hangs, long before the outage.
   // (A loaded machine may take seconds for it: the outage comes at 20 s.)
