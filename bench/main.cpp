@@ -28,17 +28,19 @@ constexpr const char* kUsage =
     "usage: hidupsd-bench reaction --fixture FILE [--iterations N] [--polling] [--poll-ms MS]\n"
     "                              [--event-log FILE] [--only onbatt|lowbatt] [--seed N]\n"
     "       hidupsd-bench shutdown --fake-dir DIR --work-dir DIR [--log FILE]\n"
+    "                              [--no-plan] [--no-pmxcfs] [--stopall]\n"
     "       hidupsd-bench states --fixture FILE   (the reports `reaction` injects)\n"
     "       hidupsd-bench probe --fixture FILE [--iterations N]   (in-process, per path)\n";
 
-/// "--key value" pairs; "--polling" alone means "1".
+/// "--key value" pairs; the flags (--polling, --stopall, --no-…) alone mean "1".
 Options parseOptions(int argc, char** argv) {
   Options out;
   for (int i = 2; i < argc; ++i) {
     std::string key = argv[i];
     if (key.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument: " + key);
     key.erase(0, 2);
-    out[key] = key == "polling" ? "1" : (i + 1 < argc ? argv[++i] : "");
+    const bool flag = key == "polling" || key.rfind("no-", 0) == 0 || key == "stopall";
+    out[key] = flag ? "1" : (i + 1 < argc ? argv[++i] : "");
   }
   return out;
 }
@@ -122,14 +124,22 @@ int runStates(const Options& o) {
 }
 
 int runShutdown(const Options& o) {
-  const auto run = measureShutdown(need(o, "fake-dir"), need(o, "work-dir"));
+  ShutdownOptions options;
+  options.fakeDir = need(o, "fake-dir");
+  options.workDir = need(o, "work-dir");
+  options.planAhead = o.count("no-plan") == 0;
+  options.pmxcfs = o.count("no-pmxcfs") == 0;
+  options.stopAll = o.count("stopall") != 0;
+  const auto run = measureShutdown(options);
   if (const auto log = get(o, "log", ""); !log.empty()) {
     std::ofstream out(log);
     for (const auto& line : run.lines)
       out << line << '\n';
   }
-  print(
-      fmt::format("{{\"name\": \"shutdown\", \"unit\": \"s\", \"seconds\": {:.3f}}}", run.seconds));
+  print(fmt::format("{{\"name\": \"shutdown\", \"unit\": \"s\", \"seconds\": {:.3f}, "
+                    "\"low_battery\": {:.6f}, \"first_request\": {:.3f}, "
+                    "\"host_request\": {:.3f}}}",
+                    run.seconds, run.lowBattery, run.firstRequest, run.hostRequest));
   return 0;
 }
 

@@ -82,6 +82,13 @@ struct ProxmoxConfig {
   std::string node;         ///< node: "" = this host's name (the daemon asks); [A-Za-z0-9.-]
   bool containers = true;   ///< containers: also stop LXC containers
   std::vector<int> exclude; ///< exclude: VM/CT ids, each 100..999999999, no repeats
+  /// pmxcfs: where Proxmox's cluster file system is mounted (absolute path); the
+  /// guest list and configs are read there instead of one `qm config` per guest.
+  /// "" = never read it. Another path only for tests.
+  std::filesystem::path pmxcfs{"/etc/pve"};
+  /// plan_refresh, 5..3600 s: while on battery, the guests are discovered again
+  /// this often, so the shutdown plan is at most this old at low battery.
+  std::chrono::seconds planRefresh{60};
   bool operator==(const ProxmoxConfig&) const = default;
 };
 

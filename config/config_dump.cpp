@@ -109,6 +109,8 @@ void proxmox(Writer& w, const ProxmoxConfig& p) {
     w.text("node", p.node);
   w.flag("containers", p.containers);
   w.line("exclude", fmt::format("[{}]", fmt::join(p.exclude, ", ")));
+  w.text("pmxcfs", p.pmxcfs.string());
+  w.seconds("plan_refresh", p.planRefresh);
 }
 
 void logSection(Writer& w, const LogConfig& l) {

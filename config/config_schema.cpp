@@ -20,6 +20,10 @@ std::string absolutePath(std::string_view s) {
   return s.starts_with('/') ? "" : "must be an absolute path";
 }
 
+std::string absolutePathOrEmpty(std::string_view s) {
+  return s.empty() || s.starts_with('/') ? "" : "must be an absolute path, or \"\" for none";
+}
+
 std::string httpUrl(std::string_view s) {
   for (const std::string_view scheme : {"https://", "http://"}) {
     if (!s.starts_with(scheme)) continue;
@@ -196,6 +200,10 @@ ProxmoxConfig readProxmox(TableReader& r) {
   r.string("node", p.node, nodeName);
   r.boolean("containers", p.containers);
   vmIds(r, p.exclude);
+  std::string pmxcfs = p.pmxcfs.string();
+  r.string("pmxcfs", pmxcfs, absolutePathOrEmpty);
+  p.pmxcfs = pmxcfs;
+  r.seconds("plan_refresh", 5, 3600, p.planRefresh);
   return p;
 }
 

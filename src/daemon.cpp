@@ -14,6 +14,7 @@
 #include "hid/shared_device.hpp"
 #include "hidupsd_config.hpp"
 #include "lib/log.hpp"
+#include "lib/signal_wait.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/device_opener.hpp"
@@ -21,6 +22,7 @@
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
 #include "src/notifier.hpp"
+#include "src/power_watch.hpp"
 #include "src/preflight.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "src/readiness.hpp"
@@ -74,6 +76,8 @@ public:
 
 private:
   std::unique_ptr<core::Clock> makeClock() const;
+  /// The main thread's timer: the watchdog's half interval, 1 s for --simulate, else none.
+  std::chrono::nanoseconds timerPeriod() const;
   void startDeviceThread();
   bool handleSignal(int sig);
   void reload();
@@ -85,12 +89,15 @@ private:
 
   DaemonOptions options_;
   Config config_;
+  lib::SignalWait wait_; // the main thread sleeps here: signals, the timer, the pipeline's end
   std::unique_ptr<core::Clock> clock_;
   EventLog eventLog_;
   Notifier notifier_;
+  std::shared_ptr<proxmox::InventoryKeeper> keeper_; // the shutdown plan, made ahead
   std::unique_ptr<ShutdownPipeline> pipeline_;
   EventRouter router_;
   Engine engine_;
+  PowerWatch powerWatch_; // between the reader and the engine: OB refreshes the plan
   DeviceSource source_;
   std::unique_ptr<DeviceReader> reader_;
   EventStats stats_;
@@ -107,15 +114,20 @@ private:
 };
 
 Daemon::Daemon(const DaemonOptions& options, Config config)
-    : options_(options), config_(std::move(config)), clock_(makeClock()),
+    : options_(options), config_(std::move(config)), wait_(controlSignals()), clock_(makeClock()),
       eventLog_(config_.log.file),
       notifier_(config_.notify, {},
                 config_.policy.simulation ? notify::Marker::Simulation : notify::Marker::None),
-      pipeline_(makePipeline(config_, eventLog_, &notifier_,
-                             [this] {
-                               if (servers_) servers_->waitForSecondaries();
-                             })),
+      keeper_(makeInventoryKeeper(config_, nodeName(config_),
+                                  std::make_shared<proxmox::ProcessRunner>())),
+      pipeline_(makePipeline(
+          config_, eventLog_, &notifier_,
+          [this] {
+            if (servers_) servers_->waitForSecondaries();
+          },
+          keeper_, [this] { wait_.wake(); })),
       router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
+      powerWatch_(engine_, [this](bool onBattery) { keeper_->setOnBattery(onBattery); }),
       source_(options.simulate ? simulatedSource(*clock_)
                                : makeDeviceSource(config_.device, *clock_)) {}
 
@@ -124,10 +136,19 @@ std::unique_ptr<core::Clock> Daemon::makeClock() const {
   return std::make_unique<core::SteadyClock>();
 }
 
+std::chrono::nanoseconds Daemon::timerPeriod() const {
+  std::chrono::nanoseconds period{0};
+  if (const auto interval = systemd::watchdogInterval()) period = *interval / 2;
+  if (options_.simulate && (period.count() == 0 || period > std::chrono::seconds(1)))
+    period = std::chrono::seconds(1); // the simulation's time limit is checked each second
+  return period;
+}
+
 void Daemon::startDeviceThread() {
   auto readerConfig = readerOptions(config_);
   readerConfig.resetPort = source_.resetPort;
-  reader_ = std::make_unique<DeviceReader>(source_.open, *clock_, engine_, std::move(readerConfig));
+  reader_ =
+      std::make_unique<DeviceReader>(source_.open, *clock_, powerWatch_, std::move(readerConfig));
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
@@ -157,17 +178,17 @@ int Daemon::run() {
       log::warning(kDomain, "{}", w);
   }
   startedAt_ = clock_->now();
+  keeper_->refresh(); // the first shutdown plan, before any outage
   startDeviceThread();
   startReadinessChecks();
   systemd::notify("READY=1");
-  const sigset_t set = controlSignals();
+  // Nothing wakes this thread but a signal, the watchdog's timer (none
+  // without systemd's watchdog) and the end of the pipeline.
+  wait_.setPeriod(timerPeriod());
   bool running = true;
   while (running) {
-    // Signals end the wait at once; the slice only paces the watchdog and the
-    // end of a --simulate run (1 wakeup a second when idle).
-    timespec slice{1, 0};
-    const int sig = sigtimedwait(&set, nullptr, &slice);
-    if (sig > 0) running = handleSignal(sig);
+    const auto wakeup = wait_.wait();
+    if (wakeup.signal != 0) running = handleSignal(wakeup.signal);
     pingWatchdog();
     if (simulationDone()) running = false;
   }
@@ -185,6 +206,7 @@ int Daemon::run() {
 bool Daemon::handleSignal(int sig) {
   if (sig == SIGHUP) {
     reload();
+    keeper_->refresh(); // guests added or moved since: a fresh plan
     return true;
   }
   log::notice(kDomain, "{} received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");

@@ -75,6 +75,8 @@ TEST_CASE("an empty file or missing sections give DESIGN.md's defaults") {
   CHECK(c.proxmox.qm == "/usr/sbin/qm");
   CHECK(c.proxmox.pvesh == "/usr/bin/pvesh");
   CHECK(c.proxmox.node.empty());
+  CHECK(c.proxmox.pmxcfs == "/etc/pve");
+  CHECK(c.proxmox.planRefresh == seconds(60));
   CHECK(c.log.file == "/var/log/ups-shutdown.log");
   CHECK(c.log.level == log::Level::Info);
   CHECK(c.notify.empty());
@@ -180,6 +182,12 @@ TEST_CASE("values out of range name the range and unit") {
         "t.toml:2:17: in [proxmox]: exclude[1]: 100 is listed twice");
   CHECK(errorOf("[proxmox]\nqm = \"qm\"\n") ==
         "t.toml:2:6: in [proxmox]: qm must be an absolute path");
+  CHECK(errorOf("[proxmox]\npmxcfs = \"etc/pve\"\n") ==
+        "t.toml:2:10: in [proxmox]: pmxcfs must be an absolute path, or \"\" for none");
+  CHECK(errorOf("[proxmox]\nplan_refresh = 4\n") ==
+        "t.toml:2:16: in [proxmox]: plan_refresh = 4 is out of range 5..3600 s");
+  CHECK(parseConfig("[proxmox]\npmxcfs = \"\"\nplan_refresh = 3600\n", "t.toml")
+            .proxmox.pmxcfs.empty());
   CHECK(errorOf("[[notify]]\ntype = \"exec\"\ncommand = [\"/x\"]\nretries = 11\n") ==
         "t.toml:4:11: in [[notify]] #1 (exec): retries = 11 is out of range 0..10");
   CHECK(errorOf("[serve.metrics]\nlisten = \"localhost:70000\"\n") ==
