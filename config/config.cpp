@@ -46,8 +46,9 @@ bool NotifyConfig::wants(core::EventKind kind) const noexcept {
   return std::find(events.begin(), events.end(), kind) != events.end();
 }
 
-Config parseConfig(std::string_view text, const std::string& sourceName) {
-  config::ErrorList errors(sourceName);
+Config parseConfig(std::string_view text, const std::string& sourceName,
+                   const config::SecretReader& secrets) {
+  config::ErrorList errors(sourceName, secrets);
   toml::table root;
   try {
     root = toml::parse(text, sourceName);
@@ -60,7 +61,7 @@ Config parseConfig(std::string_view text, const std::string& sourceName) {
   return c;
 }
 
-Config loadConfig(const std::filesystem::path& path) {
+Config loadConfig(const std::filesystem::path& path, const config::SecretReader& secrets) {
   const auto fail = [&](const std::string& why) {
     return ConfigError({{path.string(), 0, 0, "cannot read: " + why}});
   };
@@ -71,7 +72,7 @@ Config loadConfig(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw fail(std::strerror(errno));
-  return parseConfig(text.str(), path.string());
+  return parseConfig(text.str(), path.string(), secrets);
 }
 
 std::string hostPort(const ListenAddress& address) {

@@ -215,7 +215,7 @@ TEST_CASE("enum values must be one of their names") {
 
 TEST_CASE("required keys of a notify type are reported at its [[notify]] header") {
   CHECK(errorOf("[[notify]]\ntype = \"discord\"\n") ==
-        "t.toml:1:1: in [[notify]] #1 (discord): missing key 'url'");
+        "t.toml:1:1: in [[notify]] #1 (discord): missing key 'url' (or url_file, url_credential)");
   CHECK(errorOf("[[notify]]\ntype = \"webhook\"\nurl = \"ftp://x\"\n") ==
         "t.toml:3:7: in [[notify]] #1 (webhook): url must be an http:// or https:// URL");
   // No host: the redacted dump could not name one either (found by fuzz_config).
