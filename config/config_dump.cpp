@@ -212,6 +212,7 @@ void nut(Writer& w, const NutServerConfig& n) {
   w.text("listen", hostPort(n.listen));
   w.text("name", n.name);
   w.seconds("hostsync", n.hostsync);
+  if (n.maxConnections > 0) w.line("max_connections", n.maxConnections);
   for (const auto& u : n.users) {
     w.header("[[serve.nut.users]]");
     w.text("name", u.name);
@@ -235,6 +236,7 @@ void all(Writer& w, const Config& c) {
   if (c.metrics) {
     w.header("[serve.metrics]");
     w.text("listen", hostPort(c.metrics->listen));
+    w.line("max_connections", c.metrics->maxConnections);
   }
 }
 

@@ -25,11 +25,12 @@ enum class EventKind : std::uint8_t {
   ReplaceBattery, ///< "replbatt": the UPS asks for a new battery
   Overload,       ///< "overload": output overloaded
   Fsd,            ///< "fsd": forced shutdown set (for NUT secondaries)
+  NotReady,       ///< "notready": the preflight says the shutdown would fail (reason: why)
 };
 
-inline constexpr std::array<std::string_view, 10> kEventNames = {
-    "onbatt", "online", "lowbatt",  "shutdown", "commbad",
-    "commok", "nocomm", "replbatt", "overload", "fsd"};
+inline constexpr std::array<std::string_view, 11> kEventNames = {
+    "onbatt", "online",   "lowbatt",  "shutdown", "commbad", "commok",
+    "nocomm", "replbatt", "overload", "fsd",      "notready"};
 
 constexpr std::string_view eventName(EventKind k) noexcept {
   return kEventNames[static_cast<std::size_t>(k)];
@@ -53,6 +54,10 @@ struct Event {
   Clock::time_point time{};
   std::string reason; ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
   Snapshot snapshot;  ///< the last known state (may be stale for comm events)
+  /// Set on an `online` that comes after the shutdown started (which goes on to the end):
+  /// true when the UPS will then power-cycle the host (it starts again by itself), false
+  /// when the host stays off.
+  std::optional<bool> powerCycle;
 };
 
 } // namespace hidupsd::core

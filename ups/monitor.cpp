@@ -204,7 +204,7 @@ void Monitor::shutdown(TimePoint at, std::string reason, Events& out) {
 }
 
 void Monitor::emit(Events& out, EventKind kind, TimePoint at, std::string reason) const {
-  out.push_back(core::Event{kind, at, std::move(reason), last_});
+  out.push_back(core::Event{kind, at, std::move(reason), last_, std::nullopt});
 }
 
 std::optional<Monitor::Due> Monitor::earliestDue() const {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -242,6 +243,19 @@ TEST_CASE("exec: [notify.arguments] gives an event the script's own word") {
   back.event.kind = core::EventKind::Online; // no word given: its name
   CHECK(sink.deliver(back).result == R::Delivered);
   CHECK(slurp(record) == "1 power-lost onbatt\n1 online online\n");
+}
+
+TEST_CASE("exec: a test or simulation run says so in UPS_MARKER") {
+  Notification n;
+  n.event.kind = core::EventKind::OnBattery;
+  auto has = [](const std::vector<std::string>& env, const std::string& entry) {
+    return std::find(env.begin(), env.end(), entry) != env.end();
+  };
+  CHECK_FALSE(has(ExecSink::environment(n, {}), "UPS_MARKER=test"));
+  n.marker = Marker::Test;
+  CHECK(has(ExecSink::environment(n, {}), "UPS_MARKER=test"));
+  n.marker = Marker::Simulation;
+  CHECK(has(ExecSink::environment(n, {}), "UPS_MARKER=simulation"));
 }
 
 TEST_CASE("exec: failures, timeouts and kills, no zombies") {
