@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // hidupsd --import-nut as a command: what it prints passes --check-config; broken files give
-// FILE:LINE:COL errors and exit 1; a directory without NUT's files is an error.
+// FILE:LINE:COL errors and exit 1; a directory without NUT's files is an error; Debian's own
+// /etc/nut (nut-client, nut-server) imports, and tests/data holds those very files.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
 
 #include "tests/support/test_support.hpp"
 
@@ -23,6 +27,26 @@ struct Scratch {
 };
 
 fs::path nutDir(const std::string& name) { return t::testDataDir() / "nut" / name; }
+
+const char* const kNutFiles[] = {"nut.conf",   "ups.conf",    "upsd.conf",
+                                 "upsd.users", "upsmon.conf", "upssched.conf"};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Every line of `err` is "FILE:LINE:COL: message" with FILE under `dir`.
+void checkAllPlaced(const std::string& err, const std::string& dir) {
+  const std::regex placed("^" + dir + "/[a-z.]+:[0-9]+:[0-9]+: .+$");
+  std::istringstream lines(err);
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count)
+    CHECK_MESSAGE(std::regex_match(line, placed), line);
+  CHECK(count > 0);
+}
 
 } // namespace
 
@@ -80,4 +104,63 @@ TEST_CASE("hidupsd --import-nut: no NUT files, an unreadable one, the option's v
   r = t::runProcess({bin, "--import-nut", "--check-config"});
   CHECK(r.status == 2);
   CHECK(r.err.starts_with("hidupsd: choose one action\n"));
+}
+
+TEST_CASE("hidupsd --import-nut on Debian's /etc/nut, as nut-client and nut-server install it") {
+  // Debian's conffiles and their md5: a file the admin has not changed is NUT's sample as
+  // Debian ships it, and must be byte for byte the copy tests/data holds (its golden test).
+  const auto md5s =
+      t::runProcess({"dpkg-query", "-W", "-f=${Conffiles}\\n", "nut-client", "nut-server"});
+  Scratch dir;
+  int copied = 0;
+  for (const char* name : kNutFiles) {
+    const fs::path etc = fs::path("/etc/nut") / name;
+    if (::access(etc.c_str(), R_OK) != 0) continue;
+    const auto md5 = t::runProcess({"md5sum", etc.string()});
+    const bool pristine =
+        md5.status == 0 && md5.out.size() >= 32 &&
+        md5s.out.find(etc.string() + " " + md5.out.substr(0, 32)) != std::string::npos;
+    CAPTURE(etc);
+    if (pristine) CHECK(slurp(etc) == slurp(nutDir("nut-2.8.0-samples") / name));
+    fs::copy_file(etc, dir.path / name);
+    ++copied;
+  }
+  if (copied == 0) {
+    MESSAGE("no readable /etc/nut here (nut-client not installed): nothing to import");
+    return;
+  }
+  const auto bin = t::hidupsdBinary().string();
+  const auto r = t::runProcess({bin, "--import-nut", dir.path.string()});
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto config = dir.path / "hidupsd.toml";
+  std::ofstream(config) << r.out;
+  const auto check = t::runProcess({bin, "--check-config", "-c", config.string()});
+  CHECK_MESSAGE(check.status == 0, check.err);
+  CHECK(check.out.find("simulation = true\n") != std::string::npos);
+}
+
+TEST_CASE("hidupsd --import-nut on garbage: errors at FILE:LINE:COL only, never a crash") {
+  const auto bin = t::hidupsdBinary().string();
+  std::mt19937 random(24); // fixed: the same bytes every run
+  for (const char* name : kNutFiles) {
+    CAPTURE(name);
+    Scratch dir;
+    std::string bytes(64 * 1024, '\0');
+    for (auto& b : bytes)
+      b = static_cast<char>(random() % 256);
+    std::ofstream(dir.path / name, std::ios::binary) << bytes;
+    const auto r = t::runProcess({bin, "--import-nut", dir.path.string()});
+    CHECK(r.status == 1);
+    CHECK(r.out.empty());
+    checkAllPlaced(r.err, dir.path.string());
+  }
+  SUBCASE("a quote open on every line of every file: one error per line, in file order") {
+    Scratch dir;
+    for (const char* name : kNutFiles)
+      std::ofstream(dir.path / name) << "A \"b\nC \"d\n";
+    const auto r = t::runProcess({bin, "--import-nut", dir.path.string()});
+    CHECK(r.status == 1);
+    checkAllPlaced(r.err, dir.path.string());
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 12);
+  }
 }
