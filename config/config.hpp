@@ -14,6 +14,7 @@
 
 #include "config/secret_reader.hpp"
 #include "core/event.hpp"
+#include "lib/ip_network.hpp"
 #include "lib/log.hpp"
 
 namespace hidupsd {
@@ -168,6 +169,10 @@ struct NutServerConfig {
   /// the shutdown's reserve). When full, a new client closes the longest-idle one that has
   /// not logged in.
   int maxConnections = 0;
+  /// allow: the addresses and networks that may connect ("192.168.1.0/24", "::1"); [] or
+  /// absent = everyone. Others are closed before a byte is read, logged once per address a
+  /// minute.
+  std::vector<lib::IpNetwork> allow;
   std::vector<NutUser> users;
   bool operator==(const NutServerConfig&) const = default;
 };
@@ -177,6 +182,8 @@ struct MetricsConfig {
   ListenAddress listen{"127.0.0.1", 9199}; ///< listen
   /// max_connections, 1..1024: HTTP connections at once; a new one closes the longest-idle.
   int maxConnections = 64;
+  /// allow: as [serve.nut]'s
+  std::vector<lib::IpNetwork> allow;
   bool operator==(const MetricsConfig&) const = default;
 };
 

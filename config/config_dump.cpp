@@ -207,12 +207,21 @@ void notify(Writer& w, const NotifyConfig& n) {
   perEvent(w, "templates", n.templates);
 }
 
+void allowList(Writer& w, const std::vector<lib::IpNetwork>& allow) {
+  if (allow.empty()) return;
+  std::vector<std::string> texts;
+  for (const auto& n : allow)
+    texts.push_back(lib::ipNetworkText(n));
+  w.line("allow", quoteAll(texts));
+}
+
 void nut(Writer& w, const NutServerConfig& n) {
   w.header("[serve.nut]");
   w.text("listen", hostPort(n.listen));
   w.text("name", n.name);
   w.seconds("hostsync", n.hostsync);
   if (n.maxConnections > 0) w.line("max_connections", n.maxConnections);
+  allowList(w, n.allow);
   for (const auto& u : n.users) {
     w.header("[[serve.nut.users]]");
     w.text("name", u.name);
@@ -237,6 +246,7 @@ void all(Writer& w, const Config& c) {
     w.header("[serve.metrics]");
     w.text("listen", hostPort(c.metrics->listen));
     w.line("max_connections", c.metrics->maxConnections);
+    allowList(w, c.metrics->allow);
   }
 }
 

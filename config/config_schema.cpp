@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -402,6 +403,20 @@ void listen(TableReader& r, ListenAddress& out) {
                            *s));
 }
 
+void allow(TableReader& r, std::vector<lib::IpNetwork>& out) {
+  const toml::array* a = r.array("allow");
+  if (a == nullptr) return;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto s = r.stringOf((*a)[i], fmt::format("allow[{}]", i));
+    if (!s) continue;
+    try {
+      out.push_back(lib::parseIpNetwork(*s));
+    } catch (const std::invalid_argument& e) {
+      r.fail((*a)[i], fmt::format("allow: {}", e.what()));
+    }
+  }
+}
+
 void rights(TableReader& r, std::vector<NutRight>& out) {
   const toml::array* a = r.array("rights");
   if (a == nullptr) return;
@@ -456,6 +471,7 @@ NutServerConfig readNut(TableReader& r) {
   r.string("name", n.name, upsName);
   r.seconds("hostsync", 0, 600, n.hostsync);
   r.integer("max_connections", 1, 4096, n.maxConnections);
+  allow(r, n.allow);
   users(r, n.users);
   return n;
 }
@@ -464,6 +480,7 @@ MetricsConfig readMetrics(TableReader& r) {
   MetricsConfig m;
   listen(r, m.listen);
   r.integer("max_connections", 1, 1024, m.maxConnections);
+  allow(r, m.allow);
   return m;
 }
 
