@@ -91,7 +91,7 @@ private:
   std::unique_ptr<ShutdownPipeline> pipeline_;
   EventRouter router_;
   Engine engine_;
-  DeviceOpener opener_;
+  DeviceSource source_;
   std::unique_ptr<DeviceReader> reader_;
   EventStats stats_;
   Readiness readiness_;
@@ -116,7 +116,8 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
                                if (servers_) servers_->waitForSecondaries();
                              })),
       router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
-      opener_(options.simulate ? simulatedOpener(*clock_) : makeOpener(config_.device, *clock_)) {}
+      source_(options.simulate ? simulatedSource(*clock_)
+                               : makeDeviceSource(config_.device, *clock_)) {}
 
 std::unique_ptr<core::Clock> Daemon::makeClock() const {
   if (options_.speed != 1) return std::make_unique<core::ScaledClock>(options_.speed);
@@ -124,7 +125,9 @@ std::unique_ptr<core::Clock> Daemon::makeClock() const {
 }
 
 void Daemon::startDeviceThread() {
-  reader_ = std::make_unique<DeviceReader>(opener_, *clock_, engine_, readerOptions(config_));
+  auto readerConfig = readerOptions(config_);
+  readerConfig.resetPort = source_.resetPort;
+  reader_ = std::make_unique<DeviceReader>(source_.open, *clock_, engine_, std::move(readerConfig));
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
