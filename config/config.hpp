@@ -12,7 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "config/secret_reader.hpp"
 #include "core/event.hpp"
+#include "lib/ip_network.hpp"
 #include "lib/log.hpp"
 
 namespace hidupsd {
@@ -99,6 +101,17 @@ struct LogConfig {
   bool operator==(const LogConfig&) const = default;
 };
 
+/// Where a secret came from when it is not written in the config itself: KEY_file (a file
+/// holding it on one line) or KEY_credential (a systemd credential, LoadCredential=).
+struct SecretSource {
+  enum class Kind : std::uint8_t { File, Credential };
+  Kind kind = Kind::File;
+  std::string name; ///< the absolute path (File) or the credential's name (Credential)
+  bool operator==(const SecretSource&) const = default;
+};
+/// Secret key ("url", "token", "password") → where it was read from; inline keys are absent.
+using SecretSources = std::map<std::string, SecretSource, std::less<>>;
+
 enum class NotifyType : std::uint8_t { Discord, Webhook, Ntfy, Smtp, Exec };
 enum class Language : std::uint8_t { En, Fr };
 
@@ -124,7 +137,11 @@ struct NotifyConfig {
   std::vector<std::string> to;      ///< smtp: to (required, non-empty, each contains '@')
   std::string subject;              ///< smtp: subject template, "" = the built-in one
   std::vector<std::string> command; ///< exec: command argv (required), no shell
+  /// exec: [notify.arguments] event = "word": the last argument for that event instead of
+  /// its name (an upssched-cmd script that expects its own words); each non-empty
+  std::map<core::EventKind, std::string> arguments;
   std::map<core::EventKind, std::string> templates; ///< [notify.templates] event = "..."
+  SecretSources secretSources; ///< url, token, password read from a file or a credential
 
   static std::vector<core::EventKind> allEvents();
   /// Whether this entry passes event `kind` on.
@@ -148,6 +165,7 @@ struct NutUser {
   /// rights: "secondary" (LOGIN: an upsmon secondary), "primary" (LOGIN, PRIMARY, FSD),
   /// "fsd", "instcmd", "set"; [] = read only (LIST and GET need no login)
   std::vector<NutRight> rights;
+  SecretSources secretSources; ///< password read from a file or a credential
   bool operator==(const NutUser&) const = default;
 };
 
@@ -163,6 +181,10 @@ struct NutServerConfig {
   /// the shutdown's reserve). When full, a new client closes the longest-idle one that has
   /// not logged in.
   int maxConnections = 0;
+  /// allow: the addresses and networks that may connect ("192.168.1.0/24", "::1"); [] or
+  /// absent = everyone. Others are closed before a byte is read, logged once per address a
+  /// minute.
+  std::vector<lib::IpNetwork> allow;
   std::vector<NutUser> users;
   bool operator==(const NutServerConfig&) const = default;
 };
@@ -172,6 +194,8 @@ struct MetricsConfig {
   ListenAddress listen{"127.0.0.1", 9199}; ///< listen
   /// max_connections, 1..1024: HTTP connections at once; a new one closes the longest-idle.
   int maxConnections = 64;
+  /// allow: as [serve.nut]'s
+  std::vector<lib::IpNetwork> allow;
   bool operator==(const MetricsConfig&) const = default;
 };
 
@@ -212,24 +236,42 @@ std::string formatEntry(const ConfigError::Entry& e);
 
 /// Parses TOML `text`; `sourceName` names it in errors. A missing section or key
 /// takes its default. Throws ConfigError with every problem: TOML syntax (only the
-/// first: the parser stops there), unknown keys, wrong types, values out of range.
-Config parseConfig(std::string_view text, const std::string& sourceName);
+/// first: the parser stops there), unknown keys, wrong types, values out of range,
+/// secrets that `secrets` cannot read (KEY_file, KEY_credential: at that key).
+Config parseConfig(std::string_view text, const std::string& sourceName,
+                   const config::SecretReader& secrets = config::systemSecrets());
 
 /// Reads and parses `path`. Throws ConfigError (an unreadable file is one entry
 /// "PATH: cannot read: REASON").
-Config loadConfig(const std::filesystem::path& path);
+Config loadConfig(const std::filesystem::path& path,
+                  const config::SecretReader& secrets = config::systemSecrets());
 
 /// The effective config as TOML that parseConfig reads back, every secret (webhook
-/// and Discord URLs through redactUrl, ntfy token, SMTP and NUT passwords) as "<redacted>".
+/// and Discord URLs through redactUrl, ntfy token, SMTP and NUT passwords) as "<redacted>";
+/// a secret read from a file or a credential as its KEY_file / KEY_credential key.
 std::string redacted(const Config& config);
+
+/// Comment lines to write above keys: "device.vendor_id" → {"from ups.conf:3: …"}. Keys
+/// are named by their section: "policy.simulation", "notify#2.events" (the second
+/// [[notify]]), "notify#2.arguments.onbatt", "serve.nut.users#1.password"; a section's own
+/// comment is under its name ("notify#2", "serve.nut").
+using KeyNotes = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+/// The config as TOML that parseConfig reads back, secrets in clear (what --import-nut
+/// prints), each key preceded by its notes as tomlComment() lines.
+std::string annotated(const Config& config, const KeyNotes& notes);
+
+/// "# TEXT\n" ("#\n" for ""), TEXT with every byte TOML forbids in a comment (controls, DEL)
+/// and every non-ASCII byte as '?'.
+std::string tomlComment(std::string_view text);
 
 /// A URL safe to log: scheme and host kept, user info, path and query replaced by
 /// "<redacted>" ("https://discord.com/api/webhooks/<redacted>": Discord's fixed
 /// prefix is kept). Not a URL at all: "<redacted>".
 std::string redactUrl(std::string_view url);
 
-/// Whether the config holds a secret (a webhook or Discord URL, an ntfy token, an SMTP or
-/// NUT password).
+/// Whether the config file itself holds a secret (a webhook or Discord URL, an ntfy token, an
+/// SMTP or NUT password written in it; one read from KEY_file or KEY_credential is not).
 bool holdsSecrets(const Config& config);
 
 /// A warning when `path` holds secrets (holdsSecrets) and other users may read it

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -74,6 +75,55 @@ void required(TableReader& r, std::string_view key, std::string& out,
     r.string(key, out, check);
   else
     r.fail(r.node(), fmt::format("missing key '{}'", key));
+}
+
+/// A secret given as KEY (in the file), KEY_file (a file holding it on one line) or
+/// KEY_credential (a systemd credential): one of the three. The value goes to `out`, where it
+/// came from to `sources`; `check` validates the value (its message never quotes it).
+/// False when none of the three is present.
+bool secret(TableReader& r, std::string_view key, std::string& out, SecretSources& sources,
+            std::string (*check)(std::string_view) = nullptr) {
+  const std::string fileKey = fmt::format("{}_file", key);
+  const std::string credentialKey = fmt::format("{}_credential", key);
+  const toml::node* inlined = r.take(key);
+  const toml::node* file = r.take(fileKey);
+  const toml::node* credential = r.take(credentialKey);
+  const int given = int(inlined != nullptr) + int(file != nullptr) + int(credential != nullptr);
+  if (given == 0) return false;
+  if (given > 1) {
+    r.fail(file != nullptr ? *file : *credential,
+           fmt::format("give one of {0}, {0}_file and {0}_credential, not two", key));
+    return true;
+  }
+  if (inlined != nullptr) {
+    r.string(key, out, check);
+    return true;
+  }
+  const toml::node& n = file != nullptr ? *file : *credential;
+  const std::string& name = file != nullptr ? fileKey : credentialKey;
+  const auto where = r.stringOf(n, name);
+  if (!where) return true;
+  try {
+    const auto& reader = r.errors().secrets();
+    std::string value = file != nullptr ? reader.file(*where) : reader.credential(*where);
+    if (const std::string why = check != nullptr ? check(value) : ""; !why.empty()) {
+      r.fail(n, fmt::format("{}: the {} it holds {}", name, key, why));
+      return true;
+    }
+    out = std::move(value);
+    const auto kind = file != nullptr ? SecretSource::Kind::File : SecretSource::Kind::Credential;
+    sources[std::string(key)] = SecretSource{kind, *where};
+  } catch (const config::SecretError& e) {
+    r.fail(n, fmt::format("{}: {}", name, e.what()));
+  }
+  return true;
+}
+
+/// A secret that must be present (as KEY, KEY_file or KEY_credential).
+void requiredSecret(TableReader& r, std::string_view key, std::string& out, SecretSources& sources,
+                    std::string (*check)(std::string_view)) {
+  if (!secret(r, key, out, sources, check))
+    r.fail(r.node(), fmt::format("missing key '{0}' (or {0}_file, {0}_credential)", key));
 }
 
 /// The table `path` ("policy", "serve.nut": the last part is the key in `root`).
@@ -242,17 +292,23 @@ void events(TableReader& r, std::vector<core::EventKind>& out) {
   if (!a->empty()) out = std::move(kinds);
 }
 
-void templates(TableReader& r, std::map<core::EventKind, std::string>& out) {
-  const toml::table* t = r.table("templates");
+/// [notify.templates], [notify.arguments]: event = "text"; `check` as TableReader::string.
+void perEvent(TableReader& r, std::string_view table, std::map<core::EventKind, std::string>& out,
+              std::string (*check)(std::string_view) = nullptr) {
+  const toml::table* t = r.table(table);
   if (t == nullptr) return;
   for (const auto& [key, value] : *t) {
     const auto kind = core::eventKind(key.str());
     const auto guess = closest(key.str(), core::kEventNames);
-    const auto text = r.stringOf(value, fmt::format("templates.{}", key.str()));
+    const std::string what = fmt::format("{}.{}", table, key.str());
+    const auto text = r.stringOf(value, what);
+    const std::string why = text && check != nullptr ? check(*text) : "";
     if (!kind)
       r.fail(key.source(),
-             fmt::format("templates: unknown event '{}'{}", key.str(),
+             fmt::format("{}: unknown event '{}'{}", table, key.str(),
                          guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess)));
+    else if (!why.empty())
+      r.fail(value, fmt::format("{} {}", what, why));
     else if (text)
       out[*kind] = *text;
   }
@@ -260,9 +316,9 @@ void templates(TableReader& r, std::map<core::EventKind, std::string>& out) {
 
 void ntfy(TableReader& r, NotifyConfig& n) {
   n.url = "https://ntfy.sh";
-  r.string("url", n.url, httpUrl);
+  secret(r, "url", n.url, n.secretSources, httpUrl);
   required(r, "topic", n.topic, ntfyTopic);
-  r.string("token", n.token);
+  secret(r, "token", n.token, n.secretSources);
   int priority = 0;
   if (r.has("priority")) {
     r.integer("priority", 1, 5, priority);
@@ -275,7 +331,7 @@ void smtp(TableReader& r, NotifyConfig& n) {
   r.integer("port", 1, 65535, n.port);
   r.boolean("starttls", n.starttls);
   r.string("username", n.username);
-  r.string("password", n.password);
+  secret(r, "password", n.password, n.secretSources);
   required(r, "from", n.from, mailAddress);
   if (!r.has("to")) r.fail(r.node(), "missing key 'to'");
   r.strings("to", n.to);
@@ -288,12 +344,13 @@ void smtp(TableReader& r, NotifyConfig& n) {
 void typeKeys(TableReader& r, NotifyConfig& n) {
   switch (n.type) {
   case NotifyType::Discord:
-  case NotifyType::Webhook: required(r, "url", n.url, httpUrl); break;
+  case NotifyType::Webhook: requiredSecret(r, "url", n.url, n.secretSources, httpUrl); break;
   case NotifyType::Ntfy: ntfy(r, n); break;
   case NotifyType::Smtp: smtp(r, n); break;
   case NotifyType::Exec:
     if (!r.has("command")) r.fail(r.node(), "missing key 'command'");
     r.strings("command", n.command);
+    perEvent(r, "arguments", n.arguments, nonEmpty);
     break;
   }
 }
@@ -312,7 +369,7 @@ NotifyConfig readNotify(const toml::table& t, std::size_t number, ErrorList& err
   r.seconds("timeout", 1, 300, n.timeout);
   r.integer("retries", 0, 10, n.retries);
   typeKeys(r, n);
-  templates(r, n.templates);
+  perEvent(r, "templates", n.templates);
   r.finish();
   return n;
 }
@@ -356,6 +413,20 @@ void listen(TableReader& r, ListenAddress& out) {
                            *s));
 }
 
+void allow(TableReader& r, std::vector<lib::IpNetwork>& out) {
+  const toml::array* a = r.array("allow");
+  if (a == nullptr) return;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto s = r.stringOf((*a)[i], fmt::format("allow[{}]", i));
+    if (!s) continue;
+    try {
+      out.push_back(lib::parseIpNetwork(*s));
+    } catch (const std::invalid_argument& e) {
+      r.fail((*a)[i], fmt::format("allow: {}", e.what()));
+    }
+  }
+}
+
 void rights(TableReader& r, std::vector<NutRight>& out) {
   const toml::array* a = r.array("rights");
   if (a == nullptr) return;
@@ -377,7 +448,7 @@ NutUser readUser(const toml::table& t, std::size_t number, ErrorList& errors) {
   NutUser u;
   TableReader r(t, fmt::format("in [[serve.nut.users]] #{}", number), errors);
   required(r, "name", u.name, userName);
-  required(r, "password", u.password, nonEmpty);
+  requiredSecret(r, "password", u.password, u.secretSources, nonEmpty);
   rights(r, u.rights);
   r.finish();
   return u;
@@ -410,6 +481,7 @@ NutServerConfig readNut(TableReader& r) {
   r.string("name", n.name, upsName);
   r.seconds("hostsync", 0, 600, n.hostsync);
   r.integer("max_connections", 1, 4096, n.maxConnections);
+  allow(r, n.allow);
   users(r, n.users);
   return n;
 }
@@ -418,6 +490,7 @@ MetricsConfig readMetrics(TableReader& r) {
   MetricsConfig m;
   listen(r, m.listen);
   r.integer("max_connections", 1, 1024, m.maxConnections);
+  allow(r, m.allow);
   return m;
 }
 

@@ -25,6 +25,7 @@
 #include "proxmox/bounded_runner.hpp"
 #include "src/client_commands.hpp"
 #include "src/daemon.hpp"
+#include "src/import_nut.hpp"
 #include "src/kill_power.hpp"
 #include "src/preflight.hpp"
 #include "src/probe.hpp"
@@ -68,6 +69,10 @@ constexpr std::string_view kUsage = R"(usage:
   hidupsd --check-config [-c FILE]
                       validate the config: errors as FILE:LINE:COL: message, or
                       "FILE: OK" and the effective config, secrets redacted
+  hidupsd --import-nut [DIR]
+                      print a hidupsd.toml made from NUT's files in DIR (default
+                      /etc/nut), simulation on; the lines not carried over are
+                      listed at its end with the reason
   hidupsd --version | --help
 
 options:
@@ -100,7 +105,8 @@ struct Options {
     TestEvent,
     KillPower,
     Status,
-    Command
+    Command,
+    ImportNut
   } mode = Mode::None;
   bool json = false;
   bool really = false;
@@ -114,6 +120,7 @@ struct Options {
   std::optional<hid::DeviceMatch> device;
   std::optional<hid::Backend> backend; ///< --backend
   std::optional<std::string> config;   ///< -c FILE
+  std::string nutDir = kDefaultNutDir; ///< --import-nut [DIR]
 };
 
 hid::Backend parseBackendOption(const std::string& text) {
@@ -162,6 +169,8 @@ struct Flag {
   Options::Mode mode;                                ///< the action it selects; None for an option
   bool takesValue;                                   ///< the next argument is its value
   void (*set)(Options& o, const std::string& value); ///< stores it; null for a bare action
+  /// The next argument is its value when there is one that is not an option (--import-nut DIR).
+  bool optionalValue = false;
 };
 
 using Mode = Options::Mode;
@@ -190,6 +199,11 @@ const Flag kFlags[] = {
     {"--replay", "", Mode::None, true, [](Options& o, const std::string& v) { o.replay = v; }},
     {"--device", "", Mode::None, true,
      [](Options& o, const std::string& v) { o.device = parseDevice(v); }},
+    {"--import-nut", "", Mode::ImportNut, false,
+     [](Options& o, const std::string& v) {
+       if (!v.empty()) o.nutDir = v;
+     },
+     true},
     {"--backend", "", Mode::None, true,
      [](Options& o, const std::string& v) { o.backend = parseBackendOption(v); }},
 };
@@ -219,7 +233,10 @@ Options parseOptions(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const Flag& flag = findFlag(args[i]);
     if (flag.mode != Mode::None) setMode(o, flag.mode);
-    if (flag.set != nullptr) flag.set(o, flag.takesValue ? takeValue(args, i) : std::string());
+    const bool optional =
+        flag.optionalValue && i + 1 < args.size() && !args[i + 1].starts_with('-');
+    if (flag.set != nullptr)
+      flag.set(o, flag.takesValue || optional ? takeValue(args, i) : std::string());
   }
   checkCombinations(o);
   return o;
@@ -389,6 +406,7 @@ int run(const Options& o) {
   case Options::Mode::Probe: return runProbe(o);
   case Options::Mode::List: return runList(o);
   case Options::Mode::CheckConfig: return runCheckConfig(o);
+  case Options::Mode::ImportNut: return runImportNut(o.nutDir, std::cout, std::cerr);
   case Options::Mode::Version: std::cout << "hidupsd " << HIDUPSD_VERSION << "\n"; return kExitOk;
   case Options::Mode::Help: std::cout << kUsage; return kExitOk;
   case Options::Mode::None: {

@@ -29,6 +29,14 @@ serve::NutUserEntry userEntry(const NutUser& u) {
   return e;
 }
 
+/// "; allow 192.168.1.0/24, ::1" for a server with an allow-list, "" for one open to all.
+std::string allowText(const std::vector<lib::IpNetwork>& allow) {
+  std::string out;
+  for (const auto& n : allow)
+    out += (out.empty() ? "; allow " : ", ") + lib::ipNetworkText(n);
+  return out;
+}
+
 } // namespace
 
 serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
@@ -38,6 +46,7 @@ serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
   o.service.upsName = c.name;
   o.service.description = "hidupsd on " + std::string(c.name);
   o.service.version = HIDUPSD_VERSION;
+  o.allow = c.allow;
   for (const auto& u : c.users)
     o.service.users.push_back(userEntry(u));
   return o;
@@ -78,8 +87,8 @@ void Servers::startNut(const Config& config, serve::UpsBackend& backend, std::si
     options.maxClients = clients;
     nut_ = std::make_unique<serve::NutServer>(std::move(options), backend);
     nut_->start();
-    log::notice(kDomain, "NUT server on {} (ups \"{}\", {} users)", hostPort(config.nut->listen),
-                config.nut->name, config.nut->users.size());
+    log::notice(kDomain, "NUT server on {} (ups \"{}\", {} users{})", hostPort(config.nut->listen),
+                config.nut->name, config.nut->users.size(), allowText(config.nut->allow));
   } catch (const std::exception& e) {
     nut_.reset();
     log::error(kDomain, "NUT server off: {}", e.what());
@@ -114,9 +123,11 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     options.host = config.metrics->listen.host;
     options.port = config.metrics->listen.port;
     options.maxConnections = connections;
+    options.allow = config.metrics->allow;
     metrics_ = std::make_unique<serve::MetricsServer>(std::move(options), source);
     metrics_->start();
-    log::notice(kDomain, "metrics on http://{}/metrics", hostPort(config.metrics->listen));
+    log::notice(kDomain, "metrics on http://{}/metrics{}", hostPort(config.metrics->listen),
+                allowText(config.metrics->allow));
   } catch (const std::exception& e) {
     metrics_.reset();
     log::error(kDomain, "metrics endpoint off: {}", e.what());

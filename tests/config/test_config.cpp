@@ -238,7 +238,7 @@ TEST_CASE("[device] backend and descriptor_fixups") {
 
 TEST_CASE("required keys of a notify type are reported at its [[notify]] header") {
   CHECK(errorOf("[[notify]]\ntype = \"discord\"\n") ==
-        "t.toml:1:1: in [[notify]] #1 (discord): missing key 'url'");
+        "t.toml:1:1: in [[notify]] #1 (discord): missing key 'url' (or url_file, url_credential)");
   CHECK(errorOf("[[notify]]\ntype = \"webhook\"\nurl = \"ftp://x\"\n") ==
         "t.toml:3:7: in [[notify]] #1 (webhook): url must be an http:// or https:// URL");
   // No host: the redacted dump could not name one either (found by fuzz_config).
@@ -439,4 +439,28 @@ TEST_CASE("hidupsd --check-config prints FILE:LINE:COL errors or FILE: OK") {
   r = t::runProcess({bin, "--check-config", "-c", "/nonexistent/x.toml"});
   CHECK(r.status == 1);
   CHECK(r.err == "/nonexistent/x.toml: cannot read: No such file or directory\n");
+}
+
+TEST_CASE("allow: addresses and networks, errors at the element, dumped as read") {
+  const Config c = parseConfig("[serve.nut]\nallow = [\"192.168.1.0/24\", \"::1\"]\n"
+                               "[serve.metrics]\nallow = [\"127.0.0.1\"]\n",
+                               "t.toml");
+  REQUIRE(c.nut);
+  REQUIRE(c.nut->allow.size() == 2);
+  CHECK(hidupsd::lib::ipNetworkText(c.nut->allow[0]) == "192.168.1.0/24");
+  CHECK(hidupsd::lib::ipNetworkText(c.nut->allow[1]) == "::1");
+  REQUIRE(c.metrics);
+  CHECK(c.metrics->allow.size() == 1);
+  CHECK(redacted(c).find("allow = [\"192.168.1.0/24\", \"::1\"]\n") != std::string::npos);
+  CHECK(parseConfig(redacted(c), "dump.toml") == c);
+  CHECK(parseConfig("[serve.nut]\n", "t.toml").nut->allow.empty()); // everyone
+  CHECK(errorsOf("[serve.nut]\nallow = [\"10.0.0.0/8\", \"nas.lan\", \"10.1.2.3/8\", 7]\n"
+                 "[serve.metrics]\nallow = \"::1\"\n") ==
+        std::vector<std::string>{
+            "t.toml:2:24: in [serve.nut]: allow: \"nas.lan\" is not an IPv4 or IPv6 address "
+            "(\"192.168.1.0/24\", \"10.0.0.5\", \"::1\"; names are not resolved)",
+            "t.toml:2:35: in [serve.nut]: allow: 10.1.2.3/8 has bits set past its prefix: "
+            "10.0.0.0/8?",
+            "t.toml:2:49: in [serve.nut]: allow[3] must be a string, not an integer",
+            "t.toml:4:9: in [serve.metrics]: allow must be an array, not a string"});
 }
