@@ -176,6 +176,23 @@ void nut(Writer& w, const NutServerConfig& n) {
   }
 }
 
+void history(Writer& w, const HistoryConfig& h) {
+  w.header("[history]");
+  w.text("file", h.file.string());
+  w.line("keep_years", h.keepYears);
+  w.line("health_warn_below", h.healthWarnBelow);
+  w.line("battery_life", h.batteryLife);
+}
+
+void batteryTest(Writer& w, const BatteryTestConfig& b) {
+  w.header("[battery_test]");
+  w.text("quick", scheduleText(b.quick));
+  w.text("deep", scheduleText(b.deep));
+  w.line("min_charge", b.minCharge);
+  w.seconds("after_outage", b.afterOutage);
+  w.seconds("max_duration", b.maxDuration);
+}
+
 } // namespace
 
 std::string redacted(const Config& c) {
@@ -193,6 +210,8 @@ std::string redacted(const Config& c) {
     w.header("[serve.metrics]");
     w.text("listen", hostPort(c.metrics->listen));
   }
+  history(w, c.history);
+  batteryTest(w, c.batteryTest);
   return w.take();
 }
 

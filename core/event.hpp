@@ -25,11 +25,13 @@ enum class EventKind : std::uint8_t {
   ReplaceBattery, ///< "replbatt": the UPS asks for a new battery
   Overload,       ///< "overload": output overloaded
   Fsd,            ///< "fsd": forced shutdown set (for NUT secondaries)
+  TestStarted,    ///< "startselftest": a battery test runs (apcupsd's word); Event::test says which
+  TestFinished,   ///< "endselftest": the battery test is over; Event::test has its result
 };
 
-inline constexpr std::array<std::string_view, 10> kEventNames = {
-    "onbatt", "online", "lowbatt",  "shutdown", "commbad",
-    "commok", "nocomm", "replbatt", "overload", "fsd"};
+inline constexpr std::array<std::string_view, 12> kEventNames = {
+    "onbatt", "online",   "lowbatt",  "shutdown", "commbad",       "commok",
+    "nocomm", "replbatt", "overload", "fsd",      "startselftest", "endselftest"};
 
 constexpr std::string_view eventName(EventKind k) noexcept {
   return kEventNames[static_cast<std::size_t>(k)];
@@ -47,12 +49,21 @@ constexpr bool isCritical(EventKind k) noexcept {
   return k == EventKind::LowBattery || k == EventKind::Shutdown || k == EventKind::Fsd;
 }
 
+/// A battery test, as the test events carry it.
+struct TestInfo {
+  std::string kind;      ///< "quick", "deep", "unknown" (seen in the UPS's status)
+  std::string startedBy; ///< "schedule", "command", "ups"
+  std::string result;    ///< endselftest: ups.test.result's words, or why there is none
+  bool failed = false;   ///< endselftest: the result is an error or a warning
+};
+
 /// One event with the UPS state it happened in. Value type.
 struct Event {
   EventKind kind = EventKind::OnBattery;
   Clock::time_point time{};
-  std::string reason; ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
-  Snapshot snapshot;  ///< the last known state (may be stale for comm events)
+  std::string reason;           ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
+  Snapshot snapshot;            ///< the last known state (may be stale for comm events)
+  std::optional<TestInfo> test; ///< set on startselftest and endselftest
 };
 
 } // namespace hidupsd::core

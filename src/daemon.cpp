@@ -19,11 +19,13 @@
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
+#include "src/history_service.hpp"
 #include "src/notifier.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "src/servers.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "src/systemd_notify.hpp"
+#include "src/test_scheduler.hpp"
 #include "src/ups_service.hpp"
 #include "ups/engine.hpp"
 #include "ups/simulated_device.hpp"
@@ -73,6 +75,11 @@ private:
   void pingWatchdog();
   /// --simulate: the story is over (the pipeline finished, or it never started).
   bool simulationDone();
+  /// [history] on: the service between the reader and the engine, nullptr when off.
+  std::unique_ptr<HistoryService> makeHistory();
+  /// [battery_test]: starts a due test when the conditions hold (every 30 s).
+  void scheduleTests();
+  TestConditions testConditions() const;
 
   DaemonOptions options_;
   Config config_;
@@ -84,12 +91,16 @@ private:
   Engine engine_;
   DeviceOpener opener_;
   std::unique_ptr<DeviceReader> reader_;
+  std::unique_ptr<HistoryService> history_; // before the reader, after the engine
   EventStats stats_;
   std::unique_ptr<UpsService> service_;
   std::unique_ptr<Servers> servers_; // set before the device thread starts
   std::thread deviceThread_;
   std::atomic<bool> deviceThreadEnded_{false};
   core::Clock::time_point startedAt_{};
+  double startedWall_ = 0;
+  core::Clock::time_point nextTestCheck_{};
+  std::string testWaitLogged_; ///< the due test whose wait was logged (once per slot)
   int exitStatus_ = 0;
 };
 
@@ -108,12 +119,30 @@ std::unique_ptr<core::Clock> Daemon::makeClock() const {
   return std::make_unique<core::SteadyClock>();
 }
 
+std::unique_ptr<HistoryService> Daemon::makeHistory() {
+  // --simulate's outage is no real one: it never enters the history.
+  if (config_.history.file.empty() || options_.simulate) return nullptr;
+  log::notice(kDomain, "history in {}", config_.history.file.string());
+  return std::make_unique<HistoryService>(config_, *clock_, engine_, [this](const auto& health) {
+    std::string reasons;
+    for (const auto& r : health.reasons)
+      reasons += (reasons.empty() ? "" : "; ") + r;
+    engine_.requestEvent(core::EventKind::ReplaceBattery,
+                         fmt::format("battery health {}: {}",
+                                     health.score ? fmt::format("{} %", *health.score) : "unknown",
+                                     reasons));
+  });
+}
+
 void Daemon::startDeviceThread() {
-  reader_ = std::make_unique<DeviceReader>(opener_, *clock_, engine_, readerOptions(config_));
+  history_ = makeHistory();
+  ReaderListener& listener = history_ ? static_cast<ReaderListener&>(*history_) : engine_;
+  if (history_) router_.addNotifier(*history_);
+  reader_ = std::make_unique<DeviceReader>(opener_, *clock_, listener, readerOptions(config_));
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
-  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_);
+  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, history_.get());
   deviceThread_ = std::thread([this] {
     try {
       reader_->run();
@@ -135,6 +164,9 @@ int Daemon::run() {
   // The host is up: a power cycle the last shutdown asked for is over.
   if (!options_.simulate) clearStaleKillPowerFlag(config_.shutdown.killPowerFlag);
   startedAt_ = clock_->now();
+  startedWall_ =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  nextTestCheck_ = startedAt_ + std::chrono::seconds(30);
   startDeviceThread();
   systemd::notify("READY=1");
   const sigset_t set = controlSignals();
@@ -146,11 +178,13 @@ int Daemon::run() {
     const int sig = sigtimedwait(&set, nullptr, &slice);
     if (sig > 0) running = handleSignal(sig);
     pingWatchdog();
+    scheduleTests();
     if (simulationDone()) running = false;
   }
   systemd::notify("STOPPING=1");
   reader_->stop();
   deviceThread_.join();
+  if (history_) history_->stop(std::chrono::seconds(1)); // never longer: the exit goes on
   pipeline_->wait(); // the servers keep showing FSD to the secondaries meanwhile
   servers_->stop();
   notifier_.stop(); // pending messages get a short bounded grace
@@ -198,6 +232,50 @@ void Daemon::pingWatchdog() {
   const auto sinceStep = clock_->now() - engine_.lastStep();
   if (sinceStep < std::chrono::duration_cast<core::Clock::duration>(*interval) * options_.speed)
     systemd::notify("WATCHDOG=1");
+}
+
+TestConditions Daemon::testConditions() const {
+  TestConditions c;
+  const auto snapshot = engine_.latest();
+  c.now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  c.onMains = snapshot.hasStatus("OL") && !snapshot.hasStatus("OB");
+  c.commOk = !snapshot.variables.empty() && !engine_.commLost();
+  c.testRunning = engine_.testRunning();
+  c.shutdownStarted = pipeline_->started();
+  c.charge = snapshot.number("battery.charge");
+  c.commands = reader_->commands();
+  c.notBefore = startedWall_;
+  if (history_) {
+    const auto summary = history_->summary();
+    const auto& st = summary.statistics;
+    c.outageNow = st.onBatterySince.has_value();
+    if (st.last && st.last->end) c.lastOutageEnd = *st.last->end;
+    c.lastQuick = st.lastQuickTest;
+    c.lastDeep = st.lastDeepTest;
+    if (st.since) c.notBefore = std::min(c.notBefore, *st.since);
+  }
+  return c;
+}
+
+// Without the history the last test is not known across restarts: slots count from this
+// start only (a restart never runs a missed test twice, it may skip one).
+void Daemon::scheduleTests() {
+  const auto& bt = config_.batteryTest;
+  if (bt.quick.every == TestSchedule::Every::Off && bt.deep.every == TestSchedule::Every::Off)
+    return;
+  if (clock_->now() < nextTestCheck_) return;
+  nextTestCheck_ = clock_->now() + std::chrono::seconds(30);
+  const TestDecision d = decideTest(bt, testConditions());
+  const std::string key = fmt::format("{} {:.0f}", d.kind, d.slot);
+  if (d.start) {
+    log::notice(kDomain, "battery test: starting the scheduled {} test", *d.start);
+    service_->startTest(*d.start, "schedule");
+    testWaitLogged_.clear();
+  } else if (!d.waiting.empty() && key != testWaitLogged_) {
+    log::info(kDomain, "battery test: the {} test is due but waits: {}", d.kind, d.waiting);
+    testWaitLogged_ = key;
+  }
 }
 
 bool Daemon::simulationDone() {

@@ -10,6 +10,7 @@
 #include "serve/metrics_server.hpp"
 #include "serve/nut_server.hpp"
 #include "src/event_stats.hpp"
+#include "src/history_service.hpp"
 #include "src/shutdown_pipeline.hpp"
 
 namespace hidupsd {
@@ -22,7 +23,7 @@ class Servers {
 public:
   /// Starts them now. `backend`, `stats` and `pipeline` must outlive this.
   Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
-          const ShutdownPipeline& pipeline);
+          const ShutdownPipeline& pipeline, const HistoryService* history = nullptr);
   ~Servers();
   Servers(const Servers&) = delete;
   Servers& operator=(const Servers&) = delete;
@@ -42,12 +43,17 @@ private:
 
   const EventStats& stats_;
   const ShutdownPipeline& pipeline_;
+  const HistoryService* history_;
   bool simulation_;
   std::chrono::seconds hostsync_{0};
   std::unique_ptr<serve::NutServer> nut_;
   std::unique_ptr<serve::MetricsServer> metrics_;
   std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
 };
+
+/// The history's summary as /metrics shows it, at wall time `now`.
+serve::HistoryMetrics historyMetrics(const history::Summary& summary,
+                                     std::chrono::system_clock::time_point now);
 
 /// [serve.nut] as the server's options (users and rights mapped, the log to ours).
 serve::NutServerOptions nutServerOptions(const NutServerConfig& config);
