@@ -113,6 +113,7 @@ void Recorder::openTransfer(const Reading& r, Cause cause, Items& out) {
   o.row.cause = cause;
   o.row.startCharge = r.values[kCharge];
   o.steady = r.steady;
+  o.announced = announced_; // mains came back briefly within an announced outage
   update(o, r);
   open_ = o;
   out.emplace_back(TransferOpened{o.row});
@@ -142,7 +143,7 @@ void Recorder::update(Open& o, const Reading& r) {
 std::string Recorder::reasonOf(const Open& o) const {
   if (o.row.cause == Cause::Test) return "battery test";
   if (!upsReason_.empty()) return upsReason_;
-  if (!present(o.inputMin)) return "unknown (no input voltage)";
+  if (!present(o.inputMin)) return "unknown (the UPS gives no input.voltage)";
   const double lost = present(nominal_) ? nominal_ / 2 : 50;
   if (o.inputMin < lost) return fmt::format("mains lost (input {:g} V)", o.inputMin);
   if (present(transferLow_) && o.inputMin < transferLow_)
@@ -179,8 +180,10 @@ Items Recorder::onEvent(const core::Event& e, WallTime wall) {
   out.emplace_back(std::move(row));
   switch (e.kind) {
   case core::EventKind::OnBattery:
+    announced_ = true;
     if (open_) open_->announced = true;
     break;
+  case core::EventKind::Online: announced_ = false; break;
   case core::EventKind::Shutdown: shutdown_ = true; break;
   case core::EventKind::TestStarted: testStarted(e, wall, out); break;
   case core::EventKind::TestFinished: testFinished(e, wall, out); break;

@@ -47,7 +47,8 @@ Reading readingOf(const core::Snapshot& snapshot, SteadyTime steady, WallTime wa
 /// - Samples: readings are averaged into 10-s rows aligned on the wall
 ///   clock; a row is out when a reading falls past it (or at stop()).
 /// - Transfers: OB opens one, OL closes it (a reading without either
-///   changes nothing). Its duration is on the monotonic clock. A transfer
+///   changes nothing). A blip is a transfer over before any onbatt (one
+///   that begins while an announced outage waits for its online is not). Its duration is on the monotonic clock. A transfer
 ///   while a battery test runs (startselftest … endselftest) is a test, not
 ///   an outage; an outage not yet announced (no onbatt) that turns out to be
 ///   a test (the UPS's test status came a poll after OB) becomes the test's.
@@ -103,6 +104,7 @@ private:
   std::optional<Test> test_;
   std::optional<Reading> last_;
   bool shutdown_ = false;
+  bool announced_ = false; ///< between onbatt and online: an outage the monitor announced
   double transferLow_ = kNone, transferHigh_ = kNone, nominal_ = kNone;
   std::string upsReason_; ///< input.transfer.reason, when the UPS gives one
   std::string batteryDate_, mfrDate_;
