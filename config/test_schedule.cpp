@@ -34,7 +34,7 @@ void parseTime(std::string_view word, TestSchedule& out) {
   const auto colon = word.find(':');
   const auto h = integer(word.substr(0, colon));
   const auto m = colon == std::string_view::npos ? std::nullopt : integer(word.substr(colon + 1));
-  if (!h || !m || *h < 0 || *h > 23 || *m < 0 || *m > 59 || word.size() - colon != 3)
+  if (!h || !m || *h < 0 || *h > 23 || *m < 0 || *m > 59 || colon != 2 || word.size() != 5)
     bad(fmt::format("\"{}\" is not a time HH:MM", word));
   out.hour = *h;
   out.minute = *m;
