@@ -19,7 +19,7 @@ struct WriterOptions {
   /// Samples are written this often; any other row (an event, a transfer) at once.
   std::chrono::milliseconds flushInterval{60000};
   /// After a failed open or write, the next attempt.
-  std::chrono::milliseconds retryInterval{60000};
+  std::chrono::milliseconds retryInterval{10000};
   std::chrono::milliseconds compactInterval{3600000};
   std::size_t queueLimit = 4096;     ///< items waiting for the thread; more are dropped
   std::size_t pendingSamples = 8640; ///< samples kept while the disk fails (a day)
