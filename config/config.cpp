@@ -2,6 +2,8 @@
 // Config: loading, errors, and the redacted dump of the effective configuration.
 #include "config/config.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -44,6 +46,24 @@ std::vector<core::EventKind> NotifyConfig::allEvents() {
 
 bool NotifyConfig::wants(core::EventKind kind) const noexcept {
   return std::find(events.begin(), events.end(), kind) != events.end();
+}
+
+bool holdsSecrets(const Config& c) {
+  for (const auto& n : c.notify) {
+    const bool urlIsSecret = n.type == NotifyType::Discord || n.type == NotifyType::Webhook;
+    if ((urlIsSecret && !n.url.empty()) || !n.token.empty() || !n.password.empty()) return true;
+  }
+  return c.nut && !c.nut->users.empty();
+}
+
+std::string secretsExposureWarning(const std::filesystem::path& path, const Config& config) {
+  struct stat st {};
+  if (!holdsSecrets(config) || ::stat(path.c_str(), &st) != 0) return {};
+  if ((st.st_mode & (S_IRGRP | S_IROTH)) == 0) return {};
+  return fmt::format("{} is readable by {} (mode {:04o}) and holds secrets (webhook URLs, tokens "
+                     "or passwords): chmod 600 {}",
+                     path.string(), (st.st_mode & S_IROTH) != 0 ? "every user" : "its group",
+                     st.st_mode & 07777, path.string());
 }
 
 Config parseConfig(std::string_view text, const std::string& sourceName) {

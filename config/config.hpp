@@ -146,6 +146,11 @@ struct NutServerConfig {
   /// hostsync, 0..600 s: after FSD, how long the shutdown waits for logged-in
   /// secondaries to log out before this host powers off (upsmon's HOSTSYNC)
   std::chrono::seconds hostsync{15};
+  /// max_connections, 1..4096; 0 (absent) = sized from the descriptor limit (as upsd's
+  /// MAXCONN), at most 1024. Either way never past half the free descriptors (the rest is
+  /// the shutdown's reserve). When full, a new client closes the longest-idle one that has
+  /// not logged in.
+  int maxConnections = 0;
   std::vector<NutUser> users;
   bool operator==(const NutServerConfig&) const = default;
 };
@@ -153,6 +158,8 @@ struct NutServerConfig {
 /// [serve.metrics]: present = the Prometheus endpoint runs.
 struct MetricsConfig {
   ListenAddress listen{"127.0.0.1", 9199}; ///< listen
+  /// max_connections, 1..1024: HTTP connections at once; a new one closes the longest-idle.
+  int maxConnections = 64;
   bool operator==(const MetricsConfig&) const = default;
 };
 
@@ -248,6 +255,15 @@ std::string redacted(const Config& config);
 /// "<redacted>" ("https://discord.com/api/webhooks/<redacted>": Discord's fixed
 /// prefix is kept). Not a URL at all: "<redacted>".
 std::string redactUrl(std::string_view url);
+
+/// Whether the config holds a secret (a webhook or Discord URL, an ntfy token, an SMTP or
+/// NUT password).
+bool holdsSecrets(const Config& config);
+
+/// A warning when `path` holds secrets (holdsSecrets) and other users may read it
+/// ("PATH is readable by other users (mode 0644) and holds secrets: chmod 600 PATH"); "" when
+/// fine or when the file cannot be examined.
+std::string secretsExposureWarning(const std::filesystem::path& path, const Config& config);
 
 /// "host:port", "[v6]:port".
 std::string hostPort(const ListenAddress& address);

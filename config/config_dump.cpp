@@ -165,6 +165,7 @@ void nut(Writer& w, const NutServerConfig& n) {
   w.text("listen", hostPort(n.listen));
   w.text("name", n.name);
   w.seconds("hostsync", n.hostsync);
+  if (n.maxConnections > 0) w.line("max_connections", n.maxConnections);
   for (const auto& u : n.users) {
     w.header("[[serve.nut.users]]");
     w.text("name", u.name);
@@ -209,6 +210,7 @@ std::string redacted(const Config& c) {
   if (c.metrics) {
     w.header("[serve.metrics]");
     w.text("listen", hostPort(c.metrics->listen));
+    w.line("max_connections", c.metrics->maxConnections);
   }
   history(w, c.history);
   batteryTest(w, c.batteryTest);

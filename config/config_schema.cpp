@@ -399,6 +399,7 @@ NutServerConfig readNut(TableReader& r) {
   listen(r, n.listen);
   r.string("name", n.name, upsName);
   r.seconds("hostsync", 0, 600, n.hostsync);
+  r.integer("max_connections", 1, 4096, n.maxConnections);
   users(r, n.users);
   return n;
 }
@@ -406,6 +407,7 @@ NutServerConfig readNut(TableReader& r) {
 MetricsConfig readMetrics(TableReader& r) {
   MetricsConfig m;
   listen(r, m.listen);
+  r.integer("max_connections", 1, 1024, m.maxConnections);
   return m;
 }
 

@@ -25,13 +25,14 @@ enum class EventKind : std::uint8_t {
   ReplaceBattery, ///< "replbatt": the UPS asks for a new battery
   Overload,       ///< "overload": output overloaded
   Fsd,            ///< "fsd": forced shutdown set (for NUT secondaries)
+  NotReady,       ///< "notready": the preflight says the shutdown would fail (reason: why)
   TestStarted,    ///< "startselftest": a battery test runs (apcupsd's word); Event::test says which
   TestFinished,   ///< "endselftest": the battery test is over; Event::test has its result
 };
 
-inline constexpr std::array<std::string_view, 12> kEventNames = {
-    "onbatt", "online",   "lowbatt",  "shutdown", "commbad",       "commok",
-    "nocomm", "replbatt", "overload", "fsd",      "startselftest", "endselftest"};
+inline constexpr std::array<std::string_view, 13> kEventNames = {
+    "onbatt",   "online",   "lowbatt", "shutdown",      "commbad",    "commok", "nocomm",
+    "replbatt", "overload", "fsd",     "notready", "startselftest", "endselftest"};
 
 constexpr std::string_view eventName(EventKind k) noexcept {
   return kEventNames[static_cast<std::size_t>(k)];
@@ -61,8 +62,12 @@ struct TestInfo {
 struct Event {
   EventKind kind = EventKind::OnBattery;
   Clock::time_point time{};
-  std::string reason;           ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
-  Snapshot snapshot;            ///< the last known state (may be stale for comm events)
+  std::string reason; ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
+  Snapshot snapshot;  ///< the last known state (may be stale for comm events)
+  /// Set on an `online` that comes after the shutdown started (which goes on to the end):
+  /// true when the UPS will then power-cycle the host (it starts again by itself), false
+  /// when the host stays off.
+  std::optional<bool> powerCycle;
   std::optional<TestInfo> test; ///< set on startselftest and endselftest
 };
 

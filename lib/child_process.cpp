@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "lib/unique_fd.hpp"
@@ -115,7 +116,7 @@ public:
   ~Child() {
     if (reaped_) return;
     signalGroup(SIGKILL);
-    reap();
+    abandon();
   }
 
   /// Whether the child has exited, without reaping it: an unreaped zombie
@@ -133,6 +134,19 @@ public:
     }
     reaped_ = true;
     return status;
+  }
+  /// Leaves the child to a detached thread that reaps it whenever it exits: waiting here
+  /// could be forever. (Without a thread it stays a zombie: better than a hung caller.)
+  void abandon() noexcept {
+    reaped_ = true;
+    try {
+      std::thread([pid = pid_] {
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+      }).detach();
+    } catch (...) {
+    }
   }
   /// Readable when the child exits; -1 on kernels before 5.3 (then we tick).
   int pidfd() const noexcept { return pidfd_.get(); }
@@ -254,6 +268,15 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::vector
     child.signalGroup(SIGTERM);
     waitForExit(child, SteadyClock::now() + options.killGrace, out);
     child.signalGroup(SIGKILL); // the program is gone or never will be: its helpers too
+    if (!waitForExit(child, SteadyClock::now() + options.reapTimeout, out)) {
+      child.abandon();
+      result.abandoned = true;
+      result.signaled = true;
+      result.termSignal = SIGKILL;
+      result.duration =
+          std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
+      return result;
+    }
   }
   out.drainAll();
   fillStatus(result, child.reap());

@@ -23,6 +23,9 @@ struct LanguageWords {
   std::string_view lastKnownLine;
   std::string_view stateBlock;
   MessageTemplate progress;
+  /// `online` after the shutdown started: the UPS power-cycles the host, or it stays off.
+  Words onlineCycle;
+  Words onlineStaysOff;
 };
 
 const LanguageWords kEnglish = {
@@ -42,6 +45,9 @@ const LanguageWords kEnglish = {
          false},
         {"⚠️ UPS overload on {host}", "The UPS output is overloaded ({time}).", false, false},
         {"🛑 Forced shutdown (FSD) on {host}", "Forced shutdown set at {time}.", true, false},
+        {"🚫 The automatic shutdown would fail on {host}",
+         "Found at {time}: if the power failed now, the host would not shut down as configured.",
+         true, false},
         {"🔋 Battery test running on {host}",
          "A battery test ({test_kind}) runs since {time} (started by {test_by}): on battery for "
          "the test, this is not a power outage.",
@@ -59,6 +65,14 @@ const LanguageWords kEnglish = {
     "Power: {ups.power} VA\n"
     "Status: {ups.status}",
     {"⏳ Shutdown in progress on {host}", "{text}\n{time}"},
+    {"⚠️ Mains power back on {host}, but the shutdown goes on",
+     "Back on mains at {time}, after the shutdown had started: it runs to the end. The UPS then "
+     "cuts its output and restores it, and the host starts again by itself.",
+     false, false},
+    {"⚠️ Mains power back on {host}, but the shutdown goes on",
+     "Back on mains at {time}, after the shutdown had started: it runs to the end, and the host "
+     "stays off (ups_shutdown_return = false): start it by hand.",
+     false, false},
 };
 
 const LanguageWords kFrench = {
@@ -80,6 +94,10 @@ const LanguageWords kFrench = {
         {"⚠️ Surcharge de l'onduleur sur {host}",
          "La sortie de l'onduleur est en surcharge ({time}).", false, false},
         {"🛑 Arrêt forcé (FSD) sur {host}", "Arrêt forcé demandé à {time}.", true, false},
+        {"🚫 L'arrêt automatique échouerait sur {host}",
+         "Constaté à {time} : si le courant coupait maintenant, l'hôte ne s'arrêterait pas comme "
+         "prévu.",
+         true, false},
         {"🔋 Test de batterie en cours sur {host}",
          "Un test de batterie ({test_kind}) tourne depuis {time} (lancé par {test_by}) : sur "
          "batterie pour le test, ce n'est pas une coupure de courant.",
@@ -97,6 +115,14 @@ const LanguageWords kFrench = {
     "Puissance : {ups.power} VA\n"
     "Statut : {ups.status}",
     {"⏳ Arrêt en cours sur {host}", "{text}\n{time}"},
+    {"⚠️ Secteur revenu sur {host}, mais l'arrêt continue",
+     "Retour sur secteur à {time}, après le lancement de l'arrêt : il va jusqu'au bout. "
+     "L'onduleur coupe ensuite sa sortie puis la rétablit, et l'hôte redémarre de lui-même.",
+     false, false},
+    {"⚠️ Secteur revenu sur {host}, mais l'arrêt continue",
+     "Retour sur secteur à {time}, après le lancement de l'arrêt : il va jusqu'au bout, et l'hôte "
+     "reste éteint (ups_shutdown_return = false) : il faudra le démarrer à la main.",
+     false, false},
 };
 
 MessageTemplate build(const Words& words, const LanguageWords& language) {
@@ -132,7 +158,8 @@ Severity severityOf(core::EventKind kind) noexcept {
   case EventKind::TestFinished: return Severity::Info;
   case EventKind::LowBattery:
   case EventKind::Shutdown:
-  case EventKind::Fsd: return Severity::Critical;
+  case EventKind::Fsd:
+  case EventKind::NotReady: return Severity::Critical;
   default: return Severity::Warning;
   }
 }
@@ -148,8 +175,35 @@ const MessageTemplate& progressTemplate(Language language) noexcept {
   return wordsOf(language).progress;
 }
 
+std::string_view markerText(Marker marker, Language language) noexcept {
+  const bool fr = language == Language::Fr;
+  switch (marker) {
+  case Marker::Test: return fr ? "🧪 ESSAI" : "🧪 TEST";
+  case Marker::Simulation: return "🔸 SIMULATION";
+  case Marker::None: break;
+  }
+  return "";
+}
+
+std::string markedTitle(std::string title, Marker marker, Language language) {
+  if (marker == Marker::None) return title;
+  return std::string(markerText(marker, language)) + " — " + title;
+}
+
+/// The `online` that comes after the shutdown started, per language: [cycle, stays off].
+static const std::array<MessageTemplate, 2>& onlineDuringShutdown(Language language) {
+  static const std::array<MessageTemplate, 2> english = {build(kEnglish.onlineCycle, kEnglish),
+                                                         build(kEnglish.onlineStaysOff, kEnglish)};
+  static const std::array<MessageTemplate, 2> french = {build(kFrench.onlineCycle, kFrench),
+                                                        build(kFrench.onlineStaysOff, kFrench)};
+  return language == Language::Fr ? french : english;
+}
+
 const MessageTemplate& builtinTemplateFor(const Notification& n, Language language) noexcept {
-  return n.text.empty() ? builtinTemplate(n.event.kind, language) : progressTemplate(language);
+  if (!n.text.empty()) return progressTemplate(language);
+  if (n.event.kind == core::EventKind::Online && n.event.powerCycle)
+    return onlineDuringShutdown(language)[*n.event.powerCycle ? 0 : 1];
+  return builtinTemplate(n.event.kind, language);
 }
 
 } // namespace hidupsd::notify

@@ -102,6 +102,8 @@ std::vector<std::string> ExecSink::environment(const Notification& n,
   ours["UPS_REASON"] = n.event.reason;
   ours["UPS_TIME"] = isoUtc(n.wallTime);
   if (!n.text.empty()) ours["UPS_TEXT"] = n.text;
+  if (n.marker == Marker::Test) ours["UPS_MARKER"] = "test";
+  if (n.marker == Marker::Simulation) ours["UPS_MARKER"] = "simulation";
   std::vector<std::string> out;
   for (const auto& entry : base)
     if (!ours.contains(entry.substr(0, entry.find('=')))) out.push_back(entry);

@@ -28,6 +28,7 @@ struct ExecOptions {
 ///     UPS_REASON       the monitor's words ("" when none)
 ///     UPS_TIME         "2026-11-25T20:31:02Z" (wallTime, UTC)
 ///     UPS_TEXT         the progress text, only for shutdown progress messages
+///     UPS_MARKER       "test" (hidupsd --test-event) or "simulation", else unset
 ///
 /// stdin is /dev/null; stdout and stderr are captured (16 KiB at most) for
 /// the log. After timeout() the process group gets SIGTERM, then SIGKILL 2 s

@@ -9,6 +9,13 @@
 
 namespace hidupsd::notify {
 
+/// A visible mark on every message of a run that is not the real thing.
+enum class Marker : std::uint8_t {
+  None,
+  Test,       ///< hidupsd --test-event
+  Simulation, ///< simulation = true: nothing destructive runs
+};
+
 /// What a sink renders: the event (kind, reason, UPS state) plus the host
 /// name and the wall-clock time it happened. Value type.
 struct Notification {
@@ -18,6 +25,7 @@ struct Notification {
   /// Set for progress messages of the shutdown pipeline ("3/7 guests
   /// stopped"): rendered as the message text instead of a template.
   std::string text;
+  Marker marker = Marker::None; ///< shown before the title (and as UPS_MARKER to exec)
 
   bool critical() const noexcept { return core::isCritical(event.kind); }
 };

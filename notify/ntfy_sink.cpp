@@ -40,6 +40,7 @@ std::string_view NtfySink::tagsOf(core::EventKind kind) noexcept {
   case EventKind::CommBad:
   case EventKind::NoComm:
   case EventKind::Overload: break;
+  case EventKind::NotReady: return "no_entry";
   }
   return "warning";
 }

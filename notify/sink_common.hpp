@@ -58,12 +58,15 @@ protected:
 
   /// The rendered title and body: the built-in message, with the body
   /// template of [notify.templates] when one is set for this kind (not for
-  /// progress texts). Throws std::bad_alloc only.
+  /// progress texts); a test or simulation marker before the title.
+  /// Throws std::bad_alloc only.
   MessageTemplate message(const Notification& n) const {
     MessageTemplate tpl = builtinTemplateFor(n, options_.language);
     auto custom = options_.templates.find(n.event.kind);
     if (n.text.empty() && custom != options_.templates.end()) tpl.body = custom->second;
-    return render(tpl, n, options_.language);
+    MessageTemplate out = render(tpl, n, options_.language);
+    out.title = markedTitle(std::move(out.title), n.marker, options_.language);
+    return out;
   }
 
 private:

@@ -122,8 +122,10 @@ SmtpSink::SmtpSink(SmtpOptions options, Mailer& mailer)
 
 std::string SmtpSink::mail(const Notification& n) const {
   MessageTemplate m = message(n);
-  std::string subject =
-      options_.subject.empty() ? m.title : render(options_.subject, n, options_.common.language);
+  std::string subject = options_.subject.empty()
+                            ? m.title
+                            : markedTitle(render(options_.subject, n, options_.common.language),
+                                          n.marker, options_.common.language);
   for (char& c : subject)
     if (c == '\r' || c == '\n') c = ' ';
   std::string out;

@@ -55,6 +55,11 @@ const MessageTemplate& builtinTemplate(core::EventKind kind, Language language) 
 /// The built-in message for a shutdown progress text (Notification::text).
 const MessageTemplate& progressTemplate(Language language) noexcept;
 
+/// "🧪 TEST", "🔸 SIMULATION" (and in French); "" for Marker::None. Static storage.
+std::string_view markerText(Marker marker, Language language) noexcept;
+/// `title` with the marker in front ("🧪 TEST — ⚡ Power outage on pve1"); as is for None.
+std::string markedTitle(std::string title, Marker marker, Language language);
+
 /// progressTemplate() when n.text is set, else builtinTemplate(n.event.kind).
 const MessageTemplate& builtinTemplateFor(const Notification& n, Language language) noexcept;
 

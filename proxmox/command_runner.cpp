@@ -40,7 +40,8 @@ CommandResult fromProcess(const lib::ProcessResult& p) {
   r.out = p.output;
   r.err = p.errors;
   r.duration = p.duration;
-  if (p.timedOut)
+  r.abandoned = p.abandoned;
+  if (p.timedOut || p.abandoned)
     r.status = CommandResult::Status::TimedOut;
   else if (p.signaled)
     r.status = CommandResult::Status::Signaled;
@@ -54,7 +55,9 @@ CommandResult fromProcess(const lib::ProcessResult& p) {
 std::string CommandResult::describe() const {
   switch (status) {
   case Status::NotStarted: return "cannot start: " + startError;
-  case Status::TimedOut: return "timed out after " + seconds(duration);
+  case Status::TimedOut:
+    return "timed out after " + seconds(duration) +
+           (abandoned ? " and left behind (it did not end even killed)" : "");
   case Status::Signaled: return fmt::format("killed by signal {}", signal);
   case Status::Exited: break;
   }

@@ -26,10 +26,13 @@ struct CommandResult {
   std::string err;        ///< stderr, capped
   std::string startError; ///< NotStarted: "No such file or directory", ...
   std::chrono::milliseconds duration{0};
+  /// TimedOut, and even killed it did not end in time: left behind (see BoundedRunner).
+  bool abandoned = false;
 
   bool ok() const noexcept { return status == Status::Exited && exitCode == 0; }
-  /// "exit 0", "exit 2: <first stderr line>", "timed out after 30.0 s", "killed by
-  /// signal 9", "cannot start: No such file or directory".
+  /// "exit 0", "exit 2: <first stderr line>", "timed out after 30.0 s", "timed out after
+  /// 45.0 s and left behind (it did not end even killed)", "killed by signal 9", "cannot
+  /// start: No such file or directory".
   std::string describe() const;
 };
 

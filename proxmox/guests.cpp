@@ -203,12 +203,20 @@ bool isReadOnlyCommand(const std::vector<std::string>& argv) {
 
 namespace {
 
+std::chrono::milliseconds callTimeout(const DiscoveryOptions& o) {
+  if (!o.deadline) return o.timeout;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      *o.deadline - std::chrono::steady_clock::now());
+  return std::clamp(left, kMinimumCallTime, std::max(o.timeout, kMinimumCallTime));
+}
+
 void listTool(CommandRunner& runner, const std::string& tool, bool vms, const DiscoveryOptions& o,
               Discovery& d) {
-  const auto r = runner.run({tool, "list"}, o.timeout);
+  const auto r = runner.run({tool, "list"}, callTimeout(o));
   const char* name = vms ? "qm list" : "pct list";
   if (!r.ok()) {
     d.problems.push_back(fmt::format("{}: {}", name, r.describe()));
+    d.listFailed = true;
     return;
   }
   try {
@@ -219,6 +227,7 @@ void listTool(CommandRunner& runner, const std::string& tool, bool vms, const Di
     }
   } catch (const ListError& e) {
     d.problems.push_back(e.what());
+    d.listFailed = true;
   }
 }
 
@@ -230,7 +239,7 @@ void readStartups(CommandRunner& runner, const DiscoveryOptions& o, Discovery& d
     for (std::size_t i = next++; i < d.guests.size(); i = next++) {
       Guest& g = d.guests[i];
       const std::string& tool = g.type == GuestType::Vm ? o.qm : o.pct;
-      const auto r = runner.run({tool, "config", std::to_string(g.id)}, o.timeout);
+      const auto r = runner.run({tool, "config", std::to_string(g.id)}, callTimeout(o));
       if (r.ok()) {
         g.startup = parseStartup(r.out);
         continue;

@@ -65,13 +65,20 @@ struct DiscoveryOptions {
   bool containers = true;
   std::vector<int> exclude;
   std::chrono::milliseconds timeout{30000}; ///< per tool call
-  std::size_t parallel = 8;                 ///< config reads at once
+  /// When set, no tool call runs past it (each gets at least kMinimumCallTime).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::size_t parallel = 8; ///< config reads at once
 };
+
+/// The least time a discovery call gets, even past the deadline: a `qm list` answers in
+/// about half a second, and without a list nothing can be stopped.
+inline constexpr std::chrono::milliseconds kMinimumCallTime{2000};
 
 struct Discovery {
   std::vector<Guest> guests;         ///< running (status other than "stopped"), not excluded
   std::vector<Guest> excluded;       ///< running but excluded
   std::vector<std::string> problems; ///< "qm list: exit 2: ...", in order
+  bool listFailed = false;           ///< qm list (or pct list) failed: the guests are unknown
 };
 
 /// Lists VMs (and containers), keeps the running ones that are not excluded

@@ -92,6 +92,11 @@ void renderProcess(Exposition& e, const MetricsData& d) {
   e.family("hidupsd_shutdown_started", "gauge",
            "1 once the shutdown pipeline has started (it always runs to the end).");
   e.sample("hidupsd_shutdown_started", d.shutdownStarted ? 1 : 0);
+  if (!d.shutdownReady) return;
+  e.family("hidupsd_shutdown_ready", "gauge",
+           "1 while the preflight finds the shutdown would work (tools run, guests can be "
+           "listed), 0 when it would fail: see the daemon's log.");
+  e.sample("hidupsd_shutdown_ready", *d.shutdownReady ? 1 : 0);
 }
 
 /// The names of core::kEventNames first, then any other name in `events`.

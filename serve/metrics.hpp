@@ -48,6 +48,8 @@ struct MetricsData {
   bool everRead = false;       ///< false: the UPS never answered yet
   bool commOk = false;         ///< false: comms lost, `snapshot` is stale
   bool shutdownStarted = false;
+  /// The preflight's verdict (would the shutdown work now?); nullopt before the first check.
+  std::optional<bool> shutdownReady;
   /// Keyed by event name ("onbatt" ...). Every name of core::kEventNames is
   /// rendered (zero when absent here); other names are rendered after them.
   std::map<std::string, EventCount, std::less<>> events;
@@ -62,7 +64,8 @@ struct MetricsData {
 /// What is rendered:
 ///  - hidupsd_build_info, process_start_time_seconds, hidupsd_ups_comm_ok,
 ///    hidupsd_shutdown_started, hidupsd_events_total and
-///    hidupsd_event_last_timestamp_seconds: always.
+///    hidupsd_event_last_timestamp_seconds: always; hidupsd_shutdown_ready once
+///    the preflight has run.
 ///  - hidupsd_ups_info{<variable>="<value>",…} 1: identity strings (ups.mfr,
 ///    ups.model, ups.serial, ups.firmware, device.* …; see kInfoVariables in
 ///    metrics.cpp), dots turned into underscores; also while comms are lost.

@@ -2,6 +2,8 @@
 // upsd's request tokenizer (a port of parseconf's state machine), value escaping and rights.
 #include "serve/nut_protocol.hpp"
 
+#include "serve/nut_guard.hpp"
+
 #include <algorithm>
 
 namespace hidupsd::serve {
@@ -146,8 +148,12 @@ NutDenial checkRight(const std::vector<NutUserEntry>& users, const std::string* 
   if (user == nullptr || password == nullptr) return NutDenial::NoCredentials;
   const auto it = std::find_if(users.begin(), users.end(),
                                [&](const NutUserEntry& u) { return u.name == *user; });
-  if (it == users.end()) return NutDenial::UnknownUser;
-  if (it->password != *password) return NutDenial::WrongPassword;
+  if (it == users.end()) {
+    // The same work as for a known user: the time does not tell which names exist.
+    (void)constantTimeEquals(*password, *password);
+    return NutDenial::UnknownUser;
+  }
+  if (!constantTimeEquals(it->password, *password)) return NutDenial::WrongPassword;
   return hasRight(*it, action) ? NutDenial::None : NutDenial::NoRight;
 }
 

@@ -25,6 +25,12 @@ using Clock = std::chrono::steady_clock;
 
 /// Above this many unsent reply bytes a client is not read from until it catches up.
 constexpr std::size_t kMaxPendingOutput = 64 * 1024;
+/// Connections the kernel queues before we accept them (they hold no descriptor of ours).
+constexpr int kListenBacklog = 128;
+/// Connections accepted per round of the loop.
+constexpr int kAcceptBatch = 32;
+/// After accept() failed for want of descriptors.
+constexpr std::chrono::milliseconds kAcceptPause{250};
 
 [[noreturn]] void throwErrno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);
@@ -38,16 +44,21 @@ struct NutServer::Client {
         session(server.options_.service, server.backend_, server.logins_, address) {}
   lib::UniqueFd fd;
   NutSession session;
-  std::string line;        ///< the request received so far
+  std::string input;       ///< received, not answered yet (whole lines and a partial one)
   std::string output;      ///< replies not sent yet
   bool discarding = false; ///< inside an over-long line: skip to its newline
   bool closing = false;    ///< LOGOUT: close once `output` is sent
   bool dead = false;       ///< to be removed after this round
-  Clock::time_point lastHeard = Clock::now();
+  bool heardLine = false;  ///< a complete request line has come
+  Clock::time_point connectedAt = Clock::now();
+  Clock::time_point lastHeard = connectedAt;
+  Clock::time_point heldUntil{}; ///< after a failed login: no reading, no answering before
+  bool held(Clock::time_point now) const noexcept { return now < heldUntil; }
 };
 
 NutServer::NutServer(NutServerOptions options, UpsBackend& backend)
-    : options_(std::move(options)), backend_(backend) {
+    : options_(std::move(options)), backend_(backend),
+      throttle_(options_.authDelay, options_.authMaxDelay), refusals_(options_.logInterval) {
   bindAndListen();
   wake_ = lib::UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_.valid()) throwErrno("eventfd");
@@ -56,21 +67,9 @@ NutServer::NutServer(NutServerOptions options, UpsBackend& backend)
 NutServer::~NutServer() { stop(); }
 
 void NutServer::bindAndListen() {
-  const auto endpoint = formatEndpoint(options_.host, options_.port);
-  const auto address = literalAddress(options_.host, options_.port);
-  listener_ = openStreamSocket(address.storage.ss_family);
-  const int one = 1;
-  if (::setsockopt(listener_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0)
-    throwErrno("NUT server: setsockopt SO_REUSEADDR");
-  if (::bind(listener_.get(), address.get(), address.length) != 0)
-    throwErrno("NUT server: cannot bind " + endpoint);
-  if (::listen(listener_.get(), 16) != 0) throwErrno("NUT server: cannot listen on " + endpoint);
-  sockaddr_storage bound{};
-  socklen_t length = sizeof(bound);
-  if (::getsockname(listener_.get(), reinterpret_cast<sockaddr*>(&bound), &length) != 0)
-    throwErrno("NUT server: getsockname");
-  port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
-                                            : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  auto listener = listenOn(options_.host, options_.port, kListenBacklog, "NUT server");
+  listener_ = std::move(listener.fd);
+  port_ = listener.port;
 }
 
 void NutServer::start() {
@@ -105,10 +104,14 @@ void NutServer::run() noexcept {
 }
 
 void NutServer::pollOnce() {
-  std::vector<pollfd> fds{{wake_.get(), POLLIN, 0}, {listener_.get(), POLLIN, 0}};
+  const auto now = Clock::now();
+  const bool accepting = now >= acceptPausedUntil_;
+  const short listen = accepting ? POLLIN : 0;
+  std::vector<pollfd> fds{{wake_.get(), POLLIN, 0}, {listener_.get(), listen, 0}};
   for (const auto& c : clients_) {
-    short events = c.output.empty() ? 0 : POLLOUT;
-    if (!c.closing && c.output.size() < kMaxPendingOutput) events |= POLLIN;
+    const bool held = c.held(now);
+    short events = c.output.empty() || held ? 0 : POLLOUT;
+    if (!c.closing && !held && c.output.size() < kMaxPendingOutput) events |= POLLIN;
     fds.push_back({c.fd.get(), events, 0});
   }
   if (::poll(fds.data(), fds.size(), pollTimeout()) < 0) {
@@ -121,48 +124,89 @@ void NutServer::pollOnce() {
     if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) readFrom(*it);
     if (!it->dead && (fds[i].revents & POLLOUT)) flush(*it);
   }
+  // A client held after a failed login goes on where it stopped once its wait is over.
+  const auto later = Clock::now();
+  for (auto& c : clients_) {
+    if (c.dead || c.held(later) || c.heldUntil == Clock::time_point{}) continue;
+    c.heldUntil = {};
+    drain(c);
+    flush(c);
+  }
   if (fds[1].revents & POLLIN) acceptAll();
   closeIdle();
   removeDead();
+  if (auto line = refusals_.summary(Clock::now()); !line.empty())
+    log::warning(kNutLogDomain, "{}", line);
 }
 
-/// Until the next idle deadline (-1: no clients, sleep until woken or a connection).
+/// Until the next deadline: idle or silent clients, a held client, the refusal summary, the
+/// end of an accept pause (-1: none, sleep until woken or a connection).
 int NutServer::pollTimeout() const {
-  if (clients_.empty()) return -1;
-  auto oldest = Clock::time_point::max();
-  for (const auto& c : clients_)
-    oldest = std::min(oldest, c.lastHeard);
-  const auto left =
-      std::chrono::ceil<std::chrono::milliseconds>(oldest + options_.idleTimeout - Clock::now());
+  auto next = Clock::time_point::max();
+  for (const auto& c : clients_) {
+    next = std::min(next, c.lastHeard + options_.idleTimeout);
+    if (!c.heardLine) next = std::min(next, c.connectedAt + options_.firstLineTimeout);
+    if (c.heldUntil != Clock::time_point{}) next = std::min(next, c.heldUntil);
+  }
+  if (const auto due = refusals_.dueAt()) next = std::min(next, *due);
+  if (acceptPausedUntil_ > Clock::now()) next = std::min(next, acceptPausedUntil_);
+  if (next == Clock::time_point::max()) return -1;
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(next - Clock::now());
   return static_cast<int>(std::clamp<long long>(left.count() + 1, 0, 60000));
 }
 
+/// At most a batch per round, so that a flood of connections cannot starve the clients.
 void NutServer::acceptAll() {
-  for (;;) {
-    sockaddr_storage peer{};
-    socklen_t length = sizeof(peer);
-    lib::UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length,
-                               SOCK_CLOEXEC | SOCK_NONBLOCK));
-    if (!fd.valid()) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-        log::warning(kNutLogDomain, "NUT server: accept: {}", std::strerror(errno));
-      return;
-    }
-    admit(std::move(fd), addressText(peer));
+  for (int i = 0; i < kAcceptBatch && acceptOne(); ++i) {
   }
 }
 
+bool NutServer::acceptOne() {
+  sockaddr_storage peer{};
+  socklen_t length = sizeof(peer);
+  lib::UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length,
+                             SOCK_CLOEXEC | SOCK_NONBLOCK));
+  if (fd.valid()) {
+    admit(std::move(fd), addressText(peer));
+    return true;
+  }
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return false;
+  if (errno == ECONNABORTED) return true;
+  // EMFILE/ENFILE: the connection stays queued in the kernel; polling the listener again at
+  // once would spin, so pause accepting for a moment.
+  note(RefusalLog::Kind::AcceptFailed, fmt::format("accept: {}", std::strerror(errno)));
+  acceptPausedUntil_ = Clock::now() + kAcceptPause;
+  return false;
+}
+
 void NutServer::admit(lib::UniqueFd fd, const std::string& address) {
-  if (clients_.size() >= options_.maxClients) {
-    log::warning(kNutLogDomain,
-                 "NUT server: refused connection from {}: {} clients already connected "
-                 "(the limit)",
-                 address, clients_.size());
+  const auto live = static_cast<std::size_t>(
+      std::count_if(clients_.begin(), clients_.end(), [](const Client& c) { return !c.dead; }));
+  if (live >= options_.maxClients && !evictFor(address)) {
+    note(RefusalLog::Kind::Refused,
+         fmt::format("refused a connection from {}: all {} connections are logged-in clients",
+                     address, live));
     return; // fd closes here
   }
   clients_.emplace_back(std::move(fd), address, *this);
   clientCount_ = clients_.size();
   log::debug(kNutLogDomain, "NUT server: connection from {}", address);
+}
+
+/// Closes the connection idle longest among those not logged in; false if every one is.
+bool NutServer::evictFor(const std::string& newcomer) {
+  Client* victim = nullptr;
+  for (auto& c : clients_)
+    if (!c.dead && !c.session.loggedIn() && (victim == nullptr || c.lastHeard < victim->lastHeard))
+      victim = &c;
+  if (victim == nullptr) return false;
+  note(RefusalLog::Kind::Evicted,
+       fmt::format("{} connections (the limit): closed the one idle longest, from {}, to admit {}",
+                   options_.maxClients, victim->session.peerAddress(), newcomer));
+  victim->dead = true;
+  victim->fd.reset(); // its descriptor is free at once, for the newcomer
+  ++evictions_;
+  return true;
 }
 
 void NutServer::readFrom(Client& client) {
@@ -173,44 +217,69 @@ void NutServer::readFrom(Client& client) {
     client.dead = true;
     return;
   }
-  feed(client, std::string_view(buffer, static_cast<std::size_t>(n)));
+  client.input.append(buffer, static_cast<std::size_t>(n));
+  drain(client);
   flush(client);
 }
 
-/// Splits received bytes into lines; each complete line is answered in order.
-void NutServer::feed(Client& client, std::string_view data) {
-  while (!data.empty() && !client.closing) {
-    const auto newline = data.find('\n');
-    const auto piece = data.substr(0, newline);
-    const bool complete = newline != std::string_view::npos;
-    data.remove_prefix(complete ? newline + 1 : data.size());
-    if (client.discarding) {
-      client.discarding = !complete;
+/// Answers the complete lines received, in order, until the client is held or closing.
+void NutServer::drain(Client& client) {
+  while (!client.closing && !client.dead && !client.held(Clock::now())) {
+    const auto newline = client.input.find('\n');
+    if (newline == std::string::npos) {
+      if (client.discarding) {
+        client.input.clear();
+      } else if (client.input.size() > options_.maxLineLength) {
+        log::info(kNutLogDomain, "NUT server: {} sent a line over {} bytes",
+                  client.session.peerAddress(), options_.maxLineLength);
+        client.output += nutError("TOO-LONG");
+        client.input.clear();
+        client.discarding = true;
+      }
+      return;
+    }
+    client.heardLine = true;
+    if (client.discarding || newline > options_.maxLineLength) {
+      if (!client.discarding) client.output += nutError("TOO-LONG");
+      client.discarding = false;
+      client.input.erase(0, newline + 1);
       continue;
     }
-    if (client.line.size() + piece.size() > options_.maxLineLength) {
-      log::info(kNutLogDomain, "NUT server: {} sent a line over {} bytes",
-                client.session.peerAddress(), options_.maxLineLength);
-      client.output += nutError("TOO-LONG");
-      client.line.clear();
-      client.discarding = !complete;
-      continue;
-    }
-    client.line.append(piece);
-    if (!complete) return;
-    answer(client, client.line);
-    client.line.clear();
+    const std::string line = client.input.substr(0, newline);
+    if (gated(client, line)) return;
+    client.input.erase(0, newline + 1);
+    answer(client, line);
   }
 }
 
+/// A line that checks credentials waits while its address is throttled.
+bool NutServer::gated(Client& client, std::string_view line) {
+  if (!NutSession::checksCredentials(line)) return false;
+  const auto now = Clock::now();
+  const auto allowed = throttle_.allowedAt(client.session.peerAddress(), now);
+  if (allowed <= now) return false;
+  client.heldUntil = allowed;
+  return true;
+}
+
 void NutServer::answer(Client& client, std::string_view line) {
-  client.lastHeard = Clock::now();
+  const auto now = Clock::now();
+  client.lastHeard = now;
   const auto reply = client.session.handleLine(line);
   client.output += reply.text;
   client.closing = reply.close;
+  const auto& address = client.session.peerAddress();
+  if (reply.authSucceeded) throttle_.succeeded(address);
+  if (!reply.authFailed) return;
+  const auto wait = throttle_.failed(address, now);
+  client.heldUntil = now + wait; // the answer too waits
+  note(RefusalLog::Kind::AuthFailed,
+       fmt::format("wrong credentials from {} ({} in a row): its next try waits {} ms", address,
+                   throttle_.failures(address), wait.count()));
 }
 
 void NutServer::flush(Client& client) {
+  if (client.held(Clock::now())) return; // a failed login's answer waits with the client
   while (!client.output.empty()) {
     const auto n =
         ::send(client.fd.get(), client.output.data(), client.output.size(), MSG_NOSIGNAL);
@@ -228,16 +297,31 @@ void NutServer::flush(Client& client) {
 void NutServer::closeIdle() {
   const auto now = Clock::now();
   for (auto& c : clients_) {
-    if (c.dead || now - c.lastHeard < options_.idleTimeout) continue;
-    log::debug(kNutLogDomain, "NUT server: closing idle connection from {}",
-               c.session.peerAddress());
-    c.dead = true;
+    if (c.dead) continue;
+    if (!c.heardLine && now - c.connectedAt >= options_.firstLineTimeout) {
+      note(RefusalLog::Kind::Silent,
+           fmt::format("closed the connection from {}: no request line within {} ms",
+                       c.session.peerAddress(), options_.firstLineTimeout.count()));
+      c.dead = true;
+    } else if (now - c.lastHeard >= options_.idleTimeout) {
+      log::debug(kNutLogDomain, "NUT server: closing idle connection from {}",
+                 c.session.peerAddress());
+      c.dead = true;
+    }
   }
 }
 
 void NutServer::removeDead() {
   clients_.remove_if([](const Client& c) { return c.dead; });
   clientCount_ = clients_.size();
+}
+
+void NutServer::note(RefusalLog::Kind kind, const std::string& detail) {
+  if (refusals_.count(kind, Clock::now()))
+    log::warning(kNutLogDomain,
+                 "NUT server: {} (more of the kind are counted in a summary "
+                 "every {} s)",
+                 detail, options_.logInterval.count());
 }
 
 } // namespace hidupsd::serve

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "serve/nut_guard.hpp"
 #include "serve/nut_protocol.hpp"
 #include "serve/nut_socket.hpp"
 #include "serve/ups_backend.hpp"
@@ -21,8 +22,11 @@ struct NutServerOptions {
   std::string host = "127.0.0.1"; ///< an IPv4 or IPv6 literal ("::" = all, v4-mapped too)
   std::uint16_t port = 3493;      ///< 0 = any free port (see NutServer::port())
   NutServiceOptions service;
-  /// Connections served at once; more are accepted, logged and closed at once. (upsd's
-  /// MAXCONN defaults to the descriptor limit; a UPS has a handful of clients.)
+  /// Connections served at once (the daemon sizes it from its descriptor budget, as upsd sizes
+  /// MAXCONN from the descriptor limit). When full, a new connection closes the connection idle
+  /// longest among those that have not logged in; logged-in clients (upsmon secondaries, which
+  /// must see FSD) are never closed for others. Only when every slot is logged in is the new
+  /// connection refused.
   std::size_t maxClients = 32;
   /// The longest request line, without its newline. NUT's clients build requests in 512-byte
   /// buffers (SMALLBUF). A longer line is answered "ERR TOO-LONG" and skipped to its end; the
@@ -31,6 +35,15 @@ struct NutServerOptions {
   /// A client silent this long is disconnected (upsd: 60 s, fixed). upsmon polls every
   /// POLLFREQ (default 5 s), so it never gets there.
   std::chrono::milliseconds idleTimeout{60000};
+  /// A connection that has sent no complete request line this long after connecting is closed
+  /// (a client that connects and stays silent, or trickles bytes, holds no slot for long).
+  std::chrono::milliseconds firstLineTimeout{10000};
+  /// After a wrong password (or unknown user), the client's address waits this long before its
+  /// next credentials are looked at, doubling per failure up to authMaxDelay.
+  std::chrono::milliseconds authDelay{1000};
+  std::chrono::milliseconds authMaxDelay{30000};
+  /// Refusals are logged once in full, then counted in one summary line per interval.
+  std::chrono::seconds logInterval{60};
 };
 
 /// Serves the NUT network protocol (see NutSession) on one listening socket.
@@ -66,6 +79,8 @@ public:
   std::size_t loginCount() const noexcept { return logins_.count(); }
   /// Connections being served.
   std::size_t clientCount() const noexcept { return clientCount_.load(); }
+  /// Connections closed to admit new ones, since start.
+  std::size_t evictionCount() const noexcept { return evictions_.load(); }
 
 private:
   struct Client;
@@ -75,13 +90,17 @@ private:
   void pollOnce();
   int pollTimeout() const;
   void acceptAll();
+  bool acceptOne();
   void admit(lib::UniqueFd fd, const std::string& address);
+  bool evictFor(const std::string& newcomer);
   void readFrom(Client& client);
-  void feed(Client& client, std::string_view data);
+  void drain(Client& client);
+  bool gated(Client& client, std::string_view line);
   void answer(Client& client, std::string_view line);
   void flush(Client& client);
   void closeIdle();
   void removeDead();
+  void note(RefusalLog::Kind kind, const std::string& detail);
 
   NutServerOptions options_;
   UpsBackend& backend_;
@@ -89,8 +108,12 @@ private:
   lib::UniqueFd listener_;
   lib::UniqueFd wake_; ///< eventfd: stop() wakes the poll
   std::uint16_t port_ = 0;
-  std::list<Client> clients_; ///< server thread only
+  std::list<Client> clients_;                                 ///< server thread only
+  AuthThrottle throttle_;                                     ///< server thread only
+  RefusalLog refusals_;                                       ///< server thread only
+  std::chrono::steady_clock::time_point acceptPausedUntil_{}; ///< after EMFILE
   std::atomic<std::size_t> clientCount_{0};
+  std::atomic<std::size_t> evictions_{0};
   std::atomic<bool> stopping_{false};
   std::mutex stopMutex_;
   std::thread thread_;

@@ -49,10 +49,21 @@ NutSession::~NutSession() {
 
 NutReply NutSession::handleLine(std::string_view line) {
   const auto words = splitWords(line);
+  authFailed_ = authSucceeded_ = false;
   NutReply reply;
   reply.text = dispatch(words);
   reply.close = closing_;
+  reply.authFailed = authFailed_;
+  reply.authSucceeded = authSucceeded_;
   return reply;
+}
+
+bool NutSession::checksCredentials(std::string_view line) {
+  const auto words = splitWords(line);
+  if (words.empty()) return false;
+  for (const auto& command : kCommands)
+    if (equalsIgnoreCase(command.name, words[0])) return command.needsCredentials;
+  return false;
 }
 
 std::string NutSession::dispatch(const std::vector<std::string>& words) {
@@ -156,8 +167,14 @@ bool NutSession::isOurUps(const std::string& ups) const noexcept {
 bool NutSession::allowed(NutAction action, std::string_view what) {
   const auto denial = checkRight(options_.users, username_ ? &*username_ : nullptr,
                                  password_ ? &*password_ : nullptr, action);
+  const bool badCredentials =
+      denial == NutDenial::UnknownUser || denial == NutDenial::WrongPassword;
+  authFailed_ = badCredentials;
+  authSucceeded_ = denial == NutDenial::None || denial == NutDenial::NoRight;
   if (denial == NutDenial::None) return true;
-  log::warning(kNutLogDomain, "{} denied {}: {}", who(), what, nameOf(denial));
+  // Bad credentials are the server's to log (a guessing client would flood the log).
+  log::log(badCredentials ? log::Level::Debug : log::Level::Warning, kNutLogDomain,
+           "{} denied {}: {}", who(), what, nameOf(denial));
   return false;
 }
 

@@ -18,8 +18,10 @@ namespace hidupsd::serve {
 
 /// What to send back for one request line.
 struct NutReply {
-  std::string text;   ///< whole lines, each ending in '\n' (never empty)
-  bool close = false; ///< send `text`, then close the connection (LOGOUT)
+  std::string text;           ///< whole lines, each ending in '\n' (never empty)
+  bool close = false;         ///< send `text`, then close the connection (LOGOUT)
+  bool authFailed = false;    ///< a wrong password or unknown user was tried (not logged here)
+  bool authSucceeded = false; ///< the credentials were checked and are right
 };
 
 /// One connection's protocol state (USERNAME, PASSWORD, LOGIN, tracking) and upsd 2.8's
@@ -46,6 +48,9 @@ public:
   NutReply handleLine(std::string_view line);
 
   bool loggedIn() const noexcept { return loggedIn_; }
+  /// Whether `line` names a command that checks the password (LOGIN, PRIMARY, FSD, SET,
+  /// INSTCMD...): what a throttled address must wait for.
+  static bool checksCredentials(std::string_view line);
   const std::string& peerAddress() const noexcept { return peer_; }
 
 private:
@@ -122,6 +127,8 @@ private:
   bool loggedIn_ = false;
   bool closing_ = false;
   bool tracking_ = false;
+  bool authFailed_ = false;    ///< set by allowed() for the reply being built
+  bool authSucceeded_ = false; ///< likewise
   std::map<std::string, std::string> trackingResults_; ///< id → GET TRACKING answer
   std::mt19937_64 random_;
 };

@@ -57,6 +57,31 @@ lib::UniqueFd openStreamSocket(int family) {
   return fd;
 }
 
+Listener listenOn(const std::string& host, std::uint16_t port, int backlog,
+                  const std::string& what) {
+  const auto endpoint = formatEndpoint(host, port);
+  const auto fail = [&](const std::string& step) {
+    throw std::system_error(errno, std::generic_category(), what + ": " + step + " " + endpoint);
+  };
+  const SocketAddress address = literalAddress(host, port);
+  Listener out;
+  out.family = address.storage.ss_family;
+  out.fd = openStreamSocket(out.family);
+  const int one = 1;
+  if (::setsockopt(out.fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0)
+    fail("setsockopt SO_REUSEADDR on");
+  if (::bind(out.fd.get(), address.get(), address.length) != 0) fail("cannot bind");
+  if (::listen(out.fd.get(), backlog) != 0) fail("cannot listen on");
+  sockaddr_storage bound{};
+  socklen_t length = sizeof(bound);
+  if (::getsockname(out.fd.get(), reinterpret_cast<sockaddr*>(&bound), &length) != 0)
+    fail("getsockname of");
+  out.port =
+      ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port
+                                        : reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
+  return out;
+}
+
 bool waitFor(int fd, short events, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {

@@ -33,6 +33,18 @@ std::string addressText(const sockaddr_storage& address);
 /// A TCP socket, close-on-exec and non-blocking. Throws std::system_error.
 lib::UniqueFd openStreamSocket(int family);
 
+/// A listening socket on the IP literal `host` and `port` (SO_REUSEADDR, never
+/// SO_REUSEPORT: a second daemon must fail to bind, not share the port).
+struct Listener {
+  lib::UniqueFd fd;
+  std::uint16_t port = 0; ///< the bound port (the chosen one for port 0)
+  int family = 0;         ///< AF_INET or AF_INET6
+};
+/// Throws std::system_error naming `what` and host:port (EADDRINUSE, EACCES, EINVAL for a
+/// host that is not an IP literal...).
+Listener listenOn(const std::string& host, std::uint16_t port, int backlog,
+                  const std::string& what);
+
 /// Waits up to `timeout` for `events` on `fd`; true if ready. EINTR is retried.
 /// Throws std::system_error if poll fails.
 bool waitFor(int fd, short events, std::chrono::milliseconds timeout);

@@ -9,8 +9,10 @@
 
 #include "config/config.hpp"
 #include "hid/report_descriptor.hpp"
+#include "proxmox/bounded_runner.hpp"
 #include "serve/nut_client.hpp"
 #include "src/device_opener.hpp"
+#include "src/preflight.hpp"
 #include "ups/ups_commands.hpp"
 
 namespace hidupsd {
@@ -79,6 +81,18 @@ int commandOnDevice(const Config& config, const CommandOptions& o) {
   return 0;
 }
 
+/// The preflight of `config`, run by this command (the daemon keeps its own verdict in
+/// /metrics, hidupsd_shutdown_ready): one line, then one per error.
+void printReadiness(const Config& config) {
+  proxmox::ProcessRunner processes;
+  proxmox::BoundedRunner runner(processes, std::chrono::seconds(15));
+  const auto report = preflight(config, runner);
+  std::cout << "shutdown readiness (checked now): " << (report.ready() ? "ready" : "NOT READY")
+            << "\n";
+  for (const auto& p : report.problems)
+    if (p.error) std::cout << "  " << p.text << "\n";
+}
+
 Config configOrDefaults(const std::filesystem::path& path, bool required) {
   if (required || std::filesystem::exists(path)) return loadConfig(path);
   return {};
@@ -98,6 +112,7 @@ int runStatus(const std::filesystem::path& configPath) {
     serve::NutClient client(options);
     for (const auto& [name, value] : client.listVariables(config.nut->name))
       std::cout << name << ": " << value << "\n";
+    printReadiness(config);
     return 0;
   } catch (const serve::NutError& e) {
     std::cerr << "hidupsd --status: the daemon at " << daemonAddress(options) << " answered "

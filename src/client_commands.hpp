@@ -19,7 +19,9 @@ std::string daemonAddress(const serve::NutClientOptions& options);
 
 /// `hidupsd --status`: every variable of the running daemon's UPS, one
 /// "name: value" line each as upsc prints them, read through [serve.nut]
-/// (at its address; a wildcard listen address is reached on loopback).
+/// (at its address; a wildcard listen address is reached on loopback), then
+/// "shutdown readiness (checked now): ready" or "NOT READY" and why (the
+/// preflight, run by this command).
 /// Exit 0, or 1 with a message naming the address and what to check.
 int runStatus(const std::filesystem::path& configPath);
 

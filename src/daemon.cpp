@@ -14,6 +14,7 @@
 #include "hid/shared_device.hpp"
 #include "hidupsd_config.hpp"
 #include "lib/log.hpp"
+#include "proxmox/bounded_runner.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/device_opener.hpp"
 #include "src/event_log.hpp"
@@ -21,7 +22,9 @@
 #include "src/event_stats.hpp"
 #include "src/history_service.hpp"
 #include "src/notifier.hpp"
+#include "src/preflight.hpp"
 #include "src/proxmox_pipeline.hpp"
+#include "src/readiness.hpp"
 #include "src/servers.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "src/systemd_notify.hpp"
@@ -41,6 +44,10 @@ constexpr std::string_view kDomain = "daemon";
 /// rather than waiting forever (a policy without a low-battery shutdown, or a machine too
 /// slow for --speed N, whose device thread read the UPS only after the outage).
 constexpr std::chrono::seconds kSimulationLimit{120};
+
+/// How often the preflight runs again besides start and SIGHUP: a qm broken by an upgrade is
+/// found within this, not at the next outage.
+constexpr std::chrono::minutes kReadinessInterval{10};
 
 /// The signals the control thread waits for; blocked in every thread.
 sigset_t controlSignals() {
@@ -80,6 +87,8 @@ private:
   /// [battery_test]: starts a due test when the conditions hold (every 30 s).
   void scheduleTests();
   TestConditions testConditions() const;
+  void startReadinessChecks();
+  void readinessChanged(Readiness::Change change, const PreflightReport& report);
 
   DaemonOptions options_;
   Config config_;
@@ -93,6 +102,10 @@ private:
   std::unique_ptr<DeviceReader> reader_;
   std::unique_ptr<HistoryService> history_; // before the reader, after the engine
   EventStats stats_;
+  Readiness readiness_;
+  proxmox::ProcessRunner checkProcesses_;
+  proxmox::BoundedRunner checkRunner_{checkProcesses_, std::chrono::seconds(15)};
+  std::unique_ptr<ReadinessChecker> checker_;
   std::unique_ptr<UpsService> service_;
   std::unique_ptr<Servers> servers_; // set before the device thread starts
   std::thread deviceThread_;
@@ -106,7 +119,9 @@ private:
 
 Daemon::Daemon(const DaemonOptions& options, Config config)
     : options_(options), config_(std::move(config)), clock_(makeClock()),
-      eventLog_(config_.log.file), notifier_(config_.notify),
+      eventLog_(config_.log.file),
+      notifier_(config_.notify, {},
+                config_.policy.simulation ? notify::Marker::Simulation : notify::Marker::None),
       pipeline_(makePipeline(config_, eventLog_, &notifier_,
                              [this] {
                                if (servers_) servers_->waitForSecondaries();
@@ -142,7 +157,8 @@ void Daemon::startDeviceThread() {
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
-  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, history_.get());
+  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, &readiness_,
+                                       history_.get());
   deviceThread_ = std::thread([this] {
     try {
       reader_->run();
@@ -163,11 +179,16 @@ int Daemon::run() {
   router_.addNotifier(stats_);
   // The host is up: a power cycle the last shutdown asked for is over.
   if (!options_.simulate) clearStaleKillPowerFlag(config_.shutdown.killPowerFlag);
+  if (options_.configPath) {
+    if (const auto w = secretsExposureWarning(*options_.configPath, config_); !w.empty())
+      log::warning(kDomain, "{}", w);
+  }
   startedAt_ = clock_->now();
   startedWall_ =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   nextTestCheck_ = startedAt_ + std::chrono::seconds(30);
   startDeviceThread();
+  startReadinessChecks();
   systemd::notify("READY=1");
   const sigset_t set = controlSignals();
   bool running = true;
@@ -182,6 +203,7 @@ int Daemon::run() {
     if (simulationDone()) running = false;
   }
   systemd::notify("STOPPING=1");
+  checker_->stop();
   reader_->stop();
   deviceThread_.join();
   if (history_) history_->stop(std::chrono::seconds(1)); // never longer: the exit goes on
@@ -214,6 +236,9 @@ void Daemon::reload() {
       Config next = loadConfig(*options_.configPath);
       if (options_.simulate) next.policy.simulation = true;
       applyReload(config_, next, engine_, eventLog_);
+      if (const auto w = secretsExposureWarning(*options_.configPath, next); !w.empty())
+        log::warning(kDomain, "{}", w);
+      checker_->recheck(next);
       config_ = std::move(next);
       log::notice(kDomain, "configuration reloaded from {}", options_.configPath->string());
     } catch (const std::exception& e) {
@@ -232,6 +257,36 @@ void Daemon::pingWatchdog() {
   const auto sinceStep = clock_->now() - engine_.lastStep();
   if (sinceStep < std::chrono::duration_cast<core::Clock::duration>(*interval) * options_.speed)
     systemd::notify("WATCHDOG=1");
+}
+
+void Daemon::startReadinessChecks() {
+  checker_ = std::make_unique<ReadinessChecker>(
+      readiness_, config_, [this](const Config& config) { return preflight(config, checkRunner_); },
+      kReadinessInterval,
+      [this](Readiness::Change change, const PreflightReport& report) {
+        readinessChanged(change, report);
+      });
+}
+
+/// Said once per change: a broken tool is an error and a notification the moment it is found
+/// (not at the next outage); warnings go to the log.
+void Daemon::readinessChanged(Readiness::Change change, const PreflightReport& report) {
+  for (const auto& p : report.problems)
+    if (!p.error) log::warning("preflight", "{}", p.text);
+  if (change == Readiness::Change::TurnedGood) {
+    log::notice("preflight", "the shutdown would work again");
+    eventLog_.appendLine(wallClockText() + " preflight: the shutdown would work again");
+  }
+  if (change == Readiness::Change::Different && report.ready())
+    log::notice("preflight", "the shutdown would work as configured");
+  if (change != Readiness::Change::TurnedBad) return;
+  log::error("preflight", "the shutdown would fail: {}", report.errorText());
+  core::Event event;
+  event.kind = core::EventKind::NotReady;
+  event.time = clock_->now();
+  event.reason = report.errorText();
+  event.snapshot = engine_.latest();
+  router_.onEvent(event);
 }
 
 TestConditions Daemon::testConditions() const {

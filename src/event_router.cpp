@@ -17,14 +17,19 @@ void EventRouter::onEvent(const core::Event& event) noexcept {
     route(event);
     return;
   }
-  // Mains back after the pipeline started: it goes on to the end (DESIGN.md);
-  // the UPS's power cycle (shutdown.return) brings the host back. Say so
-  // wherever the online event goes.
+  // Mains back after the pipeline started: it goes on to the end (DESIGN.md). Whether the
+  // host comes back depends on the UPS's power cycle (ups_shutdown_return): never a plain
+  // "mains restored", which would read as an all-clear.
+  const bool cycle = pipeline_.powerCycles();
   log::warning("event", "mains are back, but the shutdown has started and goes to the end");
   try {
     core::Event annotated = event;
+    annotated.powerCycle = cycle;
     annotated.reason += std::string(event.reason.empty() ? "" : "; ") +
-                        "the shutdown goes on: the UPS power cycle brings the host back";
+                        (cycle ? "the shutdown goes on: the UPS then cuts and restores its "
+                                 "output, and the host starts again"
+                               : "the shutdown goes on and the host stays off "
+                                 "(ups_shutdown_return = false): start it by hand");
     route(annotated);
   } catch (const std::bad_alloc&) {
     route(event);

@@ -43,7 +43,12 @@ void HistoryService::onSnapshot(const core::Snapshot& snapshot) noexcept {
   // Recorded first: the reading comes before the events it causes (an onbatt marks the
   // transfer this reading opened as announced).
   try {
-    writer_.post(recorder_.onSnapshot(snapshot, seconds(snapshot.time), wallAt(snapshot.time)));
+    history::Items items;
+    {
+      const std::lock_guard lock(mutex_);
+      items = recorder_.onSnapshot(snapshot, seconds(snapshot.time), wallAt(snapshot.time));
+    }
+    writer_.post(std::move(items));
   } catch (...) {
     // Out of memory: this reading is not recorded; the monitor gets it all the same.
   }
@@ -52,7 +57,12 @@ void HistoryService::onSnapshot(const core::Snapshot& snapshot) noexcept {
 
 void HistoryService::onEvent(const core::Event& event) noexcept {
   try {
-    writer_.post(recorder_.onEvent(event, wallAt(event.time)));
+    history::Items items;
+    {
+      const std::lock_guard lock(mutex_);
+      items = recorder_.onEvent(event, wallAt(event.time));
+    }
+    writer_.post(std::move(items));
   } catch (...) {
     // Out of memory: not recorded.
   }
@@ -61,7 +71,12 @@ void HistoryService::onEvent(const core::Event& event) noexcept {
 void HistoryService::stop(std::chrono::milliseconds grace) noexcept {
   if (std::exchange(stopped_, true)) return;
   try {
-    writer_.post(recorder_.stop(seconds(clock_.now()), wallNow()));
+    history::Items items;
+    {
+      const std::lock_guard lock(mutex_);
+      items = recorder_.stop(seconds(clock_.now()), wallNow());
+    }
+    writer_.post(std::move(items));
   } catch (...) {
     // Out of memory: the open transfer is closed at the next start instead.
   }

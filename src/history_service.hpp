@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 
 #include "config/config.hpp"
 #include "core/clock.hpp"
@@ -20,9 +21,11 @@ namespace hidupsd {
 /// a few comparisons and, at most every 10 s or at an event, a push onto
 /// the writer's bounded queue: nothing here waits for the disk.
 ///
-/// Thread rules: the listener and sink methods on the device thread (as the
-/// reader and the router call them); summary() from any thread; stop() once,
-/// after the device thread ended.
+/// Thread rules: the listener methods on the device thread; onEvent() from
+/// any thread (the router runs on the device thread, but the readiness
+/// checker routes `notready` from its own): the recorder is behind a mutex
+/// held for its few comparisons only; summary() from any thread; stop()
+/// once, after the device thread ended.
 class HistoryService final : public ReaderListener, public EventSink {
 public:
   /// `next` gets every reader call; `warning` is called (on the writer's
@@ -49,7 +52,8 @@ private:
 
   core::Clock& clock_;
   ReaderListener& next_;
-  history::Recorder recorder_; // device thread (then stop())
+  std::mutex mutex_;
+  history::Recorder recorder_; // guarded by mutex_
   history::Writer writer_;
   bool stopped_ = false;
 };

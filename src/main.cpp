@@ -20,10 +20,12 @@
 #include "hid/usb_discovery.hpp"
 #include "hidupsd_config.hpp"
 #include "notify/curl_global.hpp"
+#include "proxmox/bounded_runner.hpp"
 #include "src/client_commands.hpp"
 #include "src/daemon.hpp"
 #include "src/history_cli.hpp"
 #include "src/kill_power.hpp"
+#include "src/preflight.hpp"
 #include "src/probe.hpp"
 #include "src/test_event.hpp"
 #include "ups/simulated_device.hpp"
@@ -298,13 +300,27 @@ int runChecked(const std::function<int()>& body) {
   }
 }
 
-/// Every error as FILE:LINE:COL: message on stderr (exit 1), or "FILE: OK" and the
-/// effective config, secrets redacted, on stdout.
+/// Every error as FILE:LINE:COL: message on stderr (exit 1); then the preflight (would the
+/// shutdown work?): its errors as "FILE: error: …" (exit 1), else "FILE: OK", the warnings as
+/// "FILE: warning: …" on stderr and the effective config, secrets redacted, on stdout.
 int runCheckConfig(const Options& o) {
   const std::string path = o.config.value_or(std::string(kDefaultConfigPath));
   return runChecked([&] {
     const Config config = loadConfig(path);
-    std::cout << path << ": OK\n" << redacted(config);
+    proxmox::ProcessRunner processes;
+    proxmox::BoundedRunner runner(processes, std::chrono::seconds(15));
+    const auto report = preflight(config, runner);
+    if (!report.ready()) {
+      for (const auto& p : report.problems)
+        std::cerr << path << ": " << (p.error ? "error: " : "warning: ") << p.text << "\n";
+      return kExitFailure;
+    }
+    std::cout << path << ": OK\n" << std::flush;
+    for (const auto& p : report.problems)
+      std::cerr << path << ": warning: " << p.text << "\n";
+    if (const auto w = secretsExposureWarning(path, config); !w.empty())
+      std::cerr << path << ": warning: " << w << "\n";
+    std::cout << redacted(config);
     return kExitOk;
   });
 }

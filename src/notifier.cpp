@@ -60,8 +60,9 @@ std::string hostName() {
   return buf;
 }
 
-Notifier::Notifier(const std::vector<NotifyConfig>& entries, std::string host)
-    : host_(host.empty() ? hostName() : std::move(host)) {
+Notifier::Notifier(const std::vector<NotifyConfig>& entries, std::string host,
+                   notify::Marker marker)
+    : host_(host.empty() ? hostName() : std::move(host)), marker_(marker) {
   std::vector<std::unique_ptr<notify::Sink>> sinks;
   int index = 0;
   for (const auto& entry : entries)
@@ -76,6 +77,7 @@ notify::Notification Notifier::make(const core::Event& event) const {
   n.event = event;
   n.host = host_;
   n.wallTime = static_cast<std::int64_t>(std::time(nullptr));
+  n.marker = marker_;
   return n;
 }
 

@@ -21,7 +21,10 @@ namespace hidupsd {
 /// Thread rules: onEvent and notifyText from any thread.
 class Notifier final : public EventSink {
 public:
-  explicit Notifier(const std::vector<NotifyConfig>& entries, std::string host = {});
+  /// Throws std::runtime_error if libcurl cannot start.
+  /// `marker`: shown on every message (simulation, --test-event).
+  explicit Notifier(const std::vector<NotifyConfig>& entries, std::string host = {},
+                    notify::Marker marker = notify::Marker::None);
   ~Notifier() override;
 
   void onEvent(const core::Event& event) noexcept override;
@@ -41,6 +44,7 @@ private:
   notify::CurlHttpClient http_;
   notify::CurlMailer mailer_;
   std::string host_;
+  notify::Marker marker_;
   std::unique_ptr<notify::Dispatcher> dispatcher_;
 };
 

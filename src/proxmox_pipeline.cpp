@@ -15,7 +15,9 @@
 #include "hidupsd_config.hpp"
 #include "lib/log.hpp"
 #include "lib/unique_fd.hpp"
+#include "proxmox/bounded_runner.hpp"
 #include "proxmox/guests.hpp"
+#include "src/preflight.hpp"
 
 namespace hidupsd {
 
@@ -89,14 +91,17 @@ void writeDurably(const std::filesystem::path& path, const std::string& text) {
 
 ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
                                  std::unique_ptr<proxmox::CommandRunner> runner,
-                                 PipelineOutput output)
-    : shutdown_(config.shutdown), proxmox_(config.proxmox), simulation_(config.policy.simulation),
-      node_(std::move(node)), realRunner_(std::move(runner)), output_(std::move(output)) {
+                                 PipelineOutput output, std::chrono::milliseconds commandOverrun)
+    : shutdown_(config.shutdown), proxmox_(config.proxmox), config_(config),
+      simulation_(config.policy.simulation), node_(std::move(node)), realRunner_(std::move(runner)),
+      output_(std::move(output)) {
+  boundedRunner_ = std::make_unique<proxmox::BoundedRunner>(
+      *realRunner_, commandOverrun, [this](const std::string& line) { say(line); });
   dryRunner_ = std::make_unique<proxmox::DryRunRunner>(
-      *realRunner_, proxmox::isReadOnlyCommand, [this](const std::vector<std::string>& argv) {
+      *boundedRunner_, proxmox::isReadOnlyCommand, [this](const std::vector<std::string>& argv) {
         say("would run: " + proxmox::commandLine(argv));
       });
-  runner_ = simulation_ ? dryRunner_.get() : realRunner_.get();
+  runner_ = simulation_ ? dryRunner_.get() : boundedRunner_.get();
 }
 
 ProxmoxPipeline::~ProxmoxPipeline() { wait(); }
@@ -145,6 +150,11 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
       proxmox::guestPhaseBudget(runtime, shutdown_.deadline, shutdown_.deadlineMargin);
   say(budgetLine(budget, runtime, shutdown_));
   try {
+    preflightCheck(event);
+  } catch (const std::exception& e) {
+    say(fmt::format("preflight check failed: {}", e.what()));
+  }
+  try {
     stopGuests(event, t0 + budget);
   } catch (const std::exception& e) {
     tell(event, fmt::format("stopping the guests failed: {}; powering off anyway", e.what()));
@@ -182,14 +192,30 @@ proxmox::StopRules ProxmoxPipeline::stopRules() const {
   return r;
 }
 
+/// The tools' files only (instant): a broken one is said at once, and the pipeline still
+/// tries everything (the guest listing below is the real test of qm).
+void ProxmoxPipeline::preflightCheck(const core::Event& event) {
+  PreflightOptions o;
+  o.listGuests = false;
+  const auto report = preflight(config_, *runner_, o);
+  for (const auto& p : report.problems)
+    if (p.error) tell(event, "preflight: " + p.text + "; trying anyway");
+}
+
 void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_point deadline) {
-  const auto options = discoveryOptions();
+  auto options = discoveryOptions();
+  options.deadline = deadline;
   const auto found = proxmox::discoverGuests(*runner_, options);
-  for (const auto& problem : found.problems)
+  std::string problems;
+  for (const auto& problem : found.problems) {
     say("guest discovery: " + problem);
+    problems += (problems.empty() ? "" : "; ") + problem;
+  }
+  // A list that failed is not an empty one: never "no running guests" then.
+  if (found.listFailed) tell(event, "cannot list guests: " + problems);
   if (!found.excluded.empty()) say("left running (exclude): " + names(found.excluded));
   if (found.guests.empty()) {
-    say("no running guests to stop");
+    if (!found.listFailed) say("no running guests to stop");
     return;
   }
   say(fmt::format("running guests: {}", names(found.guests)));

@@ -34,7 +34,9 @@ struct PipelineOutput {
 /// out (PipelineOutput::beforePowerOff), write the kill-power flag
 /// (ups_shutdown_return), run host_command. Every step is bounded and caught:
 /// a failing step is logged and the next one runs; the host command always
-/// runs. Once started it goes to the end, whatever happens to the mains.
+/// runs. Every command goes through a BoundedRunner: one that hangs even after
+/// SIGKILL (a tool stuck on a hung cluster file system) is left behind and the
+/// pipeline goes on. Once started it goes to the end, whatever happens to the mains.
 ///
 /// With `simulation`, commands that change nothing (qm/pct list and config)
 /// run for real and every other step is only logged as "would run …" /
@@ -43,17 +45,24 @@ class ProxmoxPipeline final : public ShutdownPipeline {
 public:
   /// `runner` runs the commands (the real ProcessRunner in the daemon).
   /// `node`: the Proxmox node name for stopall ([proxmox] node, else this host's name).
+  /// `commandOverrun`: how long past its timeout a command is waited for before it is
+  /// left behind (BoundedRunner).
   ProxmoxPipeline(const Config& config, std::string node,
-                  std::unique_ptr<proxmox::CommandRunner> runner, PipelineOutput output);
+                  std::unique_ptr<proxmox::CommandRunner> runner, PipelineOutput output,
+                  std::chrono::milliseconds commandOverrun = kCommandOverrun);
+  /// ProcessRunner's kill grace (5 s) and reap wait (5 s), and a margin for a loaded machine.
+  static constexpr std::chrono::milliseconds kCommandOverrun{15000};
   ~ProxmoxPipeline() override;
 
   void start(const core::Event& event) noexcept override;
   bool started() const noexcept override { return started_.load(); }
   bool finished() const noexcept override { return finished_.load(); }
   void wait() noexcept override;
+  bool powerCycles() const noexcept override { return shutdown_.upsShutdownReturn; }
 
 private:
   void run(const core::Event& event) noexcept;
+  void preflightCheck(const core::Event& event);
   void stopGuests(const core::Event& event, std::chrono::steady_clock::time_point deadline);
   void writeKillPowerFlag();
   void powerOff(const core::Event& event);
@@ -64,11 +73,13 @@ private:
 
   ShutdownConfig shutdown_;
   ProxmoxConfig proxmox_;
+  Config config_; // for the preflight check as the pipeline starts
   bool simulation_;
   std::string node_;
   std::unique_ptr<proxmox::CommandRunner> realRunner_;
+  std::unique_ptr<proxmox::CommandRunner> boundedRunner_; // realRunner_, never waited on for ever
   std::unique_ptr<proxmox::CommandRunner> dryRunner_;
-  proxmox::CommandRunner* runner_; // realRunner_ or dryRunner_
+  proxmox::CommandRunner* runner_; // boundedRunner_ or dryRunner_
   PipelineOutput output_;
   std::atomic<bool> started_{false};
   std::atomic<bool> finished_{false};

@@ -74,18 +74,40 @@ serve::HistoryMetrics historyMetrics(const history::Summary& summary,
 }
 
 Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
-                 const ShutdownPipeline& pipeline, const HistoryService* history)
-    : stats_(stats), pipeline_(pipeline), history_(history), simulation_(config.policy.simulation) {
-  if (config.nut) startNut(config, backend);
-  if (config.metrics) startMetrics(config, backend);
+                 const ShutdownPipeline& pipeline, const Readiness* readiness,
+                 const HistoryService* history)
+    : stats_(stats), pipeline_(pipeline), readiness_(readiness), history_(history),
+      simulation_(config.policy.simulation) {
+  const std::size_t nutWanted = !config.nut ? 0
+                                : config.nut->maxConnections > 0
+                                    ? static_cast<std::size_t>(config.nut->maxConnections)
+                                    : kDefaultNutConnections;
+  const std::size_t httpWanted =
+      config.metrics ? static_cast<std::size_t>(config.metrics->maxConnections) : 0;
+  const auto use = lib::currentDescriptorUse();
+  const auto plan = lib::planDescriptors(use, nutWanted, httpWanted);
+  if (config.nut || config.metrics)
+    log::notice(kDomain,
+                "descriptors: limit {}, {} open; NUT server up to {} clients, HTTP up to {} "
+                "connections; {} kept for the shutdown",
+                use.limit, use.open, plan.nutClients, plan.httpConnections, plan.reserve);
+  if (config.nut) startNut(config, backend, plan.nutClients);
+  if (config.metrics) startMetrics(config, backend, plan.httpConnections);
 }
 
 Servers::~Servers() { stop(); }
 
-void Servers::startNut(const Config& config, serve::UpsBackend& backend) {
+void Servers::startNut(const Config& config, serve::UpsBackend& backend, std::size_t clients) {
   hostsync_ = config.nut->hostsync;
+  if (clients == 0) {
+    log::error(kDomain, "NUT server off: too few descriptors left under the limit (raise "
+                        "LimitNOFILE=)");
+    return;
+  }
   try {
-    nut_ = std::make_unique<serve::NutServer>(nutServerOptions(*config.nut), backend);
+    auto options = nutServerOptions(*config.nut);
+    options.maxClients = clients;
+    nut_ = std::make_unique<serve::NutServer>(std::move(options), backend);
     nut_->start();
     log::notice(kDomain, "NUT server on {} (ups \"{}\", {} users)", hostPort(config.nut->listen),
                 config.nut->name, config.nut->users.size());
@@ -95,7 +117,13 @@ void Servers::startNut(const Config& config, serve::UpsBackend& backend) {
   }
 }
 
-void Servers::startMetrics(const Config& config, serve::UpsBackend& backend) {
+void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
+                           std::size_t connections) {
+  if (connections == 0) {
+    log::error(kDomain, "metrics endpoint off: too few descriptors left under the limit (raise "
+                        "LimitNOFILE=)");
+    return;
+  }
   const std::string name = config.nut ? config.nut->name : "ups";
   auto source = [this, &backend, name] {
     serve::MetricsData d;
@@ -106,6 +134,7 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend) {
     d.everRead = state.everRead;
     d.commOk = state.everRead && !state.stale;
     d.shutdownStarted = pipeline_.started();
+    if (readiness_ != nullptr) d.shutdownReady = readiness_->ready();
     for (const auto& [event, entry] : stats_.counts())
       d.events[event] = {entry.count, entry.last};
     d.processStart = started_;
@@ -114,8 +143,11 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend) {
     return d;
   };
   try {
-    metrics_ = std::make_unique<serve::MetricsServer>(config.metrics->listen.host,
-                                                      config.metrics->listen.port, source);
+    serve::HttpServerOptions options;
+    options.host = config.metrics->listen.host;
+    options.port = config.metrics->listen.port;
+    options.maxConnections = connections;
+    metrics_ = std::make_unique<serve::MetricsServer>(std::move(options), source);
     metrics_->start();
     log::notice(kDomain, "metrics on http://{}/metrics", hostPort(config.metrics->listen));
   } catch (const std::exception& e) {

@@ -7,23 +7,30 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "lib/fd_budget.hpp"
 #include "serve/metrics_server.hpp"
 #include "serve/nut_server.hpp"
 #include "src/event_stats.hpp"
 #include "src/history_service.hpp"
+#include "src/readiness.hpp"
 #include "src/shutdown_pipeline.hpp"
 
 namespace hidupsd {
 
 /// The servers the config asks for ([serve.nut], [serve.metrics]). A server
 /// that cannot listen is logged as an error and left off: the monitor and
-/// the shutdown must work without it. Thread rules: construct, stop() on the
-/// control thread; waitForSecondaries() on the pipeline thread.
+/// the shutdown must work without it. Their connections are sized from the
+/// descriptor limit (lib::planDescriptors): together they never hold more than
+/// half of the free descriptors, so the shutdown always has its reserve.
+/// Thread rules: construct, stop() on the control thread; waitForSecondaries()
+/// on the pipeline thread.
 class Servers {
 public:
-  /// Starts them now. `backend`, `stats` and `pipeline` must outlive this.
+  /// Starts them now. `backend`, `stats`, `pipeline` and `readiness` (may be null) must
+  /// outlive this.
   Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
-          const ShutdownPipeline& pipeline, const HistoryService* history = nullptr);
+          const ShutdownPipeline& pipeline, const Readiness* readiness = nullptr,
+          const HistoryService* history = nullptr);
   ~Servers();
   Servers(const Servers&) = delete;
   Servers& operator=(const Servers&) = delete;
@@ -38,11 +45,12 @@ public:
   std::uint16_t metricsPort() const noexcept;
 
 private:
-  void startNut(const Config& config, serve::UpsBackend& backend);
-  void startMetrics(const Config& config, serve::UpsBackend& backend);
+  void startNut(const Config& config, serve::UpsBackend& backend, std::size_t clients);
+  void startMetrics(const Config& config, serve::UpsBackend& backend, std::size_t connections);
 
   const EventStats& stats_;
   const ShutdownPipeline& pipeline_;
+  const Readiness* readiness_;
   const HistoryService* history_;
   bool simulation_;
   std::chrono::seconds hostsync_{0};
@@ -57,5 +65,9 @@ serve::HistoryMetrics historyMetrics(const history::Summary& summary,
 
 /// [serve.nut] as the server's options (users and rights mapped, the log to ours).
 serve::NutServerOptions nutServerOptions(const NutServerConfig& config);
+
+/// The NUT server's connections when max_connections is not set: upsd sizes MAXCONN from the
+/// descriptor limit; a UPS has a handful of clients, so past this the limit buys nothing.
+inline constexpr std::size_t kDefaultNutConnections = 1024;
 
 } // namespace hidupsd

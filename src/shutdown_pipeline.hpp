@@ -18,6 +18,9 @@ public:
   virtual bool finished() const noexcept = 0;
   /// Blocks until the pipeline's thread has ended (no-op if never started).
   virtual void wait() noexcept = 0;
+  /// Whether, once done, the UPS power-cycles the host so that it starts again when mains
+  /// are back ([shutdown] ups_shutdown_return); false: the host stays off.
+  virtual bool powerCycles() const noexcept { return true; }
 };
 
 } // namespace hidupsd

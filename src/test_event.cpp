@@ -93,9 +93,13 @@ int runTestEvent(const TestEventOptions& o) {
   event.kind = o.event;
   event.time = clock.now();
   event.reason = "manual test (hidupsd --test-event)";
+  if (o.configPath) {
+    if (const auto w = secretsExposureWarning(*o.configPath, config); !w.empty())
+      log::warning(kDomain, "{}", w);
+  }
   event.snapshot = readState(o, config, clock);
   EventLog eventLog(config.log.file);
-  Notifier notifier(config.notify);
+  Notifier notifier(config.notify, {}, notify::Marker::Test);
   auto pipeline = makePipeline(config, eventLog, &notifier);
   EventRouter router(eventLog, *pipeline);
   router.addNotifier(notifier);

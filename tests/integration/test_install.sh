@@ -37,6 +37,14 @@ if [ "${HIDUPSD_PREFIX:-}" = /usr ] && [ "${HIDUPSD_DIRS_OVERRIDDEN:-no}" = no ]
 fi
 echo "ok: installed $rule and $unit"
 
+# The config holds webhook URLs, tokens and passwords: 0600, as the package installs it.
+config=$(find "$dest/root" -path '*/hidupsd/hidupsd.toml' | head -1)
+[ -n "$config" ] || fail "no hidupsd.toml installed"
+mode=$(stat -c %a "$config")
+[ "$mode" = 600 ] || fail "$config installed with mode $mode, not 600"
+echo "ok: the config installed 0600"
+grep -q '^LimitNOFILE=4096$' "$unit" || fail "the unit sets no LimitNOFILE=4096"
+
 # --- the udev rule -----------------------------------------------------------
 # Each rule line is KEY[{ATTR}] OP "value" pairs joined by ", " (udev(7)).
 pair='[A-Z_]+(\{[A-Za-z0-9_.-]+\})?(==|!=|=|\+=|-=|:=)"[^"]*"'

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -229,6 +230,19 @@ TEST_CASE("exec: $1 is the event, the UPS in the environment, output in detail")
                          "UPS_REASON=on battery for 5 s\nUPS_TIME=2026-11-25T20:31:02Z\n"
                          "UPS_UPS_LOAD=29\nUPS_UPS_MODEL=Ellipse PRO 850\n"
                          "UPS_UPS_POWER=137\nUPS_UPS_STATUS=OB DISCHRG\n");
+}
+
+TEST_CASE("exec: a test or simulation run says so in UPS_MARKER") {
+  Notification n;
+  n.event.kind = core::EventKind::OnBattery;
+  auto has = [](const std::vector<std::string>& env, const std::string& entry) {
+    return std::find(env.begin(), env.end(), entry) != env.end();
+  };
+  CHECK_FALSE(has(ExecSink::environment(n, {}), "UPS_MARKER=test"));
+  n.marker = Marker::Test;
+  CHECK(has(ExecSink::environment(n, {}), "UPS_MARKER=test"));
+  n.marker = Marker::Simulation;
+  CHECK(has(ExecSink::environment(n, {}), "UPS_MARKER=simulation"));
 }
 
 TEST_CASE("exec: failures, timeouts and kills, no zombies") {

@@ -203,3 +203,43 @@ TEST_CASE("replbatt carries its reason: the UPS's RB or the history's battery he
   CHECK(fr.body.starts_with("La batterie de l'onduleur doit être remplacée (2023-11-14 22:13:20)."
                             "\nRaison : battery health 42 %"));
 }
+
+TEST_CASE("mains back after the shutdown started: never an all-clear, in both languages") {
+  // main: "✅ Mains power restored" even as the host went on shutting down.
+  Notification n = outage();
+  n.event.kind = EventKind::Online;
+  n.event.powerCycle = true;
+  MessageTemplate en = render(builtinTemplateFor(n, Language::En), n, Language::En);
+  CHECK(en.title == "⚠️ Mains power back on pve1, but the shutdown goes on");
+  CHECK(en.body.find("the host starts again by itself") != std::string::npos);
+  MessageTemplate fr = render(builtinTemplateFor(n, Language::Fr), n, Language::Fr);
+  CHECK(fr.title == "⚠️ Secteur revenu sur pve1, mais l'arrêt continue");
+  CHECK(fr.body.find("l'hôte redémarre de lui-même") != std::string::npos);
+  n.event.powerCycle = false;
+  en = render(builtinTemplateFor(n, Language::En), n, Language::En);
+  CHECK(en.body.find("the host stays off (ups_shutdown_return = false): start it by hand") !=
+        std::string::npos);
+  fr = render(builtinTemplateFor(n, Language::Fr), n, Language::Fr);
+  CHECK(fr.body.find("l'hôte reste éteint (ups_shutdown_return = false)") != std::string::npos);
+  CHECK(fr.body.find("87 %") != std::string::npos); // the state block as in every message
+}
+
+TEST_CASE("test and simulation markers go before the title") {
+  CHECK(markedTitle("⚡ Power outage on pve1", Marker::Test, Language::En) ==
+        "🧪 TEST — ⚡ Power outage on pve1");
+  CHECK(markedTitle("⚡ Coupure de courant sur pve1", Marker::Test, Language::Fr) ==
+        "🧪 ESSAI — ⚡ Coupure de courant sur pve1");
+  CHECK(markedTitle("x", Marker::Simulation, Language::Fr) == "🔸 SIMULATION — x");
+  CHECK(markedTitle("x", Marker::None, Language::En) == "x");
+}
+
+TEST_CASE("notready says the shutdown would fail, and why") {
+  Notification n = outage();
+  n.event.kind = EventKind::NotReady;
+  n.event.reason = "host_command: /sbin/shutdwn cannot run: No such file or directory";
+  for (Language language : {Language::En, Language::Fr}) {
+    const MessageTemplate m = render(builtinTemplateFor(n, language), n, language);
+    CHECK(m.body.find("/sbin/shutdwn cannot run") != std::string::npos);
+  }
+  CHECK(severityOf(EventKind::NotReady) == Severity::Critical);
+}

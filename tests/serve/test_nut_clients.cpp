@@ -172,16 +172,20 @@ TEST_CASE("upsrw lists the writable variables and sets one") {
   CHECK(tooLong.err.find("ERR TOO-LONG") != std::string::npos);
 }
 
-TEST_CASE("a client beyond max clients gets no answer; the others are served") {
+TEST_CASE("upsc beyond max clients is served: the idle client makes room; a login stays") {
   if (!haveClients()) return;
   Fixture f(1);
   serve::NutClient holder({"127.0.0.1", f.server->port(), 2000ms});
   CHECK(holder.version().starts_with("hidupsd"));
-  const auto refused = run({kUpsc, f.ups(), "ups.status"});
+  const auto served = run({kUpsc, f.ups(), "ups.status"}); // main: refused
+  CHECK(served.status == 0);
+  CHECK(served.out == "OL\n");
+  CHECK(f.logs.contains("1 connections (the limit): closed the one idle longest"));
+  serve::NutClient secondary({"127.0.0.1", f.server->port(), 2000ms});
+  secondary.authenticate("monsec", "secpass");
+  secondary.request("LOGIN ups");
+  const auto refused = run({kUpsc, f.ups(), "ups.status"}); // the only slot holds a login
   CHECK(refused.status != 0);
-  CHECK(refused.out.empty());
-  CHECK(f.logs.contains("refused connection from 127.0.0.1"));
-  holder.logout();
-  REQUIRE(t::eventually([&] { return f.server->clientCount() == 0; }));
-  CHECK(run({kUpsc, f.ups(), "ups.status"}).status == 0);
+  CHECK(f.logs.contains("refused a connection from 127.0.0.1: all 1 connections are logged-in"));
+  CHECK(secondary.getVariable("ups", "ups.status") == "OL");
 }

@@ -13,10 +13,12 @@
 #include "serve/nut_client.hpp"
 #include "serve/nut_server.hpp"
 #include "tests/serve/test_nut_support.hpp"
+#include "tests/serve/test_raw_connection.hpp"
 
 using namespace hidupsd::serve;
 using hidupsd::test::eventually;
 using hidupsd::test::FakeUpsBackend;
+using hidupsd::test::RawConnection;
 using namespace std::chrono_literals;
 
 namespace {
@@ -35,38 +37,6 @@ struct Fixture {
   static NutClient connect(const NutServer& server, const std::string& host = "127.0.0.1") {
     return NutClient({host, server.port(), 2000ms});
   }
-};
-
-/// A line-level connection for what NutClient does not send (partial and over-long lines).
-struct RawConnection {
-  explicit RawConnection(std::uint16_t port) : fd(openStreamSocket(AF_INET)) {
-    const auto address = literalAddress("127.0.0.1", port);
-    if (::connect(fd.get(), address.get(), address.length) != 0 && errno != EINPROGRESS)
-      throw std::system_error(errno, std::generic_category(), "connect");
-    REQUIRE(waitFor(fd.get(), POLLOUT, 2000ms));
-  }
-  void send(const std::string& data) const {
-    REQUIRE(::send(fd.get(), data.data(), data.size(), MSG_NOSIGNAL) ==
-            static_cast<ssize_t>(data.size()));
-  }
-  /// Everything received until `lines` newlines, or "" + EOF marker "<closed>".
-  std::string receive(int lines) {
-    while (std::count(buffer.begin(), buffer.end(), '\n') < lines) {
-      if (!waitFor(fd.get(), POLLIN, 2000ms)) return buffer + "<timeout>";
-      char chunk[512];
-      const auto n = ::recv(fd.get(), chunk, sizeof(chunk), 0);
-      if (n <= 0) return buffer + "<closed>";
-      buffer.append(chunk, static_cast<std::size_t>(n));
-    }
-    return std::exchange(buffer, {});
-  }
-  bool closedByPeer() {
-    if (!waitFor(fd.get(), POLLIN, 3000ms)) return false;
-    char c;
-    return ::recv(fd.get(), &c, 1, 0) == 0;
-  }
-  hidupsd::lib::UniqueFd fd;
-  std::string buffer;
 };
 
 } // namespace
@@ -165,23 +135,23 @@ TEST_CASE_FIXTURE(Fixture, "an over-long line is answered ERR TOO-LONG and skipp
   CHECK(logs.contains("sent a line over 64 bytes"));
 }
 
-TEST_CASE_FIXTURE(Fixture, "connections beyond maxClients are closed and logged") {
+TEST_CASE_FIXTURE(Fixture, "a full server closes the longest-idle client to admit a new one") {
   auto o = options();
   o.maxClients = 2;
   NutServer server(o, backend);
   server.start();
-  auto a = connect(server);
+  RawConnection older(server.port());
+  older.send("VER\n");
+  CHECK(older.receive(1).starts_with("hidupsd"));
+  std::this_thread::sleep_for(50ms);
   auto b = connect(server);
-  CHECK(a.version().starts_with("hidupsd"));
   CHECK(b.version().starts_with("hidupsd"));
-  RawConnection third(server.port());
-  CHECK(third.closedByPeer());
-  CHECK(logs.contains("refused connection from 127.0.0.1: 2 clients already connected"));
+  auto third = connect(server); // full: `older`, idle longest, makes room
+  CHECK(third.version().starts_with("hidupsd"));
+  CHECK(older.closedByPeer());
   CHECK(server.clientCount() == 2);
-  a.logout();
-  CHECK(eventually([&] { return server.clientCount() == 1; }));
-  auto d = connect(server);
-  CHECK(d.version().starts_with("hidupsd"));
+  CHECK(server.evictionCount() == 1);
+  CHECK(logs.contains("2 connections (the limit): closed the one idle longest, from 127.0.0.1"));
 }
 
 TEST_CASE_FIXTURE(Fixture, "an idle client is disconnected; an active one is not") {

@@ -23,6 +23,8 @@ public:
   bool started() const noexcept override { return started_; }
   bool finished() const noexcept override { return started_; }
   void wait() noexcept override {}
+  bool powerCycles() const noexcept override { return cycles; }
+  bool cycles = true;
 
 private:
   Trace& trace_;
@@ -34,7 +36,9 @@ public:
   explicit FakeNotifier(Trace& trace) : trace_(trace) {}
   void onEvent(const core::Event& event) noexcept override {
     trace_.push_back(std::string(core::eventName(event.kind)) + ": " + event.reason);
+    last = event;
   }
+  core::Event last;
 
 private:
   Trace& trace_;
@@ -76,8 +80,26 @@ TEST_CASE("mains back after the start: the online event says the shutdown goes o
   router.onEvent(event(core::EventKind::Shutdown, "low"));
   router.onEvent(event(core::EventKind::Online, "mains back"));
   CHECK(trace == Trace{"online: mains back", "start: low", "shutdown: low",
-                       "online: mains back; the shutdown goes on: the UPS power cycle brings the "
-                       "host back"});
+                       "online: mains back; the shutdown goes on: the UPS then cuts and restores "
+                       "its output, and the host starts again"});
+}
+
+TEST_CASE("mains back after the start, with ups_shutdown_return = false: the host stays off") {
+  // main said "the UPS power cycle brings the host back" even when it would not.
+  Routed routed;
+  routed.pipeline.cycles = false;
+  routed.router.onEvent(event(core::EventKind::Shutdown, "low"));
+  routed.router.onEvent(event(core::EventKind::Online, "mains back"));
+  CHECK(routed.trace.back() == "online: mains back; the shutdown goes on and the host stays off "
+                               "(ups_shutdown_return = false): start it by hand");
+  REQUIRE(routed.notifier.last.powerCycle.has_value());
+  CHECK_FALSE(*routed.notifier.last.powerCycle);
+}
+
+TEST_CASE("an online before any shutdown carries no shutdown note") {
+  Routed routed;
+  routed.router.onEvent(event(core::EventKind::Online, "mains back"));
+  CHECK_FALSE(routed.notifier.last.powerCycle.has_value());
 }
 
 } // namespace

@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "src/proxmox_pipeline.hpp"
 #include "tests/support/fake_pve.hpp"
@@ -29,8 +31,8 @@ Json guest(const char* type, int id, const char* shutdown, const char* startup =
   return g;
 }
 
-std::string node(const Json& guests, const char* stopall = "ok") {
-  return Json{{"node", "pve1"}, {"guests", guests}, {"stopall", stopall}}.dump();
+std::string node(const Json& guests, const char* stopall = "ok", const char* list = "ok") {
+  return Json{{"node", "pve1"}, {"guests", guests}, {"stopall", stopall}, {"list", list}}.dump();
 }
 
 Config configFor(const FakePve& pve, bool simulation) {
@@ -159,7 +161,9 @@ TEST_CASE("nothing stops the host command: no qm, an unwritable flag, a failing 
                            rec.output());
   run(pipeline, shutdownEvent(600));
   CHECK(rec.said("guest discovery: qm list: cannot start: No such file or directory"));
-  CHECK(rec.said("no running guests to stop"));
+  CHECK(rec.said("preflight: qm = /nonexistent/qm cannot run") == false); // not a Proxmox node
+  CHECK(rec.said("cannot list guests: qm list: cannot start: No such file or directory"));
+  CHECK_FALSE(rec.said("no running guests to stop"));
   CHECK(rec.said("cannot write the kill-power flag /proc/hidupsd-cannot-write-here/killpower"));
   CHECK(rec.said("the host command failed: /bin/sh -c 'echo '\\''Failed to connect to bus'\\'' "
                  ">&2; exit 1': exit 1: Failed to connect to bus"));
@@ -194,6 +198,95 @@ TEST_CASE("a stale kill-power flag is removed; a missing one is fine") {
   clearStaleKillPowerFlag(flag);
   CHECK(localNodeName().find('.') == std::string::npos);
   CHECK_FALSE(localNodeName().empty());
+}
+
+TEST_CASE("a dry run whose qm list fails says it cannot list guests, never 'no running guests'") {
+  // main: "no running guests to stop" after a failing qm list (pmxcfs down, a broken qm).
+  FakePve pve(node(Json::array({guest("vm", 100, "1")}), "ok", "fail"));
+  Recorded rec;
+  ProxmoxPipeline pipeline(configFor(pve, true), "pve1", std::make_unique<proxmox::ProcessRunner>(),
+                           rec.output());
+  run(pipeline, shutdownEvent(1200));
+  CHECK(rec.said("cannot list guests: qm list: exit 2: ipcc_send_rec[1] failed: Connection "
+                 "refused"));
+  CHECK_FALSE(rec.said("no running guests to stop"));
+  CHECK(std::any_of(rec.notified.begin(), rec.notified.end(),
+                    [](const std::string& t) { return t.starts_with("cannot list guests"); }));
+  CHECK(rec.said("would run: " + pve.poweroff() + " --now"));
+}
+
+TEST_CASE("a host command that is not there is said as the pipeline starts; it is tried anyway") {
+  FakePve pve(node(Json::array()));
+  Recorded rec;
+  auto config = configFor(pve, false);
+  config.shutdown.hostCommand = {"/sbin/shutdwn"};
+  ProxmoxPipeline pipeline(config, "pve1", std::make_unique<proxmox::ProcessRunner>(),
+                           rec.output());
+  run(pipeline, shutdownEvent(600));
+  CHECK(rec.said("preflight: host_command: /sbin/shutdwn cannot run: No such file or directory"));
+  CHECK(rec.said("the host command failed: /sbin/shutdwn: cannot start: No such file or "
+                 "directory"));
+}
+
+/// The real runner, except that `qm shutdown 100` never returns (a qm stuck in the kernel on a
+/// hung pmxcfs: SIGKILL cannot end it, waitpid never returns) until released.
+class StuckRunner final : public proxmox::CommandRunner {
+public:
+  proxmox::CommandResult run(const std::vector<std::string>& argv,
+                             std::chrono::milliseconds timeout) override {
+    if (argv.size() > 2 && argv[1] == "shutdown" && argv[2] == "100") {
+      std::unique_lock lock(mutex_);
+      released_.wait(lock, [this] { return free_; });
+      ++leftBehindEnded_;
+      return {};
+    }
+    return real_.run(argv, timeout);
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    free_ = true;
+    released_.notify_all();
+  }
+  bool leftBehindEnded() {
+    std::lock_guard lock(mutex_);
+    return leftBehindEnded_ > 0;
+  }
+
+private:
+  proxmox::ProcessRunner real_;
+  std::mutex mutex_;
+  std::condition_variable released_;
+  bool free_ = false;
+  int leftBehindEnded_ = 0;
+};
+
+TEST_CASE("a command that never ends, even killed, is left behind: the host still powers off") {
+  // main: the pipeline waited for it forever (waitpid after SIGKILL): no flag, no power-off.
+  FakePve pve(node(Json::array({guest("vm", 100, "1"), guest("vm", 101, "0.2")})));
+  Recorded rec;
+  auto config = configFor(pve, false);
+  config.shutdown.guestTimeout = 2s;
+  config.shutdown.deadline = 10s; // the guest phase's shortest: our limit on qm stays short
+  auto stuck = std::make_unique<StuckRunner>();
+  auto* runner = stuck.get();
+  {
+    ProxmoxPipeline pipeline(config, "pve1", std::move(stuck), rec.output(), 1s);
+    const auto t0 = std::chrono::steady_clock::now();
+    run(pipeline, shutdownEvent(std::nullopt));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    MESSAGE("pipeline with a stuck qm shutdown: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+    CHECK(took < 60s);
+    CHECK(rec.said(pve.qm() + " shutdown 100 --timeout 2 did not end "));
+    CHECK(pve.started("qm stop 100").size() == 1); // force-stopped after it was left behind
+    CHECK(pve.status("vm", 101) == "stopped");
+    CHECK(pve.started("poweroff --now").size() == 1);
+    CHECK(fs::exists(pve.dir() / "flag" / "killpower"));
+    runner->release(); // the stuck call ends at last, on its own thread
+    for (int i = 0; i < 500 && !runner->leftBehindEnded(); ++i)
+      std::this_thread::sleep_for(10ms);
+    CHECK(runner->leftBehindEnded());
+  }
 }
 
 } // namespace

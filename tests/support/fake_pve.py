@@ -10,7 +10,8 @@ the tool). $FAKE_PVE_DIR holds:
                  "startup": "order=1,down=30",
                  "shutdown": "2",        # seconds to stop | "never" | "hang" | "fail"
                  "stop": "0.1"}],        # seconds to force-stop | "fail" | "hang"
-     "stopall": "ok"}                    # "ok" | "fail" | "hang" | "none" (stops nothing)
+     "stopall": "ok",                    # "ok" | "fail" | "hang" | "none" (stops nothing)
+     "list": "ok"}                       # qm/pct list: "ok" | "fail" (pmxcfs down) | "hang"
   state.json   current status per guest (created from guests.json on first use)
   calls.log    one line per call: "<monotonic seconds> <tool> <args...>", and
                "<t> <tool> done <args...> -> <exit>" when it ends
@@ -97,6 +98,12 @@ def hang():
 
 
 def do_list(kind):
+    how = spec().get("list", "ok")
+    if how == "fail":
+        print("ipcc_send_rec[1] failed: Connection refused", file=sys.stderr)
+        return 2
+    if how == "hang":
+        hang()
     rows = guests(kind)
     if kind == "vm":
         if not rows:

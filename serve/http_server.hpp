@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// HttpServer: a small GET/HEAD server for hostile networks (libmicrohttpd), with a route table.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace hidupsd::serve {
+
+/// What a route sees of a request. HEAD is served as GET without the body.
+struct HttpRequest {
+  std::string path; ///< "/metrics" (without the query string)
+  bool head = false;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string contentType = "text/plain; charset=utf-8";
+  std::string body;
+};
+
+/// Called on the server thread for each request on its path: must be quick and must not
+/// block (it holds every other client back meanwhile). An exception answers 500 and is logged
+/// (lib/log.hpp, domain "http").
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1"; ///< an IPv4 or IPv6 literal ("::" = all, v4-mapped too)
+  std::uint16_t port = 0;         ///< 0 = any free port (see HttpServer::port())
+  /// Connections served at once. A new connection beyond them closes the one idle longest
+  /// (no request in progress): an idle flood can never lock an honest client out, and the
+  /// server never holds more than maxConnections + kEvictionSlack + 3 descriptors.
+  std::size_t maxConnections = 64;
+  /// From the connection (or its last answer) to a complete request head; past it the
+  /// connection is closed (a client sending a byte now and then is "slow", not "active").
+  std::chrono::seconds requestDeadline{10};
+  /// A connection silent this long is closed (libmicrohttpd's connection timeout).
+  std::chrono::seconds idleTimeout{10};
+  /// Memory per connection for the request line, headers and buffers; a request head that
+  /// does not fit is answered 431 and the connection closed.
+  std::size_t connectionMemory = 16 * 1024;
+};
+
+/// Counters since start (any thread).
+struct HttpServerStats {
+  std::size_t connections = 0; ///< open now
+  std::size_t accepted = 0;
+  std::size_t evicted = 0;  ///< closed to make room for a new connection
+  std::size_t expired = 0;  ///< closed for no complete request within requestDeadline
+  std::size_t requests = 0; ///< answered (any status)
+};
+
+/// Serves GET and HEAD on exact paths of a route table, from one thread (epoll). Every other
+/// method is answered 405 without reading the request body; an unknown path 404. Request
+/// bodies are never read, request heads are bounded by connectionMemory, every connection by
+/// requestDeadline and idleTimeout, and the number of connections by maxConnections.
+///
+/// Thread rules: construct, route(), start(), stop() from one thread; port(), stats() from
+/// any. Routes must be added before start().
+class HttpServer {
+public:
+  /// How many connections past maxConnections may still be closing (libmicrohttpd closes an
+  /// evicted connection at its next loop turn).
+  static constexpr std::size_t kEvictionSlack = 16;
+
+  /// Binds and listens at once (SO_REUSEADDR), so port() is known before start(). Throws
+  /// std::system_error naming host:port (EADDRINUSE, EADDRNOTAVAIL, EINVAL: not an IP literal).
+  explicit HttpServer(HttpServerOptions options);
+  /// stop().
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Serves `path` (exact match, e.g. "/metrics") with `handler`. Before start() only.
+  void route(std::string path, HttpHandler handler);
+  /// Starts the server thread. Throws std::runtime_error if libmicrohttpd cannot start,
+  /// std::logic_error if already started.
+  void start();
+  /// Closes every connection and joins the thread. Idempotent.
+  void stop() noexcept;
+  std::uint16_t port() const noexcept;
+  HttpServerStats stats() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace hidupsd::serve
