@@ -31,7 +31,7 @@ enum class EventKind : std::uint8_t {
 };
 
 inline constexpr std::array<std::string_view, 13> kEventNames = {
-    "onbatt",   "online",   "lowbatt", "shutdown",      "commbad",    "commok", "nocomm",
+    "onbatt",   "online",   "lowbatt", "shutdown", "commbad",       "commok",     "nocomm",
     "replbatt", "overload", "fsd",     "notready", "startselftest", "endselftest"};
 
 constexpr std::string_view eventName(EventKind k) noexcept {

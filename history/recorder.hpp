@@ -48,13 +48,12 @@ Reading readingOf(const core::Snapshot& snapshot, SteadyTime steady, WallTime wa
 ///   clock; a row is out when a reading falls past it (or at stop()).
 /// - Transfers: OB opens one, OL closes it (a reading without either
 ///   changes nothing). A blip is a transfer over before any onbatt (one
-///   that begins while an announced outage waits for its online is not). Its duration is on the monotonic clock. A transfer
-///   while a battery test runs (startselftest … endselftest) is a test, not
-///   an outage; an outage not yet announced (no onbatt) that turns out to be
-///   a test (the UPS's test status came a poll after OB) becomes the test's.
-///   A test over while still OB: the test's transfer ends ("test over") and
-///   an outage begins then. Its reason comes from the input voltage seen
-///   during it against input.transfer.low/high (or input.transfer.reason).
+///   that begins while an announced outage waits for its online is not). Its duration is on the
+///   monotonic clock. A transfer while a battery test runs (startselftest … endselftest) is a test,
+///   not an outage; an outage not yet announced (no onbatt) that turns out to be a test (the UPS's
+///   test status came a poll after OB) becomes the test's. A test over while still OB: the test's
+///   transfer ends ("test over") and an outage begins then. Its reason comes from the input voltage
+///   seen during it against input.transfer.low/high (or input.transfer.reason).
 /// - Tests: startselftest opens one, endselftest closes it with its result.
 class Recorder {
 public:

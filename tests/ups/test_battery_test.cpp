@@ -28,7 +28,9 @@ core::Clock::time_point at(double s) {
          std::chrono::duration_cast<core::Clock::duration>(core::Seconds(s));
 }
 
-double secondsOf(core::Clock::time_point tp) { return core::Seconds(tp.time_since_epoch()).count(); }
+double secondsOf(core::Clock::time_point tp) {
+  return core::Seconds(tp.time_since_epoch()).count();
+}
 
 using Vars = std::map<std::string, std::string>;
 
@@ -210,7 +212,8 @@ TEST_CASE("mainsAbsent reads input.voltage against the transfer point, the nomin
   CHECK(mainsAbsent(core::Snapshot{{{"input.voltage", "0"}}, {}}));
   CHECK_FALSE(mainsAbsent(core::Snapshot{{{"input.voltage", "230"}}, {}}));
   CHECK(mainsAbsent(core::Snapshot{{{"input.voltage", "170"}, {"input.transfer.low", "184"}}, {}}));
-  CHECK(mainsAbsent(core::Snapshot{{{"input.voltage", "100"}, {"input.voltage.nominal", "230"}}, {}}));
+  CHECK(mainsAbsent(
+      core::Snapshot{{{"input.voltage", "100"}, {"input.voltage.nominal", "230"}}, {}}));
   CHECK_FALSE(mainsAbsent(core::Snapshot{{}, {}}));
 }
 
@@ -232,8 +235,8 @@ public:
 
 std::string onBattery(double t, bool ob) {
   std::string s;
-  for (const auto& [field, value] : {std::pair{"ACPresent", ob ? 0 : 1}, {"Discharging", ob ? 1 : 0},
-                                     {"Charging", ob ? 0 : 1}})
+  for (const auto& [field, value] :
+       {std::pair{"ACPresent", ob ? 0 : 1}, {"Discharging", ob ? 1 : 0}, {"Charging", ob ? 0 : 1}})
     s += fmt::format("at {} set {}{} {}\n", t, kStatus, field, value);
   for (const char* input : {"UPS.PowerConverter.Input.[1]", "UPS.PowerConverter.Input.[3]"})
     s += fmt::format("at {} set {}.PresentStatus.Used {}\n", t, input, ob ? 0 : 1);
