@@ -340,11 +340,17 @@ Writer::Writer(WriterOptions options, ReplaceWarning warning)
 
 Writer::~Writer() { stop(std::chrono::milliseconds(0)); }
 
+// Samples alone do not wake the thread: they wait for the next flush anyway, and a wakeup
+// every 10 s would be most of the history's idle cost (bench/). Anything else (an event, a
+// transfer, a test) is written at once; a queue half full is taken early.
 void Writer::post(Items items) noexcept {
   if (items.empty()) return;
   std::size_t dropped = 0;
+  bool wake = false;
   {
     const std::lock_guard lock(shared_->mutex);
+    for (const auto& item : items)
+      wake = wake || !isSample(item);
     for (auto& item : items) {
       if (shared_->queue.size() >= shared_->options.queueLimit || shared_->done) {
         ++dropped;
@@ -357,8 +363,9 @@ void Writer::post(Items items) noexcept {
         ++dropped;
       }
     }
+    wake = wake || shared_->queue.size() >= shared_->options.queueLimit / 2;
   }
-  shared_->wake.notify_one();
+  if (wake) shared_->wake.notify_one();
   if (dropped == 0) return;
   const std::lock_guard lock(shared_->summaryMutex);
   shared_->summary.store.dropped += dropped;
