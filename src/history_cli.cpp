@@ -141,6 +141,30 @@ double parseDuration(std::string_view text) {
   return v * unit;
 }
 
+void printHistoryStatus(const Config& config, std::ostream& out) {
+  const auto& file = config.history.file;
+  if (file.empty()) {
+    out << "history: off ([history] file = \"\")\n";
+    return;
+  }
+  try {
+    history::Reader reader(file);
+    const auto s = reader.statistics();
+    const auto h = reader.health(healthOptions(config.history), wallNow());
+    out << fmt::format("history: {} transfer{} to battery ({} blip{}), {} on battery in total",
+                       s.transfers, s.transfers == 1 ? "" : "s", s.blips, s.blips == 1 ? "" : "s",
+                       seconds(s.onBatterySeconds));
+    if (s.last)
+      out << fmt::format("; last {} for {} ({})", localText(s.last->start),
+                         seconds(s.last->duration), s.last->reason);
+    out << fmt::format("\nbattery health: {}{}\n",
+                       h.score ? fmt::format("{} / 100", *h.score) : std::string("not known yet"),
+                       h.replace ? " — replace the battery" : "");
+  } catch (const std::exception& e) {
+    out << "history: cannot read " << file.string() << ": " << e.what() << "\n";
+  }
+}
+
 int runHistory(const HistoryOptions& o) {
   const Config config = configAt(o.configPath);
   const auto& file = config.history.file;

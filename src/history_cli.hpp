@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// hidupsd --history and --battery-replaced: the history read (or added to) from the command line.
+// hidupsd --history, --battery-replaced and --status's history lines, from the command line.
 #pragma once
 
 #include <filesystem>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace hidupsd {
+
+struct Config;
 
 struct HistoryOptions {
   std::filesystem::path configPath;
@@ -30,6 +33,10 @@ struct BatteryReplacedOptions {
 /// (its age counts from then, the runtime baseline starts again). The running
 /// daemon sees it within a minute.
 int runBatteryReplaced(const BatteryReplacedOptions& options);
+
+/// What `hidupsd --status` shows of the history (statistics and battery health, a
+/// few lines read through a read-only connection), or why it cannot; never throws.
+void printHistoryStatus(const Config& config, std::ostream& out);
 
 /// "90d", "12h", "30m", "45s", "2w", "3600" (seconds) → seconds. Throws
 /// std::invalid_argument naming the text.

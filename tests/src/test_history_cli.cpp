@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// --since durations, the history's JSON, its /metrics view.
+// --since durations, the history's JSON, its /metrics view, --status's history lines.
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <stdexcept>
 
+#include "config/config.hpp"
+#include "history/store.hpp"
 #include "serve/metrics.hpp"
 #include "src/history_cli.hpp"
 #include "src/history_json.hpp"
 #include "src/servers.hpp"
+#include "tests/history/history_test_support.hpp"
 
 using namespace hidupsd;
 
@@ -63,4 +67,36 @@ TEST_CASE("the summary on /metrics: the open outage counts so far, health as a r
   const auto early = serve::renderMetrics(d);
   CHECK(early.find("hidupsd_outages_total") == std::string::npos);
   CHECK(early.find("hidupsd_history_ok{ups=\"ups\"} 1") != std::string::npos);
+}
+
+TEST_CASE("--status's history lines: the statistics from the file, or why there are none") {
+  Config config;
+  std::ostringstream off;
+  config.history.file = "";
+  printHistoryStatus(config, off);
+  CHECK(off.str() == "history: off ([history] file = \"\")\n");
+
+  test::HistoryDir dir;
+  config.history.file = dir / "h.db";
+  std::ostringstream missing;
+  printHistoryStatus(config, missing);
+  CHECK(missing.str().starts_with("history: cannot read " + config.history.file.string()));
+
+  {
+    history::Store store(config.history.file, 5);
+    store.open(1'800'000'000);
+    history::TransferRow row;
+    row.start = 1'800'000'000;
+    row.reason = "mains lost";
+    store.write({history::TransferOpened{row}});
+    row.end = row.start + 12;
+    row.duration = 12;
+    row.endedBy = "mains";
+    store.write({history::TransferClosed{row}});
+  }
+  std::ostringstream out;
+  printHistoryStatus(config, out);
+  CHECK(out.str().starts_with("history: 1 transfer to battery (0 blips), 12.0 s on battery in "
+                              "total; last "));
+  CHECK(out.str().find("for 12.0 s (mains lost)\nbattery health: ") != std::string::npos);
 }
