@@ -115,7 +115,8 @@ void Engine::requestTestFailed(std::string why) {
 
 void Engine::requestEvent(core::EventKind kind, std::string reason) {
   enqueue([kind, reason = std::move(reason)](Monitor& m, core::Clock::time_point now) {
-    return Monitor::Events{core::Event{kind, now, reason, m.lastSnapshot(), std::nullopt}};
+    return Monitor::Events{
+        core::Event{kind, now, reason, m.lastSnapshot(), std::nullopt, std::nullopt}};
   });
 }
 

@@ -256,7 +256,7 @@ void Monitor::shutdown(TimePoint at, std::string reason, Events& out) {
 }
 
 void Monitor::emit(Events& out, EventKind kind, TimePoint at, std::string reason) const {
-  out.push_back(core::Event{kind, at, std::move(reason), last_, std::nullopt});
+  out.push_back(core::Event{kind, at, std::move(reason), last_, std::nullopt, std::nullopt});
 }
 
 std::optional<Monitor::Due> Monitor::earliestDue() const {
