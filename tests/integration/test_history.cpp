@@ -24,9 +24,8 @@ using namespace std::chrono_literals;
 
 std::string historyConfig(const fs::path& replay, const fs::path& dir, const fs::path& db,
                           std::uint16_t metricsPort) {
-  return daemonConfig(replay, logFileSection(dir / "events.log")) +
-         "[serve.metrics]\nlisten = " + "\"127.0.0.1:" + std::to_string(metricsPort) +
-         "\"\n[history]\nfile = \"" + db.string() + "\"\n";
+  return daemonConfig(replay, logFileSection(dir / "events.log"), db) +
+         "[serve.metrics]\nlisten = " + "\"127.0.0.1:" + std::to_string(metricsPort) + "\"\n";
 }
 
 /// GET /metrics; the value of a series without labels but ups, or -1.
