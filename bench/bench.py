@@ -11,7 +11,7 @@ from pathlib import Path
 import report
 import sections
 
-SECTIONS = ["reaction", "idle", "shutdown", "probe", "history"]
+SECTIONS = ["reaction", "idle", "shutdown", "probe", "paths", "history"]
 
 
 def arguments():
@@ -27,6 +27,7 @@ def arguments():
     p.add_argument("--idle-seconds", type=float, default=60)
     p.add_argument("--guests", type=int, default=20)
     p.add_argument("--probe-runs", type=int, default=20)
+    p.add_argument("--path-iterations", type=int, default=200)
     p.add_argument("--history-days", type=int, default=365)
     p.add_argument("--history-keep-years", type=int, default=5)
     p.add_argument("--only", nargs="*", choices=SECTIONS, default=SECTIONS)
@@ -50,6 +51,8 @@ def main():
         "idle": lambda: sections.idle(build, out, fixture, args.idle_seconds),
         "shutdown": lambda: sections.shutdown(build, out, args.guests),
         "probe": lambda: sections.probe(build, out, args.fixtures.resolve(), args.probe_runs),
+        "paths": lambda: sections.probe_paths(build, args.fixtures.resolve(),
+                                              args.path_iterations),
         "history": lambda: sections.history_size(build, out, args.history_days,
                                                  args.history_keep_years),
     }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bench/history_size.hpp"
+#include "bench/probe_paths.hpp"
 #include "bench/reaction.hpp"
 #include "bench/shutdown_time.hpp"
 #include "bench/stats.hpp"
@@ -29,6 +30,7 @@ constexpr const char* kUsage =
     "                              [--event-log FILE] [--only onbatt|lowbatt] [--seed N]\n"
     "       hidupsd-bench shutdown --fake-dir DIR --work-dir DIR [--log FILE]\n"
     "       hidupsd-bench states --fixture FILE   (the reports `reaction` injects)\n"
+    "       hidupsd-bench probe --fixture FILE [--iterations N]   (in-process, per path)\n"
     "       hidupsd-bench history --file FILE [--days N] [--keep-years N]\n";
 
 /// "--key value" pairs; "--polling" alone means "1".
@@ -156,6 +158,21 @@ int runHistory(const Options& o) {
   return 0;
 }
 
+/// One summary line per device code path, in milliseconds per probe.
+int runProbe(const Options& o) {
+  const auto fixture = need(o, "fixture");
+  const auto script = hidupsd::hid::parseReplay(readText(fixture), fixture);
+  const auto iterations = std::stoul(get(o, "iterations", "200"));
+  for (const auto path : {ProbePath::Replay, ProbePath::Hidraw}) {
+    auto s = summarize(measureProbe(script, path, iterations));
+    const auto extra =
+        fmt::format("\"fixture\": \"{}\", \"path\": \"{}\"",
+                    std::filesystem::path(fixture).filename().string(), nameOf(path));
+    print(summaryJson("probe", s, extra));
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -164,6 +181,7 @@ int main(int argc, char** argv) {
     if (command == "reaction") return runReaction(parseOptions(argc, argv));
     if (command == "shutdown") return runShutdown(parseOptions(argc, argv));
     if (command == "states") return runStates(parseOptions(argc, argv));
+    if (command == "probe") return runProbe(parseOptions(argc, argv));
     if (command == "history") return runHistory(parseOptions(argc, argv));
     std::fputs(kUsage, stderr);
     return 2;

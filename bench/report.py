@@ -109,11 +109,19 @@ def probe(rows):
     return "\n".join(out)
 
 
+def paths(rows):
+    out = ["| fixture | path | n | min ms | p50 ms | p99 ms |", "|---|---|---:|---:|---:|---:|"]
+    for r in rows:
+        out.append(f"| {r['fixture']} | {r['path']} | {r['n']} | {r['min']:.3f} | "
+                   f"{r['p50']:.3f} | {r['p99']:.3f} |")
+    return "\n".join(out)
+
+
 def full(results):
     parts = [("Machine", machine), ("Reaction time", reaction), ("Idle cost", idle),
              ("Shutdown time", shutdown), ("`--probe` wall time", probe),
-             ("History size", history)]
-    keys = ["machine", "reaction", "idle", "shutdown", "probe", "history"]
+             ("`--probe` in-process, per device code path", paths), ("History size", history)]
+    keys = ["machine", "reaction", "idle", "shutdown", "probe", "paths", "history"]
     out = []
     for (title, fn), key in zip(parts, keys):
         if key in results:

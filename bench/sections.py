@@ -186,6 +186,17 @@ def probe(build, out, fixtures, runs):
     return rows
 
 
+def probe_paths(build, fixtures, iterations):
+    """In-process probes of each fixture along each device code path (replay, hidraw)."""
+    rows = []
+    for fixture in sorted(fixtures.glob("*.replay")):
+        lines = subprocess.run([str(build / "bench" / "hidupsd-bench"), "probe", "--fixture",
+                                str(fixture), "--iterations", str(iterations)],
+                               check=True, capture_output=True, text=True).stdout
+        rows += [json.loads(line) for line in lines.splitlines() if line.strip()]
+    return rows
+
+
 def probe_times(cmd, json_path, runs):
     """Wall times in seconds: hyperfine (no shell, 3 warm-ups) when installed."""
     if shutil.which("hyperfine"):

@@ -112,6 +112,9 @@ const char* nameOf(Language l) noexcept {
 const char* nameOf(NutRight r) noexcept {
   return config::nameIn<NutRight>(config::kNutRights, r).data();
 }
+const char* nameOf(DeviceBackend b) noexcept {
+  return config::nameIn<DeviceBackend>(config::kBackends, b).data();
+}
 
 std::string redactUrl(std::string_view url) {
   const auto schemeEnd = url.find("://");

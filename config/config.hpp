@@ -21,6 +21,9 @@ namespace hidupsd {
 // the key named in its comment (see hidupsd.toml, which documents each key).
 // Durations are whole seconds in the file: a TOML integer, never a float or a string.
 
+/// [device] backend: how a USB UPS is reached (hid::Backend; src/ maps one to the other).
+enum class DeviceBackend : std::uint8_t { Auto, Hidraw, Libusb };
+
 /// [device]: which UPS, how often to poll it.
 struct DeviceConfig {
   /// vendor_id / product_id: TOML integers (0x0463) or hex strings ("0463"), 0..0xffff,
@@ -30,6 +33,8 @@ struct DeviceConfig {
   std::string serial;                          ///< serial; "" = any
   std::chrono::seconds pollInterval{2};        ///< poll_interval, 1..3600 s
   std::optional<std::filesystem::path> replay; ///< replay; set = replay backend, not USB
+  DeviceBackend backend = DeviceBackend::Auto; ///< backend "auto" | "hidraw" | "libusb"
+  bool descriptorFixups = true;                ///< descriptor_fixups (NUT's fix_report_desc)
   bool operator==(const DeviceConfig&) const = default;
 };
 
@@ -272,5 +277,6 @@ const char* nameOf(ShutdownStrategy s) noexcept;
 const char* nameOf(NotifyType t) noexcept;
 const char* nameOf(Language l) noexcept;
 const char* nameOf(NutRight r) noexcept;
+const char* nameOf(DeviceBackend b) noexcept;
 
 } // namespace hidupsd

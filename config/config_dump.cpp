@@ -67,6 +67,8 @@ void device(Writer& w, const DeviceConfig& d) {
   w.text("serial", d.serial);
   w.seconds("poll_interval", d.pollInterval);
   if (d.replay) w.text("replay", d.replay->string());
+  w.text("backend", nameOf(d.backend));
+  w.flag("descriptor_fixups", d.descriptorFixups);
 }
 
 void policy(Writer& w, const PolicyConfig& p) {

@@ -43,6 +43,9 @@ inline constexpr Choice<NotifyType> kNotifyTypes[] = {{"discord", NotifyType::Di
                                                       {"ntfy", NotifyType::Ntfy},
                                                       {"smtp", NotifyType::Smtp},
                                                       {"exec", NotifyType::Exec}};
+inline constexpr Choice<DeviceBackend> kBackends[] = {{"auto", DeviceBackend::Auto},
+                                                      {"hidraw", DeviceBackend::Hidraw},
+                                                      {"libusb", DeviceBackend::Libusb}};
 inline constexpr Choice<Language> kLanguages[] = {{"en", Language::En}, {"fr", Language::Fr}};
 inline constexpr Choice<NutRight> kNutRights[] = {{"secondary", NutRight::Secondary},
                                                   {"primary", NutRight::Primary},

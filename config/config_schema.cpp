@@ -118,6 +118,8 @@ DeviceConfig readDevice(TableReader& r) {
   std::string replay;
   r.string("replay", replay, nonEmpty);
   if (!replay.empty()) d.replay = replay;
+  r.choice<DeviceBackend>("backend", kBackends, d.backend);
+  r.boolean("descriptor_fixups", d.descriptorFixups);
   if (r.has("vendor_id") != r.has("product_id")) {
     const bool vendor = r.has("vendor_id");
     r.fail(*r.take(vendor ? "vendor_id" : "product_id"),

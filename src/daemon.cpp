@@ -98,7 +98,7 @@ private:
   std::unique_ptr<ShutdownPipeline> pipeline_;
   EventRouter router_;
   Engine engine_;
-  DeviceOpener opener_;
+  DeviceSource source_;
   std::unique_ptr<DeviceReader> reader_;
   std::unique_ptr<HistoryService> history_; // before the reader, after the engine
   EventStats stats_;
@@ -127,7 +127,8 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
                                if (servers_) servers_->waitForSecondaries();
                              })),
       router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
-      opener_(options.simulate ? simulatedOpener(*clock_) : makeOpener(config_.device, *clock_)) {}
+      source_(options.simulate ? simulatedSource(*clock_)
+                               : makeDeviceSource(config_.device, *clock_)) {}
 
 std::unique_ptr<core::Clock> Daemon::makeClock() const {
   if (options_.speed != 1) return std::make_unique<core::ScaledClock>(options_.speed);
@@ -153,7 +154,10 @@ void Daemon::startDeviceThread() {
   history_ = makeHistory();
   ReaderListener& listener = history_ ? static_cast<ReaderListener&>(*history_) : engine_;
   if (history_) router_.addNotifier(*history_);
-  reader_ = std::make_unique<DeviceReader>(opener_, *clock_, listener, readerOptions(config_));
+  auto readerConfig = readerOptions(config_);
+  readerConfig.resetPort = source_.resetPort;
+  reader_ =
+      std::make_unique<DeviceReader>(source_.open, *clock_, listener, std::move(readerConfig));
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);

@@ -2,6 +2,8 @@
 // From the config to the options of each daemon component.
 #include "src/daemon_setup.hpp"
 
+#include <time.h>
+
 #include <ctime>
 
 #include "lib/log.hpp"
@@ -39,7 +41,19 @@ ReaderOptions readerOptions(const Config& c) {
   o.readSlice = std::chrono::seconds(1);
   o.model.offDelay = static_cast<int>(c.shutdown.upsOffDelay.count());
   o.model.onDelay = static_cast<int>(c.shutdown.upsOnDelay.count());
+  o.fixDescriptors = c.device.descriptorFixups;
+  o.suspendedTime = suspendedTime;
   return o;
+}
+
+std::optional<std::chrono::nanoseconds> suspendedTime() noexcept {
+  timespec boot{}, mono{};
+  if (::clock_gettime(CLOCK_BOOTTIME, &boot) != 0 || ::clock_gettime(CLOCK_MONOTONIC, &mono) != 0)
+    return std::nullopt;
+  const auto ns = [](const timespec& t) {
+    return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+  };
+  return ns(boot) - ns(mono);
 }
 
 std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& eventLog,

@@ -17,6 +17,9 @@ namespace hidupsd {
 
 PolicyOptions policyOptions(const PolicyConfig& policy);
 ReaderOptions readerOptions(const Config& config);
+/// The time the system has spent suspended since boot (CLOCK_BOOTTIME minus
+/// CLOCK_MONOTONIC), for the reader's resume check; nullopt if unknown.
+std::optional<std::chrono::nanoseconds> suspendedTime() noexcept;
 /// The Proxmox pipeline for this config, on the real command runner (a dry
 /// run when simulation is on): its steps go to the event log and the daemon
 /// log, the notable ones to `notifier` as well (when given); `beforePowerOff`

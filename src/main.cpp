@@ -15,9 +15,11 @@
 #include "core/clock.hpp"
 #include "core/event.hpp"
 #include "hid/hidapi_device.hpp"
+#include "hid/hidraw_sysfs.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/usb_discovery.hpp"
+#include "hid/usb_opener.hpp"
 #include "hidupsd_config.hpp"
 #include "notify/curl_global.hpp"
 #include "proxmox/bounded_runner.hpp"
@@ -48,6 +50,7 @@ constexpr std::string_view kUsage = R"(usage:
                       shutdown, commbad, commok, nocomm, replbatt, overload, fsd);
                       destructive steps only with simulation = false AND --really
   hidupsd --probe [--json] [--replay FILE | --simulate | --device VID:PID[:SERIAL]]
+                [--backend auto|hidraw|libusb]
                       identify the UPS, dump every descriptor field with its report
                       ID, type, bit offset, size and value, then the NUT variables
   hidupsd --kill-power [--if-flagged] [-c FILE] [--replay FILE | --simulate]
@@ -80,6 +83,9 @@ options:
   --device VID:PID[:SERIAL]
                       the USB UPS to use, ids in hex (default: the first UPS found,
                       an Eaton 0463:ffff first)
+  --backend auto|hidraw|libusb
+                      how --probe reads the USB UPS (default auto: hidraw, usbhid
+                      left bound, when the UPS has a hidraw node)
   --replay FILE       use a replay file (see DESIGN.md) instead of a USB device
   --simulate          use the built-in simulated Eaton Ellipse PRO
   --json              --probe prints one JSON object {device, variables, paths};
@@ -118,10 +124,16 @@ struct Options {
   bool simulate = false;
   std::optional<std::string> replay;
   std::optional<hid::DeviceMatch> device;
-  std::optional<std::string> config; ///< -c FILE
-  std::optional<std::string> since;  ///< --since DURATION
-  std::optional<std::string> date;   ///< --date YYYY-MM-DD
+  std::optional<hid::Backend> backend; ///< --backend
+  std::optional<std::string> config;   ///< -c FILE
+  std::optional<std::string> since;    ///< --since DURATION
+  std::optional<std::string> date;     ///< --date YYYY-MM-DD
 };
+
+hid::Backend parseBackendOption(const std::string& text) {
+  if (const auto b = hid::parseBackend(text)) return *b;
+  throw UsageError("--backend: '" + text + "' is not auto, hidraw or libusb");
+}
 
 hid::DeviceMatch parseDevice(const std::string& spec) {
   try {
@@ -196,6 +208,8 @@ const Flag kFlags[] = {
     {"--replay", "", Mode::None, true, [](Options& o, const std::string& v) { o.replay = v; }},
     {"--device", "", Mode::None, true,
      [](Options& o, const std::string& v) { o.device = parseDevice(v); }},
+    {"--backend", "", Mode::None, true,
+     [](Options& o, const std::string& v) { o.backend = parseBackendOption(v); }},
 };
 
 const Flag& findFlag(const std::string& word) {
@@ -209,6 +223,8 @@ void checkCombinations(const Options& o) {
   if (int(o.replay.has_value()) + int(o.simulate) + int(o.device.has_value()) > 1)
     throw UsageError("--replay, --simulate and --device exclude each other");
   if (o.device && o.mode != Mode::Probe) throw UsageError("--device goes with --probe");
+  if (o.backend && (o.mode != Mode::Probe || o.replay || o.simulate))
+    throw UsageError("--backend goes with --probe of a USB UPS");
   if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
   if (o.really && o.mode != Mode::TestEvent) throw UsageError("--really goes with --test-event");
   if (o.value && o.mode != Mode::Command) throw UsageError("--value goes with --command");
@@ -251,37 +267,52 @@ std::unique_ptr<UsbSession> openUsb(const Options& o) {
   }
 }
 
-/// The UPSes found, one a line ("" when none).
-std::string upsList(const UsbSession& usb) {
+/// The UPSes found, one a line ("" when none): their hidraw nodes from sysfs
+/// (no permission needed to look), else what hidapi-libusb enumerates.
+std::string upsList(hid::Backend backend) {
   std::string out;
-  for (const auto& e : hid::upsesAmong(usb.found))
-    out += "  " + hid::describe(e) + "\n";
+  if (backend != hid::Backend::Libusb)
+    for (const auto& e : hid::enumerateHidraw())
+      if (hid::looksLikeUps(e.hid)) out += "  " + hid::describe(e.hid) + " (" + e.node + ")\n";
+  if (!out.empty() || backend == hid::Backend::Hidraw) return out;
+  try {
+    UsbSession usb;
+    for (const auto& e : hid::upsesAmong(usb.found))
+      out += "  " + hid::describe(e) + "\n";
+  } catch (const std::runtime_error&) {
+    // hidapi could not start (no usbfs here): nothing listed from it.
+  }
   return out;
 }
 
-std::unique_ptr<hid::Device> openDevice(const Options& o, core::Clock& clock, UsbSession* usb) {
+std::unique_ptr<hid::Device> openDevice(const Options& o, core::Clock& clock,
+                                        hid::UsbUpsOpener* usb) {
   if (o.simulate) return makeSimulatedEllipsePro(clock);
   if (o.replay) return std::make_unique<hid::ReplayDevice>(hid::loadReplay(*o.replay), clock);
-  const auto& entry = hid::chooseDevice(usb->found, o.device);
-  return std::make_unique<hid::HidapiDevice>(usb->hidapi, entry);
+  auto device = usb->open();
+  std::cerr << "Backend: " << hid::nameOf(usb->lastChoice().backend) << " ("
+            << usb->lastChoice().why << ")\n";
+  return device;
 }
 
 int runList(const Options& o) {
-  const auto usb = openUsb(o);
-  const std::string list = upsList(*usb);
-  if (list.empty()) throw std::runtime_error(hid::noDeviceMessage(std::nullopt, usb->found));
+  const std::string list = upsList(hid::Backend::Auto);
+  if (list.empty()) {
+    const auto usb = openUsb(o);
+    throw std::runtime_error(hid::noDeviceMessage(std::nullopt, usb->found));
+  }
   std::cout << "USB HID UPSes:\n" << list;
   return kExitOk;
 }
 
 int runProbe(const Options& o) {
   core::SteadyClock clock;
-  std::unique_ptr<UsbSession> usb;
+  std::unique_ptr<hid::UsbUpsOpener> usb;
   if (!o.simulate && !o.replay) {
-    usb = openUsb(o);
-    const std::string list = upsList(*usb);
+    const std::string list = upsList(o.backend.value_or(hid::Backend::Auto));
     // --json keeps stdout one JSON object.
     if (!list.empty()) (o.json ? std::cerr : std::cout) << "USB HID UPSes:\n" << list << "\n";
+    usb = std::make_unique<hid::UsbUpsOpener>(o.backend.value_or(hid::Backend::Auto), o.device);
   }
   auto device = openDevice(o, clock, usb.get());
   const Probe probe(*device);

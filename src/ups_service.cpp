@@ -64,13 +64,17 @@ serve::UpsState UpsService::state() const {
 
 std::vector<std::string> UpsService::commands() const { return reader_.commands(); }
 
+/// NUT's type for each: a string of the row's length (usbhid-ups marks them
+/// ST_FLAG_STRING), with its enum texts or its range (upsd checks both).
 std::vector<serve::RwVariable> UpsService::writable() const {
   std::vector<serve::RwVariable> out;
-  for (const auto& name : reader_.writables()) {
+  for (const auto& w : reader_.writables()) {
     serve::RwVariable v;
-    v.name = name;
+    v.name = w.name;
     v.kind = serve::RwVariable::Kind::String;
-    v.maxLength = 10;
+    v.maxLength = w.maxLength;
+    v.enumValues = w.enumValues;
+    if (w.range) v.ranges.push_back(*w.range);
     out.push_back(std::move(v));
   }
   return out;
@@ -149,7 +153,8 @@ void UpsService::startTest(const std::string& kind, const std::string& who) {
 
 serve::CommandStatus UpsService::setVariable(const std::string& name, const std::string& value) {
   const auto writable = reader_.writables();
-  if (std::find(writable.begin(), writable.end(), name) == writable.end())
+  if (std::none_of(writable.begin(), writable.end(),
+                   [&](const WritableSpec& w) { return w.name == name; }))
     return serve::CommandStatus::NotSupported;
   return onDevice("set " + name, [name, value](DeviceAccess& a) {
     for (const auto& line : writeVariable(name, value, a.device, a.model, a.state))

@@ -213,6 +213,21 @@ TEST_CASE("enum values must be one of their names") {
         "\"instcmd\" or \"set\"");
 }
 
+TEST_CASE("[device] backend and descriptor_fixups") {
+  const auto c =
+      parseConfig("[device]\nbackend = \"hidraw\"\ndescriptor_fixups = false\n", "t.toml");
+  CHECK(c.device.backend == DeviceBackend::Hidraw);
+  CHECK_FALSE(c.device.descriptorFixups);
+  CHECK(parseConfig("", "t.toml").device.backend == DeviceBackend::Auto);
+  CHECK(parseConfig("", "t.toml").device.descriptorFixups);
+  CHECK(errorOf("[device]\nbackend = \"hidapi\"\n") ==
+        "t.toml:2:11: in [device]: backend = \"hidapi\" is not \"auto\", \"hidraw\" or "
+        "\"libusb\"");
+  CHECK(errorOf("[device]\ndescriptor_fixups = \"no\"\n") ==
+        "t.toml:2:21: in [device]: descriptor_fixups must be a boolean (true or false), not a "
+        "string");
+}
+
 TEST_CASE("required keys of a notify type are reported at its [[notify]] header") {
   CHECK(errorOf("[[notify]]\ntype = \"discord\"\n") ==
         "t.toml:1:1: in [[notify]] #1 (discord): missing key 'url'");

@@ -129,6 +129,24 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
                                   "-p", "adminpw", upsAt(ports)});
   CHECK_MESSAGE(set.status == 0, set.err);
   CHECK(t::runProcess({"/usr/bin/upsc", upsAt(ports), "battery.charge.low"}).out == "25\n");
+  // upsrw sees the ranges and enums of the mapping; a value out of range is refused.
+  const auto rw = t::runProcess({"/usr/bin/upsrw", "-u", "admin", "-p", "adminpw", upsAt(ports)});
+  CHECK_MESSAGE(rw.status == 0, rw.err);
+  CHECK_MESSAGE(rw.out.find("[battery.charge.low]\nRemaining battery level when UPS switches to "
+                            "LB (percent)\nType: RANGE NUMBER\nOption: \"0-100\" SELECTED\n") !=
+                    std::string::npos,
+                rw.out);
+  CHECK_MESSAGE(rw.out.find("[input.sensitivity]\nInput power sensitivity\nType: ENUM STRING\n"
+                            "Maximum length: 10\nOption: \"normal\"\nOption: \"high\" "
+                            "SELECTED\nOption: \"low\"\n") != std::string::npos,
+                rw.out);
+  CHECK_MESSAGE(rw.out.find("[ups.delay.shutdown]") != std::string::npos, rw.out);
+  const auto refused = t::runProcess({"/usr/bin/upsrw", "-s", "battery.charge.low=999", "-u",
+                                      "admin", "-p", "adminpw", upsAt(ports)});
+  CHECK(refused.status != 0);
+  const auto said = refused.out + refused.err;
+  CHECK_MESSAGE(said.find("INVALID-VALUE") != std::string::npos, said);
+  CHECK(t::runProcess({"/usr/bin/upsc", upsAt(ports), "battery.charge.low"}).out == "25\n");
   const auto denied = t::runProcess(
       {"/usr/bin/upscmd", "-u", "monsec", "-p", "secpw", upsAt(ports), "beeper.enable"});
   CHECK(denied.status != 0);

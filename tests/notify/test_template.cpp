@@ -141,6 +141,11 @@ TEST_CASE("every kind has a distinct built-in message without stray braces") {
             .title.find("Communication perdue avec l'onduleur") != std::string::npos);
   CHECK(builtinTemplate(EventKind::Shutdown, Language::En).body.find("{reason}") !=
         std::string::npos);
+  // commbad says why, in both languages: the healing ladder's advice (power-cycle its USB).
+  CHECK(builtinTemplate(EventKind::CommBad, Language::En).body.find("Reason: {reason}") !=
+        std::string::npos);
+  CHECK(builtinTemplate(EventKind::CommBad, Language::Fr).body.find("Raison : {reason}") !=
+        std::string::npos);
 }
 
 TEST_CASE("progress text uses its own template") {
