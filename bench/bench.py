@@ -11,7 +11,7 @@ from pathlib import Path
 import report
 import sections
 
-SECTIONS = ["reaction", "idle", "shutdown", "probe", "paths"]
+SECTIONS = ["reaction", "idle", "shutdown", "probe", "paths", "history"]
 
 
 def arguments():
@@ -32,6 +32,8 @@ def arguments():
                    choices=sections.SHUTDOWN_KEYS, help="the shutdown section's rows")
     p.add_argument("--probe-runs", type=int, default=20)
     p.add_argument("--path-iterations", type=int, default=200)
+    p.add_argument("--history-days", type=int, default=365)
+    p.add_argument("--history-keep-years", type=int, default=5)
     p.add_argument("--only", nargs="*", choices=SECTIONS, default=SECTIONS)
     return p.parse_args()
 
@@ -56,6 +58,8 @@ def main():
         "probe": lambda: sections.probe(build, out, args.fixtures.resolve(), args.probe_runs),
         "paths": lambda: sections.probe_paths(build, args.fixtures.resolve(),
                                               args.path_iterations),
+        "history": lambda: sections.history_size(build, out, args.history_days,
+                                                 args.history_keep_years),
     }
     for name in SECTIONS:
         if name in args.only:

@@ -46,8 +46,13 @@ def idle(result):
         out.append(f"| {name} | {r['processes']} / {r['threads']} | {mib(r['rss_kb'])} | "
                    f"{mib(r['pss_kb'])} | {mib(r['uss_kb'])} | {r['cpu_ms_sched']:.1f} | "
                    f"{r['cpu_ms_ticks']:.0f} | {r['cpu_percent']:.3f} | {r['wakeups_per_s']:.2f} |")
-    names = list(rows)
-    ours, nut = rows[names[1]], rows[names[2]]
+    ours, nut = rows["hidupsd + [serve.nut]"], rows["NUT: dummy-ups + upsd + upsmon"]
+    bare, hist = rows["hidupsd"], rows["hidupsd + [history]"]
+    out.append(f"| **hidupsd + [history] ÷ hidupsd** | | {_ratio(hist['rss_kb'], bare['rss_kb'])} | "
+               f"{_ratio(hist['pss_kb'], bare['pss_kb'])} | {_ratio(hist['uss_kb'], bare['uss_kb'])} | "
+               f"{_ratio(hist['cpu_ms_sched'], bare['cpu_ms_sched'])} | "
+               f"{_ratio(hist['cpu_ms_ticks'], bare['cpu_ms_ticks'])} | | "
+               f"{_ratio(hist['wakeups_per_s'], bare['wakeups_per_s'])} |")
     out.append(f"| **NUT ÷ hidupsd + [serve.nut]** | | {_ratio(nut['rss_kb'], ours['rss_kb'])} | "
                f"{_ratio(nut['pss_kb'], ours['pss_kb'])} | {_ratio(nut['uss_kb'], ours['uss_kb'])} | "
                f"{_ratio(nut['cpu_ms_sched'], ours['cpu_ms_sched'])} | "
@@ -55,7 +60,7 @@ def idle(result):
                f"{_ratio(nut['wakeups_per_s'], ours['wakeups_per_s'])} |")
     seconds = next(iter(rows.values()))["seconds"]
     out.append("")
-    out.append(f"Window: {seconds:.1f} s, all three stacks at once. Processes: "
+    out.append(f"Window: {seconds:.1f} s, all {len(rows)} stacks at once. Processes: "
                + "; ".join(f"{n}: {', '.join(r['names'])}" for n, r in rows.items()) + ".")
     out.append("Wakeups/s by thread: " + "; ".join(
         f"{n}: " + ", ".join(f"{t} {w:.2f}" for t, w in sorted(r["per_thread"].items())
@@ -110,6 +115,20 @@ def shutdown(s):
     return "\n".join(out)
 
 
+def history(h):
+    mb = lambda b: f"{b / 1e6:.2f}"
+    out = ["| day | file MB | sample rows | 10 s | 5 min | 1 h |", "|---:|---:|---:|---:|---:|---:|"]
+    for p in h["points"]:
+        out.append(f"| {p['day']} | {mb(p['bytes'])} | {p['rows']:,} | {p['rows_10s']:,} | "
+                   f"{p['rows_5min']:,} | {p['rows_1h']:,} |")
+    out += ["", f"{h['days']} days of 10-s samples (every column set) in hourly transactions, "
+            f"compacted every hour, an outage a week and a test a month, `keep_years = "
+            f"{h['keep_years']}`: at most {h['max_sample_rows_seen']:,} sample rows after a "
+            f"compaction (the stated bound: {h['max_sample_rows']:,}), the largest file "
+            f"{mb(h['max_file_bytes'])} MB; simulated in {h['seconds']:.0f} s."]
+    return "\n".join(out)
+
+
 def probe(rows):
     out = ["| fixture | runs | min ms | median ms |", "|---|---:|---:|---:|"]
     for r in rows:
@@ -128,8 +147,8 @@ def paths(rows):
 def full(results):
     parts = [("Machine", machine), ("Reaction time", reaction), ("Idle cost", idle),
              ("Shutdown time", shutdown), ("`--probe` wall time", probe),
-             ("`--probe` in-process, per device code path", paths)]
-    keys = ["machine", "reaction", "idle", "shutdown", "probe", "paths"]
+             ("`--probe` in-process, per device code path", paths), ("History size", history)]
+    keys = ["machine", "reaction", "idle", "shutdown", "probe", "paths", "history"]
     out = []
     for (title, fn), key in zip(parts, keys):
         if key in results:

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""The benchmark sections: reaction time, idle cost, shutdown time, probe time; each returns data."""
+"""The benchmark sections: reaction time, idle cost, shutdown time, probe time, history size; each returns data."""
 import json
 import os
 import platform
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import time
@@ -52,13 +53,16 @@ def reaction(build, out, fixture, args):
 
 
 def idle(build, out, fixture, seconds):
-    """hidupsd, hidupsd with its NUT server, and NUT's stack, side by side in
-    one window; each measured over its own process tree."""
+    """hidupsd without and with its history, hidupsd with its NUT server, and
+    NUT's stack, side by side in one window; each measured over its own
+    process tree."""
     procs = stacks.Processes()
     try:
         nut_port, our_port = stacks.free_port(), stacks.free_port()
         groups = {
             "hidupsd": [stacks.start_hidupsd(procs, build, out / "idle-hidupsd", fixture).pid],
+            "hidupsd + [history]": [stacks.start_hidupsd(
+                procs, build, out / "idle-hidupsd-history", fixture, history=True).pid],
             "hidupsd + [serve.nut]": [stacks.start_hidupsd(
                 procs, build, out / "idle-hidupsd-nut", fixture, our_port).pid],
             "NUT: dummy-ups + upsd + upsmon": stacks.start_nut(
@@ -75,9 +79,29 @@ def idle(build, out, fixture, seconds):
         procs.check_alive()
         rows = {name: procstat.cost(first[name], last[name], elapsed) for name in groups}
         libraries = procstat.mappings(groups["hidupsd"][0])
+        checks["hidupsd + [history] file"] = history_file_check(out / "idle-hidupsd-history")
         return {"rows": rows, "checks": checks, "libraries": libraries}
     finally:
         procs.stop_all()
+
+
+def history_file_check(workdir):
+    """The history stack really writes: the samples in its file, read-only as
+    `hidupsd --history` reads it."""
+    db = workdir / "history.db"
+    if not db.exists():
+        return "no file"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        samples = conn.execute("SELECT count(*) FROM samples").fetchone()[0]
+    return f"{samples} samples, {db.stat().st_size} bytes"
+
+
+def history_size(build, out, days, keep_years):
+    """The database after `days` of 10-s samples, downsampled as the daemon does."""
+    rows = run_json_lines([str(build / "bench" / "hidupsd-bench"), "history", "--file",
+                           str(out / "history-size.db"), "--days", str(days), "--keep-years",
+                           str(keep_years)], out / "history.stderr")
+    return rows[0]
 
 
 def check_stacks(nut_port, our_port):

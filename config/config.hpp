@@ -199,6 +199,44 @@ struct MetricsConfig {
   bool operator==(const MetricsConfig&) const = default;
 };
 
+/// [history]: the SQLite history (events, outages, samples, tests, battery health).
+struct HistoryConfig {
+  std::filesystem::path file{"/var/lib/hidupsd/history.db"}; ///< file: absolute; "" = off
+  int keepYears = 5;        ///< keep_years, 1..50: hourly samples and events kept this long
+  int healthWarnBelow = 50; ///< health_warn_below, 0..100 %: replbatt below this health
+  int batteryLife = 4;      ///< battery_life, 1..20 years: replbatt at this age
+  bool operator==(const HistoryConfig&) const = default;
+};
+
+/// One [battery_test] schedule: "off", "daily [HH:MM]", "weekly [DAY] [HH:MM]",
+/// "monthly [1-28] [HH:MM]", "every N days [HH:MM]" (local time; 03:00, Sunday, the 1st
+/// by default).
+struct TestSchedule {
+  enum class Every : std::uint8_t { Off, Days, Week, Month };
+  Every every = Every::Off;
+  int days = 1;     ///< Days: every N days, 1..365 (daily = 1)
+  int weekday = 0;  ///< Week: 0 = Sunday … 6 = Saturday
+  int monthday = 1; ///< Month: 1..28
+  int hour = 3;     ///< 0..23, local time
+  int minute = 0;   ///< 0..59
+  bool operator==(const TestSchedule&) const = default;
+};
+
+/// The schedule `text` means; throws std::invalid_argument saying what is wrong.
+TestSchedule parseTestSchedule(std::string_view text);
+/// The canonical text of `schedule` ("weekly sun 03:00"), which parseTestSchedule reads back.
+std::string scheduleText(const TestSchedule& schedule);
+
+/// [battery_test]: self-tests on a schedule, and how a test is told from an outage.
+struct BatteryTestConfig {
+  TestSchedule quick;                     ///< quick: test.battery.start.quick; "off" by default
+  TestSchedule deep;                      ///< deep: test.battery.start.deep; "off" by default
+  int minCharge = 90;                     ///< min_charge, 0..100 %: only above this charge
+  std::chrono::seconds afterOutage{3600}; ///< after_outage, 0..604800 s: not this soon after one
+  std::chrono::seconds maxDuration{900};  ///< max_duration, 30..14400 s: the longest test hold
+  bool operator==(const BatteryTestConfig&) const = default;
+};
+
 struct Config {
   DeviceConfig device;
   PolicyConfig policy;
@@ -208,6 +246,8 @@ struct Config {
   std::vector<NotifyConfig> notify;
   std::optional<NutServerConfig> nut;   ///< [serve.nut]
   std::optional<MetricsConfig> metrics; ///< [serve.metrics]
+  HistoryConfig history;
+  BatteryTestConfig batteryTest;
   bool operator==(const Config&) const = default;
 };
 

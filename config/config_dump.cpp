@@ -237,6 +237,23 @@ void nut(Writer& w, const NutServerConfig& n) {
   }
 }
 
+void history(Writer& w, const HistoryConfig& h) {
+  w.header("[history]");
+  w.text("file", h.file.string());
+  w.line("keep_years", h.keepYears);
+  w.line("health_warn_below", h.healthWarnBelow);
+  w.line("battery_life", h.batteryLife);
+}
+
+void batteryTest(Writer& w, const BatteryTestConfig& b) {
+  w.header("[battery_test]");
+  w.text("quick", scheduleText(b.quick));
+  w.text("deep", scheduleText(b.deep));
+  w.line("min_charge", b.minCharge);
+  w.seconds("after_outage", b.afterOutage);
+  w.seconds("max_duration", b.maxDuration);
+}
+
 void all(Writer& w, const Config& c) {
   device(w, c.device);
   policy(w, c.policy);
@@ -252,6 +269,8 @@ void all(Writer& w, const Config& c) {
     w.line("max_connections", c.metrics->maxConnections);
     allowList(w, c.metrics->allow);
   }
+  history(w, c.history);
+  batteryTest(w, c.batteryTest);
 }
 
 } // namespace

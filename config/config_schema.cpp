@@ -503,6 +503,47 @@ void serve(TableReader& root, Config& c) {
   r.finish();
 }
 
+// [history]
+
+std::string absoluteOrEmpty(std::string_view s) {
+  return s.empty() || s.starts_with('/') ? "" : "must be an absolute path, or \"\" (off)";
+}
+
+HistoryConfig readHistory(TableReader& r) {
+  HistoryConfig h;
+  std::string file = h.file.string();
+  r.string("file", file, absoluteOrEmpty);
+  h.file = file;
+  r.integer("keep_years", 1, 50, h.keepYears);
+  r.integer("health_warn_below", 0, 100, h.healthWarnBelow, "%");
+  r.integer("battery_life", 1, 20, h.batteryLife);
+  return h;
+}
+
+// [battery_test]
+
+void schedule(TableReader& r, std::string_view key, TestSchedule& out) {
+  const toml::node* n = r.take(key);
+  if (n == nullptr) return;
+  const auto text = r.stringOf(*n, key);
+  if (!text) return;
+  try {
+    out = parseTestSchedule(*text);
+  } catch (const std::invalid_argument& e) {
+    r.fail(*n, fmt::format("{} = \"{}\": {}", key, *text, e.what()));
+  }
+}
+
+BatteryTestConfig readBatteryTest(TableReader& r) {
+  BatteryTestConfig b;
+  schedule(r, "quick", b.quick);
+  schedule(r, "deep", b.deep);
+  r.integer("min_charge", 0, 100, b.minCharge, "%");
+  r.seconds("after_outage", 0, 604800, b.afterOutage);
+  r.seconds("max_duration", 30, 14400, b.maxDuration);
+  return b;
+}
+
 } // namespace
 
 Config readConfig(const toml::table& root, ErrorList& errors) {
@@ -515,6 +556,8 @@ Config readConfig(const toml::table& root, ErrorList& errors) {
   section(r, "log", c.log, readLog);
   notifies(r, c.notify);
   serve(r, c);
+  section(r, "history", c.history, readHistory);
+  section(r, "battery_test", c.batteryTest, readBatteryTest);
   r.finish();
   return c;
 }

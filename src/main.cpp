@@ -25,6 +25,7 @@
 #include "proxmox/bounded_runner.hpp"
 #include "src/client_commands.hpp"
 #include "src/daemon.hpp"
+#include "src/history_cli.hpp"
 #include "src/import_nut.hpp"
 #include "src/kill_power.hpp"
 #include "src/preflight.hpp"
@@ -65,6 +66,14 @@ constexpr std::string_view kUsage = R"(usage:
                       run an instant command (beeper.disable, test.battery.start.quick,
                       shutdown.return, ...): through the running daemon when
                       [serve.nut] is set, else on the UPS itself
+  hidupsd --history [--since DURATION] [--json] [-c FILE]
+                      the outages (start, duration, how each ended, lowest charge and
+                      runtime, reason), battery tests, statistics and battery health
+                      from [history] file; works while the daemon runs. DURATION: 90d,
+                      12h, 30m, 2w, or seconds
+  hidupsd --battery-replaced [--date YYYY-MM-DD] [-c FILE]
+                      record a new battery (default today): its age and its runtime
+                      baseline start again
   hidupsd --list      list the USB HID UPSes attached
   hidupsd --check-config [-c FILE]
                       validate the config: errors as FILE:LINE:COL: message, or
@@ -84,7 +93,8 @@ options:
                       left bound, when the UPS has a hidraw node)
   --replay FILE       use a replay file (see DESIGN.md) instead of a USB device
   --simulate          use the built-in simulated Eaton Ellipse PRO
-  --json              --probe prints one JSON object {device, variables, paths}
+  --json              --probe prints one JSON object {device, variables, paths};
+                      --history one object {outages, tests, statistics, health}
   --speed N           with --simulate: time runs N times faster
   -c, --config FILE   the config file (default /etc/hidupsd/hidupsd.toml)
 )";
@@ -106,7 +116,9 @@ struct Options {
     KillPower,
     Status,
     Command,
-    ImportNut
+    ImportNut,
+    History,
+    BatteryReplaced
   } mode = Mode::None;
   bool json = false;
   bool really = false;
@@ -121,6 +133,8 @@ struct Options {
   std::optional<hid::Backend> backend; ///< --backend
   std::optional<std::string> config;   ///< -c FILE
   std::string nutDir = kDefaultNutDir; ///< --import-nut [DIR]
+  std::optional<std::string> since;    ///< --since DURATION
+  std::optional<std::string> date;     ///< --date YYYY-MM-DD
 };
 
 hid::Backend parseBackendOption(const std::string& text) {
@@ -186,6 +200,10 @@ const Flag kFlags[] = {
     {"--command", "", Mode::Command, true, [](Options& o, const std::string& v) { o.command = v; }},
     {"--test-event", "", Mode::TestEvent, true,
      [](Options& o, const std::string& v) { o.event = parseEvent(v); }},
+    {"--history", "", Mode::History, false, nullptr},
+    {"--battery-replaced", "", Mode::BatteryReplaced, false, nullptr},
+    {"--since", "", Mode::None, true, [](Options& o, const std::string& v) { o.since = v; }},
+    {"--date", "", Mode::None, true, [](Options& o, const std::string& v) { o.date = v; }},
     {"--value", "", Mode::None, true, [](Options& o, const std::string& v) { o.value = v; }},
     {"--config", "-c", Mode::None, true, [](Options& o, const std::string& v) { o.config = v; }},
     {"--json", "", Mode::None, false, [](Options& o, const std::string&) { o.json = true; }},
@@ -226,6 +244,16 @@ void checkCombinations(const Options& o) {
   if (o.value && o.mode != Mode::Command) throw UsageError("--value goes with --command");
   if (o.ifFlagged && o.mode != Mode::KillPower)
     throw UsageError("--if-flagged goes with --kill-power");
+  if (o.since && o.mode != Mode::History) throw UsageError("--since goes with --history");
+  if (o.date && o.mode != Mode::BatteryReplaced)
+    throw UsageError("--date goes with --battery-replaced");
+  if (o.since) {
+    try {
+      parseDuration(*o.since);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--since: ") + e.what());
+    }
+  }
 }
 
 Options parseOptions(const std::vector<std::string>& args) {
@@ -398,6 +426,14 @@ int run(const Options& o) {
     return runChecked(
         [&] { return runStatus(o.config.value_or(std::string(kDefaultConfigPath))); });
   case Options::Mode::Command: return runChecked([&] { return runCommandMode(o); });
+  case Options::Mode::History:
+    return runChecked([&] {
+      return runHistory({o.config.value_or(std::string(kDefaultConfigPath)), o.since, o.json});
+    });
+  case Options::Mode::BatteryReplaced:
+    return runChecked([&] {
+      return runBatteryReplaced({o.config.value_or(std::string(kDefaultConfigPath)), o.date});
+    });
   case Options::Mode::KillPower: return runKillPowerMode(o);
   case Options::Mode::TestEvent: {
     const notify::CurlGlobal curl; // the notifications of the event

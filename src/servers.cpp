@@ -52,9 +52,40 @@ serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
   return o;
 }
 
+serve::HistoryMetrics historyMetrics(const history::Summary& summary,
+                                     std::chrono::system_clock::time_point now) {
+  using std::chrono::system_clock;
+  const auto at = [](double t) {
+    return system_clock::time_point(
+        std::chrono::duration_cast<system_clock::duration>(core::Seconds(t)));
+  };
+  const auto& st = summary.statistics;
+  serve::HistoryMetrics h;
+  h.loaded = summary.store.loaded;
+  h.ok = summary.store.writable;
+  h.outages = static_cast<std::uint64_t>(st.transfers);
+  h.blips = static_cast<std::uint64_t>(st.blips);
+  h.onBatterySeconds = st.onBatterySeconds;
+  if (st.onBatterySince)
+    h.onBatterySeconds += std::max(0.0, core::Seconds(now - at(*st.onBatterySince)).count());
+  h.tests = static_cast<std::uint64_t>(st.tests);
+  h.testsFailed = static_cast<std::uint64_t>(st.testsFailed);
+  if (st.last) {
+    h.lastOutageSeconds = st.last->duration;
+    h.lastOutageStart = at(st.last->start);
+  }
+  if (st.since) h.since = at(*st.since);
+  if (summary.health.score) h.healthRatio = *summary.health.score / 100.0;
+  h.replaceBattery = summary.health.replace;
+  h.dropped = summary.store.dropped;
+  h.writeErrors = summary.store.writeErrors;
+  return h;
+}
+
 Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
-                 const ShutdownPipeline& pipeline, const Readiness* readiness)
-    : stats_(stats), pipeline_(pipeline), readiness_(readiness),
+                 const ShutdownPipeline& pipeline, const Readiness* readiness,
+                 const HistoryService* history)
+    : stats_(stats), pipeline_(pipeline), readiness_(readiness), history_(history),
       simulation_(config.policy.simulation) {
   const std::size_t nutWanted = !config.nut ? 0
                                 : config.nut->maxConnections > 0
@@ -116,6 +147,8 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     for (const auto& [event, entry] : stats_.counts())
       d.events[event] = {entry.count, entry.last};
     d.processStart = started_;
+    if (history_ != nullptr)
+      d.history = historyMetrics(history_->summary(), std::chrono::system_clock::now());
     return d;
   };
   try {

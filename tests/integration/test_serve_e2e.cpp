@@ -72,8 +72,9 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   Ports ports;
   const auto replay = t::fixturesDir() / "eaton-5sc-750.replay";
   const auto config = dir / "hidupsd.toml";
-  writeFile(config, "[device]\nreplay = \"" + replay.string() + "\"\n[log]\n" +
-                        logFileSection(dir / "events.log") + serveSections(ports));
+  writeFile(config, "[device]\nreplay = \"" + replay.string() +
+                        "\"\n[history]\nfile = \"\"\n[log]\n" + logFileSection(dir / "events.log") +
+                        serveSections(ports));
   HidupsdProcess daemon(dir, {"-c", config.string()});
   REQUIRE_MESSAGE(waitForVariable(ports, "ups.status"), daemon.err());
 
@@ -98,7 +99,8 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   const auto status =
       t::runProcess({t::hidupsdBinary().string(), "--status", "-c", config.string()});
   CHECK(status.status == 0);
-  CHECK(status.out == upsc.out + "shutdown readiness (checked now): ready\n");
+  CHECK(status.out == upsc.out + "shutdown readiness (checked now): ready\n" +
+                          "history: off ([history] file = \"\")\n");
 
   // --test-event while the daemon holds the UPS: the state comes through the server.
   const auto test =
