@@ -209,8 +209,9 @@ void importUpssched(Importer& im, const At& notifyCmd, const ExecTypes& exec) {
              "upssched's CMDSCRIPT, run with the same word for the same event as upssched ran it");
   im.carried(notifyCmd, fmt::format("notify#{}", first));
   for (const auto& [type, at] : exec) {
+    const auto event = *type->event; // a structured binding: clang 14 cannot capture it
     const bool used = std::any_of(s.calls.begin(), s.calls.end(),
-                                  [&](const Call& c) { return c.event == *type->event; });
+                                  [&](const Call& c) { return c.event == event; });
     if (used)
       im.carried(at, fmt::format("notify#{}.events", first));
     else
