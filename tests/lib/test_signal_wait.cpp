@@ -41,12 +41,16 @@ TEST_CASE("a signal, the timer, a wake-up: each ends the wait, and says which") 
   std::thread other([&] {
     std::this_thread::sleep_for(50ms);
     wait.wake();
-    wait.wake(); // twice before the wait reads it: one wake-up
   });
-  w = wait.wait();
+  w = wait.wait(); // blocked until the other thread's wake-up
   other.join();
   CHECK(w.woken);
   CHECK(w.signal == 0);
+
+  wait.wake();
+  wait.wake(); // twice before the wait reads it: one wake-up
+  w = wait.wait();
+  CHECK(w.woken);
 
   wait.setPeriod(20ms);
   const auto t0 = std::chrono::steady_clock::now();
