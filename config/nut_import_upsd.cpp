@@ -185,7 +185,8 @@ std::vector<User> readUsers(Importer& im) {
 void writeUsers(Importer& im, std::vector<User>& users) {
   auto& out = im.out.config.nut->users;
   for (auto& u : users) {
-    if (!u.password) {
+    // A password whose every character NUT's parser drops is empty too.
+    if (!u.password || u.password->word(u.password->word(1) == "=" ? 2 : 1).empty()) {
       im.drop(u.header, "no password: upsd refuses every LOGIN of this user");
       for (const auto& at : u.lines)
         im.drop(at, "its user has no password (above)");
