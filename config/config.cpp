@@ -49,11 +49,19 @@ bool NotifyConfig::wants(core::EventKind kind) const noexcept {
 }
 
 bool holdsSecrets(const Config& c) {
+  // A secret read from a file or a credential (secretSources) is not in the file.
+  const auto inFile = [](const std::string& value, const SecretSources& sources,
+                         std::string_view key) { return !value.empty() && !sources.contains(key); };
   for (const auto& n : c.notify) {
     const bool urlIsSecret = n.type == NotifyType::Discord || n.type == NotifyType::Webhook;
-    if ((urlIsSecret && !n.url.empty()) || !n.token.empty() || !n.password.empty()) return true;
+    if ((urlIsSecret && inFile(n.url, n.secretSources, "url")) ||
+        inFile(n.token, n.secretSources, "token") ||
+        inFile(n.password, n.secretSources, "password"))
+      return true;
   }
-  return c.nut && !c.nut->users.empty();
+  return c.nut && std::any_of(c.nut->users.begin(), c.nut->users.end(), [&](const NutUser& u) {
+           return inFile(u.password, u.secretSources, "password");
+         });
 }
 
 std::string secretsExposureWarning(const std::filesystem::path& path, const Config& config) {
@@ -66,8 +74,9 @@ std::string secretsExposureWarning(const std::filesystem::path& path, const Conf
                      st.st_mode & 07777, path.string());
 }
 
-Config parseConfig(std::string_view text, const std::string& sourceName) {
-  config::ErrorList errors(sourceName);
+Config parseConfig(std::string_view text, const std::string& sourceName,
+                   const config::SecretReader& secrets) {
+  config::ErrorList errors(sourceName, secrets);
   toml::table root;
   try {
     root = toml::parse(text, sourceName);
@@ -80,7 +89,7 @@ Config parseConfig(std::string_view text, const std::string& sourceName) {
   return c;
 }
 
-Config loadConfig(const std::filesystem::path& path) {
+Config loadConfig(const std::filesystem::path& path, const config::SecretReader& secrets) {
   const auto fail = [&](const std::string& why) {
     return ConfigError({{path.string(), 0, 0, "cannot read: " + why}});
   };
@@ -91,7 +100,7 @@ Config loadConfig(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw fail(std::strerror(errno));
-  return parseConfig(text.str(), path.string());
+  return parseConfig(text.str(), path.string(), secrets);
 }
 
 std::string hostPort(const ListenAddress& address) {

@@ -24,10 +24,12 @@ constexpr std::array<Shape, core::kEventNames.size()> kShapes = {{
     {true, true, true},   // commbad
     {false, false, true}, // commok
     {false, true, true},  // nocomm
-    {false, false, true}, // replbatt
+    {true, false, true},  // replbatt: the UPS's RB, or the history's battery health
     {false, false, true}, // overload
     {true, false, true},  // fsd
     {true, false, true},  // notready
+    {false, false, true}, // startselftest
+    {false, false, true}, // endselftest
     {true, false, false}, // notifyfail: about a sink, not the UPS
 }};
 
@@ -76,7 +78,9 @@ Severity severityOf(core::EventKind kind) noexcept {
   using core::EventKind;
   switch (kind) {
   case EventKind::Online:
-  case EventKind::CommOk: return Severity::Info;
+  case EventKind::CommOk:
+  case EventKind::TestStarted:
+  case EventKind::TestFinished: return Severity::Info;
   case EventKind::LowBattery:
   case EventKind::Shutdown:
   case EventKind::Fsd:

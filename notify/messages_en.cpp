@@ -31,7 +31,7 @@ constexpr Message kTable[] = {
     {"event.nocomm.title", "❓ Still no communication with the UPS on {host}"},
     {"event.nocomm.headline", "Still no answer from the UPS at {time}."},
     {"event.replbatt.title", "🔋 Replace the UPS battery on {host}"},
-    {"event.replbatt.headline", "The UPS reports that its battery needs replacing ({time})."},
+    {"event.replbatt.headline", "The UPS battery needs replacing ({time})."},
     {"event.overload.title", "⚠️ UPS overload on {host}"},
     {"event.overload.headline", "The UPS output is overloaded ({time})."},
     {"event.fsd.title", "🛑 Forced shutdown (FSD) on {host}"},
@@ -39,6 +39,12 @@ constexpr Message kTable[] = {
     {"event.notready.title", "🚫 The automatic shutdown would fail on {host}"},
     {"event.notready.headline",
      "Found at {time}: if the power failed now, the host would not shut down as configured."},
+    {"event.startselftest.title", "🔋 Battery test running on {host}"},
+    {"event.startselftest.headline",
+     "A battery test ({test_kind}) runs since {time} (started by {test_by}): on battery for the "
+     "test, this is not a power outage."},
+    {"event.endselftest.title", "🔋 Battery test finished on {host}: {test_result}"},
+    {"event.endselftest.headline", "The battery test is over at {time}: {test_result}."},
     {"event.notifyfail.title", "📭 A notification channel is failing on {host}"},
     {"event.notifyfail.headline", "Found at {time}."},
     // An online after the shutdown started: never a plain "restored", which reads as an
@@ -100,11 +106,16 @@ constexpr Message kTable[] = {
     {"progress.guest.left_running",
      "{done}/{total} {guest} left running after {duration} s ({detail})"},
     {"progress.summary", "guests: {stopped} of {total} stopped cleanly, {forced} force-stopped, "
-                         "{failed} failed, {left} left running, in {elapsed} s"},
+                         "{failed} failed, {left} left running{already}, in {elapsed} s"},
     {"progress.summary_deadline",
      "guests: {stopped} of {total} stopped cleanly, {forced} force-stopped, {failed} failed, "
-     "{left} left running, in {elapsed} s; the deadline was reached"},
-    {"progress.summary_dry", "guests: {count} would be stopped"},
+     "{left} left running{already}, in {elapsed} s; the deadline was reached"},
+    {"progress.summary_dry", "guests: {count} would be stopped{already}"},
+    {"progress.already_stopped", ", {count} already stopped"},
+    {"progress.guest.already_stopped", "{done}/{total} {guest} already stopped"},
+    {"progress.no_guest_list",
+     "the guest list did not come within {wait} s (qm or /etc/pve hung?): no guest is known, "
+     "powering off (the host's own shutdown stops its guests)"},
     {"progress.stop_failed", "stopping the guests failed: {error}; powering off anyway"},
     {"progress.power_off", "powering off the host: {command}"},
     {"progress.host_command_failed", "the host command failed: {command}: {error}"},
@@ -144,6 +155,10 @@ constexpr Message kTable[] = {
     {"reason.replace_battery", "UPS reports the battery needs replacing"},
     {"reason.overload", "UPS reports an output overload"},
     {"reason.fsd_from", "FSD from NUT client {client}"},
+    {"reason.test_started", "{kind} battery test started by {who}"},
+    {"reason.test_finished", "battery test finished: {result}"},
+    {"reason.battery_health", "battery health {score} %: {reasons}"},
+    {"reason.battery_health_unknown", "battery health unknown: {reasons}"},
     {"reason.test_event", "manual test (hidupsd --test-event)"},
     {"reason.test_event_as",
      "manual test (hidupsd --test-event), as at a real low battery: {reason}"},
@@ -158,6 +173,18 @@ constexpr Message kTable[] = {
     {"unit.seconds", "{sec} s"},
     {"unit.minutes_seconds", "{min} min {sec} s"},
     {"unit.minutes", "{min} min"},
+
+    // Battery tests: their kind, who started one, NUT's final results ({test_kind} ...).
+    {"test.kind.quick", "quick"},
+    {"test.kind.deep", "deep"},
+    {"test.kind.unknown", "kind unknown"},
+    {"test.by.schedule", "the schedule"},
+    {"test.by.command", "a command"},
+    {"test.by.ups", "the UPS"},
+    {"test.result.passed", "passed"},
+    {"test.result.warning", "passed with a warning"},
+    {"test.result.failed", "failed"},
+    {"test.result.aborted", "aborted"},
 };
 
 } // namespace

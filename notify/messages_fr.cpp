@@ -28,7 +28,7 @@ constexpr Message kTable[] = {
     {"event.nocomm.title", "❓ Toujours aucune communication avec l'onduleur sur {host}"},
     {"event.nocomm.headline", "Toujours aucune réponse de l'onduleur à {time}."},
     {"event.replbatt.title", "🔋 Batterie de l'onduleur à remplacer sur {host}"},
-    {"event.replbatt.headline", "L'onduleur demande une batterie neuve ({time})."},
+    {"event.replbatt.headline", "La batterie de l'onduleur doit être remplacée ({time})."},
     {"event.overload.title", "⚠️ Surcharge de l'onduleur sur {host}"},
     {"event.overload.headline", "La sortie de l'onduleur est en surcharge ({time})."},
     {"event.fsd.title", "🛑 Arrêt forcé (FSD) sur {host}"},
@@ -36,6 +36,12 @@ constexpr Message kTable[] = {
     {"event.notready.title", "🚫 L'arrêt automatique échouerait sur {host}"},
     {"event.notready.headline", "Constaté à {time} : si le courant coupait maintenant, l'hôte ne "
                                 "s'arrêterait pas comme prévu."},
+    {"event.startselftest.title", "🔋 Test de batterie en cours sur {host}"},
+    {"event.startselftest.headline",
+     "Un test de batterie ({test_kind}) tourne depuis {time} (lancé par {test_by}) : sur "
+     "batterie pour le test, ce n'est pas une coupure de courant."},
+    {"event.endselftest.title", "🔋 Test de batterie terminé sur {host} : {test_result}"},
+    {"event.endselftest.headline", "Le test de batterie est terminé à {time} : {test_result}."},
     {"event.notifyfail.title", "📭 Un canal de notification ne répond plus sur {host}"},
     {"event.notifyfail.headline", "Constaté à {time}."},
     {"event.online.goes_on.title", "⚠️ Secteur revenu sur {host}, mais l'arrêt continue"},
@@ -92,11 +98,16 @@ constexpr Message kTable[] = {
     {"progress.guest.left_running",
      "{done}/{total} {guest} : toujours en marche au bout de {duration} s ({detail})"},
     {"progress.summary", "VM et conteneurs : arrêt propre {stopped}/{total}, arrêt forcé {forced}, "
-                         "échec {failed}, toujours en marche {left}, en {elapsed} s"},
+                         "échec {failed}, toujours en marche {left}{already}, en {elapsed} s"},
     {"progress.summary_deadline",
      "VM et conteneurs : arrêt propre {stopped}/{total}, arrêt forcé {forced}, échec {failed}, "
-     "toujours en marche {left}, en {elapsed} s ; le délai a été atteint"},
-    {"progress.summary_dry", "VM et conteneurs qui seraient arrêtés : {count}"},
+     "toujours en marche {left}{already}, en {elapsed} s ; le délai a été atteint"},
+    {"progress.summary_dry", "VM et conteneurs qui seraient arrêtés : {count}{already}"},
+    {"progress.already_stopped", ", déjà arrêtés {count}"},
+    {"progress.guest.already_stopped", "{done}/{total} {guest} : déjà arrêté"},
+    {"progress.no_guest_list",
+     "la liste des VM et conteneurs n'est pas venue en {wait} s (qm ou /etc/pve bloqué ?) : "
+     "aucun invité connu, extinction de l'hôte (l'arrêt de l'hôte arrête lui-même ses invités)"},
     {"progress.stop_failed",
      "l'arrêt des VM et conteneurs a échoué : {error} ; extinction de l'hôte malgré tout"},
     {"progress.power_off", "extinction de l'hôte : {command}"},
@@ -139,6 +150,10 @@ constexpr Message kTable[] = {
     {"reason.replace_battery", "l'onduleur signale que sa batterie est à remplacer"},
     {"reason.overload", "l'onduleur signale une surcharge en sortie"},
     {"reason.fsd_from", "FSD envoyé par le client NUT {client}"},
+    {"reason.test_started", "test de batterie {kind} lancé par {who}"},
+    {"reason.test_finished", "test de batterie terminé : {result}"},
+    {"reason.battery_health", "santé de la batterie {score} % : {reasons}"},
+    {"reason.battery_health_unknown", "santé de la batterie inconnue : {reasons}"},
     {"reason.test_event", "test manuel (hidupsd --test-event)"},
     {"reason.test_event_as",
      "test manuel (hidupsd --test-event), comme lors d'une vraie batterie faible : {reason}"},
@@ -152,6 +167,18 @@ constexpr Message kTable[] = {
     {"unit.seconds", "{sec} s"},
     {"unit.minutes_seconds", "{min} min {sec} s"},
     {"unit.minutes", "{min} min"},
+
+    // Tests de batterie : leur type, qui l'a lancé, les résultats finaux de NUT.
+    {"test.kind.quick", "rapide"},
+    {"test.kind.deep", "approfondi"},
+    {"test.kind.unknown", "type inconnu"},
+    {"test.by.schedule", "le calendrier"},
+    {"test.by.command", "une commande"},
+    {"test.by.ups", "l'onduleur"},
+    {"test.result.passed", "réussi"},
+    {"test.result.warning", "réussi avec un avertissement"},
+    {"test.result.failed", "échoué"},
+    {"test.result.aborted", "interrompu"},
 };
 
 } // namespace

@@ -50,6 +50,29 @@ std::string variable(const std::string& name, const core::Snapshot& snapshot) {
   return orMissing(value.value_or(""));
 }
 
+/// The test words of Event::test in `language`: the catalogue's "test.*" words for
+/// the kinds, who started it and NUT's final results; other results as the UPS said them.
+std::string testWord(std::string_view which, const Notification& n, Language language) {
+  if (!n.event.test) return std::string(kMissing);
+  const core::TestInfo& t = *n.event.test;
+  struct Word {
+    std::string_view from, key;
+  };
+  static constexpr Word kWords[] = {
+      {"quick", "test.kind.quick"},          {"deep", "test.kind.deep"},
+      {"unknown", "test.kind.unknown"},      {"schedule", "test.by.schedule"},
+      {"command", "test.by.command"},        {"ups", "test.by.ups"},
+      {"Done and passed", "test.result.passed"}, {"Done and warning", "test.result.warning"},
+      {"Done and error", "test.result.failed"},  {"Aborted", "test.result.aborted"},
+  };
+  const std::string& value = which == "test_kind" ? t.kind
+                             : which == "test_by" ? t.startedBy
+                                                  : t.result;
+  for (const auto& w : kWords)
+    if (w.from == value) return std::string(text(w.key, language));
+  return orMissing(value);
+}
+
 bool isNameChar(char c) noexcept {
   return std::islower(static_cast<unsigned char>(c)) ||
          std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
@@ -71,6 +94,8 @@ std::optional<std::string> lookup(std::string_view name, const Notification& n, 
   if (name == "runtime") return runtimeText(n.event.snapshot, language);
   if (name == "runtime_min") return runtimeMinutes(n.event.snapshot);
   if (name == "severity") return severityText(n.event.kind, language);
+  if (name == "test_kind" || name == "test_by" || name == "test_result")
+    return testWord(name, n, language);
   if (isVariableName(name)) return variable(std::string(name), n.event.snapshot);
   return std::nullopt;
 }

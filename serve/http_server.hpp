@@ -8,6 +8,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "lib/ip_network.hpp"
 
 namespace hidupsd::serve {
 
@@ -43,6 +46,10 @@ struct HttpServerOptions {
   /// Memory per connection for the request line, headers and buffers; a request head that
   /// does not fit is answered 431 and the connection closed.
   std::size_t connectionMemory = 16 * 1024;
+  /// Who may connect (allow = [...]); empty: everyone. Others are closed on accept, before a
+  /// byte is read, and logged once per address per logInterval.
+  std::vector<lib::IpNetwork> allow;
+  std::chrono::seconds logInterval{60};
 };
 
 /// Counters since start (any thread).
@@ -52,6 +59,7 @@ struct HttpServerStats {
   std::size_t evicted = 0;  ///< closed to make room for a new connection
   std::size_t expired = 0;  ///< closed for no complete request within requestDeadline
   std::size_t requests = 0; ///< answered (any status)
+  std::size_t denied = 0;   ///< closed on accept: not in the allow-list
 };
 
 /// Serves GET and HEAD on exact paths of a route table, from one thread (epoll). Every other

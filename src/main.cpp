@@ -25,6 +25,8 @@
 #include "proxmox/bounded_runner.hpp"
 #include "src/client_commands.hpp"
 #include "src/daemon.hpp"
+#include "src/history_cli.hpp"
+#include "src/import_nut.hpp"
 #include "src/kill_power.hpp"
 #include "src/migration_guard.hpp"
 #include "src/preflight.hpp"
@@ -67,10 +69,22 @@ constexpr std::string_view kUsage = R"(usage:
                       run an instant command (beeper.disable, test.battery.start.quick,
                       shutdown.return, ...): through the running daemon when
                       [serve.nut] is set, else on the UPS itself
+  hidupsd --history [--since DURATION] [--json] [-c FILE]
+                      the outages (start, duration, how each ended, lowest charge and
+                      runtime, reason), battery tests, statistics and battery health
+                      from [history] file; works while the daemon runs. DURATION: 90d,
+                      12h, 30m, 2w, or seconds
+  hidupsd --battery-replaced [--date YYYY-MM-DD] [-c FILE]
+                      record a new battery (default today): its age and its runtime
+                      baseline start again
   hidupsd --list      list the USB HID UPSes attached
   hidupsd --check-config [-c FILE]
                       validate the config: errors as FILE:LINE:COL: message, or
                       "FILE: OK" and the effective config, secrets redacted
+  hidupsd --import-nut [DIR]
+                      print a hidupsd.toml made from NUT's files in DIR (default
+                      /etc/nut), simulation on; the lines not carried over are
+                      listed at its end with the reason
   hidupsd --version | --help
 
 options:
@@ -83,7 +97,8 @@ options:
   --replay FILE       use a replay file (see DESIGN.md) instead of a USB device
   --simulate          use the built-in simulated Eaton Ellipse PRO
   --json              --probe: one JSON object {device, variables, paths};
-                      --status: the daemon's state as JSON
+                      --status: the daemon's state as JSON;
+                      --history: one object {outages, tests, statistics, health}
   --speed N           with --simulate: time runs N times faster
   -c, --config FILE   the config file (default /etc/hidupsd/hidupsd.toml)
 )";
@@ -104,7 +119,10 @@ struct Options {
     TestEvent,
     KillPower,
     Status,
-    Command
+    Command,
+    ImportNut,
+    History,
+    BatteryReplaced
   } mode = Mode::None;
   bool json = false;
   bool really = false;
@@ -118,6 +136,9 @@ struct Options {
   std::optional<hid::DeviceMatch> device;
   std::optional<hid::Backend> backend; ///< --backend
   std::optional<std::string> config;   ///< -c FILE
+  std::string nutDir = kDefaultNutDir; ///< --import-nut [DIR]
+  std::optional<std::string> since;    ///< --since DURATION
+  std::optional<std::string> date;     ///< --date YYYY-MM-DD
 };
 
 hid::Backend parseBackendOption(const std::string& text) {
@@ -166,6 +187,8 @@ struct Flag {
   Options::Mode mode;                                ///< the action it selects; None for an option
   bool takesValue;                                   ///< the next argument is its value
   void (*set)(Options& o, const std::string& value); ///< stores it; null for a bare action
+  /// The next argument is its value when there is one that is not an option (--import-nut DIR).
+  bool optionalValue = false;
 };
 
 using Mode = Options::Mode;
@@ -181,6 +204,10 @@ const Flag kFlags[] = {
     {"--command", "", Mode::Command, true, [](Options& o, const std::string& v) { o.command = v; }},
     {"--test-event", "", Mode::TestEvent, true,
      [](Options& o, const std::string& v) { o.event = parseEvent(v); }},
+    {"--history", "", Mode::History, false, nullptr},
+    {"--battery-replaced", "", Mode::BatteryReplaced, false, nullptr},
+    {"--since", "", Mode::None, true, [](Options& o, const std::string& v) { o.since = v; }},
+    {"--date", "", Mode::None, true, [](Options& o, const std::string& v) { o.date = v; }},
     {"--value", "", Mode::None, true, [](Options& o, const std::string& v) { o.value = v; }},
     {"--config", "-c", Mode::None, true, [](Options& o, const std::string& v) { o.config = v; }},
     {"--json", "", Mode::None, false, [](Options& o, const std::string&) { o.json = true; }},
@@ -194,6 +221,11 @@ const Flag kFlags[] = {
     {"--replay", "", Mode::None, true, [](Options& o, const std::string& v) { o.replay = v; }},
     {"--device", "", Mode::None, true,
      [](Options& o, const std::string& v) { o.device = parseDevice(v); }},
+    {"--import-nut", "", Mode::ImportNut, false,
+     [](Options& o, const std::string& v) {
+       if (!v.empty()) o.nutDir = v;
+     },
+     true},
     {"--backend", "", Mode::None, true,
      [](Options& o, const std::string& v) { o.backend = parseBackendOption(v); }},
 };
@@ -218,6 +250,16 @@ void checkCombinations(const Options& o) {
     throw UsageError("--json goes with --probe or --status");
   if (o.ifFlagged && o.mode != Mode::KillPower)
     throw UsageError("--if-flagged goes with --kill-power");
+  if (o.since && o.mode != Mode::History) throw UsageError("--since goes with --history");
+  if (o.date && o.mode != Mode::BatteryReplaced)
+    throw UsageError("--date goes with --battery-replaced");
+  if (o.since) {
+    try {
+      parseDuration(*o.since);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--since: ") + e.what());
+    }
+  }
 }
 
 Options parseOptions(const std::vector<std::string>& args) {
@@ -225,7 +267,10 @@ Options parseOptions(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const Flag& flag = findFlag(args[i]);
     if (flag.mode != Mode::None) setMode(o, flag.mode);
-    if (flag.set != nullptr) flag.set(o, flag.takesValue ? takeValue(args, i) : std::string());
+    const bool optional =
+        flag.optionalValue && i + 1 < args.size() && !args[i + 1].starts_with('-');
+    if (flag.set != nullptr)
+      flag.set(o, flag.takesValue || optional ? takeValue(args, i) : std::string());
   }
   checkCombinations(o);
   return o;
@@ -391,6 +436,14 @@ int run(const Options& o) {
       return runStatus({o.config.value_or(std::string(kDefaultConfigPath)), o.json});
     });
   case Options::Mode::Command: return runChecked([&] { return runCommandMode(o); });
+  case Options::Mode::History:
+    return runChecked([&] {
+      return runHistory({o.config.value_or(std::string(kDefaultConfigPath)), o.since, o.json});
+    });
+  case Options::Mode::BatteryReplaced:
+    return runChecked([&] {
+      return runBatteryReplaced({o.config.value_or(std::string(kDefaultConfigPath)), o.date});
+    });
   case Options::Mode::KillPower: return runKillPowerMode(o);
   case Options::Mode::TestEvent: {
     const notify::CurlGlobal curl; // the notifications of the event
@@ -399,6 +452,7 @@ int run(const Options& o) {
   case Options::Mode::Probe: return runProbe(o);
   case Options::Mode::List: return runList(o);
   case Options::Mode::CheckConfig: return runCheckConfig(o);
+  case Options::Mode::ImportNut: return runImportNut(o.nutDir, std::cout, std::cerr);
   case Options::Mode::Version: std::cout << "hidupsd " << HIDUPSD_VERSION << "\n"; return kExitOk;
   case Options::Mode::Help: std::cout << kUsage; return kExitOk;
   case Options::Mode::None: {

@@ -57,7 +57,7 @@ std::unique_ptr<notify::Sink> makeSink(const NotifyConfig& c, int index, notify:
         mailer);
   case NotifyType::Exec:
     return std::make_unique<notify::ExecSink>(
-        notify::ExecOptions{sinkOptions(c, index), c.command});
+        notify::ExecOptions{sinkOptions(c, index), c.command, c.arguments});
   }
   return nullptr;
 }

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -18,6 +19,7 @@
 #include "notify/catalogue.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "proxmox/guests.hpp"
+#include "proxmox/inventory.hpp"
 #include "src/preflight.hpp"
 
 namespace hidupsd {
@@ -25,7 +27,17 @@ namespace hidupsd {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 constexpr std::chrono::seconds kHostCommandTimeout{60};
+/// The longest wait for a first guest list when no plan was made ahead.
+constexpr std::chrono::seconds kFirstListWait{60};
+/// The longest wait for the record to reach the disk before the host command.
+constexpr std::chrono::seconds kRecordFlush{5};
+constexpr std::string_view kGuestsDomain = "guests";
+
+milliseconds since(SteadyClock::time_point t) {
+  return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - t);
+}
 
 std::string secondsText(std::chrono::milliseconds d) {
   return fmt::format("{:.1f} s", static_cast<double>(d.count()) / 1000.0);
@@ -47,6 +59,7 @@ std::string_view outcomeKey(proxmox::GuestOutcome outcome, bool simulation) {
   using O = proxmox::GuestOutcome;
   switch (outcome) {
   case O::Stopped: return simulation ? "progress.guest.would_stop" : "progress.guest.stopped";
+  case O::AlreadyStopped: return "progress.guest.already_stopped";
   case O::ForceStopped: return "progress.guest.force_stopped";
   case O::Failed: return "progress.guest.failed";
   case O::LeftRunning: return "progress.guest.left_running";
@@ -64,21 +77,55 @@ core::Phrase guestPhrase(const proxmox::GuestReport& r, std::size_t done, std::s
       .with("detail", r.detail);
 }
 
+/// The summary; guests that stopped by themselves before their turn are counted apart
+/// (", 2 already stopped"), never as stopped by us.
 core::Phrase summaryPhrase(const proxmox::StopSummary& s, bool simulation) {
   using O = proxmox::GuestOutcome;
-  if (simulation)
-    return core::Phrase("progress.summary_dry").with("count", std::to_string(s.reports.size()));
-  return core::Phrase(s.deadlineReached ? "progress.summary_deadline" : "progress.summary")
-      .with("stopped", std::to_string(s.count(O::Stopped)))
-      .with("total", std::to_string(s.reports.size()))
-      .with("forced", std::to_string(s.count(O::ForceStopped)))
-      .with("failed", std::to_string(s.count(O::Failed)))
-      .with("left", std::to_string(s.count(O::LeftRunning)))
-      .with("elapsed", seconds(s.elapsed));
+  const auto skipped = s.count(O::AlreadyStopped);
+  const auto ours = std::to_string(s.reports.size() - skipped);
+  auto already = [&](core::Phrase phrase) {
+    if (skipped == 0) return std::move(phrase).with("already", std::string());
+    return std::move(phrase).with(
+        "already", core::Phrase("progress.already_stopped").with("count", std::to_string(skipped)));
+  };
+  if (simulation) return already(core::Phrase("progress.summary_dry").with("count", ours));
+  return already(core::Phrase(s.deadlineReached ? "progress.summary_deadline" : "progress.summary")
+                     .with("stopped", std::to_string(s.count(O::Stopped)))
+                     .with("total", ours)
+                     .with("forced", std::to_string(s.count(O::ForceStopped)))
+                     .with("failed", std::to_string(s.count(O::Failed)))
+                     .with("left", std::to_string(s.count(O::LeftRunning)))
+                     .with("elapsed", seconds(s.elapsed)));
 }
 
 std::string english(const core::Phrase& phrase) {
   return notify::say(phrase, notify::Language::En);
+}
+
+/// "VM 100 (web) running, CT 200 stopped": what a discovery found, to see a change.
+std::string statuses(const proxmox::Inventory& inventory) {
+  std::string out;
+  for (const auto& g : inventory.guests)
+    out += (out.empty() ? "" : ", ") + proxmox::label(g) + " " +
+           (g.status.empty() ? std::string("unknown") : g.status);
+  return out;
+}
+
+/// The keeper's report: new problems as warnings, a changed list at info, the rest at debug.
+void logDiscovery(const proxmox::Inventory& fresh, const proxmox::Inventory* previous) {
+  for (const auto& p : fresh.problems)
+    if (!previous || std::find(previous->problems.begin(), previous->problems.end(), p) ==
+                         previous->problems.end())
+      log::warning(kGuestsDomain, "{}", p);
+  if (previous && !previous->problems.empty() && fresh.problems.empty())
+    log::notice(kGuestsDomain, "guest discovery works again");
+  const bool changed = !previous || statuses(*previous) != statuses(fresh);
+  const auto list = statuses(fresh);
+  log::log(
+      changed ? log::Level::Info : log::Level::Debug, kGuestsDomain, "{} in {}{}{}",
+      proxmox::describe(fresh),
+      secondsText(std::chrono::duration_cast<milliseconds>(fresh.finishedAt - fresh.startedAt)),
+      list.empty() ? "" : ": ", list);
 }
 
 std::string budgetLine(std::chrono::seconds budget, std::optional<double> runtime,
@@ -113,10 +160,13 @@ void writeDurably(const std::filesystem::path& path, const std::string& text) {
 
 ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
                                  std::unique_ptr<proxmox::CommandRunner> runner,
-                                 PipelineOutput output, std::chrono::milliseconds commandOverrun)
+                                 PipelineOutput output,
+                                 std::shared_ptr<proxmox::InventoryKeeper> keeper,
+                                 std::chrono::milliseconds commandOverrun)
     : shutdown_(config.shutdown), proxmox_(config.proxmox), config_(config),
       simulation_(config.policy.simulation), node_(std::move(node)), realRunner_(std::move(runner)),
-      output_(std::move(output)) {
+      output_(std::move(output)),
+      keeper_(keeper ? std::move(keeper) : makeInventoryKeeper(config, node_, realRunner_)) {
   boundedRunner_ = std::make_unique<proxmox::BoundedRunner>(
       *realRunner_, commandOverrun, [this](const std::string& line) { say(line); });
   dryRunner_ = std::make_unique<proxmox::DryRunRunner>(
@@ -164,6 +214,16 @@ void ProxmoxPipeline::say(const std::string& line) noexcept {
   } catch (...) {
     // Out of memory: the line is lost, the pipeline goes on (it must reach the host command).
     log::error("pipeline", "a line of the shutdown record was lost (out of memory)");
+  }
+}
+
+void ProxmoxPipeline::flushRecord() noexcept {
+  try {
+    if (output_.flush && !output_.flush(SteadyClock::now() + kRecordFlush))
+      log::error("pipeline", "the shutdown record did not reach the disk within {} s: going on",
+                 kRecordFlush.count());
+  } catch (...) {
+    log::error("pipeline", "the shutdown record could not be flushed: going on");
   }
 }
 
@@ -216,16 +276,13 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
     s.phase = core::PipelineState::Phase::Finished;
     s.finishedAt = std::chrono::system_clock::now();
   });
+  flushRecord();
   finished_.store(true);
-}
-
-proxmox::DiscoveryOptions ProxmoxPipeline::discoveryOptions() const {
-  proxmox::DiscoveryOptions o;
-  o.qm = proxmox_.qm.string();
-  o.pct = proxmox_.pct.string();
-  o.containers = proxmox_.containers;
-  o.exclude = proxmox_.exclude;
-  return o;
+  try {
+    if (output_.finished) output_.finished();
+  } catch (...) {
+    log::error("pipeline", "the end of the shutdown pipeline could not be signalled");
+  }
 }
 
 proxmox::StopRules ProxmoxPipeline::stopRules() const {
@@ -236,6 +293,7 @@ proxmox::StopRules ProxmoxPipeline::stopRules() const {
   r.node = node_;
   r.guestTimeout = shutdown_.guestTimeout;
   r.forceStop = shutdown_.forceStop;
+  r.exclude = proxmox_.exclude;
   return r;
 }
 
@@ -250,46 +308,87 @@ void ProxmoxPipeline::preflightCheck(const core::Event& event) {
 }
 
 void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_point deadline) {
-  auto options = discoveryOptions();
-  options.deadline = deadline;
-  const auto found = proxmox::discoverGuests(*runner_, options);
+  // The fresh look begins now, beside the stops: it corrects the groups still to come.
+  const auto ticket = keeper_->refreshNow();
+  bool fresh = false;
+  const auto known = plan(event, ticket, deadline, fresh);
+  if (!known) return;
   std::string problems;
-  for (const auto& problem : found.problems) {
+  for (const auto& problem : known->problems) {
     say("guest discovery: " + problem);
     problems += (problems.empty() ? "" : "; ") + problem;
   }
   // A list that failed is not an empty one: never "no running guests" then.
-  if (found.listFailed)
+  if (known->listFailed())
     tell(event, core::Phrase("progress.cannot_list").with("problems", problems));
-  if (!found.excluded.empty()) say("left running (exclude): " + names(found.excluded));
-  if (found.guests.empty()) {
-    if (!found.listFailed) say("no running guests to stop");
+  const auto set = proxmox::stopSet(*known, proxmox_.exclude);
+  if (!set.excluded.empty()) say("left running (exclude): " + names(set.excluded));
+  if (set.guests.empty() && fresh) {
+    if (!known->listFailed()) say("no running guests to stop");
     return;
   }
-  say(fmt::format("running guests: {}", names(found.guests)));
-  if (simulation_ && shutdown_.strategy != ShutdownStrategy::StopAll)
-    sayWorstCases(found.guests, deadline);
+  say(set.guests.empty() ? std::string("no running guests in the plan; checking again")
+                         : fmt::format("running guests: {}", names(set.guests)));
+  if (simulation_ && shutdown_.strategy != ShutdownStrategy::StopAll && !set.guests.empty())
+    sayWorstCases(set.guests, deadline);
+  const proxmox::Recheck recheck{
+      [this, ticket] { return keeper_->ready(ticket); },
+      [this, ticket](SteadyClock::time_point until) { return keeper_->waitFor(ticket, until); }};
+  const auto summary =
+      stop(set.guests, !set.excluded.empty(), fresh ? nullptr : &recheck, event, deadline);
+  if (summary.reports.empty())
+    say("no running guests to stop");
+  else
+    tell(event, summaryPhrase(summary, simulation_));
+}
+
+std::shared_ptr<const proxmox::Inventory> ProxmoxPipeline::plan(const core::Event& event,
+                                                                std::uint64_t ticket,
+                                                                SteadyClock::time_point deadline,
+                                                                bool& fresh) {
+  if (auto latest = keeper_->latest()) {
+    say(fmt::format("guest plan made {} ago: {}", secondsText(since(latest->finishedAt)),
+                    proxmox::describe(*latest)));
+    return latest;
+  }
+  fresh = true;
+  const auto wait = std::min<milliseconds>(
+      std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now()) / 2, kFirstListWait);
+  say(fmt::format("no guest plan yet: listing the guests now ({} at most)", secondsText(wait)));
+  if (auto listed = keeper_->waitFor(ticket, SteadyClock::now() + wait)) return listed;
+  tell(event, core::Phrase("progress.no_guest_list").with("wait", seconds(wait)));
+  return nullptr;
+}
+
+proxmox::StopSummary ProxmoxPipeline::stop(const std::vector<proxmox::Guest>& guests,
+                                           bool someExcluded, const proxmox::Recheck* recheck,
+                                           const core::Event& event,
+                                           SteadyClock::time_point deadline) {
   auto progress = [this, &event](const proxmox::GuestReport& r, std::size_t done,
                                  std::size_t total) {
+    using O = proxmox::GuestOutcome;
     update([&](core::PipelineState& s) {
       s.guestsDone = done;
       s.guestsTotal = total;
     });
     const auto line = guestPhrase(r, done, total, simulation_);
-    if (r.outcome == proxmox::GuestOutcome::Stopped)
+    if (r.outcome == O::Stopped || r.outcome == O::AlreadyStopped)
       say(english(line));
     else
       tell(event, line);
   };
   proxmox::GuestStopper stopper(*runner_, stopRules(), progress,
                                 [this](const std::string& line) { say(line); });
-  const auto summary =
-      shutdown_.strategy == ShutdownStrategy::StopAll
-          ? stopper.stopAll(
-                found.guests, !found.excluded.empty(),
-                [&] { return proxmox::discoverGuests(*runner_, options).guests; }, deadline)
-          : stopper.stopGuests(found.guests, deadline);
-  tell(event, summaryPhrase(summary, simulation_));
+  if (shutdown_.strategy != ShutdownStrategy::StopAll)
+    return stopper.stopGuests(guests, deadline, recheck);
+  // stopall asks again after pvesh: bounded, a hung discovery means "still running".
+  auto rediscover = [&] {
+    const auto ticket = keeper_->refreshNow();
+    const auto until = std::min(deadline, SteadyClock::now() + proxmox::kRecheckWait);
+    const auto again = keeper_->waitFor(ticket, until);
+    return again ? proxmox::stopSet(*again, proxmox_.exclude).guests : guests;
+  };
+  return stopper.stopAll(guests, someExcluded, rediscover, deadline);
 }
 
 /// The dry run's answer to "would the guests stop in time?": each group's worst case against
@@ -338,6 +437,7 @@ void ProxmoxPipeline::writeKillPowerFlag() {
 void ProxmoxPipeline::powerOff(const core::Event& event) {
   const auto line = proxmox::commandLine(shutdown_.hostCommand);
   if (!simulation_) tell(event, core::Phrase("progress.power_off").with("command", line));
+  flushRecord();
   const auto result = runner_->run(shutdown_.hostCommand, kHostCommandTimeout);
   if (!result.ok())
     tell(event, core::Phrase("progress.host_command_failed")
@@ -354,6 +454,32 @@ void clearStaleKillPowerFlag(const std::filesystem::path& flag) {
   else
     log::error("pipeline", "cannot remove the stale kill-power flag {}: {}", flag.string(),
                ec.message());
+}
+
+proxmox::DiscoveryOptions discoveryOptions(const Config& config, const std::string& node) {
+  proxmox::DiscoveryOptions o;
+  o.qm = config.proxmox.qm.string();
+  o.pct = config.proxmox.pct.string();
+  o.containers = config.proxmox.containers;
+  o.pmxcfs = config.proxmox.pmxcfs;
+  o.node = node;
+  return o;
+}
+
+std::shared_ptr<proxmox::InventoryKeeper>
+makeInventoryKeeper(const Config& config, const std::string& node,
+                    std::shared_ptr<proxmox::CommandRunner> runner) {
+  proxmox::InventoryKeeper::Options options;
+  options.onBatteryRefresh = config.proxmox.planRefresh;
+  return std::make_shared<proxmox::InventoryKeeper>(
+      [runner = std::move(runner), o = discoveryOptions(config, node)] {
+        return proxmox::discoverInventory(*runner, o);
+      },
+      options, logDiscovery);
+}
+
+std::string nodeName(const Config& config) {
+  return config.proxmox.node.empty() ? localNodeName() : config.proxmox.node;
 }
 
 std::string localNodeName() {

@@ -12,6 +12,7 @@
 #include "serve/metrics_server.hpp"
 #include "serve/nut_server.hpp"
 #include "src/event_stats.hpp"
+#include "src/history_service.hpp"
 #include "src/readiness.hpp"
 #include "src/shutdown_pipeline.hpp"
 
@@ -31,7 +32,8 @@ public:
   /// `sinks`: the notification sinks' health for /metrics (may be empty).
   Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
           const ShutdownPipeline& pipeline, const Readiness* readiness = nullptr,
-          std::function<std::vector<core::SinkHealth>()> sinks = {});
+            const HistoryService* history = nullptr,
+            std::function<std::vector<core::SinkHealth>()> sinks = {});
   ~Servers();
   Servers(const Servers&) = delete;
   Servers& operator=(const Servers&) = delete;
@@ -52,6 +54,7 @@ private:
   const EventStats& stats_;
   const ShutdownPipeline& pipeline_;
   const Readiness* readiness_;
+  const HistoryService* history_;
   std::function<std::vector<core::SinkHealth>()> sinks_;
   bool simulation_;
   std::chrono::seconds hostsync_{0};
@@ -59,6 +62,10 @@ private:
   std::unique_ptr<serve::MetricsServer> metrics_;
   std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
 };
+
+/// The history's summary as /metrics shows it, at wall time `now`.
+serve::HistoryMetrics historyMetrics(const history::Summary& summary,
+                                     std::chrono::system_clock::time_point now);
 
 /// [serve.nut] as the server's options (users and rights mapped, the log to ours).
 serve::NutServerOptions nutServerOptions(const NutServerConfig& config);

@@ -11,6 +11,7 @@
 #include "serve/state_json.hpp"
 #include "src/client_commands.hpp"
 #include "src/device_opener.hpp"
+#include "src/history_cli.hpp"
 #include "src/probe.hpp"
 #include "src/status_text.hpp"
 
@@ -89,6 +90,7 @@ int runStatus(const StatusOptions& o) {
       std::cout << answer;
     else
       print(state, false);
+    if (!o.json) printHistoryStatus(config, std::cout);
     return 0;
   } catch (const std::system_error& e) {
     std::cerr << "hidupsd --status: " << socketProblem(socket, e) << "\n";
@@ -99,6 +101,7 @@ int runStatus(const StatusOptions& o) {
   if (!state) state = fromUps(config);
   if (!state) return 1;
   print(*state, o.json);
+  if (!o.json) printHistoryStatus(config, std::cout);
   return 0;
 }
 

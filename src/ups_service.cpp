@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 
 #include "lib/log.hpp"
 #include "ups/ups_commands.hpp"
@@ -116,9 +117,37 @@ serve::CommandStatus UpsService::instantCommand(const std::string& name, const s
   } catch (const CommandError&) {
     return serve::CommandStatus::InvalidArgument;
   }
-  return onDevice("instant command " + name, [name, delay](DeviceAccess& a) {
+  // A test started through the daemon is held as a test from now (not an outage).
+  constexpr std::string_view kTestPrefix = "test.battery.start.";
+  const bool test = name.starts_with(kTestPrefix);
+  if (test) engine_.requestTest(name.substr(kTestPrefix.size()), "command");
+  const auto status = onDevice("instant command " + name, [name, delay](DeviceAccess& a) {
     for (const auto& line : runInstantCommand(name, delay, a.device, a.model, a.state))
       log::notice(kDomain, "instant command {}: {}", name, line);
+  });
+  if (test && status != serve::CommandStatus::Ok)
+    engine_.requestTestFailed("not started: the command " + name + " failed");
+  return status;
+}
+
+void UpsService::startTest(const std::string& kind, const std::string& who) {
+  const std::string name = "test.battery.start." + kind;
+  engine_.requestTest(kind, who);
+  Engine& engine = engine_;
+  reader_.post([name, &engine](DeviceAccess* access) {
+    try {
+      if (access == nullptr) throw std::runtime_error("no UPS connected");
+      for (const auto& line :
+           runInstantCommand(name, std::nullopt, access->device, access->model, access->state))
+        log::notice(kDomain, "battery test: {}: {}", name, line);
+    } catch (const std::exception& e) {
+      log::warning(kDomain, "battery test: {} failed: {}", name, e.what());
+      try {
+        engine.requestTestFailed(std::string("not started: ") + e.what());
+      } catch (...) {
+        // Out of memory: the monitor ends the hold at its start grace instead.
+      }
+    }
   });
 }
 

@@ -36,7 +36,7 @@ std::string span(core::Clock::duration d) {
 } // namespace
 
 ReaderHealth::ReaderHealth(Duration commsLostTimeout, ReportScheduleOptions schedule)
-    : commsLostTimeout_(commsLostTimeout), scheduleOptions_(schedule), ladder_(commsLostTimeout) {}
+    : scheduleOptions_(schedule), ladder_(commsLostTimeout) {}
 
 void ReaderHealth::connected(const UpsModel& model, bool interruptOnly) {
   model_ = &model;

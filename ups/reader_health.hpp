@@ -76,7 +76,6 @@ public:
 private:
   std::string reportText(std::uint8_t id) const;
 
-  Duration commsLostTimeout_;
   ReportScheduleOptions scheduleOptions_;
   const UpsModel* model_ = nullptr;
   std::optional<ReportSchedule> schedule_;

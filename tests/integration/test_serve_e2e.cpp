@@ -72,7 +72,7 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   Ports ports;
   const auto replay = t::fixturesDir() / "eaton-5sc-750.replay";
   const auto config = dir / "hidupsd.toml";
-  const std::string common = "[device]\nreplay = \"" + replay.string() + "\"\n[log]\n" +
+  const std::string common = "[device]\nreplay = \"" + replay.string() + "\"\n[history]\nfile = \"\"\n[log]\n" +
                              logFileSection(dir / "events.log") + serveSections(ports);
   writeFile(config,
             common + "[serve.control]\nsocket = \"" + (dir / "control.sock").string() + "\"\n");
@@ -114,6 +114,8 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   const auto state = nlohmann::json::parse(viaNut.out);
   CHECK(state["source"] == "nut");
   CHECK(state["ups"]["variables"].size() == served.size());
+  CHECK_MESSAGE(status.out.find("history: off ([history] file = \"\")\n") != std::string::npos,
+                status.out);
 
   // --test-event while the daemon holds the UPS: the state comes through the server.
   const auto test =
@@ -189,8 +191,9 @@ std::string fsdConfig(const TempDir& dir, const t::FakePve& pve, const Ports& po
          "\"\npoll_interval = 1\n[policy]\non_battery_delay = 0\nsimulation = " +
          (simulation ? "true" : "false") + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
          "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
-         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\n[log]\n" +
-         logFileSection(dir / "events.log") + serveSections(ports, "hostsync = 20\n");
+         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npmxcfs = \"" + pve.pmxcfs().string() +
+         "\"\n[log]\n" + logFileSection(dir / "events.log") +
+         serveSections(ports, "hostsync = 20\n");
 }
 
 /// Waits until the server lists a client (upsc -c): upsmon has logged in.

@@ -3,6 +3,8 @@
 // code says exists.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -65,11 +67,21 @@ TEST_CASE("phrases: values, nested phrases, French decimals, missing values") {
                              .with("forced", "1")
                              .with("failed", "0")
                              .with("left", "0")
+                             .with("already", "")
                              .with("elapsed", "4.2");
   CHECK(say(summary, Language::En) == "guests: 3 of 4 stopped cleanly, 1 force-stopped, 0 failed, "
                                       "0 left running, in 4.2 s");
   CHECK(say(summary, Language::Fr) == "VM et conteneurs : arrêt propre 3/4, arrêt forcé 1, "
                                       "échec 0, toujours en marche 0, en 4,2 s");
+  // Guests that stopped before their turn: counted apart, a phrase inside the phrase.
+  Phrase skipped = summary;
+  skipped.args.erase(std::find_if(skipped.args.begin(), skipped.args.end(),
+                                  [](const Phrase::Arg& a) { return a.name == "already"; }));
+  skipped.args.push_back({"already", "", {Phrase("progress.already_stopped").with("count", "2")}});
+  CHECK(say(skipped, Language::En) == "guests: 3 of 4 stopped cleanly, 1 force-stopped, 0 failed, "
+                                      "0 left running, 2 already stopped, in 4.2 s");
+  CHECK(say(skipped, Language::Fr) == "VM et conteneurs : arrêt propre 3/4, arrêt forcé 1, "
+                                      "échec 0, toujours en marche 0, déjà arrêtés 2, en 4,2 s");
   const Phrase online =
       Phrase("reason.shutdown_goes_on")
           .with("before", Phrase("reason.mains_back").with("seconds", "5").with("outage", "61.0"));
