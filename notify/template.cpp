@@ -59,11 +59,16 @@ std::string testWord(std::string_view which, const Notification& n, Language lan
     std::string_view from, key;
   };
   static constexpr Word kWords[] = {
-      {"quick", "test.kind.quick"},          {"deep", "test.kind.deep"},
-      {"unknown", "test.kind.unknown"},      {"schedule", "test.by.schedule"},
-      {"command", "test.by.command"},        {"ups", "test.by.ups"},
-      {"Done and passed", "test.result.passed"}, {"Done and warning", "test.result.warning"},
-      {"Done and error", "test.result.failed"},  {"Aborted", "test.result.aborted"},
+      {"quick", "test.kind.quick"},
+      {"deep", "test.kind.deep"},
+      {"unknown", "test.kind.unknown"},
+      {"schedule", "test.by.schedule"},
+      {"command", "test.by.command"},
+      {"ups", "test.by.ups"},
+      {"Done and passed", "test.result.passed"},
+      {"Done and warning", "test.result.warning"},
+      {"Done and error", "test.result.failed"},
+      {"Aborted", "test.result.aborted"},
   };
   const std::string& value = which == "test_kind" ? t.kind
                              : which == "test_by" ? t.startedBy

@@ -181,12 +181,12 @@ std::unique_ptr<HistoryService> Daemon::makeHistory() {
         std::string reasons;
         for (const auto& r : health.reasons)
           reasons += (reasons.empty() ? "" : "; ") + r;
-        engine_.requestEvent(core::EventKind::ReplaceBattery,
-                             health.score ? core::Phrase("reason.battery_health")
-                                                .with("score", fmt::format("{}", *health.score))
-                                                .with("reasons", reasons)
-                                          : core::Phrase("reason.battery_health_unknown")
-                                                .with("reasons", reasons));
+        engine_.requestEvent(
+            core::EventKind::ReplaceBattery,
+            health.score ? core::Phrase("reason.battery_health")
+                               .with("score", fmt::format("{}", *health.score))
+                               .with("reasons", reasons)
+                         : core::Phrase("reason.battery_health_unknown").with("reasons", reasons));
       });
 }
 

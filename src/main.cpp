@@ -246,8 +246,8 @@ void checkCombinations(const Options& o) {
   if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
   if (o.really && o.mode != Mode::TestEvent) throw UsageError("--really goes with --test-event");
   if (o.value && o.mode != Mode::Command) throw UsageError("--value goes with --command");
-  if (o.json && o.mode != Mode::Probe && o.mode != Mode::Status)
-    throw UsageError("--json goes with --probe or --status");
+  if (o.json && o.mode != Mode::Probe && o.mode != Mode::Status && o.mode != Mode::History)
+    throw UsageError("--json goes with --probe, --status or --history");
   if (o.ifFlagged && o.mode != Mode::KillPower)
     throw UsageError("--if-flagged goes with --kill-power");
   if (o.since && o.mode != Mode::History) throw UsageError("--since goes with --history");

@@ -84,11 +84,10 @@ serve::HistoryMetrics historyMetrics(const history::Summary& summary,
 
 Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
                  const ShutdownPipeline& pipeline, const Readiness* readiness,
-                  const HistoryService* history,
-                  std::function<std::vector<core::SinkHealth>()> sinks)
-      : stats_(stats), pipeline_(pipeline), readiness_(readiness), history_(history),
-        sinks_(std::move(sinks)),
-      simulation_(config.policy.simulation) {
+                 const HistoryService* history,
+                 std::function<std::vector<core::SinkHealth>()> sinks)
+    : stats_(stats), pipeline_(pipeline), readiness_(readiness), history_(history),
+      sinks_(std::move(sinks)), simulation_(config.policy.simulation) {
   const std::size_t nutWanted = !config.nut ? 0
                                 : config.nut->maxConnections > 0
                                     ? static_cast<std::size_t>(config.nut->maxConnections)

@@ -32,8 +32,8 @@ public:
   /// `sinks`: the notification sinks' health for /metrics (may be empty).
   Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
           const ShutdownPipeline& pipeline, const Readiness* readiness = nullptr,
-            const HistoryService* history = nullptr,
-            std::function<std::vector<core::SinkHealth>()> sinks = {});
+          const HistoryService* history = nullptr,
+          std::function<std::vector<core::SinkHealth>()> sinks = {});
   ~Servers();
   Servers(const Servers&) = delete;
   Servers& operator=(const Servers&) = delete;

@@ -148,7 +148,8 @@ void Monitor::testStarted(const core::TestInfo& info, TimePoint now, Events& out
 }
 
 void Monitor::testFinished(const core::TestInfo& info, TimePoint now, Events& out) {
-  emit(out, EventKind::TestFinished, now, Phrase("reason.test_finished").with("result", info.result));
+  emit(out, EventKind::TestFinished, now,
+       Phrase("reason.test_finished").with("result", info.result));
   out.back().test = info;
 }
 

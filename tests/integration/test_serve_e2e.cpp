@@ -72,7 +72,8 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   Ports ports;
   const auto replay = t::fixturesDir() / "eaton-5sc-750.replay";
   const auto config = dir / "hidupsd.toml";
-  const std::string common = "[device]\nreplay = \"" + replay.string() + "\"\n[history]\nfile = \"\"\n[log]\n" +
+  const std::string common = "[device]\nreplay = \"" + replay.string() +
+                             "\"\n[history]\nfile = \"\"\n[log]\n" +
                              logFileSection(dir / "events.log") + serveSections(ports);
   writeFile(config,
             common + "[serve.control]\nsocket = \"" + (dir / "control.sock").string() + "\"\n");

@@ -214,8 +214,9 @@ TEST_CASE("replbatt carries its reason: the UPS's RB or the history's battery he
   CHECK(en.body.starts_with("The UPS battery needs replacing (2023-11-14 22:13:20).\nReason: "
                             "battery health 42 %: runtime: 42 % of its baseline\n"));
   const auto fr = render(builtinTemplate(EventKind::ReplaceBattery, Language::Fr), n, Language::Fr);
-  CHECK(fr.body.starts_with("La batterie de l'onduleur doit être remplacée (2023-11-14 22:13:20)."
-                            "\nRaison : santé de la batterie 42 % : runtime: 42 % of its baseline"));
+  CHECK(
+      fr.body.starts_with("La batterie de l'onduleur doit être remplacée (2023-11-14 22:13:20)."
+                          "\nRaison : santé de la batterie 42 % : runtime: 42 % of its baseline"));
 }
 
 TEST_CASE("mains back after the shutdown started: never an all-clear, in both languages") {

@@ -89,8 +89,8 @@ TEST_CASE("a test we start: on battery for it is no outage, its result ends it")
   CHECK(p.story() == "startselftest@10 endselftest@40");
   const auto& start = p.find(core::EventKind::TestStarted);
   CHECK(start.reason == core::Phrase("reason.test_started")
-                          .with("kind", core::Phrase("test.kind.quick"))
-                          .with("who", core::Phrase("test.by.schedule")));
+                            .with("kind", core::Phrase("test.kind.quick"))
+                            .with("who", core::Phrase("test.by.schedule")));
   REQUIRE(start.test.has_value());
   CHECK(start.test->startedBy == "schedule");
   const auto& end = p.find(core::EventKind::TestFinished);
