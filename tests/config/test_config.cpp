@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config.hpp"
+#include "tests/config/config_errors.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
@@ -17,15 +18,7 @@ namespace {
 
 /// Every error of `text` as "t.toml:LINE:COL: message"; empty when it parses.
 std::vector<std::string> errorsOf(std::string_view text) {
-  try {
-    parseConfig(text, "t.toml");
-  } catch (const ConfigError& e) {
-    std::vector<std::string> out;
-    for (const auto& entry : e.entries())
-      out.push_back(formatEntry(entry));
-    return out;
-  }
-  return {};
+  return t::errorLines([&] { parseConfig(text, "t.toml"); });
 }
 
 /// The only error of `text`.

@@ -3,21 +3,15 @@
 #include <doctest/doctest.h>
 
 #include "config/config.hpp"
+#include "tests/config/config_errors.hpp"
 
 using namespace hidupsd;
 
 namespace {
 
+/// Every error of `text` as "t.toml:LINE:COL: message"; empty when it parses.
 std::vector<std::string> errorsOf(std::string_view text) {
-  try {
-    parseConfig(text, "t.toml");
-  } catch (const ConfigError& e) {
-    std::vector<std::string> out;
-    for (const auto& entry : e.entries())
-      out.push_back(formatEntry(entry));
-    return out;
-  }
-  return {};
+  return test::errorLines([&] { parseConfig(text, "t.toml"); });
 }
 
 constexpr std::string_view kDiscord = "[[notify]]\ntype = \"discord\"\n"
