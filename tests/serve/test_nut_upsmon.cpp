@@ -120,5 +120,7 @@ TEST_CASE("upsmon with CERTVERIFY 1 refuses a certificate its database does not 
   const auto output = upsmon.output();
   CHECK_MESSAGE(output.find("Connected to NUT server 127.0.0.1 in SSL") == std::string::npos,
                 output);
+  CHECK_MESSAGE(output.find("Certificate validation failed for 127.0.0.1") != std::string::npos,
+                output);
   upsmon.stop();
 }
