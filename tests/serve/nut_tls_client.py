@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A NUT client over STARTTLS with Python's ssl module, for tests/serve/test_nut_tls.cpp.
 
-Usage: nut_tls_client.py HOST PORT CAFILE [REQUEST...]
+Usage: nut_tls_client.py [--pipelined] HOST PORT CAFILE [REQUEST...]
 
 Connects to HOST:PORT, sends STARTTLS, expects "OK STARTTLS", then does the TLS handshake
 verifying the server's certificate against CAFILE and HOST (an IP address is checked against
 the certificate's subjectAltName). Then sends each REQUEST and prints each reply line
-(LIST replies to their END line). Prints "TLS <version>" after the handshake. Exit 0; 2 when
+(LIST replies to their END line). Prints "TLS <version>" after the handshake. --pipelined:
+every request in one write, then the replies. Exit 0; 2 when
 the certificate is refused (the reason on stderr); 3 when STARTTLS is refused.
 """
 import socket
@@ -24,7 +25,11 @@ def reply(stream, request):
 
 
 def main():
-    host, port, cafile, requests = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+    args = sys.argv[1:]
+    pipelined = args[:1] == ["--pipelined"]
+    if pipelined:
+        args = args[1:]
+    host, port, cafile, requests = args[0], int(args[1]), args[2], args[3:]
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     raw = socket.socket(family, socket.SOCK_STREAM)
     raw.settimeout(10)
@@ -47,6 +52,12 @@ def main():
         return 2
     print(f"TLS {tls.version()}")
     stream = tls.makefile("rb")
+    if pipelined:
+        tls.sendall(b"".join(r.encode() + b"\n" for r in requests))
+        for request in requests:
+            for line in reply(stream, request):
+                print(line)
+        requests = []
     for request in requests:
         tls.sendall(request.encode() + b"\n")
         for line in reply(stream, request):

@@ -49,9 +49,10 @@ struct Fixture {
     server->start();
   }
   t::ProcessResult python(const std::string& host, const fs::path& ca,
-                          std::vector<std::string> requests) const {
-    std::vector<std::string> argv{"python3", clientScript().string(), host,
-                                  std::to_string(server->port()), ca.string()};
+                          std::vector<std::string> requests, bool pipelined = false) const {
+    std::vector<std::string> argv{"python3", clientScript().string()};
+    if (pipelined) argv.emplace_back("--pipelined");
+    argv.insert(argv.end(), {host, std::to_string(server->port()), ca.string()});
     argv.insert(argv.end(), requests.begin(), requests.end());
     return t::runProcess(argv);
   }
@@ -90,6 +91,26 @@ TEST_CASE("STARTTLS: a Python ssl client verifies the certificate and reads the 
                  "ERR ALREADY-SSL-MODE\n"
                  "OK\nOK\nOK\n"
                  "OK Goodbye\n");
+  CHECK(f.server->tlsFailureCount() == 0);
+}
+
+TEST_CASE("over TLS: 1000 pipelined requests all answered, an over-long line refused alone") {
+  if (const auto why = t::TestCertificate::unavailable(); !why.empty()) {
+    MESSAGE("skipped: " << why);
+    return;
+  }
+  Fixture f;
+  // 23 KB of requests in one write: more than one read of 4 KB, so the server must read what
+  // OpenSSL holds decrypted without waiting for poll(). The line limit (512) applies to the
+  // decrypted lines.
+  std::vector<std::string> requests(1000, "GET VAR ups ups.status");
+  requests[500] = "GET VAR ups " + std::string(20000, 'x');
+  const auto r = f.python("127.0.0.1", f.cert.certificate(), requests, true);
+  CHECK_MESSAGE(r.status == 0, r.err);
+  std::string expected = "TLS TLSv1.3\n";
+  for (int i = 0; i < 1000; ++i)
+    expected += i == 500 ? "ERR TOO-LONG\n" : "VAR ups ups.status \"OL\"\n";
+  CHECK(r.out == expected);
   CHECK(f.server->tlsFailureCount() == 0);
 }
 
