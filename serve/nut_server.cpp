@@ -214,8 +214,8 @@ bool NutServer::evictFor(const std::string& newcomer) {
 /// replies; and whatever the TLS layer waits for.
 short NutServer::eventsFor(const Client& c, Clock::time_point now) const {
   if (c.tlsState == NutTlsState::Handshake) return c.tlsWants;
-  const bool held = c.held(now);
-  short events = c.output.empty() || held ? 0 : POLLOUT;
+  if (c.held(now)) return 0; // a hang-up still shows (POLLHUP, POLLERR)
+  short events = c.output.empty() ? 0 : POLLOUT;
   if (c.readable(now) && c.output.size() < kMaxPendingOutput) events |= POLLIN;
   if (c.tlsState == NutTlsState::On) events |= c.tlsWants;
   return events;
@@ -223,14 +223,17 @@ short NutServer::eventsFor(const Client& c, Clock::time_point now) const {
 
 void NutServer::handleEvents(Client& client, short revents) {
   if (client.tlsState == NutTlsState::Handshake) return continueHandshake(client);
+  // Gone (both directions shut, or an error) while nothing may be read from it: held after a
+  // failed login, "OK STARTTLS" queued, replies unread. Nobody is left to answer.
+  if ((revents & (POLLHUP | POLLERR)) && !client.readable(Clock::now())) {
+    client.dead = true;
+    return;
+  }
   // Under TLS a read may wait for the socket to be writable and a write for it to be
   // readable: both are tried on any event.
   const bool tls = client.tlsState == NutTlsState::On;
   if (tls || (revents & (POLLIN | POLLHUP | POLLERR))) readFrom(client);
   if (!client.dead && (tls || (revents & POLLOUT))) flush(client);
-  // "OK STARTTLS" queued, nothing to read: a hang-up shows here.
-  if (client.tlsState == NutTlsState::Starting && (revents & (POLLHUP | POLLERR)))
-    client.dead = true;
 }
 
 void NutServer::readFrom(Client& client) {
