@@ -134,7 +134,7 @@ int NutServer::pollTimeout() const {
   auto next = Clock::time_point::max();
   const auto now = Clock::now();
   for (const auto& c : clients_) {
-    if (c.tlsState == NutTlsState::On && c.tls->pending() && c.readable(now)) return 0;
+    if (c.readable(now) && c.tlsState == NutTlsState::On && c.tls && c.tls->pending()) return 0;
     next = std::min(next, c.lastHeard + options_.idleTimeout);
     if (!c.heardLine) next = std::min(next, c.connectedAt + options_.firstLineTimeout);
     if (c.tlsState == NutTlsState::Handshake)

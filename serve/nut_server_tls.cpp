@@ -104,7 +104,7 @@ void NutServer::tlsFailed(Client& client, const std::string& detail) {
 void NutServer::readPendingTls() {
   const auto now = NutClock::now();
   for (auto& c : clients_)
-    if (c.tlsState == NutTlsState::On && c.tls->pending() && c.readable(now)) readFrom(c);
+    if (c.readable(now) && c.tlsState == NutTlsState::On && c.tls && c.tls->pending()) readFrom(c);
 }
 
 } // namespace hidupsd::serve

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // --check-config on [serve.nut]'s certificate and key: what it says of a good pair, a key
-// others may read, a key of another certificate, an expired certificate, a missing file.
+// others may read, a key of another certificate, an expired certificate, a missing file;
+// the daemon serving STARTTLS, and keeping its NUT server off rather than in clear.
 #include <doctest/doctest.h>
+#include <signal.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "tests/support/daemon_support.hpp"
 #include "tests/support/test_support.hpp"
@@ -25,7 +29,68 @@ t::ProcessResult check(const TempDir& dir, const fs::path& certificate, const fs
       {t::hidupsdBinary().string(), "--check-config", "-c", (dir / "hidupsd.toml").string()});
 }
 
+/// The daemon in simulation with [serve.nut] on `port` with this certificate and key.
+std::unique_ptr<HidupsdProcess> daemonWith(const TempDir& dir, std::uint16_t port,
+                                           const t::TestCertificate& cert, const fs::path& key) {
+  writeFile(dir / "hidupsd.toml",
+            "[log]\nfile = \"" + (dir / "events.log").string() +
+                "\"\n[serve.nut]\nlisten = \"127.0.0.1:" + std::to_string(port) +
+                "\"\ncertificate = \"" + cert.certificate().string() + "\"\nkey = \"" +
+                key.string() + "\"\nrequire_tls = true\n");
+  return std::make_unique<HidupsdProcess>(
+      dir, std::vector<std::string>{"--simulate", "--speed", "0.1", "-c",
+                                    (dir / "hidupsd.toml").string()});
+}
+
+t::ProcessResult pythonClient(std::uint16_t port, const fs::path& ca) {
+  const char* root = std::getenv("HIDUPSD_SOURCE_ROOT");
+  REQUIRE(root != nullptr);
+  return t::runProcess({"python3", (fs::path(root) / "tests/serve/nut_tls_client.py").string(),
+                        "127.0.0.1", std::to_string(port), ca.string(), "GET VAR ups ups.status"});
+}
+
+bool eventuallyLogged(HidupsdProcess& daemon, const std::string& text) {
+  for (int i = 0; i < 200 && daemon.running(); ++i) {
+    if (contains(daemon.err(), text)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return contains(daemon.err(), text);
+}
+
 } // namespace
+
+TEST_CASE("the daemon serves STARTTLS; with a key that does not load, no NUT server at all") {
+  if (const auto why = t::TestCertificate::unavailable(); !why.empty()) {
+    MESSAGE("skipped: " << why);
+    return;
+  }
+  TempDir dir;
+  const t::TestCertificate cert("pve1"), other("other");
+  const auto port = freeLoopbackPort();
+  {
+    auto daemon = daemonWith(dir, port, cert, cert.key());
+    REQUIRE_MESSAGE(eventuallyLogged(*daemon, "NUT server on 127.0.0.1:" + std::to_string(port)),
+                    daemon->err());
+    CHECK(contains(daemon->err(), "; STARTTLS (CN=pve1, valid until "));
+    CHECK(contains(daemon->err(), "), required)"));
+    const auto r = pythonClient(port, cert.certificate());
+    CHECK_MESSAGE(r.status == 0, r.err);
+    CHECK(contains(r.out, "VAR ups ups.status \""));
+    daemon->signal(SIGTERM);
+    CHECK(daemon->waitExit().has_value());
+    CHECK_FALSE(contains(daemon->err(), "PRIVATE KEY"));
+  }
+  auto daemon = daemonWith(dir, port, cert, other.key());
+  REQUIRE_MESSAGE(eventuallyLogged(*daemon, "NUT server off: "), daemon->err());
+  CHECK(contains(daemon->err(), "NUT server off: key " + other.key().string() +
+                                    " is not the key of certificate " +
+                                    cert.certificate().string()));
+  const auto r = pythonClient(port, cert.certificate());
+  CHECK(r.status != 0); // connection refused: nothing listens, in clear or not
+  CHECK(r.out.empty());
+  daemon->signal(SIGTERM);
+  CHECK(daemon->waitExit().has_value());
+}
 
 TEST_CASE("--check-config loads the certificate and key and says what is wrong") {
   if (const auto why = t::TestCertificate::unavailable(); !why.empty()) {
