@@ -77,7 +77,8 @@ struct NutServiceOptions {
   bool tls = false;
   /// Before STARTTLS only VER, NETVER, PROTVER, HELP, STARTTLS and LOGOUT are answered;
   /// everything else (USERNAME and PASSWORD included: no credential is taken in clear, nor
-  /// anything read) is ERR ACCESS-DENIED. Needs `tls`.
+  /// anything read) is ERR ACCESS-DENIED. Needs `tls`. Clients on this host are spared
+  /// (NutSession's onThisHost).
   bool requireTls = false;
 };
 

@@ -167,7 +167,8 @@ bool NutServer::acceptOne() {
     return true;
   }
   if (fd.valid()) {
-    admit(std::move(fd), addressText(peer));
+    const bool local = options_.clearOnThisHost && onThisHost(fd.get(), peer);
+    admit(std::move(fd), addressText(peer), local);
     return true;
   }
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return false;
@@ -179,7 +180,7 @@ bool NutServer::acceptOne() {
   return false;
 }
 
-void NutServer::admit(lib::UniqueFd fd, const std::string& address) {
+void NutServer::admit(lib::UniqueFd fd, const std::string& address, bool local) {
   const auto live = static_cast<std::size_t>(
       std::count_if(clients_.begin(), clients_.end(), [](const Client& c) { return !c.dead; }));
   if (live >= options_.maxClients && !evictFor(address)) {
@@ -188,7 +189,7 @@ void NutServer::admit(lib::UniqueFd fd, const std::string& address) {
                      address, live));
     return; // fd closes here
   }
-  clients_.emplace_back(std::move(fd), address, *this);
+  clients_.emplace_back(std::move(fd), address, local, *this);
   clientCount_ = clients_.size();
   log::debug(kNutLogDomain, "NUT server: connection from {}", address);
 }

@@ -57,6 +57,10 @@ struct NutServerOptions {
   /// the STARTTLS line; a failed one closes the connection. service.requireTls refuses
   /// clear-text requests.
   std::shared_ptr<const TlsContext> tls;
+  /// service.requireTls spares clients on this host (onThisHost: loopback, or this host's
+  /// own address): their bytes never cross a network, and hidupsd --status / --command speak
+  /// in clear. Tests turn it off to see the refusals on 127.0.0.1.
+  bool clearOnThisHost = true;
 };
 
 /// Serves the NUT network protocol (see NutSession) on one listening socket.
@@ -109,7 +113,7 @@ private:
   int pollTimeout() const;
   void acceptAll();
   bool acceptOne();
-  void admit(lib::UniqueFd fd, const std::string& address);
+  void admit(lib::UniqueFd fd, const std::string& address, bool local);
   bool evictFor(const std::string& newcomer);
   short eventsFor(const Client& client, std::chrono::steady_clock::time_point now) const;
   void handleEvents(Client& client, short revents);

@@ -26,9 +26,9 @@ enum class NutTlsState : std::uint8_t {
 };
 
 struct NutServer::Client {
-  Client(lib::UniqueFd socket, const std::string& address, NutServer& server)
+  Client(lib::UniqueFd socket, const std::string& address, bool local, NutServer& server)
       : fd(std::move(socket)),
-        session(server.options_.service, server.backend_, server.logins_, address) {}
+        session(server.options_.service, server.backend_, server.logins_, address, local) {}
   lib::UniqueFd fd;
   NutSession session;
   std::string input;       ///< received, not answered yet (whole lines and a partial one)

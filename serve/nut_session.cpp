@@ -32,9 +32,9 @@ const NutSession::Command NutSession::kCommands[] = {
 std::string nutError(std::string_view code) { return fmt::format("ERR {}\n", code); }
 
 NutSession::NutSession(const NutServiceOptions& options, UpsBackend& backend,
-                       NutLoginRegistry& logins, std::string peerAddress)
+                       NutLoginRegistry& logins, std::string peerAddress, bool onThisHost)
     : options_(options), backend_(backend), logins_(logins), peer_(std::move(peerAddress)),
-      random_(std::random_device{}()) {}
+      onThisHost_(onThisHost), random_(std::random_device{}()) {}
 
 NutSession::~NutSession() {
   if (!loggedIn_) return;
@@ -73,7 +73,7 @@ std::string NutSession::dispatch(const std::vector<std::string>& words) {
   if (words.empty()) return nutError("UNKNOWN-COMMAND");
   for (const auto& command : kCommands) {
     if (!equalsIgnoreCase(command.name, words[0])) continue;
-    if (options_.requireTls && !tls_ && !allowedInClear(command.name)) {
+    if (options_.requireTls && !tls_ && !onThisHost_ && !allowedInClear(command.name)) {
       tlsRequired_ = true; // the server logs it (once per interval)
       return nutError("ACCESS-DENIED");
     }

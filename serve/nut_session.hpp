@@ -41,8 +41,9 @@ struct NutReply {
 /// as ERR INSTCMD-FAILED / SET-FAILED / DRIVER-NOT-CONNECTED).
 class NutSession {
 public:
+  /// `onThisHost`: the client runs on this host (require_tls does not apply to it).
   NutSession(const NutServiceOptions& options, UpsBackend& backend, NutLoginRegistry& logins,
-             std::string peerAddress);
+             std::string peerAddress, bool onThisHost = false);
   /// A client that had logged in leaves the registry (upsd's declogins at disconnect).
   ~NutSession();
   NutSession(const NutSession&) = delete;
@@ -136,6 +137,7 @@ private:
   bool closing_ = false;
   bool tracking_ = false;
   bool tls_ = false;
+  bool onThisHost_ = false;
   bool startTls_ = false;      ///< set by starttls() for the reply being built
   bool tlsRequired_ = false;   ///< set by dispatch() for the reply being built
   bool authFailed_ = false;    ///< set by allowed() for the reply being built

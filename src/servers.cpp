@@ -39,12 +39,13 @@ std::string allowText(const std::vector<lib::IpNetwork>& allow) {
   return out;
 }
 
-/// "; STARTTLS (CN=pve1, valid until 2027-12-07 04:00:00 UTC), required" or "".
+/// "; STARTTLS (CN=pve1, valid until 2027-12-07 04:00:00 UTC), required from other hosts"
+/// or "".
 std::string tlsText(const serve::TlsContext* tls, bool required) {
   if (tls == nullptr) return "";
   const auto& c = tls->certificate();
   return fmt::format("; STARTTLS ({}, valid until {}){}", c.subject, c.notAfter,
-                     required ? ", required" : "");
+                     required ? ", required from other hosts" : "");
 }
 
 /// Why clients that verify the certificate refuse it, or "".

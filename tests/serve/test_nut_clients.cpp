@@ -54,6 +54,7 @@ struct Fixture {
     options.maxClients = maxClients;
     options.service = {"ups", "Eaton 5SC 750", "0.1.0", t::testUsers()};
     options.service.requireTls = tls != nullptr;
+    options.clearOnThisHost = false;
     options.tls = std::move(tls);
     server = std::make_unique<serve::NutServer>(options, backend);
     server->start();

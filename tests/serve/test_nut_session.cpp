@@ -353,4 +353,8 @@ TEST_CASE_FIXTURE(Fixture,
   CHECK(ask(*s, "LOGOUT") == "OK Goodbye\n");
   auto leaving = session();
   CHECK(ask(*leaving, "LOGOUT") == "OK Goodbye\n");
+  // A client on this host is spared: its bytes never cross a network.
+  NutSession local(options, backend, logins, "127.0.0.1", true);
+  identify(local, "monsec", "secpass");
+  CHECK(ask(local, "LOGIN ups") == "OK\n");
 }

@@ -43,6 +43,7 @@ struct Fixture {
     o.firstLineTimeout = 1000ms; // the handshake's bound too
     o.service = {"ups", "test UPS", "0.1.0", t::testUsers()};
     o.service.requireTls = requireTls;
+    o.clearOnThisHost = false; // every client here is on 127.0.0.1 or ::1
     o.tls = std::make_shared<serve::TlsContext>(cert.certificate().string(), cert.keyText(),
                                                 cert.key().string());
     server = std::make_unique<serve::NutServer>(o, backend);
@@ -199,6 +200,22 @@ TEST_CASE("require_tls: nothing is read or logged into in clear, STARTTLS still 
                           {"USERNAME monsec", "PASSWORD secpass", "LOGIN ups", "LOGOUT"});
   CHECK_MESSAGE(r.status == 0, r.err);
   CHECK(r.out == "TLS TLSv1.3\nOK\nOK\nOK\nOK Goodbye\n");
+}
+
+TEST_CASE("require_tls spares clients on this host by default (hidupsd --status, --command)") {
+  t::TestCertificate cert;
+  t::FakeUpsBackend backend;
+  serve::NutServerOptions o;
+  o.port = 0;
+  o.service = {"ups", "test UPS", "0.1.0", t::testUsers()};
+  o.service.requireTls = true;
+  o.tls = std::make_shared<serve::TlsContext>(cert.certificate().string(), cert.keyText(),
+                                              cert.key().string());
+  serve::NutServer server(o, backend);
+  server.start();
+  t::RawConnection c(server.port());
+  c.send("USERNAME monsec\nPASSWORD secpass\nLOGIN ups\nGET VAR ups ups.status\n");
+  CHECK(c.receive(4) == "OK\nOK\nOK\nVAR ups ups.status \"OL\"\n");
 }
 
 TEST_CASE("TlsContext says what is wrong with a certificate and a key") {

@@ -31,6 +31,7 @@ struct Server {
     options.port = 0;
     options.service = {"ups", "test UPS", "0.1.0", t::testUsers()};
     options.service.requireTls = requireTls;
+    options.clearOnThisHost = false; // upsmon is on 127.0.0.1: refuse its clear text too
     if (cert != nullptr)
       options.tls = std::make_shared<serve::TlsContext>(cert->certificate().string(),
                                                         cert->keyText(), cert->key().string());
