@@ -102,7 +102,8 @@ TEST_CASE("a daemon just started: nothing read, nothing checked, no sinks") {
                 "Shutdown: not started\n"
                 "Shutdown readiness: not checked yet\n"
                 "Last events: none since the daemon started\n"
-                "Notifications: none configured ([[notify]])\n");
+                "Notifications: none configured ([[notify]])\n"
+                "History: off ([history] file = \"\")\n");
 }
 
 TEST_CASE("read without the daemon: only the UPS, and where it was read") {
