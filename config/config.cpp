@@ -53,6 +53,8 @@ bool holdsSecrets(const Config& c) {
     const bool urlIsSecret = n.type == NotifyType::Discord || n.type == NotifyType::Webhook;
     if ((urlIsSecret && !n.url.empty()) || !n.token.empty() || !n.password.empty()) return true;
   }
+  if (c.metrics && (!c.metrics->actionToken.empty() || !c.metrics->actionPasswordHash.empty()))
+    return true;
   return c.nut && !c.nut->users.empty();
 }
 

@@ -155,11 +155,19 @@ struct NutServerConfig {
   bool operator==(const NutServerConfig&) const = default;
 };
 
-/// [serve.metrics]: present = the Prometheus endpoint runs.
+/// [serve.http] (or its first name [serve.metrics], with the same keys): present = the HTTP
+/// server runs: /metrics, the dashboard at / and the JSON API under /api/v1/.
 struct MetricsConfig {
   ListenAddress listen{"127.0.0.1", 9199}; ///< listen
   /// max_connections, 1..1024: HTTP connections at once; a new one closes the longest-idle.
   int maxConnections = 64;
+  bool dashboard = true;    ///< dashboard: the page at / and /api/v1/ (false: /metrics only)
+  bool nutExporter = false; ///< nut_exporter: also network_ups_tools_* (+ /ups_metrics)
+  /// action_token (secret, at least 16 characters): lets the dashboard's actions run
+  std::string actionToken;
+  /// action_password_hash: a crypt(3) hash (yescrypt, SHA-512) of a password that does too
+  std::string actionPasswordHash;
+  std::string section = "serve.http"; ///< the name the file used (for messages)
   bool operator==(const MetricsConfig&) const = default;
 };
 
@@ -171,7 +179,7 @@ struct Config {
   LogConfig log;
   std::vector<NotifyConfig> notify;
   std::optional<NutServerConfig> nut;   ///< [serve.nut]
-  std::optional<MetricsConfig> metrics; ///< [serve.metrics]
+  std::optional<MetricsConfig> metrics; ///< [serve.http] or [serve.metrics]
   bool operator==(const Config&) const = default;
 };
 
@@ -208,7 +216,8 @@ Config parseConfig(std::string_view text, const std::string& sourceName);
 Config loadConfig(const std::filesystem::path& path);
 
 /// The effective config as TOML that parseConfig reads back, every secret (webhook
-/// and Discord URLs through redactUrl, ntfy token, SMTP and NUT passwords) as "<redacted>".
+/// and Discord URLs through redactUrl, ntfy token, SMTP and NUT passwords, the action token
+/// and password hash) as "<redacted>" (the last two then no longer pass their checks).
 std::string redacted(const Config& config);
 
 /// A URL safe to log: scheme and host kept, user info, path and query replaced by
@@ -217,7 +226,7 @@ std::string redacted(const Config& config);
 std::string redactUrl(std::string_view url);
 
 /// Whether the config holds a secret (a webhook or Discord URL, an ntfy token, an SMTP or
-/// NUT password).
+/// NUT password, the dashboard's action token or password hash).
 bool holdsSecrets(const Config& config);
 
 /// A warning when `path` holds secrets (holdsSecrets) and other users may read it

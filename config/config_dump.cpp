@@ -177,6 +177,17 @@ void nut(Writer& w, const NutServerConfig& n) {
   }
 }
 
+void http(Writer& w, const MetricsConfig& m) {
+  w.header("[serve.http]");
+  w.text("listen", hostPort(m.listen));
+  w.line("max_connections", m.maxConnections);
+  w.flag("dashboard", m.dashboard);
+  w.flag("nut_exporter", m.nutExporter);
+  // As comments: "<redacted>" would not pass their checks when the dump is read back.
+  if (!m.actionToken.empty()) w.raw("# action_token = <redacted>\n");
+  if (!m.actionPasswordHash.empty()) w.raw("# action_password_hash = <redacted>\n");
+}
+
 } // namespace
 
 std::string redacted(const Config& c) {
@@ -190,11 +201,7 @@ std::string redacted(const Config& c) {
   for (const auto& n : c.notify)
     notify(w, n);
   if (c.nut) nut(w, *c.nut);
-  if (c.metrics) {
-    w.header("[serve.metrics]");
-    w.text("listen", hostPort(c.metrics->listen));
-    w.line("max_connections", c.metrics->maxConnections);
-  }
+  if (c.metrics) http(w, *c.metrics);
   return w.take();
 }
 
