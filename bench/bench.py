@@ -11,7 +11,7 @@ from pathlib import Path
 import report
 import sections
 
-SECTIONS = ["reaction", "idle", "shutdown", "probe"]
+SECTIONS = ["reaction", "idle", "shutdown", "probe", "paths", "history"]
 
 
 def arguments():
@@ -26,7 +26,14 @@ def arguments():
     p.add_argument("--poll-lb-iterations", type=int, default=15)
     p.add_argument("--idle-seconds", type=float, default=60)
     p.add_argument("--guests", type=int, default=20)
+    p.add_argument("--tool-cost", type=float, default=0.3,
+                   help="seconds each fake qm/pct/pvesh call costs (a Perl start)")
+    p.add_argument("--scenarios", nargs="*", default=sections.SHUTDOWN_KEYS,
+                   choices=sections.SHUTDOWN_KEYS, help="the shutdown section's rows")
     p.add_argument("--probe-runs", type=int, default=20)
+    p.add_argument("--path-iterations", type=int, default=200)
+    p.add_argument("--history-days", type=int, default=365)
+    p.add_argument("--history-keep-years", type=int, default=5)
     p.add_argument("--only", nargs="*", choices=SECTIONS, default=SECTIONS)
     return p.parse_args()
 
@@ -46,8 +53,13 @@ def main():
     steps = {
         "reaction": lambda: sections.reaction(build, out, fixture, args),
         "idle": lambda: sections.idle(build, out, fixture, args.idle_seconds),
-        "shutdown": lambda: sections.shutdown(build, out, args.guests),
+        "shutdown": lambda: sections.shutdown(build, out, args.guests, args.tool_cost,
+                                              args.scenarios),
         "probe": lambda: sections.probe(build, out, args.fixtures.resolve(), args.probe_runs),
+        "paths": lambda: sections.probe_paths(build, args.fixtures.resolve(),
+                                              args.path_iterations),
+        "history": lambda: sections.history_size(build, out, args.history_days,
+                                                 args.history_keep_years),
     }
     for name in SECTIONS:
         if name in args.only:

@@ -49,6 +49,7 @@ public:
   void setFeatureReport(std::span<const std::uint8_t> report) override;
   std::optional<std::vector<std::uint8_t>> readInput(std::chrono::milliseconds timeout) override;
   std::string indexedString(std::uint8_t index) override { return inner_.indexedString(index); }
+  void resetPort() override { inner_.resetPort(); }
 
   /// Switches to `state`: its feature reports answer from now on and, when
   /// `sendInputs`, its input reports are queued for readInput(). Returns the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// hidupsd-bench: reaction-time and shutdown-time benchmarks; one JSON object per line on stdout.
+// hidupsd-bench: reaction time, shutdown time, history size; one JSON object per line on stdout.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/history_size.hpp"
+#include "bench/probe_paths.hpp"
 #include "bench/reaction.hpp"
 #include "bench/shutdown_time.hpp"
 #include "bench/stats.hpp"
@@ -27,16 +29,20 @@ constexpr const char* kUsage =
     "usage: hidupsd-bench reaction --fixture FILE [--iterations N] [--polling] [--poll-ms MS]\n"
     "                              [--event-log FILE] [--only onbatt|lowbatt] [--seed N]\n"
     "       hidupsd-bench shutdown --fake-dir DIR --work-dir DIR [--log FILE]\n"
-    "       hidupsd-bench states --fixture FILE   (the reports `reaction` injects)\n";
+    "                              [--no-plan] [--no-pmxcfs] [--stopall]\n"
+    "       hidupsd-bench states --fixture FILE   (the reports `reaction` injects)\n"
+    "       hidupsd-bench probe --fixture FILE [--iterations N]   (in-process, per path)\n"
+    "       hidupsd-bench history --file FILE [--days N] [--keep-years N]\n";
 
-/// "--key value" pairs; "--polling" alone means "1".
+/// "--key value" pairs; the flags (--polling, --stopall, --no-…) alone mean "1".
 Options parseOptions(int argc, char** argv) {
   Options out;
   for (int i = 2; i < argc; ++i) {
     std::string key = argv[i];
     if (key.rfind("--", 0) != 0) throw std::invalid_argument("unexpected argument: " + key);
     key.erase(0, 2);
-    out[key] = key == "polling" ? "1" : (i + 1 < argc ? argv[++i] : "");
+    const bool flag = key == "polling" || key.rfind("no-", 0) == 0 || key == "stopall";
+    out[key] = flag ? "1" : (i + 1 < argc ? argv[++i] : "");
   }
   return out;
 }
@@ -120,14 +126,60 @@ int runStates(const Options& o) {
 }
 
 int runShutdown(const Options& o) {
-  const auto run = measureShutdown(need(o, "fake-dir"), need(o, "work-dir"));
+  ShutdownOptions options;
+  options.fakeDir = need(o, "fake-dir");
+  options.workDir = need(o, "work-dir");
+  options.planAhead = o.count("no-plan") == 0;
+  options.pmxcfs = o.count("no-pmxcfs") == 0;
+  options.stopAll = o.count("stopall") != 0;
+  const auto run = measureShutdown(options);
   if (const auto log = get(o, "log", ""); !log.empty()) {
     std::ofstream out(log);
     for (const auto& line : run.lines)
       out << line << '\n';
   }
-  print(
-      fmt::format("{{\"name\": \"shutdown\", \"unit\": \"s\", \"seconds\": {:.3f}}}", run.seconds));
+  print(fmt::format("{{\"name\": \"shutdown\", \"unit\": \"s\", \"seconds\": {:.3f}, "
+                    "\"low_battery\": {:.6f}, \"first_request\": {:.3f}, "
+                    "\"host_request\": {:.3f}}}",
+                    run.seconds, run.lowBattery, run.firstRequest, run.hostRequest));
+  return 0;
+}
+
+std::string pointJson(const HistorySizePoint& p) {
+  return fmt::format("{{\"day\": {}, \"bytes\": {}, \"rows\": {}, \"rows_10s\": {}, "
+                     "\"rows_5min\": {}, \"rows_1h\": {}}}",
+                     p.day, p.fileBytes, p.sampleRows, p.rows10s, p.rows5min, p.rows1h);
+}
+
+/// The database after `--days` (365) of samples: the file and its rows over time.
+int runHistory(const Options& o) {
+  const int days = std::stoi(get(o, "days", "365"));
+  const int keepYears = std::stoi(get(o, "keep-years", "5"));
+  if (days < 1 || keepYears < 1) throw std::invalid_argument("--days and --keep-years: >= 1");
+  const auto run = measureHistorySize(need(o, "file"), days, keepYears);
+  std::string points;
+  for (const auto& p : run.points)
+    points += (points.empty() ? "" : ", ") + pointJson(p);
+  print(fmt::format("{{\"name\": \"history\", \"days\": {}, \"keep_years\": {}, "
+                    "\"max_sample_rows\": {}, \"max_sample_rows_seen\": {}, "
+                    "\"max_file_bytes\": {}, \"seconds\": {:.1f}, \"points\": [{}]}}",
+                    days, run.keepYears, run.maxSampleRows, run.maxSampleRowsSeen, run.maxFileBytes,
+                    run.seconds, points));
+  return 0;
+}
+
+/// One summary line per device code path, in milliseconds per probe.
+int runProbe(const Options& o) {
+  const auto fixture = need(o, "fixture");
+  const auto script = hidupsd::hid::parseReplay(readText(fixture), fixture);
+  const auto iterations = std::stoul(get(o, "iterations", "200"));
+  for (const auto path : {ProbePath::Replay, ProbePath::Hidraw}) {
+    auto s = summarize(measureProbe(script, path, iterations));
+    const auto extra =
+        fmt::format("\"fixture\": \"{}\", \"path\": \"{}\"",
+                    std::filesystem::path(fixture).filename().string(), nameOf(path));
+    print(summaryJson("probe", s, extra));
+  }
   return 0;
 }
 
@@ -139,6 +191,8 @@ int main(int argc, char** argv) {
     if (command == "reaction") return runReaction(parseOptions(argc, argv));
     if (command == "shutdown") return runShutdown(parseOptions(argc, argv));
     if (command == "states") return runStates(parseOptions(argc, argv));
+    if (command == "probe") return runProbe(parseOptions(argc, argv));
+    if (command == "history") return runHistory(parseOptions(argc, argv));
     std::fputs(kUsage, stderr);
     return 2;
   } catch (const std::exception& e) {

@@ -116,3 +116,29 @@ def cost(first, last, seconds):
     total["wakeups_per_s"] = total["voluntary"] / seconds
     total["cpu_percent"] = total["cpu_ms_sched"] / (seconds * 10.0)
     return total
+
+
+def mappings(pid):
+    """What each mapped file (and [heap], [stack], anonymous memory) costs the process, from
+    /proc/PID/smaps: {name: {"rss_kb", "pss_kb", "private_kb"}}; a shared library's several
+    mappings (text, data, relro) are summed under its file name."""
+    out = {}
+    current = None
+    for line in _read(f"/proc/{pid}/smaps").splitlines():
+        head = line.split()
+        if head and "-" in head[0] and ":" not in head[0]:  # "start-end perms offset dev inode [path]"
+            path = head[5] if len(head) > 5 else "[anonymous]"
+            current = out.setdefault(os.path.basename(path) if path.startswith("/") else path,
+                                     {"rss_kb": 0, "pss_kb": 0, "private_kb": 0})
+            continue
+        key, _, value = line.partition(":")
+        if current is None or not value.strip().endswith("kB"):
+            continue
+        kb = _kb(value.strip())
+        if key == "Rss":
+            current["rss_kb"] += kb
+        elif key == "Pss":
+            current["pss_kb"] += kb
+        elif key in ("Private_Clean", "Private_Dirty"):
+            current["private_kb"] += kb
+    return out

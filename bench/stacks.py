@@ -91,12 +91,15 @@ class Processes:
         self.cleanups = []
 
 
-def hidupsd_config(workdir, fixture, nut_port=None):
+def hidupsd_config(workdir, fixture, nut_port=None, history=False):
     """[device] replay = the fixture, everything else at its default but the
-    paths (event log and kill-power flag in `workdir`)."""
+    paths (event log, kill-power flag and, with `history`, the history file in
+    `workdir`; without it `[history] file = ""`, no history)."""
+    history_file = workdir / "history.db" if history else ""
     text = (f'[device]\nreplay = "{fixture}"\n'
             f'[shutdown]\nkill_power_flag = "{workdir / "killpower"}"\n'
-            f'[log]\nfile = "{workdir / "events.log"}"\n')
+            f'[log]\nfile = "{workdir / "events.log"}"\n'
+            f'[history]\nfile = "{history_file}"\n')
     if nut_port:
         text += f'[serve.nut]\nlisten = "127.0.0.1:{nut_port}"\nname = "ups"\n'
     path = workdir / "hidupsd.toml"
@@ -104,9 +107,9 @@ def hidupsd_config(workdir, fixture, nut_port=None):
     return path
 
 
-def start_hidupsd(procs, build, workdir, fixture, nut_port=None):
+def start_hidupsd(procs, build, workdir, fixture, nut_port=None, history=False):
     workdir.mkdir(parents=True, exist_ok=True)
-    config = hidupsd_config(workdir, fixture, nut_port)
+    config = hidupsd_config(workdir, fixture, nut_port, history)
     return procs.start([str(build / "hidupsd"), "-c", str(config)], workdir / "stderr.log")
 
 

@@ -49,13 +49,23 @@ bool NotifyConfig::wants(core::EventKind kind) const noexcept {
 }
 
 bool holdsSecrets(const Config& c) {
+  // A secret read from a file or a credential (secretSources) is not in the file.
+  const auto inFile = [](const std::string& value, const SecretSources& sources,
+                         std::string_view key) { return !value.empty() && !sources.contains(key); };
   for (const auto& n : c.notify) {
     const bool urlIsSecret = n.type == NotifyType::Discord || n.type == NotifyType::Webhook;
-    if ((urlIsSecret && !n.url.empty()) || !n.token.empty() || !n.password.empty()) return true;
+    if ((urlIsSecret && inFile(n.url, n.secretSources, "url")) ||
+        inFile(n.token, n.secretSources, "token") ||
+        inFile(n.password, n.secretSources, "password"))
+      return true;
   }
-  if (c.metrics && (!c.metrics->actionToken.empty() || !c.metrics->actionPasswordHash.empty()))
+  if (c.metrics && (inFile(c.metrics->actionToken, c.metrics->secretSources, "action_token") ||
+                    inFile(c.metrics->actionPasswordHash, c.metrics->secretSources,
+                           "action_password_hash")))
     return true;
-  return c.nut && !c.nut->users.empty();
+  return c.nut && std::any_of(c.nut->users.begin(), c.nut->users.end(), [&](const NutUser& u) {
+           return inFile(u.password, u.secretSources, "password");
+         });
 }
 
 std::string secretsExposureWarning(const std::filesystem::path& path, const Config& config) {
@@ -68,8 +78,9 @@ std::string secretsExposureWarning(const std::filesystem::path& path, const Conf
                      st.st_mode & 07777, path.string());
 }
 
-Config parseConfig(std::string_view text, const std::string& sourceName) {
-  config::ErrorList errors(sourceName);
+Config parseConfig(std::string_view text, const std::string& sourceName,
+                   const config::SecretReader& secrets) {
+  config::ErrorList errors(sourceName, secrets);
   toml::table root;
   try {
     root = toml::parse(text, sourceName);
@@ -82,7 +93,7 @@ Config parseConfig(std::string_view text, const std::string& sourceName) {
   return c;
 }
 
-Config loadConfig(const std::filesystem::path& path) {
+Config loadConfig(const std::filesystem::path& path, const config::SecretReader& secrets) {
   const auto fail = [&](const std::string& why) {
     return ConfigError({{path.string(), 0, 0, "cannot read: " + why}});
   };
@@ -93,7 +104,7 @@ Config loadConfig(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw fail(std::strerror(errno));
-  return parseConfig(text.str(), path.string());
+  return parseConfig(text.str(), path.string(), secrets);
 }
 
 std::string hostPort(const ListenAddress& address) {
@@ -113,6 +124,9 @@ const char* nameOf(Language l) noexcept {
 }
 const char* nameOf(NutRight r) noexcept {
   return config::nameIn<NutRight>(config::kNutRights, r).data();
+}
+const char* nameOf(DeviceBackend b) noexcept {
+  return config::nameIn<DeviceBackend>(config::kBackends, b).data();
 }
 
 std::string redactUrl(std::string_view url) {

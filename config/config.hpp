@@ -12,7 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "config/secret_reader.hpp"
 #include "core/event.hpp"
+#include "lib/ip_network.hpp"
 #include "lib/log.hpp"
 
 namespace hidupsd {
@@ -20,6 +22,9 @@ namespace hidupsd {
 // Every struct below is a plain value; its member defaults are the defaults of
 // the key named in its comment (see hidupsd.toml, which documents each key).
 // Durations are whole seconds in the file: a TOML integer, never a float or a string.
+
+/// [device] backend: how a USB UPS is reached (hid::Backend; src/ maps one to the other).
+enum class DeviceBackend : std::uint8_t { Auto, Hidraw, Libusb };
 
 /// [device]: which UPS, how often to poll it.
 struct DeviceConfig {
@@ -30,6 +35,8 @@ struct DeviceConfig {
   std::string serial;                          ///< serial; "" = any
   std::chrono::seconds pollInterval{2};        ///< poll_interval, 1..3600 s
   std::optional<std::filesystem::path> replay; ///< replay; set = replay backend, not USB
+  DeviceBackend backend = DeviceBackend::Auto; ///< backend "auto" | "hidraw" | "libusb"
+  bool descriptorFixups = true;                ///< descriptor_fixups (NUT's fix_report_desc)
   bool operator==(const DeviceConfig&) const = default;
 };
 
@@ -77,6 +84,13 @@ struct ProxmoxConfig {
   std::string node;         ///< node: "" = this host's name (the daemon asks); [A-Za-z0-9.-]
   bool containers = true;   ///< containers: also stop LXC containers
   std::vector<int> exclude; ///< exclude: VM/CT ids, each 100..999999999, no repeats
+  /// pmxcfs: where Proxmox's cluster file system is mounted (absolute path); the
+  /// guest list and configs are read there instead of one `qm config` per guest.
+  /// "" = never read it. Another path only for tests.
+  std::filesystem::path pmxcfs{"/etc/pve"};
+  /// plan_refresh, 5..3600 s: while on battery, the guests are discovered again
+  /// this often, so the shutdown plan is at most this old at low battery.
+  std::chrono::seconds planRefresh{60};
   bool operator==(const ProxmoxConfig&) const = default;
 };
 
@@ -86,6 +100,17 @@ struct LogConfig {
   log::Level level = log::Level::Info; ///< level "debug"|"info"|"notice"|"warning"|"error"
   bool operator==(const LogConfig&) const = default;
 };
+
+/// Where a secret came from when it is not written in the config itself: KEY_file (a file
+/// holding it on one line) or KEY_credential (a systemd credential, LoadCredential=).
+struct SecretSource {
+  enum class Kind : std::uint8_t { File, Credential };
+  Kind kind = Kind::File;
+  std::string name; ///< the absolute path (File) or the credential's name (Credential)
+  bool operator==(const SecretSource&) const = default;
+};
+/// Secret key ("url", "token", "password") → where it was read from; inline keys are absent.
+using SecretSources = std::map<std::string, SecretSource, std::less<>>;
 
 enum class NotifyType : std::uint8_t { Discord, Webhook, Ntfy, Smtp, Exec };
 enum class Language : std::uint8_t { En, Fr };
@@ -112,7 +137,11 @@ struct NotifyConfig {
   std::vector<std::string> to;      ///< smtp: to (required, non-empty, each contains '@')
   std::string subject;              ///< smtp: subject template, "" = the built-in one
   std::vector<std::string> command; ///< exec: command argv (required), no shell
+  /// exec: [notify.arguments] event = "word": the last argument for that event instead of
+  /// its name (an upssched-cmd script that expects its own words); each non-empty
+  std::map<core::EventKind, std::string> arguments;
   std::map<core::EventKind, std::string> templates; ///< [notify.templates] event = "..."
+  SecretSources secretSources; ///< url, token, password read from a file or a credential
 
   static std::vector<core::EventKind> allEvents();
   /// Whether this entry passes event `kind` on.
@@ -136,6 +165,7 @@ struct NutUser {
   /// rights: "secondary" (LOGIN: an upsmon secondary), "primary" (LOGIN, PRIMARY, FSD),
   /// "fsd", "instcmd", "set"; [] = read only (LIST and GET need no login)
   std::vector<NutRight> rights;
+  SecretSources secretSources; ///< password read from a file or a credential
   bool operator==(const NutUser&) const = default;
 };
 
@@ -151,6 +181,10 @@ struct NutServerConfig {
   /// the shutdown's reserve). When full, a new client closes the longest-idle one that has
   /// not logged in.
   int maxConnections = 0;
+  /// allow: the addresses and networks that may connect ("192.168.1.0/24", "::1"); [] or
+  /// absent = everyone. Others are closed before a byte is read, logged once per address a
+  /// minute.
+  std::vector<lib::IpNetwork> allow;
   std::vector<NutUser> users;
   bool operator==(const NutServerConfig&) const = default;
 };
@@ -163,12 +197,55 @@ struct MetricsConfig {
   int maxConnections = 64;
   bool dashboard = true;    ///< dashboard: the page at / and /api/v1/ (false: /metrics only)
   bool nutExporter = false; ///< nut_exporter: also network_ups_tools_* (+ /ups_metrics)
-  /// action_token (secret, at least 16 characters): lets the dashboard's actions run
+  /// action_token (secret, at least 16 characters; or action_token_file/_credential): lets
+  /// the dashboard's actions run
   std::string actionToken;
-  /// action_password_hash: a crypt(3) hash (yescrypt, SHA-512) of a password that does too
+  /// action_password_hash (or _file/_credential): a crypt(3) hash (yescrypt, SHA-512) of a
+  /// password that does too
   std::string actionPasswordHash;
-  std::string section = "serve.http"; ///< the name the file used (for messages)
+  SecretSources secretSources;        ///< where the action token and hash came from
+  std::string section = "serve.http"; ///< the name the file used (for messages and the dump)
+  /// allow: as [serve.nut]'s
+  std::vector<lib::IpNetwork> allow;
   bool operator==(const MetricsConfig&) const = default;
+};
+
+/// [history]: the SQLite history (events, outages, samples, tests, battery health).
+struct HistoryConfig {
+  std::filesystem::path file{"/var/lib/hidupsd/history.db"}; ///< file: absolute; "" = off
+  int keepYears = 5;        ///< keep_years, 1..50: hourly samples and events kept this long
+  int healthWarnBelow = 50; ///< health_warn_below, 0..100 %: replbatt below this health
+  int batteryLife = 4;      ///< battery_life, 1..20 years: replbatt at this age
+  bool operator==(const HistoryConfig&) const = default;
+};
+
+/// One [battery_test] schedule: "off", "daily [HH:MM]", "weekly [DAY] [HH:MM]",
+/// "monthly [1-28] [HH:MM]", "every N days [HH:MM]" (local time; 03:00, Sunday, the 1st
+/// by default).
+struct TestSchedule {
+  enum class Every : std::uint8_t { Off, Days, Week, Month };
+  Every every = Every::Off;
+  int days = 1;     ///< Days: every N days, 1..365 (daily = 1)
+  int weekday = 0;  ///< Week: 0 = Sunday … 6 = Saturday
+  int monthday = 1; ///< Month: 1..28
+  int hour = 3;     ///< 0..23, local time
+  int minute = 0;   ///< 0..59
+  bool operator==(const TestSchedule&) const = default;
+};
+
+/// The schedule `text` means; throws std::invalid_argument saying what is wrong.
+TestSchedule parseTestSchedule(std::string_view text);
+/// The canonical text of `schedule` ("weekly sun 03:00"), which parseTestSchedule reads back.
+std::string scheduleText(const TestSchedule& schedule);
+
+/// [battery_test]: self-tests on a schedule, and how a test is told from an outage.
+struct BatteryTestConfig {
+  TestSchedule quick;                     ///< quick: test.battery.start.quick; "off" by default
+  TestSchedule deep;                      ///< deep: test.battery.start.deep; "off" by default
+  int minCharge = 90;                     ///< min_charge, 0..100 %: only above this charge
+  std::chrono::seconds afterOutage{3600}; ///< after_outage, 0..604800 s: not this soon after one
+  std::chrono::seconds maxDuration{900};  ///< max_duration, 30..14400 s: the longest test hold
+  bool operator==(const BatteryTestConfig&) const = default;
 };
 
 struct Config {
@@ -180,6 +257,8 @@ struct Config {
   std::vector<NotifyConfig> notify;
   std::optional<NutServerConfig> nut;   ///< [serve.nut]
   std::optional<MetricsConfig> metrics; ///< [serve.http] or [serve.metrics]
+  HistoryConfig history;
+  BatteryTestConfig batteryTest;
   bool operator==(const Config&) const = default;
 };
 
@@ -208,25 +287,45 @@ std::string formatEntry(const ConfigError::Entry& e);
 
 /// Parses TOML `text`; `sourceName` names it in errors. A missing section or key
 /// takes its default. Throws ConfigError with every problem: TOML syntax (only the
-/// first: the parser stops there), unknown keys, wrong types, values out of range.
-Config parseConfig(std::string_view text, const std::string& sourceName);
+/// first: the parser stops there), unknown keys, wrong types, values out of range,
+/// secrets that `secrets` cannot read (KEY_file, KEY_credential: at that key).
+Config parseConfig(std::string_view text, const std::string& sourceName,
+                   const config::SecretReader& secrets = config::systemSecrets());
 
 /// Reads and parses `path`. Throws ConfigError (an unreadable file is one entry
 /// "PATH: cannot read: REASON").
-Config loadConfig(const std::filesystem::path& path);
+Config loadConfig(const std::filesystem::path& path,
+                  const config::SecretReader& secrets = config::systemSecrets());
 
 /// The effective config as TOML that parseConfig reads back, every secret (webhook
-/// and Discord URLs through redactUrl, ntfy token, SMTP and NUT passwords, the action token
-/// and password hash) as "<redacted>" (the last two then no longer pass their checks).
+/// and Discord URLs through redactUrl, ntfy token, SMTP and NUT passwords) as "<redacted>"
+/// (the dashboard's action token and password hash as comments: "<redacted>" would not pass
+/// their checks); a secret read from a file or a credential as its KEY_file / KEY_credential
+/// key.
 std::string redacted(const Config& config);
+
+/// Comment lines to write above keys: "device.vendor_id" → {"from ups.conf:3: …"}. Keys
+/// are named by their section: "policy.simulation", "notify#2.events" (the second
+/// [[notify]]), "notify#2.arguments.onbatt", "serve.nut.users#1.password"; a section's own
+/// comment is under its name ("notify#2", "serve.nut").
+using KeyNotes = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+/// The config as TOML that parseConfig reads back, secrets in clear (what --import-nut
+/// prints), each key preceded by its notes as tomlComment() lines.
+std::string annotated(const Config& config, const KeyNotes& notes);
+
+/// "# TEXT\n" ("#\n" for ""), TEXT with every byte TOML forbids in a comment (controls, DEL)
+/// and every non-ASCII byte as '?'.
+std::string tomlComment(std::string_view text);
 
 /// A URL safe to log: scheme and host kept, user info, path and query replaced by
 /// "<redacted>" ("https://discord.com/api/webhooks/<redacted>": Discord's fixed
 /// prefix is kept). Not a URL at all: "<redacted>".
 std::string redactUrl(std::string_view url);
 
-/// Whether the config holds a secret (a webhook or Discord URL, an ntfy token, an SMTP or
-/// NUT password, the dashboard's action token or password hash).
+/// Whether the config file itself holds a secret (a webhook or Discord URL, an ntfy token, an
+/// SMTP or NUT password, the dashboard's action token or password hash written in it; one read
+/// from KEY_file or KEY_credential is not).
 bool holdsSecrets(const Config& config);
 
 /// A warning when `path` holds secrets (holdsSecrets) and other users may read it
@@ -241,5 +340,6 @@ const char* nameOf(ShutdownStrategy s) noexcept;
 const char* nameOf(NotifyType t) noexcept;
 const char* nameOf(Language l) noexcept;
 const char* nameOf(NutRight r) noexcept;
+const char* nameOf(DeviceBackend b) noexcept;
 
 } // namespace hidupsd

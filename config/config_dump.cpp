@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// redacted(): the effective configuration as TOML, every secret replaced by "<redacted>".
+// redacted(), annotated(): the configuration as TOML, secrets redacted or commented keys.
 #include <iterator>
 
 #include <fmt/format.h>
@@ -37,22 +37,63 @@ std::string quoteAll(const std::vector<std::string>& items) {
   return fmt::format("[{}]", fmt::join(quoted, ", "));
 }
 
-std::string secret(const std::string& s) { return quote(s.empty() ? "" : "<redacted>"); }
-
-/// Appends "key = value".
+/// Appends "key = value" lines under "[section]" headers, each preceded by its notes.
 class Writer {
 public:
+  Writer(bool redact, const KeyNotes* notes) : redact_(redact), notes_(notes) {}
+
   template <typename T> void line(std::string_view key, const T& value) {
+    comments(section_ + "." + std::string(key));
     fmt::format_to(std::back_inserter(out_), "{} = {}\n", key, value);
   }
   void seconds(std::string_view key, std::chrono::seconds s) { line(key, s.count()); }
   void text(std::string_view key, std::string_view s) { line(key, quote(s)); }
   void flag(std::string_view key, bool b) { line(key, b ? "true" : "false"); }
-  void header(std::string_view h) { out_ += fmt::format("\n{}\n", h); }
+  /// A secret: KEY_file / KEY_credential when it came from one, else "<redacted>" (or the
+  /// value itself when not redacting). `shown` is what a redacted dump shows instead.
+  void secret(std::string_view key, const std::string& value, const SecretSources& sources,
+              const std::string& shown = "<redacted>") {
+    if (const auto it = sources.find(key); it != sources.end()) {
+      const bool file = it->second.kind == SecretSource::Kind::File;
+      text(fmt::format("{}_{}", key, file ? "file" : "credential"), it->second.name);
+    } else {
+      text(key, !redact_ || value.empty() ? value : shown);
+    }
+  }
+  /// "[device]", "[[notify]]": the section's notes, then its header.
+  void header(std::string_view h) {
+    section_ = sectionName(h);
+    out_ += "\n";
+    comments(section_);
+    out_ += fmt::format("{}\n", h);
+  }
   void raw(std::string_view s) { out_ += s; }
   std::string take() { return std::move(out_); }
 
 private:
+  /// "[device]" → "device", the second "[[notify]]" → "notify#2", then "[notify.templates]"
+  /// → "notify#2.templates".
+  std::string sectionName(std::string_view h) {
+    const bool array = h.starts_with("[[");
+    std::string name(h.substr(array ? 2 : 1, h.size() - (array ? 4 : 2)));
+    if (array) return name + "#" + std::to_string(++counts_[name]);
+    const auto dot = name.find('.');
+    const std::string parent = name.substr(0, dot);
+    if (dot != std::string::npos && counts_.contains(parent))
+      return parent + "#" + std::to_string(counts_[parent]) + name.substr(dot);
+    return name;
+  }
+  void comments(const std::string& key) {
+    if (notes_ == nullptr) return;
+    if (const auto it = notes_->find(key); it != notes_->end())
+      for (const auto& note : it->second)
+        out_ += tomlComment(note);
+  }
+
+  bool redact_;
+  const KeyNotes* notes_;
+  std::string section_;
+  std::map<std::string, int> counts_;
   std::string out_;
 };
 
@@ -67,6 +108,8 @@ void device(Writer& w, const DeviceConfig& d) {
   w.text("serial", d.serial);
   w.seconds("poll_interval", d.pollInterval);
   if (d.replay) w.text("replay", d.replay->string());
+  w.text("backend", nameOf(d.backend));
+  w.flag("descriptor_fixups", d.descriptorFixups);
 }
 
 void policy(Writer& w, const PolicyConfig& p) {
@@ -107,6 +150,8 @@ void proxmox(Writer& w, const ProxmoxConfig& p) {
     w.text("node", p.node);
   w.flag("containers", p.containers);
   w.line("exclude", fmt::format("[{}]", fmt::join(p.exclude, ", ")));
+  w.text("pmxcfs", p.pmxcfs.string());
+  w.seconds("plan_refresh", p.planRefresh);
 }
 
 void logSection(Writer& w, const LogConfig& l) {
@@ -125,11 +170,11 @@ std::string eventList(const std::vector<core::EventKind>& kinds) {
 void typeKeys(Writer& w, const NotifyConfig& n) {
   switch (n.type) {
   case NotifyType::Discord:
-  case NotifyType::Webhook: w.text("url", redactUrl(n.url)); break;
+  case NotifyType::Webhook: w.secret("url", n.url, n.secretSources, redactUrl(n.url)); break;
   case NotifyType::Ntfy:
-    w.text("url", redactUrl(n.url));
+    w.secret("url", n.url, n.secretSources, redactUrl(n.url));
     w.text("topic", n.topic);
-    w.line("token", secret(n.token));
+    w.secret("token", n.token, n.secretSources);
     if (n.priority) w.line("priority", *n.priority);
     break;
   case NotifyType::Smtp:
@@ -137,13 +182,21 @@ void typeKeys(Writer& w, const NotifyConfig& n) {
     w.line("port", n.port);
     w.flag("starttls", n.starttls);
     w.text("username", n.username);
-    w.line("password", secret(n.password));
+    w.secret("password", n.password, n.secretSources);
     w.text("from", n.from);
     w.line("to", quoteAll(n.to));
     w.text("subject", n.subject);
     break;
   case NotifyType::Exec: w.line("command", quoteAll(n.command)); break;
   }
+}
+
+/// [notify.arguments] or [notify.templates]: event = "text".
+void perEvent(Writer& w, std::string_view table, const std::map<core::EventKind, std::string>& m) {
+  if (m.empty()) return;
+  w.header(fmt::format("[notify.{}]", table));
+  for (const auto& [kind, text] : m)
+    w.text(core::eventName(kind), text);
 }
 
 void notify(Writer& w, const NotifyConfig& n) {
@@ -154,10 +207,16 @@ void notify(Writer& w, const NotifyConfig& n) {
   w.seconds("timeout", n.timeout);
   w.line("retries", n.retries);
   typeKeys(w, n);
-  if (n.templates.empty()) return;
-  w.header("[notify.templates]");
-  for (const auto& [kind, text] : n.templates)
-    w.text(core::eventName(kind), text);
+  perEvent(w, "arguments", n.arguments);
+  perEvent(w, "templates", n.templates);
+}
+
+void allowList(Writer& w, const std::vector<lib::IpNetwork>& allow) {
+  if (allow.empty()) return;
+  std::vector<std::string> texts;
+  for (const auto& n : allow)
+    texts.push_back(lib::ipNetworkText(n));
+  w.line("allow", quoteAll(texts));
 }
 
 void nut(Writer& w, const NutServerConfig& n) {
@@ -166,10 +225,11 @@ void nut(Writer& w, const NutServerConfig& n) {
   w.text("name", n.name);
   w.seconds("hostsync", n.hostsync);
   if (n.maxConnections > 0) w.line("max_connections", n.maxConnections);
+  allowList(w, n.allow);
   for (const auto& u : n.users) {
     w.header("[[serve.nut.users]]");
     w.text("name", u.name);
-    w.line("password", secret(u.password));
+    w.secret("password", u.password, u.secretSources);
     std::vector<std::string> rights;
     for (const auto r : u.rights)
       rights.emplace_back(nameOf(r));
@@ -178,21 +238,42 @@ void nut(Writer& w, const NutServerConfig& n) {
 }
 
 void http(Writer& w, const MetricsConfig& m) {
-  w.header("[serve.http]");
+  w.header("[" + m.section + "]");
   w.text("listen", hostPort(m.listen));
   w.line("max_connections", m.maxConnections);
   w.flag("dashboard", m.dashboard);
   w.flag("nut_exporter", m.nutExporter);
-  // As comments: "<redacted>" would not pass their checks when the dump is read back.
-  if (!m.actionToken.empty()) w.raw("# action_token = <redacted>\n");
-  if (!m.actionPasswordHash.empty()) w.raw("# action_password_hash = <redacted>\n");
+  // Written in the file: as comments ("<redacted>" would not pass their checks when the dump
+  // is read back); from a file or a credential: its key.
+  for (const auto& [key, value] :
+       {std::pair<std::string_view, const std::string&>{"action_token", m.actionToken},
+        {"action_password_hash", m.actionPasswordHash}}) {
+    if (m.secretSources.contains(key))
+      w.secret(key, value, m.secretSources);
+    else if (!value.empty())
+      w.raw(fmt::format("# {} = <redacted>\n", key));
+  }
+  allowList(w, m.allow);
 }
 
-} // namespace
+void history(Writer& w, const HistoryConfig& h) {
+  w.header("[history]");
+  w.text("file", h.file.string());
+  w.line("keep_years", h.keepYears);
+  w.line("health_warn_below", h.healthWarnBelow);
+  w.line("battery_life", h.batteryLife);
+}
 
-std::string redacted(const Config& c) {
-  Writer w;
-  w.raw("# hidupsd: the effective configuration, secrets redacted\n");
+void batteryTest(Writer& w, const BatteryTestConfig& b) {
+  w.header("[battery_test]");
+  w.text("quick", scheduleText(b.quick));
+  w.text("deep", scheduleText(b.deep));
+  w.line("min_charge", b.minCharge);
+  w.seconds("after_outage", b.afterOutage);
+  w.seconds("max_duration", b.maxDuration);
+}
+
+void all(Writer& w, const Config& c) {
   device(w, c.device);
   policy(w, c.policy);
   shutdown(w, c.shutdown);
@@ -202,6 +283,32 @@ std::string redacted(const Config& c) {
     notify(w, n);
   if (c.nut) nut(w, *c.nut);
   if (c.metrics) http(w, *c.metrics);
+  history(w, c.history);
+  batteryTest(w, c.batteryTest);
+}
+
+} // namespace
+
+std::string tomlComment(std::string_view text) {
+  if (text.empty()) return "#\n";
+  std::string out = "# ";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u >= 0x7f ? '?' : c;
+  }
+  return out + "\n";
+}
+
+std::string redacted(const Config& c) {
+  Writer w(true, nullptr);
+  w.raw("# hidupsd: the effective configuration, secrets redacted\n");
+  all(w, c);
+  return w.take();
+}
+
+std::string annotated(const Config& c, const KeyNotes& notes) {
+  Writer w(false, &notes);
+  all(w, c);
   return w.take();
 }
 

@@ -15,13 +15,17 @@
 #include <toml++/toml.h>
 
 #include "config/config.hpp"
+#include "config/secret_reader.hpp"
 
 namespace hidupsd::config {
 
-/// The errors of one file, collected as they are found.
+/// The errors of one file, collected as they are found, and the reader of the secrets it
+/// names (KEY_file, KEY_credential).
 class ErrorList {
 public:
-  explicit ErrorList(std::string file) : file_(std::move(file)) {}
+  ErrorList(std::string file, const SecretReader& secrets)
+      : file_(std::move(file)), secrets_(secrets) {}
+  const SecretReader& secrets() const noexcept { return secrets_; }
   void add(const toml::source_region& where, std::string message);
   bool empty() const noexcept { return entries_.empty(); }
   /// The entries sorted by position (stable: same position keeps its order).
@@ -29,6 +33,7 @@ public:
 
 private:
   std::string file_;
+  const SecretReader& secrets_;
   std::vector<ConfigError::Entry> entries_;
 };
 
@@ -43,6 +48,9 @@ inline constexpr Choice<NotifyType> kNotifyTypes[] = {{"discord", NotifyType::Di
                                                       {"ntfy", NotifyType::Ntfy},
                                                       {"smtp", NotifyType::Smtp},
                                                       {"exec", NotifyType::Exec}};
+inline constexpr Choice<DeviceBackend> kBackends[] = {{"auto", DeviceBackend::Auto},
+                                                      {"hidraw", DeviceBackend::Hidraw},
+                                                      {"libusb", DeviceBackend::Libusb}};
 inline constexpr Choice<Language> kLanguages[] = {{"en", Language::En}, {"fr", Language::Fr}};
 inline constexpr Choice<NutRight> kNutRights[] = {{"secondary", NutRight::Secondary},
                                                   {"primary", NutRight::Primary},

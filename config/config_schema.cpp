@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -19,6 +20,10 @@ std::string nonEmpty(std::string_view s) { return s.empty() ? "must not be empty
 
 std::string absolutePath(std::string_view s) {
   return s.starts_with('/') ? "" : "must be an absolute path";
+}
+
+std::string absolutePathOrEmpty(std::string_view s) {
+  return s.empty() || s.starts_with('/') ? "" : "must be an absolute path, or \"\" for none";
 }
 
 std::string httpUrl(std::string_view s) {
@@ -73,6 +78,55 @@ void required(TableReader& r, std::string_view key, std::string& out,
     r.fail(r.node(), fmt::format("missing key '{}'", key));
 }
 
+/// A secret given as KEY (in the file), KEY_file (a file holding it on one line) or
+/// KEY_credential (a systemd credential): one of the three. The value goes to `out`, where it
+/// came from to `sources`; `check` validates the value (its message never quotes it).
+/// False when none of the three is present.
+bool secret(TableReader& r, std::string_view key, std::string& out, SecretSources& sources,
+            std::string (*check)(std::string_view) = nullptr) {
+  const std::string fileKey = fmt::format("{}_file", key);
+  const std::string credentialKey = fmt::format("{}_credential", key);
+  const toml::node* inlined = r.take(key);
+  const toml::node* file = r.take(fileKey);
+  const toml::node* credential = r.take(credentialKey);
+  const int given = int(inlined != nullptr) + int(file != nullptr) + int(credential != nullptr);
+  if (given == 0) return false;
+  if (given > 1) {
+    r.fail(file != nullptr ? *file : *credential,
+           fmt::format("give one of {0}, {0}_file and {0}_credential, not two", key));
+    return true;
+  }
+  if (inlined != nullptr) {
+    r.string(key, out, check);
+    return true;
+  }
+  const toml::node& n = file != nullptr ? *file : *credential;
+  const std::string& name = file != nullptr ? fileKey : credentialKey;
+  const auto where = r.stringOf(n, name);
+  if (!where) return true;
+  try {
+    const auto& reader = r.errors().secrets();
+    std::string value = file != nullptr ? reader.file(*where) : reader.credential(*where);
+    if (const std::string why = check != nullptr ? check(value) : ""; !why.empty()) {
+      r.fail(n, fmt::format("{}: the {} it holds {}", name, key, why));
+      return true;
+    }
+    out = std::move(value);
+    const auto kind = file != nullptr ? SecretSource::Kind::File : SecretSource::Kind::Credential;
+    sources[std::string(key)] = SecretSource{kind, *where};
+  } catch (const config::SecretError& e) {
+    r.fail(n, fmt::format("{}: {}", name, e.what()));
+  }
+  return true;
+}
+
+/// A secret that must be present (as KEY, KEY_file or KEY_credential).
+void requiredSecret(TableReader& r, std::string_view key, std::string& out, SecretSources& sources,
+                    std::string (*check)(std::string_view)) {
+  if (!secret(r, key, out, sources, check))
+    r.fail(r.node(), fmt::format("missing key '{0}' (or {0}_file, {0}_credential)", key));
+}
+
 /// The table `path` ("policy", "serve.nut": the last part is the key in `root`).
 template <typename T, typename Read>
 void section(TableReader& root, std::string_view path, T& out, Read read) {
@@ -119,6 +173,8 @@ DeviceConfig readDevice(TableReader& r) {
   std::string replay;
   r.string("replay", replay, nonEmpty);
   if (!replay.empty()) d.replay = replay;
+  r.choice<DeviceBackend>("backend", kBackends, d.backend);
+  r.boolean("descriptor_fixups", d.descriptorFixups);
   if (r.has("vendor_id") != r.has("product_id")) {
     const bool vendor = r.has("vendor_id");
     r.fail(*r.take(vendor ? "vendor_id" : "product_id"),
@@ -195,6 +251,10 @@ ProxmoxConfig readProxmox(TableReader& r) {
   r.string("node", p.node, nodeName);
   r.boolean("containers", p.containers);
   vmIds(r, p.exclude);
+  std::string pmxcfs = p.pmxcfs.string();
+  r.string("pmxcfs", pmxcfs, absolutePathOrEmpty);
+  p.pmxcfs = pmxcfs;
+  r.seconds("plan_refresh", 5, 3600, p.planRefresh);
   return p;
 }
 
@@ -233,17 +293,23 @@ void events(TableReader& r, std::vector<core::EventKind>& out) {
   if (!a->empty()) out = std::move(kinds);
 }
 
-void templates(TableReader& r, std::map<core::EventKind, std::string>& out) {
-  const toml::table* t = r.table("templates");
+/// [notify.templates], [notify.arguments]: event = "text"; `check` as TableReader::string.
+void perEvent(TableReader& r, std::string_view table, std::map<core::EventKind, std::string>& out,
+              std::string (*check)(std::string_view) = nullptr) {
+  const toml::table* t = r.table(table);
   if (t == nullptr) return;
   for (const auto& [key, value] : *t) {
     const auto kind = core::eventKind(key.str());
     const auto guess = closest(key.str(), core::kEventNames);
-    const auto text = r.stringOf(value, fmt::format("templates.{}", key.str()));
+    const std::string what = fmt::format("{}.{}", table, key.str());
+    const auto text = r.stringOf(value, what);
+    const std::string why = text && check != nullptr ? check(*text) : "";
     if (!kind)
       r.fail(key.source(),
-             fmt::format("templates: unknown event '{}'{}", key.str(),
+             fmt::format("{}: unknown event '{}'{}", table, key.str(),
                          guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess)));
+    else if (!why.empty())
+      r.fail(value, fmt::format("{} {}", what, why));
     else if (text)
       out[*kind] = *text;
   }
@@ -251,9 +317,9 @@ void templates(TableReader& r, std::map<core::EventKind, std::string>& out) {
 
 void ntfy(TableReader& r, NotifyConfig& n) {
   n.url = "https://ntfy.sh";
-  r.string("url", n.url, httpUrl);
+  secret(r, "url", n.url, n.secretSources, httpUrl);
   required(r, "topic", n.topic, ntfyTopic);
-  r.string("token", n.token);
+  secret(r, "token", n.token, n.secretSources);
   int priority = 0;
   if (r.has("priority")) {
     r.integer("priority", 1, 5, priority);
@@ -266,7 +332,7 @@ void smtp(TableReader& r, NotifyConfig& n) {
   r.integer("port", 1, 65535, n.port);
   r.boolean("starttls", n.starttls);
   r.string("username", n.username);
-  r.string("password", n.password);
+  secret(r, "password", n.password, n.secretSources);
   required(r, "from", n.from, mailAddress);
   if (!r.has("to")) r.fail(r.node(), "missing key 'to'");
   r.strings("to", n.to);
@@ -279,12 +345,13 @@ void smtp(TableReader& r, NotifyConfig& n) {
 void typeKeys(TableReader& r, NotifyConfig& n) {
   switch (n.type) {
   case NotifyType::Discord:
-  case NotifyType::Webhook: required(r, "url", n.url, httpUrl); break;
+  case NotifyType::Webhook: requiredSecret(r, "url", n.url, n.secretSources, httpUrl); break;
   case NotifyType::Ntfy: ntfy(r, n); break;
   case NotifyType::Smtp: smtp(r, n); break;
   case NotifyType::Exec:
     if (!r.has("command")) r.fail(r.node(), "missing key 'command'");
     r.strings("command", n.command);
+    perEvent(r, "arguments", n.arguments, nonEmpty);
     break;
   }
 }
@@ -303,7 +370,7 @@ NotifyConfig readNotify(const toml::table& t, std::size_t number, ErrorList& err
   r.seconds("timeout", 1, 300, n.timeout);
   r.integer("retries", 0, 10, n.retries);
   typeKeys(r, n);
-  templates(r, n.templates);
+  perEvent(r, "templates", n.templates);
   r.finish();
   return n;
 }
@@ -347,6 +414,20 @@ void listen(TableReader& r, ListenAddress& out) {
                            *s));
 }
 
+void allow(TableReader& r, std::vector<lib::IpNetwork>& out) {
+  const toml::array* a = r.array("allow");
+  if (a == nullptr) return;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto s = r.stringOf((*a)[i], fmt::format("allow[{}]", i));
+    if (!s) continue;
+    try {
+      out.push_back(lib::parseIpNetwork(*s));
+    } catch (const std::invalid_argument& e) {
+      r.fail((*a)[i], fmt::format("allow: {}", e.what()));
+    }
+  }
+}
+
 void rights(TableReader& r, std::vector<NutRight>& out) {
   const toml::array* a = r.array("rights");
   if (a == nullptr) return;
@@ -368,7 +449,7 @@ NutUser readUser(const toml::table& t, std::size_t number, ErrorList& errors) {
   NutUser u;
   TableReader r(t, fmt::format("in [[serve.nut.users]] #{}", number), errors);
   required(r, "name", u.name, userName);
-  required(r, "password", u.password, nonEmpty);
+  requiredSecret(r, "password", u.password, u.secretSources, nonEmpty);
   rights(r, u.rights);
   r.finish();
   return u;
@@ -401,6 +482,7 @@ NutServerConfig readNut(TableReader& r) {
   r.string("name", n.name, upsName);
   r.seconds("hostsync", 0, 600, n.hostsync);
   r.integer("max_connections", 1, 4096, n.maxConnections);
+  allow(r, n.allow);
   users(r, n.users);
   return n;
 }
@@ -420,8 +502,9 @@ MetricsConfig readHttp(TableReader& r) {
   r.integer("max_connections", 1, 1024, m.maxConnections);
   r.boolean("dashboard", m.dashboard);
   r.boolean("nut_exporter", m.nutExporter);
-  r.string("action_token", m.actionToken, actionToken);
-  r.string("action_password_hash", m.actionPasswordHash, passwordHash);
+  secret(r, "action_token", m.actionToken, m.secretSources, actionToken);
+  secret(r, "action_password_hash", m.actionPasswordHash, m.secretSources, passwordHash);
+  allow(r, m.allow);
   return m;
 }
 
@@ -450,6 +533,47 @@ void serve(TableReader& root, Config& c) {
   r.finish();
 }
 
+// [history]
+
+std::string absoluteOrEmpty(std::string_view s) {
+  return s.empty() || s.starts_with('/') ? "" : "must be an absolute path, or \"\" (off)";
+}
+
+HistoryConfig readHistory(TableReader& r) {
+  HistoryConfig h;
+  std::string file = h.file.string();
+  r.string("file", file, absoluteOrEmpty);
+  h.file = file;
+  r.integer("keep_years", 1, 50, h.keepYears);
+  r.integer("health_warn_below", 0, 100, h.healthWarnBelow, "%");
+  r.integer("battery_life", 1, 20, h.batteryLife);
+  return h;
+}
+
+// [battery_test]
+
+void schedule(TableReader& r, std::string_view key, TestSchedule& out) {
+  const toml::node* n = r.take(key);
+  if (n == nullptr) return;
+  const auto text = r.stringOf(*n, key);
+  if (!text) return;
+  try {
+    out = parseTestSchedule(*text);
+  } catch (const std::invalid_argument& e) {
+    r.fail(*n, fmt::format("{} = \"{}\": {}", key, *text, e.what()));
+  }
+}
+
+BatteryTestConfig readBatteryTest(TableReader& r) {
+  BatteryTestConfig b;
+  schedule(r, "quick", b.quick);
+  schedule(r, "deep", b.deep);
+  r.integer("min_charge", 0, 100, b.minCharge, "%");
+  r.seconds("after_outage", 0, 604800, b.afterOutage);
+  r.seconds("max_duration", 30, 14400, b.maxDuration);
+  return b;
+}
+
 } // namespace
 
 Config readConfig(const toml::table& root, ErrorList& errors) {
@@ -462,6 +586,8 @@ Config readConfig(const toml::table& root, ErrorList& errors) {
   section(r, "log", c.log, readLog);
   notifies(r, c.notify);
   serve(r, c);
+  section(r, "history", c.history, readHistory);
+  section(r, "battery_test", c.batteryTest, readBatteryTest);
   r.finish();
   return c;
 }

@@ -26,11 +26,13 @@ enum class EventKind : std::uint8_t {
   Overload,       ///< "overload": output overloaded
   Fsd,            ///< "fsd": forced shutdown set (for NUT secondaries)
   NotReady,       ///< "notready": the preflight says the shutdown would fail (reason: why)
+  TestStarted,    ///< "startselftest": a battery test runs (apcupsd's word); Event::test says which
+  TestFinished,   ///< "endselftest": the battery test is over; Event::test has its result
 };
 
-inline constexpr std::array<std::string_view, 11> kEventNames = {
-    "onbatt", "online",   "lowbatt",  "shutdown", "commbad", "commok",
-    "nocomm", "replbatt", "overload", "fsd",      "notready"};
+inline constexpr std::array<std::string_view, 13> kEventNames = {
+    "onbatt",   "online",   "lowbatt", "shutdown", "commbad",       "commok",     "nocomm",
+    "replbatt", "overload", "fsd",     "notready", "startselftest", "endselftest"};
 
 constexpr std::string_view eventName(EventKind k) noexcept {
   return kEventNames[static_cast<std::size_t>(k)];
@@ -48,6 +50,14 @@ constexpr bool isCritical(EventKind k) noexcept {
   return k == EventKind::LowBattery || k == EventKind::Shutdown || k == EventKind::Fsd;
 }
 
+/// A battery test, as the test events carry it.
+struct TestInfo {
+  std::string kind;      ///< "quick", "deep", "unknown" (seen in the UPS's status)
+  std::string startedBy; ///< "schedule", "command", "ups"
+  std::string result;    ///< endselftest: ups.test.result's words, or why there is none
+  bool failed = false;   ///< endselftest: the result is an error or a warning
+};
+
 /// One event with the UPS state it happened in. Value type.
 struct Event {
   EventKind kind = EventKind::OnBattery;
@@ -58,6 +68,7 @@ struct Event {
   /// true when the UPS will then power-cycle the host (it starts again by itself), false
   /// when the host stays off.
   std::optional<bool> powerCycle;
+  std::optional<TestInfo> test; ///< set on startselftest and endselftest
 };
 
 } // namespace hidupsd::core

@@ -64,6 +64,11 @@ public:
   /// USB string descriptor `index` (iName-type fields point to these);
   /// empty if the device has none at that index.
   virtual std::string indexedString(std::uint8_t index) = 0;
+  /// A USB port reset of the device (the healing ladder's second step, for
+  /// a device that stopped answering): it re-enumerates, so this Device is
+  /// done with afterwards and the caller reopens. Throws DeviceError (Io
+  /// when the backend cannot reset, Disconnected when the device is gone).
+  virtual void resetPort() = 0;
 };
 
 } // namespace hidupsd::hid

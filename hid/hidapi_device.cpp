@@ -11,14 +11,12 @@
 #include <climits>
 #include <system_error>
 
-#include "hid/report_descriptor.hpp"
 #include "hid/usb_control.hpp"
 
 namespace hidupsd::hid {
 
 namespace {
 
-constexpr std::size_t kMaxReport = 4096; // when the descriptor does not give the length
 // hidapi-libusb bounds its own control transfers by 1 s; a failure that took
 // most of that is a timeout, not a refusal.
 constexpr auto kTimeoutThreshold = std::chrono::milliseconds(900);
@@ -190,16 +188,8 @@ void HidapiDevice::openHidapi(const HidDeviceEntry& entry) {
 }
 
 void HidapiDevice::learnLayout() {
-  inputBuffer_.resize(kMaxReport);
-  try {
-    const auto parsed = ReportDescriptor::parse(descriptor_);
-    usesReportIds_ = parsed.usesReportIds();
-    for (const auto& r : parsed.reports())
-      if (r.type == ReportType::Feature) featureLengths_[r.id] = r.byteLength();
-  } catch (const DescriptorError&) {
-    // Probe and the reader report the malformed descriptor; reads still work
-    // with the defaults (IDs assumed, 4 KiB buffers).
-  }
+  inputBuffer_.resize(ReportSizes::kMaxReport);
+  sizes_ = ReportSizes(descriptor_, info_);
 }
 
 // --- HidapiDevice: calls ---
@@ -214,8 +204,7 @@ void HidapiDevice::failCall(std::string_view call, std::chrono::steady_clock::ti
 }
 
 std::vector<std::uint8_t> HidapiDevice::getFeatureReport(std::uint8_t id) {
-  const auto known = featureLengths_.find(id);
-  std::vector<std::uint8_t> buffer(known != featureLengths_.end() ? known->second : kMaxReport);
+  std::vector<std::uint8_t> buffer(sizes_.feature(id));
   buffer[0] = id;
   const auto start = std::chrono::steady_clock::now();
   const int n = hid_get_feature_report(hid_.get(), buffer.data(), buffer.size());
@@ -245,9 +234,18 @@ HidapiDevice::readInput(std::chrono::milliseconds timeout) {
     throw DeviceError(DeviceError::Kind::Io, "hid_read_timeout failed on " + what_);
   }
   return inputReportWithId(std::span(inputBuffer_.data(), static_cast<std::size_t>(n)),
-                           usesReportIds_);
+                           sizes_.usesReportIds());
 }
 
 std::string HidapiDevice::indexedString(std::uint8_t index) { return fetchString(*usb_, index); }
+
+void HidapiDevice::resetPort() {
+  try {
+    usb_->resetDevice();
+  } catch (const std::system_error& e) {
+    if (e.code() == UsbErrc::NotFound) return; // re-enumerated as new: the reopen finds it
+    throw deviceErrorFrom(e, "USB port reset of " + what_);
+  }
+}
 
 } // namespace hidupsd::hid

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hid/device.hpp"
+#include "hid/report_sizes.hpp"
 #include "hid/usb_context.hpp"
 #include "hid/usb_discovery.hpp"
 
@@ -74,6 +75,8 @@ public:
   void setFeatureReport(std::span<const std::uint8_t> report) override;
   std::optional<std::vector<std::uint8_t>> readInput(std::chrono::milliseconds timeout) override;
   std::string indexedString(std::uint8_t index) override;
+  /// libusb_reset_device on the own handle; hidapi's is stale afterwards.
+  void resetPort() override;
 
 private:
   struct HidClose {
@@ -95,9 +98,8 @@ private:
   std::uint8_t interface_ = 0;
   bool detachedKernelDriver_ = false;
   std::vector<std::uint8_t> descriptor_;
-  bool usesReportIds_ = true;
-  std::map<std::uint8_t, std::size_t> featureLengths_; ///< ID → length with the ID byte
-  std::vector<std::uint8_t> inputBuffer_;              ///< reused by readInput()
+  ReportSizes sizes_;
+  std::vector<std::uint8_t> inputBuffer_; ///< reused by readInput()
   std::unique_ptr<hid_device_, HidClose> hid_;
 };
 

@@ -96,6 +96,16 @@ std::string ReplayDevice::indexedString(std::uint8_t index) {
   return it == script_.strings.end() ? std::string{} : it->second;
 }
 
+void ReplayDevice::resetPort() {
+  applyDue();
+  if (disconnected_)
+    throw DeviceError(DeviceError::Kind::Disconnected,
+                      fmt::format("{}: disconnected", script_.source));
+  wedged_ = false;
+  queue_.clear();
+  ++resets_;
+}
+
 /// Finds, once, the fields each `set` writes, so that a bad path is an
 /// error when the file is loaded, not minutes into a scenario.
 void ReplayDevice::resolveSets() {
@@ -110,8 +120,7 @@ std::vector<std::size_t> ReplayDevice::fieldsWithPath(const ReplayEvent& set) co
     return ReplayError(script_.source, set.line, why);
   };
   if (!descriptor_) throw failAt(fmt::format("set needs the descriptor: {}", descriptorError_));
-  const auto path =
-      pathFromString(set.path, dialectForDevice(script_.device.vendorId, script_.device.productId));
+  const auto path = pathFromString(set.path, dialectFor(script_.device));
   if (!path) throw failAt(fmt::format("unknown path '{}'", set.path));
   std::vector<std::size_t> indexes;
   const auto& fields = descriptor_->fields();
@@ -152,6 +161,7 @@ void ReplayDevice::apply(const ReplayEvent& event, std::size_t index) {
   case Kind::Reconnect: disconnected_ = false; break;
   case Kind::Fail: failsLeft_ += event.count; break;
   case Kind::Stall: stallEnd_ = std::max(stallEnd_, event.at + event.duration); break;
+  case Kind::Wedge: wedged_ = true; break;
   }
 }
 
@@ -193,7 +203,7 @@ void ReplayDevice::beginCall(milliseconds timeout) {
   if (disconnected_)
     throw DeviceError(DeviceError::Kind::Disconnected,
                       fmt::format("{}: disconnected", script_.source));
-  if (elapsed() < stallEnd_) {
+  if (wedged_ || elapsed() < stallEnd_) {
     if (timeout > milliseconds{0}) clock_.sleepFor(timeout);
     throw DeviceError(DeviceError::Kind::Timeout,
                       fmt::format("{}: no answer within {} ms", script_.source, timeout.count()));

@@ -49,8 +49,13 @@ namespace hidupsd::hid {
 /// - `stall S`: for calls made in [T, T + S), the call sleeps on the clock
 ///   for its timeout (readInput's own, callTimeout() for the others), then
 ///   throws Timeout.
-///   Precedence on entry: disconnected, then stalled, then fail; a call that
-///   throws Disconnected or Timeout does not use up a `fail` count.
+/// - `wedge`: from then on calls hang as in a stall, until resetPort(): a
+///   firmware that only a USB port reset brings back (a reopen does not).
+///   Precedence on entry: disconnected, then stalled or wedged, then fail; a
+///   call that throws Disconnected or Timeout does not use up a `fail` count.
+/// - resetPort(): a USB port reset: throws Disconnected while unplugged;
+///   else clears a wedge (not a stall: that one is the firmware's and runs
+///   its course), drops queued input reports and counts it in resets().
 /// - setFeatureReport(report): accepted when the descriptor lays out a
 ///   Feature report with its ID (else NoSuchReport, also for an empty span):
 ///   the bytes become that ID's feature report and are appended to writes().
@@ -72,11 +77,14 @@ public:
   void setFeatureReport(std::span<const std::uint8_t> report) override;
   std::optional<std::vector<std::uint8_t>> readInput(std::chrono::milliseconds timeout) override;
   std::string indexedString(std::uint8_t index) override;
+  void resetPort() override;
 
   /// How long a stalled call other than readInput() blocks before Timeout.
   std::chrono::milliseconds callTimeout() const noexcept { return callTimeout_; }
   /// Every accepted setFeatureReport(), in call order, ID byte first.
   const std::vector<std::vector<std::uint8_t>>& writes() const noexcept { return writes_; }
+  /// resetPort() calls that reset the device.
+  std::size_t resets() const noexcept { return resets_; }
 
 private:
   using Report = std::vector<std::uint8_t>;
@@ -105,6 +113,8 @@ private:
   std::deque<Report> queue_; ///< input reports sent, not yet read
   std::vector<Report> writes_;
   bool disconnected_ = false;
+  bool wedged_ = false;
+  std::size_t resets_ = 0;
   std::uint64_t failsLeft_ = 0;
   std::chrono::nanoseconds stallEnd_{0};
 };

@@ -85,6 +85,7 @@ private:
   void timedReconnect(ReplayEvent& e);
   void timedFail(ReplayEvent& e);
   void timedStall(ReplayEvent& e);
+  void timedWedge(ReplayEvent& e);
   void finish();
 
   std::vector<std::uint8_t> report();
@@ -108,7 +109,7 @@ private:
       {"input", &ReplayParser::input},
       {"at", &ReplayParser::at},
   }};
-  static constexpr std::array<std::pair<std::string_view, TimedRule>, 7> kTimedRules{{
+  static constexpr std::array<std::pair<std::string_view, TimedRule>, 8> kTimedRules{{
       {"input", &ReplayParser::timedInput},
       {"feature", &ReplayParser::timedFeature},
       {"set", &ReplayParser::timedSet},
@@ -116,6 +117,7 @@ private:
       {"reconnect", &ReplayParser::timedReconnect},
       {"fail", &ReplayParser::timedFail},
       {"stall", &ReplayParser::timedStall},
+      {"wedge", &ReplayParser::timedWedge},
   }};
 
   std::string_view text_;
@@ -271,6 +273,8 @@ void ReplayParser::timedStall(ReplayEvent& e) {
   e.kind = ReplayEvent::Kind::Stall;
   e.duration = seconds("duration");
 }
+
+void ReplayParser::timedWedge(ReplayEvent& e) { e.kind = ReplayEvent::Kind::Wedge; }
 
 void ReplayParser::finish() {
   if (script_.deviceLine == 0) fail(1, "no device line");

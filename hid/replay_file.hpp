@@ -40,7 +40,7 @@ struct ReplayLimits {
 
 /// One `at T ...` statement.
 struct ReplayEvent {
-  enum class Kind : std::uint8_t { Input, Feature, Set, Disconnect, Reconnect, Fail, Stall };
+  enum class Kind : std::uint8_t { Input, Feature, Set, Disconnect, Reconnect, Fail, Stall, Wedge };
 
   std::chrono::nanoseconds at{0}; ///< T: time from the start of the replay
   std::size_t line = 0;           ///< 1-based line in the source, for messages

@@ -22,6 +22,13 @@ DescriptorError::DescriptorError(std::size_t offset, const std::string& reason)
     : std::runtime_error(fmt::format("report descriptor byte {}: {}", offset, reason)),
       offset_(offset) {}
 
+Field* ReportDescriptor::findField(std::uint8_t reportId, Usage usage) noexcept {
+  const auto it = std::find_if(fields_.begin(), fields_.end(), [&](const Field& f) {
+    return f.reportId == reportId && f.usage() == usage;
+  });
+  return it == fields_.end() ? nullptr : &*it;
+}
+
 const ReportLayout* ReportDescriptor::report(ReportType type, std::uint8_t id) const noexcept {
   auto it = std::find_if(reports_.begin(), reports_.end(),
                          [&](const ReportLayout& r) { return r.type == type && r.id == id; });
@@ -137,6 +144,7 @@ private:
   ParseLimits limits_;
   std::size_t pos_ = 0;
   GlobalState global_;
+  bool assumedMax_ = false; ///< a Logical Maximum was read as unsigned (sticky, as NUT's)
   std::vector<GlobalState> pushed_;
   LocalState local_;
   std::vector<Usage> path_; ///< collection nodes, index nodes included
@@ -277,6 +285,7 @@ void DescriptorParser::emitField(const Item& item, ReportType type, Usage usage,
   f.bitSize = global_.reportSize;
   f.logicalMin = global_.logicalMin;
   f.logicalMax = global_.logicalMax;
+  f.assumedLogicalMax = assumedMax_;
   f.physicalMin = global_.physicalMin;
   f.physicalMax = global_.physicalMax;
   f.unit = global_.unit;
@@ -310,7 +319,9 @@ void DescriptorParser::onGlobal(const Item& item) {
 // Logical Maximum is signed like every extent (§6.2.2.7), but some firmware
 // writes an unsigned maximum that overflows into the sign bit (Eaton Ellipse
 // ECO, NUT issue #1507). As NUT does, a maximum below the minimum is read
-// again as unsigned, and we say so.
+// again as unsigned, and we say so. NUT's parser marks that "assumed" and
+// never clears the mark: every later field carries it too, and the
+// CyberPower fix-up (descriptor_fixups.cpp) reads it.
 void DescriptorParser::onLogicalMax(const Item& item) {
   global_.logicalMax = item.signedData();
   if (global_.logicalMax < global_.logicalMin) {
@@ -319,6 +330,7 @@ void DescriptorParser::onLogicalMax(const Item& item) {
                      "read as unsigned {}",
                      global_.logicalMax, global_.logicalMin, global_.reportId, item.data));
     global_.logicalMax = item.data;
+    assumedMax_ = true;
   }
 }
 

@@ -51,6 +51,10 @@ struct Field {
   std::uint32_t bitSize = 0;   ///< 1..32
   std::int64_t logicalMin = 0; ///< sign-extended by item size (HID 1.11 §6.2.2.7)
   std::int64_t logicalMax = 0;
+  /// This field's Logical Maximum, or an earlier one in the descriptor, was
+  /// below Logical Minimum and read as unsigned (NUT's assumed_LogMax, which
+  /// NUT never clears once set).
+  bool assumedLogicalMax = false;
   std::optional<std::int64_t> physicalMin; ///< absent when the descriptor never set it
   std::optional<std::int64_t> physicalMax;
   std::uint32_t unit = 0;
@@ -113,6 +117,11 @@ public:
   const std::vector<std::string>& warnings() const noexcept { return warnings_; }
   /// The top-level application collections' usages (e.g. 0x00840004 UPS).
   const std::vector<Usage>& applications() const noexcept { return applications_; }
+
+  /// The first field of report `reportId` (any type) whose own usage is
+  /// `usage`, or nullptr: NUT's FindObject_with_ID_Node(), for the
+  /// descriptor fix-ups (descriptor_fixups.hpp), which change it in place.
+  Field* findField(std::uint8_t reportId, Usage usage) noexcept;
 
 private:
   friend class DescriptorParser;

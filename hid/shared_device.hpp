@@ -28,6 +28,7 @@ public:
     return device_->readInput(timeout);
   }
   std::string indexedString(std::uint8_t index) override { return device_->indexedString(index); }
+  void resetPort() override { device_->resetPort(); }
 
 private:
   std::shared_ptr<Device> device_;

@@ -9,24 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "hid/dialect.hpp"
 #include "hid/report_descriptor.hpp"
 
 namespace hidupsd::hid {
-
-/// Which vendor table is searched before the generic one, as NUT's
-/// usbhid-ups subdrivers do (mge-hid, apc-hid, cps-hid, ...).
-enum class Dialect : std::uint8_t { Generic, Mge, Apc, CyberPower, Belkin, TrippLite, Liebert };
-
-/// The dialect for a USB vendor ID (0x0463 Eaton/MGE, 0x051d APC, 0x0764
-/// CyberPower, ...); Generic when unknown.
-Dialect dialectForVendor(std::uint16_t vendorId) noexcept;
-
-/// As dialectForVendor(), but also right for vendor IDs NUT's subdrivers split
-/// by product: HP 0x03f0 (0x1fe5..0x1fe8 mge-hid, others tripplite-hid) and
-/// 0x0483:0xa430 (CyberPower-made Cyber Energy).
-Dialect dialectForDevice(std::uint16_t vendorId, std::uint16_t productId) noexcept;
-
-const char* nameOf(Dialect d) noexcept;
 
 /// The name NUT gives `usage` in dialect `d` (vendor table first, then the
 /// generic HID Power Device / Battery System tables); empty if unnamed.

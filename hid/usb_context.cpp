@@ -193,6 +193,8 @@ HidInterface UsbDeviceHandle::hidInterface() {
   return std::move(*hid);
 }
 
+void UsbDeviceHandle::resetDevice() { check(libusb_reset_device(handle_), "libusb_reset_device"); }
+
 bool UsbDeviceHandle::kernelDriverActive(std::uint8_t interface) {
   return check(libusb_kernel_driver_active(handle_, interface), "libusb_kernel_driver_active") == 1;
 }

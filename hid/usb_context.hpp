@@ -95,6 +95,7 @@ public:
                                       std::chrono::milliseconds timeout) override;
   std::string stringDescriptor(std::uint8_t index) override;
   HidInterface hidInterface() override;
+  void resetDevice() override;
 
   bool kernelDriverActive(std::uint8_t interface);
   void detachKernelDriver(std::uint8_t interface);

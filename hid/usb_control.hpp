@@ -68,6 +68,10 @@ public:
   virtual std::string stringDescriptor(std::uint8_t index) = 0;
   /// The first HID-class interface (NotFound when there is none).
   virtual HidInterface hidInterface() = 0;
+  /// A USB port reset (USBDEVFS_RESET through libusb_reset_device): the hub
+  /// re-enumerates the device; bound kernel drivers (usbhid) are re-bound.
+  /// NotFound when the device came back as another one: reopen it.
+  virtual void resetDevice() = 0;
 };
 
 // The functions below are pure over a UsbControl: they run on the caller's

@@ -18,8 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // Makers of USB HID Power Device UPSes, from NUT's usbhid-ups subdrivers
-// (drivers/*-hid.c). HP (03f0) is left out on purpose: it also makes
-// keyboards and mice; name such a UPS with --device.
+// (drivers/*-hid.c, hid/usb_ids.cpp). Left out on purpose: HP (03f0), ST
+// Micro (0483), Microchip (04d8) and Arduino (2341, 2a03), whose ids are on
+// keyboards, mice and boards too; name such a UPS with --device.
 constexpr std::array kUpsVendors = {
     UpsVendor{0x0463, "Eaton/MGE"},
     UpsVendor{0x047c, "Dell (MGE family)"},
@@ -27,13 +28,21 @@ constexpr std::array kUpsVendors = {
     UpsVendor{0x050d, "Belkin"},
     UpsVendor{0x051d, "APC"},
     UpsVendor{0x0592, "Powerware (MGE family)"},
+    UpsVendor{0x05dd, "Delta"},
     UpsVendor{0x0665, "Cypress (various)"},
     UpsVendor{0x06da, "Phoenixtec/Liebert"},
+    UpsVendor{0x075d, "iDowell"},
     UpsVendor{0x0764, "CyberPower"},
     UpsVendor{0x09ae, "Tripp Lite"},
+    UpsVendor{0x09d6, "KSTAR (MGE family)"},
     UpsVendor{0x0d9f, "Powercom"},
     UpsVendor{0x10af, "Liebert"},
+    UpsVendor{0x1cb0, "Legrand"},
     UpsVendor{0x2b2d, "AEG (MGE family)"},
+    UpsVendor{0x2e51, "Ever"},
+    UpsVendor{0x2e66, "Salicru"},
+    UpsVendor{0x3746, "EcoFlow"},
+    UpsVendor{0x4234, "Powervar"},
 };
 static_assert(std::is_sorted(kUpsVendors.begin(), kUpsVendors.end(),
                              [](const UpsVendor& a, const UpsVendor& b) { return a.id < b.id; }));

@@ -36,18 +36,24 @@ const LanguageWords kEnglish = {
         {"🛑 Shutdown started on {host}", "Guests and host shutting down since {time}.", true,
          false},
         {"🔌 Communication lost with the UPS on {host}", "No answer from the UPS since {time}.",
-         false, true},
+         true, true},
         {"🔌 Communication with the UPS restored on {host}", "The UPS answers again at {time}.",
          false, false},
         {"❓ Still no communication with the UPS on {host}",
          "Still no answer from the UPS at {time}.", false, true},
-        {"🔋 Replace the UPS battery on {host}",
-         "The UPS reports that its battery needs replacing ({time}).", false, false},
+        {"🔋 Replace the UPS battery on {host}", "The UPS battery needs replacing ({time}).", true,
+         false},
         {"⚠️ UPS overload on {host}", "The UPS output is overloaded ({time}).", false, false},
         {"🛑 Forced shutdown (FSD) on {host}", "Forced shutdown set at {time}.", true, false},
         {"🚫 The automatic shutdown would fail on {host}",
          "Found at {time}: if the power failed now, the host would not shut down as configured.",
          true, false},
+        {"🔋 Battery test running on {host}",
+         "A battery test ({test_kind}) runs since {time} (started by {test_by}): on battery for "
+         "the test, this is not a power outage.",
+         false, false},
+        {"🔋 Battery test finished on {host}: {test_result}",
+         "The battery test is over at {time}: {test_result}.", false, false},
     }},
     "Reason: {reason}\n",
     "Last known state:\n",
@@ -78,13 +84,13 @@ const LanguageWords kFrench = {
         {"🛑 Arrêt lancé sur {host}", "Arrêt des invités et de l'hôte lancé à {time}.", true,
          false},
         {"🔌 Communication perdue avec l'onduleur sur {host}",
-         "Aucune réponse de l'onduleur depuis {time}.", false, true},
+         "Aucune réponse de l'onduleur depuis {time}.", true, true},
         {"🔌 Communication rétablie avec l'onduleur sur {host}",
          "L'onduleur répond de nouveau à {time}.", false, false},
         {"❓ Toujours aucune communication avec l'onduleur sur {host}",
          "Toujours aucune réponse de l'onduleur à {time}.", false, true},
         {"🔋 Batterie de l'onduleur à remplacer sur {host}",
-         "L'onduleur demande une batterie neuve ({time}).", false, false},
+         "La batterie de l'onduleur doit être remplacée ({time}).", true, false},
         {"⚠️ Surcharge de l'onduleur sur {host}",
          "La sortie de l'onduleur est en surcharge ({time}).", false, false},
         {"🛑 Arrêt forcé (FSD) sur {host}", "Arrêt forcé demandé à {time}.", true, false},
@@ -92,6 +98,12 @@ const LanguageWords kFrench = {
          "Constaté à {time} : si le courant coupait maintenant, l'hôte ne s'arrêterait pas comme "
          "prévu.",
          true, false},
+        {"🔋 Test de batterie en cours sur {host}",
+         "Un test de batterie ({test_kind}) tourne depuis {time} (lancé par {test_by}) : sur "
+         "batterie pour le test, ce n'est pas une coupure de courant.",
+         false, false},
+        {"🔋 Test de batterie terminé sur {host} : {test_result}",
+         "Le test de batterie est terminé à {time} : {test_result}.", false, false},
     }},
     "Raison : {reason}\n",
     "Dernier état connu :\n",
@@ -141,7 +153,9 @@ Severity severityOf(core::EventKind kind) noexcept {
   using core::EventKind;
   switch (kind) {
   case EventKind::Online:
-  case EventKind::CommOk: return Severity::Info;
+  case EventKind::CommOk:
+  case EventKind::TestStarted:
+  case EventKind::TestFinished: return Severity::Info;
   case EventKind::LowBattery:
   case EventKind::Shutdown:
   case EventKind::Fsd:

@@ -81,7 +81,8 @@ std::string programName(const std::string& path) {
 } // namespace
 
 ExecSink::ExecSink(ExecOptions options)
-    : SinkBase("exec", std::move(options.common)), command_(std::move(options.command)) {}
+    : SinkBase("exec", std::move(options.common)), command_(std::move(options.command)),
+      arguments_(std::move(options.arguments)) {}
 
 std::string ExecSink::variableName(std::string_view nutName) {
   std::string out = "UPS_";
@@ -115,7 +116,9 @@ std::vector<std::string> ExecSink::environment(const Notification& n,
 Delivery ExecSink::deliver(const Notification& n) noexcept {
   try {
     std::vector<std::string> argv = command_;
-    argv.emplace_back(core::eventName(n.event.kind));
+    const auto word = arguments_.find(n.event.kind);
+    argv.emplace_back(word != arguments_.end() ? word->second
+                                               : std::string(core::eventName(n.event.kind)));
     ProcessOptions options{timeout(), kKillGrace, kOutputCap};
     return outcome(runProcess(argv, environment(n, daemonEnvironment()), options), timeout());
   } catch (const std::system_error& e) {

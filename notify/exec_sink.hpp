@@ -2,6 +2,7 @@
 // ExecSink: runs a program per event, as upssched runs `CMDSCRIPT EVENT` (no shell).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,10 +15,13 @@ struct ExecOptions {
   /// argv, no shell: {"/usr/local/bin/upssched-cmd"} or {"logger", "-t", "ups"}.
   /// argv[0] without '/' is searched in PATH. Non-empty.
   std::vector<std::string> command;
+  /// The last argument for these events instead of their name: the words an upssched-cmd
+  /// script was given by upssched's `AT COMMBAD * EXECUTE onbatt` (commbad → "onbatt").
+  std::map<core::EventKind, std::string> arguments{};
 };
 
-/// Runs `command... EVENT`: the event name ("onbatt") is appended as the
-/// last argument, so an old upssched-cmd script sees it as $1. The program
+/// Runs `command... EVENT`: the event name ("onbatt"), or its word from `arguments`, is
+/// appended as the last argument, so an old upssched-cmd script sees it as $1. The program
 /// gets the daemon's environment plus (replacing same-named entries):
 ///
 ///     UPS_<VARIABLE>   every snapshot variable, name upper-cased, '.' and any
@@ -58,6 +62,7 @@ public:
 
 private:
   std::vector<std::string> command_;
+  std::map<core::EventKind, std::string> arguments_;
 };
 
 } // namespace hidupsd::notify

@@ -35,6 +35,8 @@ std::string_view NtfySink::tagsOf(core::EventKind kind) noexcept {
   case EventKind::Fsd: return "rotating_light";
   case EventKind::CommOk: return "white_check_mark";
   case EventKind::ReplaceBattery: return "warning,battery";
+  case EventKind::TestStarted:
+  case EventKind::TestFinished: return "battery";
   case EventKind::CommBad:
   case EventKind::NoComm:
   case EventKind::Overload: break;

@@ -47,6 +47,33 @@ std::string variable(const std::string& name, const core::Snapshot& snapshot) {
   return orMissing(value.value_or(""));
 }
 
+/// The test words of Event::test in `language` (NUT's result words translated for French).
+std::string testWord(std::string_view which, const Notification& n, Language language) {
+  if (!n.event.test) return std::string(kMissing);
+  const core::TestInfo& t = *n.event.test;
+  struct Word {
+    std::string_view from, en, fr;
+  };
+  static constexpr Word kWords[] = {
+      {"quick", "quick", "rapide"},
+      {"deep", "deep", "approfondi"},
+      {"unknown", "kind unknown", "type inconnu"},
+      {"schedule", "the schedule", "le calendrier"},
+      {"command", "a command", "une commande"},
+      {"ups", "the UPS", "l'onduleur"},
+      {"Done and passed", "passed", "réussi"},
+      {"Done and warning", "passed with a warning", "réussi avec un avertissement"},
+      {"Done and error", "failed", "échoué"},
+      {"Aborted", "aborted", "interrompu"},
+  };
+  const std::string& value = which == "test_kind" ? t.kind
+                             : which == "test_by" ? t.startedBy
+                                                  : t.result;
+  for (const auto& w : kWords)
+    if (w.from == value) return std::string(language == Language::Fr ? w.fr : w.en);
+  return orMissing(value);
+}
+
 bool isNameChar(char c) noexcept {
   return std::islower(static_cast<unsigned char>(c)) ||
          std::isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
@@ -67,6 +94,8 @@ std::optional<std::string> lookup(std::string_view name, const Notification& n, 
   if (name == "text") return orMissing(n.text);
   if (name == "runtime_min") return runtimeMinutes(n.event.snapshot);
   if (name == "severity") return severityText(n.event.kind, language);
+  if (name == "test_kind" || name == "test_by" || name == "test_result")
+    return testWord(name, n, language);
   if (isVariableName(name)) return variable(std::string(name), n.event.snapshot);
   return std::nullopt;
 }

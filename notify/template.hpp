@@ -38,7 +38,9 @@ struct MessageTemplate {
 ///   to `device.model`.
 /// - `{host}`, `{event}` ("onbatt"), `{reason}`, `{text}` (progress text),
 ///   `{time}` (local "YYYY-MM-DD HH:MM:SS" of wallTime), `{runtime_min}`
-///   (battery.runtime in whole minutes, rounded), `{severity}` (in `language`).
+///   (battery.runtime in whole minutes, rounded), `{severity}` (in `language`),
+///   `{test_kind}`, `{test_by}`, `{test_result}` (a battery test's kind, who
+///   started it and its result, in `language`; "n/a" on other events).
 /// - A missing value renders as "n/a"; `{{` and `}}` are literal braces; an
 ///   unknown or malformed placeholder (`{foo}`, `{a b}`, an unclosed `{`)
 ///   renders as written.

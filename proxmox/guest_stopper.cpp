@@ -23,6 +23,21 @@ milliseconds left(SteadyClock::time_point deadline) {
   return std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now());
 }
 
+std::string names(const std::vector<Guest>& guests) {
+  std::string out;
+  for (const auto& g : guests)
+    out += (out.empty() ? "" : ", ") + label(g);
+  return out;
+}
+
+/// pct shutdown/stop of a stopped container die with "CT 200 not running"
+/// (pve-container API2/LXC/Status.pm); qm's are no-ops that succeed.
+bool saysNotRunning(const CommandResult& r) {
+  return r.status == CommandResult::Status::Exited && r.exitCode != 0 &&
+         (r.err.find(" not running") != std::string::npos ||
+          r.out.find(" not running") != std::string::npos);
+}
+
 std::string groupTitle(const StopGroup& g) {
   std::string names;
   for (const auto& guest : g.guests)
@@ -39,6 +54,7 @@ const char* nameOf(GuestOutcome o) noexcept {
   case GuestOutcome::ForceStopped: return "force-stopped";
   case GuestOutcome::Failed: return "failed";
   case GuestOutcome::LeftRunning: return "left running";
+  case GuestOutcome::AlreadyStopped: return "already stopped";
   }
   return "?";
 }
@@ -60,19 +76,58 @@ void GuestStopper::resetProgress(std::size_t total) {
 }
 
 StopSummary GuestStopper::stopGuests(const std::vector<Guest>& guests,
-                                     SteadyClock::time_point deadline) {
+                                     SteadyClock::time_point deadline, const Recheck* recheck) {
   const auto t0 = SteadyClock::now();
   StopSummary summary;
   resetProgress(guests.size());
-  stopInGroups(guests, deadline, summary);
+  stopInGroups(guests, deadline, summary, recheck);
   summary.elapsed = since(t0);
   return summary;
 }
 
 void GuestStopper::stopInGroups(const std::vector<Guest>& guests, SteadyClock::time_point deadline,
-                                StopSummary& summary) {
-  for (const auto& group : stopGroups(guests))
-    runGroup(group, deadline, summary);
+                                StopSummary& summary, const Recheck* recheck) {
+  auto groups = stopGroups(guests);
+  std::vector<Guest> started;
+  std::optional<std::optional<int>> lastStarted;
+  bool rechecked = recheck == nullptr;
+  for (std::size_t next = 0;; ++next) {
+    if (!rechecked)
+      rechecked = correct(recheck->poll(), groups, next, started, lastStarted, summary);
+    if (next == groups.size() && !rechecked) {
+      rechecked = true;
+      const auto until = std::min(deadline, SteadyClock::now() + kRecheckWait);
+      if (!correct(recheck->wait(until), groups, next, started, lastStarted, summary) && steps_)
+        steps_("the guest list asked for at the start of the shutdown did not come in time: "
+               "stopped the guests the plan knew");
+    }
+    if (next == groups.size()) return;
+    runGroup(groups[next], deadline, summary);
+    started.insert(started.end(), groups[next].guests.begin(), groups[next].guests.end());
+    lastStarted = groups[next].order;
+  }
+}
+
+bool GuestStopper::correct(const std::shared_ptr<const Inventory>& fresh,
+                           std::vector<StopGroup>& groups, std::size_t next,
+                           const std::vector<Guest>& started,
+                           const std::optional<std::optional<int>>& lastStarted,
+                           StopSummary& summary) {
+  if (!fresh) return false;
+  const std::vector<StopGroup> pending(groups.begin() + static_cast<std::ptrdiff_t>(next),
+                                       groups.end());
+  auto c = correctPlan(pending, started, lastStarted, *fresh, rules_.exclude);
+  groups.resize(next);
+  groups.insert(groups.end(), c.pending.begin(), c.pending.end());
+  {
+    const std::lock_guard lock(mutex_);
+    total_ += c.startedSince.size();
+    if (steps_ && !c.startedSince.empty())
+      steps_("started since the plan was made, stopped too: " + names(c.startedSince));
+  }
+  for (const auto& g : c.alreadyStopped)
+    report({g, GuestOutcome::AlreadyStopped, {}, "stopped before its turn"}, summary);
+  return true;
 }
 
 void GuestStopper::runGroup(const StopGroup& group, SteadyClock::time_point deadline,
@@ -107,6 +162,10 @@ GuestReport GuestStopper::stopOne(const Guest& guest, SteadyClock::time_point de
                                     shutdownKillAfter(timeout, rules_, remaining));
     r.duration = since(t0);
     if (result.ok()) return r;
+    if (saysNotRunning(result)) {
+      r.outcome = GuestOutcome::AlreadyStopped;
+      return r;
+    }
     why = "shutdown: " + result.describe();
   }
   r = forceStop(std::move(r), why);
@@ -122,6 +181,11 @@ GuestReport GuestStopper::forceStop(GuestReport r, const std::string& why) {
   }
   const auto result = runner_.run(
       stopArgv(r.guest, rules_), std::chrono::duration_cast<milliseconds>(rules_.forceStopTimeout));
+  if (saysNotRunning(result)) { // it ended on its own meanwhile
+    r.outcome = GuestOutcome::Stopped;
+    r.detail = why + "; it had stopped by the force stop";
+    return r;
+  }
   r.outcome = result.ok() ? GuestOutcome::ForceStopped : GuestOutcome::Failed;
   r.detail = result.ok() ? why : why + "; stop: " + result.describe();
   return r;

@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Guests: the `qm list` / `pct list` tables (PVE's qm.pm and pct.pm printf formats) and configs.
+// Guest lists: the `qm list` / `pct list` tables (PVE's qm.pm and pct.pm printf formats).
 #include "proxmox/guests.hpp"
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <atomic>
 #include <charconv>
-#include <mutex>
-#include <sstream>
-#include <thread>
+#include <optional>
 
 namespace hidupsd::proxmox {
 
@@ -115,29 +111,7 @@ Guest pctRow(std::string_view line, const PctColumns& c, std::size_t lineNo) {
   return g;
 }
 
-void readStartupItem(std::string_view item, Startup& s) {
-  const auto eq = item.find('=');
-  if (eq == std::string_view::npos) { // a bare number is the order
-    s.order = number(item);
-    return;
-  }
-  const auto key = item.substr(0, eq);
-  const auto value = number(item.substr(eq + 1));
-  if (key == "order")
-    s.order = value;
-  else if (key == "up")
-    s.up = value;
-  else if (key == "down")
-    s.down = value;
-}
-
 } // namespace
-
-std::string label(const Guest& g) {
-  const char* kind = g.type == GuestType::Vm ? "VM" : "CT";
-  return g.name.empty() ? fmt::format("{} {}", kind, g.id)
-                        : fmt::format("{} {} ({})", kind, g.id, g.name);
-}
 
 std::vector<Guest> parseQmList(std::string_view output) {
   std::vector<Guest> out;
@@ -174,21 +148,6 @@ std::vector<Guest> parsePctList(std::string_view output) {
   return out;
 }
 
-Startup parseStartup(std::string_view configOutput) {
-  Startup s;
-  for (auto line : lines(configOutput)) {
-    if (!line.starts_with("startup:")) continue;
-    std::string_view value = trim(line.substr(8));
-    while (!value.empty()) {
-      const auto comma = value.find(',');
-      readStartupItem(trim(value.substr(0, comma)), s);
-      if (comma == std::string_view::npos) break;
-      value.remove_prefix(comma + 1);
-    }
-  }
-  return s;
-}
-
 bool isReadOnlyCommand(const std::vector<std::string>& argv) {
   if (argv.size() < 2) return false;
   const auto slash = argv[0].rfind('/');
@@ -199,72 +158,6 @@ bool isReadOnlyCommand(const std::vector<std::string>& argv) {
   if (tool == "qm" || tool == "pct") return verb == "list" || verb == "config" || verb == "status";
   if (tool == "pvesh") return verb == "get" || verb == "ls";
   return false;
-}
-
-namespace {
-
-std::chrono::milliseconds callTimeout(const DiscoveryOptions& o) {
-  if (!o.deadline) return o.timeout;
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      *o.deadline - std::chrono::steady_clock::now());
-  return std::clamp(left, kMinimumCallTime, std::max(o.timeout, kMinimumCallTime));
-}
-
-void listTool(CommandRunner& runner, const std::string& tool, bool vms, const DiscoveryOptions& o,
-              Discovery& d) {
-  const auto r = runner.run({tool, "list"}, callTimeout(o));
-  const char* name = vms ? "qm list" : "pct list";
-  if (!r.ok()) {
-    d.problems.push_back(fmt::format("{}: {}", name, r.describe()));
-    d.listFailed = true;
-    return;
-  }
-  try {
-    for (auto& g : vms ? parseQmList(r.out) : parsePctList(r.out)) {
-      if (g.status == "stopped") continue;
-      const bool excluded = std::find(o.exclude.begin(), o.exclude.end(), g.id) != o.exclude.end();
-      (excluded ? d.excluded : d.guests).push_back(std::move(g));
-    }
-  } catch (const ListError& e) {
-    d.problems.push_back(e.what());
-    d.listFailed = true;
-  }
-}
-
-/// `qm config ID` for every guest, `parallel` at a time (each is a Perl start: ~0.5 s).
-void readStartups(CommandRunner& runner, const DiscoveryOptions& o, Discovery& d) {
-  std::atomic<std::size_t> next{0};
-  std::mutex mutex;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < d.guests.size(); i = next++) {
-      Guest& g = d.guests[i];
-      const std::string& tool = g.type == GuestType::Vm ? o.qm : o.pct;
-      const auto r = runner.run({tool, "config", std::to_string(g.id)}, callTimeout(o));
-      if (r.ok()) {
-        g.startup = parseStartup(r.out);
-        continue;
-      }
-      const std::lock_guard lock(mutex);
-      d.problems.push_back(fmt::format("{} config {}: {} (no startup order known)",
-                                       g.type == GuestType::Vm ? "qm" : "pct", g.id, r.describe()));
-    }
-  };
-  std::vector<std::thread> threads;
-  const std::size_t n = std::min(std::max<std::size_t>(o.parallel, 1), d.guests.size());
-  for (std::size_t i = 0; i < n; ++i)
-    threads.emplace_back(worker);
-  for (auto& t : threads)
-    t.join();
-}
-
-} // namespace
-
-Discovery discoverGuests(CommandRunner& runner, const DiscoveryOptions& o) {
-  Discovery d;
-  listTool(runner, o.qm, true, o, d);
-  if (o.containers) listTool(runner, o.pct, false, o, d);
-  readStartups(runner, o, d);
-  return d;
 }
 
 } // namespace hidupsd::proxmox

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 namespace hidupsd::proxmox {
 
@@ -28,6 +29,58 @@ std::vector<StopGroup> stopGroups(std::vector<Guest> guests) {
   for (auto& [order, group] : ordered)
     out.push_back(std::move(group));
   return out;
+}
+
+bool stopsBefore(const std::optional<int>& a, const std::optional<int>& b) noexcept {
+  if (!a || !b) return !a && b;
+  return *a > *b;
+}
+
+namespace {
+
+bool contains(const std::vector<Guest>& guests, const Guest& g) {
+  return std::any_of(guests.begin(), guests.end(),
+                     [&](const Guest& other) { return sameGuest(other, g); });
+}
+
+/// A planned guest as `fresh` sees it: dropped (nullopt) if it stopped, its
+/// fresh startup if it still runs, unchanged if `fresh` does not know it.
+std::optional<Guest> recheck(const Guest& planned, const Inventory& fresh) {
+  const Guest* now = fresh.find(planned.type, planned.id);
+  if (now == nullptr || now->status.empty()) return planned;
+  if (now->stopped()) return std::nullopt;
+  return *now;
+}
+
+} // namespace
+
+PlanCorrection correctPlan(const std::vector<StopGroup>& pending, const std::vector<Guest>& started,
+                           const std::optional<std::optional<int>>& lastStarted,
+                           const Inventory& fresh, const std::vector<int>& exclude) {
+  PlanCorrection c;
+  std::vector<Guest> keep;
+  std::vector<Guest> planned;
+  for (const auto& group : pending)
+    for (const auto& g : group.guests) {
+      planned.push_back(g);
+      if (auto now = recheck(g, fresh))
+        keep.push_back(std::move(*now));
+      else
+        c.alreadyStopped.push_back(g);
+    }
+  std::vector<Guest> late;
+  for (auto& g : stopSet(fresh, exclude).guests) {
+    if (contains(planned, g) || contains(started, g)) continue;
+    c.startedSince.push_back(g);
+    const bool past = lastStarted && !stopsBefore(*lastStarted, g.startup.order);
+    (past ? late : keep).push_back(std::move(g));
+  }
+  c.pending = stopGroups(std::move(keep));
+  if (late.empty()) return c;
+  if (c.pending.empty()) c.pending.push_back(StopGroup{*lastStarted, {}});
+  auto& first = c.pending.front().guests;
+  first.insert(first.end(), late.begin(), late.end());
+  return c;
 }
 
 std::chrono::seconds guestPhaseBudget(std::optional<double> runtimeSeconds,

@@ -23,6 +23,29 @@ struct StopGroup {
 /// Pure.
 std::vector<StopGroup> stopGroups(std::vector<Guest> guests);
 
+/// True if group order `a` stops before `b` (no order first, then the highest). Pure.
+bool stopsBefore(const std::optional<int>& a, const std::optional<int>& b) noexcept;
+
+/// A later discovery applied to a plan being carried out.
+struct PlanCorrection {
+  std::vector<StopGroup> pending;    ///< the groups still to run, corrected
+  std::vector<Guest> alreadyStopped; ///< planned, found stopped since: skipped
+  std::vector<Guest> startedSince;   ///< not planned, found running since: stopped too
+};
+
+/// Corrects `pending` (the groups not started yet, in stop order) with
+/// `fresh`, a discovery made after the plan: a planned guest it finds stopped
+/// is dropped; one it finds running with another startup order moves to its
+/// group; a running guest (not excluded) that is neither pending nor in
+/// `started` (handed to a group already) is added — to its own group if that
+/// is still to come, else, its turn being past (its order stops before
+/// `lastStarted`'s, or is it), to the first pending group, or to a new one at
+/// the end. A guest `fresh` does not know (its list failed) stays as planned.
+/// Pure.
+PlanCorrection correctPlan(const std::vector<StopGroup>& pending, const std::vector<Guest>& started,
+                           const std::optional<std::optional<int>>& lastStarted,
+                           const Inventory& fresh, const std::vector<int>& exclude);
+
 /// The least time the guest phase gets, however little runtime is left: a
 /// clean shutdown needs some seconds, and the battery estimate at low battery
 /// is rough.
@@ -48,6 +71,7 @@ struct StopRules {
   bool forceStop = true;
   std::chrono::seconds forceStopTimeout{60};  ///< at most, for qm stop / pct stop
   std::chrono::milliseconds toolGrace{15000}; ///< a tool's own timeout + this = ours
+  std::vector<int> exclude;                   ///< ids never stopped ([proxmox] exclude)
 };
 
 /// A guest's clean-shutdown timeout: its `down=` if set, else guestTimeout;

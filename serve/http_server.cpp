@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <list>
 #include <map>
 #include <mutex>
@@ -19,6 +21,7 @@
 #include <microhttpd.h>
 
 #include "lib/log.hpp"
+#include "serve/allow_list.hpp"
 #include "serve/http_exchange.hpp"
 #include "serve/nut_socket.hpp"
 
@@ -62,7 +65,8 @@ struct DaemonDeleter {
 } // namespace
 
 struct HttpServer::Impl {
-  explicit Impl(HttpServerOptions o) : options(std::move(o)) {}
+  explicit Impl(HttpServerOptions o)
+      : options(std::move(o)), allow(options.allow, options.logInterval) {}
 
   HttpServerOptions options;
   Listener listener; ///< ours until start() hands it to libmicrohttpd
@@ -71,8 +75,10 @@ struct HttpServer::Impl {
 
   mutable std::mutex mutex; // guards `open` against stats(); everything else: server thread
   std::list<Tracked> open;
-  std::atomic<std::size_t> accepted{0}, evicted{0}, expired{0}, requests{0};
+  AllowList allow; ///< server thread only
+  std::atomic<std::size_t> accepted{0}, evicted{0}, expired{0}, requests{0}, denied{0};
 
+  static MHD_Result onAccept(void* cls, const sockaddr* peer, socklen_t length);
   static void onConnection(void* cls, MHD_Connection* connection, void** context,
                            MHD_ConnectionNotificationCode code);
   static void onCompleted(void* cls, MHD_Connection* connection, void** request,
@@ -91,6 +97,18 @@ struct HttpServer::Impl {
   MHD_Result respond(MHD_Connection* connection, const HttpResponse& response);
   HttpResponse call(const Route& route, const HttpRequest& request);
 };
+
+/// libmicrohttpd asks before it reads anything: a peer outside the allow-list is closed.
+MHD_Result HttpServer::Impl::onAccept(void* cls, const sockaddr* peer, socklen_t length) {
+  auto* self = static_cast<Impl*>(cls);
+  if (self->allow.allows(peer, length)) return MHD_YES;
+  ++self->denied;
+  sockaddr_storage copy{};
+  std::memcpy(&copy, peer, std::min<std::size_t>(length, sizeof copy));
+  if (const auto line = self->allow.refused(addressText(copy), Clock::now()))
+    log::warning(kDomain, "HTTP server: {}", *line);
+  return MHD_NO;
+}
 
 void HttpServer::Impl::opened(MHD_Connection* connection, void** context) {
   const auto* info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -278,8 +296,8 @@ void HttpServer::start() {
   unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
   if (impl_->listener.family == AF_INET6) flags |= MHD_USE_IPv6;
   MHD_Daemon* d = MHD_start_daemon(
-      flags, 0, nullptr, nullptr, &Impl::onRequest, impl_.get(), MHD_OPTION_LISTEN_SOCKET,
-      handed.get(), MHD_OPTION_CONNECTION_LIMIT,
+      flags, 0, &Impl::onAccept, impl_.get(), &Impl::onRequest, impl_.get(),
+      MHD_OPTION_LISTEN_SOCKET, handed.get(), MHD_OPTION_CONNECTION_LIMIT,
       static_cast<unsigned>(o.maxConnections + kEvictionSlack), MHD_OPTION_CONNECTION_TIMEOUT,
       static_cast<unsigned>(o.idleTimeout.count()), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
       o.connectionMemory, MHD_OPTION_NOTIFY_CONNECTION, &Impl::onConnection, impl_.get(),
@@ -312,6 +330,7 @@ HttpServerStats HttpServer::stats() const {
   s.evicted = impl_->evicted;
   s.expired = impl_->expired;
   s.requests = impl_->requests;
+  s.denied = impl_->denied;
   return s;
 }
 

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "lib/ip_network.hpp"
+
 namespace hidupsd::serve {
 
 /// The methods a route may answer. Get includes HEAD (served as GET without the body).
@@ -70,6 +72,10 @@ struct HttpServerOptions {
   /// at the head (the body is never read); a chunked body that grows past it closes the
   /// connection.
   std::size_t maxBodySize = 4 * 1024;
+  /// Who may connect (allow = [...]); empty: everyone. Others are closed on accept, before a
+  /// byte is read, and logged once per address per logInterval.
+  std::vector<lib::IpNetwork> allow;
+  std::chrono::seconds logInterval{60};
 };
 
 /// Counters since start (any thread).
@@ -79,6 +85,7 @@ struct HttpServerStats {
   std::size_t evicted = 0;  ///< closed to make room for a new connection
   std::size_t expired = 0;  ///< closed for no complete request within requestDeadline
   std::size_t requests = 0; ///< answered (any status)
+  std::size_t denied = 0;   ///< closed on accept: not in the allow-list
 };
 
 /// Serves exact paths of a route table, from one thread (epoll). A method the route does not

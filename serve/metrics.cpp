@@ -124,6 +124,63 @@ void renderEvents(Exposition& e, const MetricsData& d) {
              Exposition::label("event", name));
 }
 
+void counter(Exposition& e, std::string_view name, std::string_view help, double value) {
+  e.family(name, "counter", help);
+  e.sample(name, value);
+}
+
+void gauge(Exposition& e, std::string_view name, std::string_view help, double value) {
+  e.family(name, "gauge", help);
+  e.sample(name, value);
+}
+
+void renderStatistics(Exposition& e, const HistoryMetrics& h) {
+  counter(e, "hidupsd_outages_total",
+          "Transfers to battery since the history began, blips included, battery tests not "
+          "(apcupsd NUMXFERS).",
+          static_cast<double>(h.outages));
+  counter(e, "hidupsd_outage_blips_total",
+          "Transfers to battery over before on_battery_delay (no onbatt was sent).",
+          static_cast<double>(h.blips));
+  counter(e, "hidupsd_on_battery_seconds_total",
+          "Time on battery in outages since the history began (apcupsd CUMONBATT).",
+          h.onBatterySeconds);
+  counter(e, "hidupsd_battery_tests_total", "Battery tests since the history began.",
+          static_cast<double>(h.tests));
+  counter(e, "hidupsd_battery_tests_failed_total",
+          "Battery tests whose result was an error or a warning.",
+          static_cast<double>(h.testsFailed));
+  if (h.lastOutageSeconds)
+    gauge(e, "hidupsd_last_outage_duration_seconds",
+          "Duration of the last outage (apcupsd TONBATT of the last transfer).",
+          *h.lastOutageSeconds);
+  if (h.lastOutageStart)
+    gauge(e, "hidupsd_last_outage_timestamp_seconds",
+          "Start of the last outage since the Unix epoch (apcupsd XONBATT).",
+          unixSeconds(*h.lastOutageStart));
+  if (h.since)
+    gauge(e, "hidupsd_history_start_timestamp_seconds",
+          "When the history (and its counters) began, since the Unix epoch.",
+          unixSeconds(*h.since));
+  if (h.healthRatio)
+    gauge(e, "hidupsd_battery_health_ratio",
+          "Battery health, 0..1 (runtime against its baseline, age, tests; see hidupsd(8)).",
+          *h.healthRatio);
+  gauge(e, "hidupsd_battery_replace_recommended",
+        "1 when the battery is due (health below health_warn_below or older than battery_life).",
+        h.replaceBattery ? 1 : 0);
+}
+
+void renderHistory(Exposition& e, const HistoryMetrics& h) {
+  gauge(e, "hidupsd_history_ok", "1 while the history database is written, else 0.", h.ok ? 1 : 0);
+  counter(e, "hidupsd_history_dropped_total",
+          "History rows lost to a full queue or a disk that kept failing.",
+          static_cast<double>(h.dropped));
+  counter(e, "hidupsd_history_write_errors_total", "Failed writes to the history database.",
+          static_cast<double>(h.writeErrors));
+  if (h.loaded) renderStatistics(e, h);
+}
+
 void renderInfo(Exposition& e, const MetricsData& d) {
   std::string labels;
   std::set<std::string> used{"ups"};
@@ -261,6 +318,7 @@ std::string renderMetrics(const MetricsData& data) {
   Exposition e(data.upsName);
   renderProcess(e, data);
   renderEvents(e, data);
+  if (data.history) renderHistory(e, *data.history);
   renderInfo(e, data);
   if (data.everRead && data.commOk) {
     renderStatus(e, data);

@@ -20,6 +20,26 @@ struct EventCount {
   std::chrono::system_clock::time_point last{}; ///< the epoch when never seen
 };
 
+/// The history's statistics as /metrics shows them (the daemon fills it from
+/// history::Summary; serve/ does not know the history). Counters survive
+/// restarts: they are counted in the history's database.
+struct HistoryMetrics {
+  bool loaded = false;       ///< read from the database: the counters are the persisted ones
+  bool ok = false;           ///< the last write succeeded
+  std::uint64_t outages = 0; ///< transfers to battery, blips included, tests not
+  std::uint64_t blips = 0;
+  double onBatterySeconds = 0; ///< in total, the outage in progress so far included
+  std::uint64_t tests = 0;
+  std::uint64_t testsFailed = 0;
+  std::optional<double> lastOutageSeconds;
+  std::optional<std::chrono::system_clock::time_point> lastOutageStart;
+  std::optional<double> healthRatio; ///< 0..1
+  bool replaceBattery = false;
+  std::uint64_t dropped = 0;
+  std::uint64_t writeErrors = 0;
+  std::optional<std::chrono::system_clock::time_point> since;
+};
+
 /// Everything one scrape shows. A value type filled by the daemon.
 struct MetricsData {
   std::string upsName = "ups"; ///< the `ups` label of every series (NUT's UPS name)
@@ -34,6 +54,7 @@ struct MetricsData {
   /// rendered (zero when absent here); other names are rendered after them.
   std::map<std::string, EventCount, std::less<>> events;
   std::chrono::system_clock::time_point processStart{};
+  std::optional<HistoryMetrics> history; ///< [history] on
 };
 
 /// The text of GET /metrics for `data`. Pure and deterministic: the same
@@ -55,6 +76,14 @@ struct MetricsData {
 ///    hidupsd_ups_variable{variable="<NUT name>"} for other numeric variables,
 ///    in NUT's unit. Non-numeric variables outside the info set are not
 ///    rendered (free text such as ups.test.result would make series churn).
+///  - With history: hidupsd_history_ok, hidupsd_history_dropped_total and
+///    hidupsd_history_write_errors_total; once its statistics are loaded, the
+///    apcupsd-style counters that survive restarts: hidupsd_outages_total,
+///    hidupsd_outage_blips_total, hidupsd_on_battery_seconds_total,
+///    hidupsd_battery_tests_total, hidupsd_battery_tests_failed_total,
+///    hidupsd_last_outage_duration_seconds, hidupsd_last_outage_timestamp_seconds,
+///    hidupsd_history_start_timestamp_seconds, hidupsd_battery_health_ratio,
+///    hidupsd_battery_replace_recommended (each when known).
 /// Label values are escaped (\\ \" \n) and invalid UTF-8 becomes U+FFFD.
 /// Throws only std::bad_alloc.
 std::string renderMetrics(const MetricsData& data);

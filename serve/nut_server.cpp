@@ -57,7 +57,7 @@ struct NutServer::Client {
 };
 
 NutServer::NutServer(NutServerOptions options, UpsBackend& backend)
-    : options_(std::move(options)), backend_(backend),
+    : options_(std::move(options)), backend_(backend), allow_(options_.allow, options_.logInterval),
       throttle_(options_.authDelay, options_.authMaxDelay), refusals_(options_.logInterval) {
   bindAndListen();
   wake_ = lib::UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
@@ -166,6 +166,13 @@ bool NutServer::acceptOne() {
   socklen_t length = sizeof(peer);
   lib::UniqueFd fd(::accept4(listener_.get(), reinterpret_cast<sockaddr*>(&peer), &length,
                              SOCK_CLOEXEC | SOCK_NONBLOCK));
+  if (fd.valid() && !allow_.allows(reinterpret_cast<const sockaddr*>(&peer), length)) {
+    // Closed before a byte is read or written (fd closes here).
+    const auto line = allow_.refused(addressText(peer), Clock::now());
+    denied_ = allow_.refusedTotal();
+    if (line) log::warning(kNutLogDomain, "NUT server: {}", *line);
+    return true;
+  }
   if (fd.valid()) {
     admit(std::move(fd), addressText(peer));
     return true;

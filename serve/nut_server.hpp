@@ -10,7 +10,10 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "lib/ip_network.hpp"
+#include "serve/allow_list.hpp"
 #include "serve/nut_guard.hpp"
 #include "serve/nut_protocol.hpp"
 #include "serve/nut_socket.hpp"
@@ -44,6 +47,9 @@ struct NutServerOptions {
   std::chrono::milliseconds authMaxDelay{30000};
   /// Refusals are logged once in full, then counted in one summary line per interval.
   std::chrono::seconds logInterval{60};
+  /// Who may connect (allow = [...]); empty: everyone. Others are closed on accept, before a
+  /// byte is read, and logged once per address per logInterval.
+  std::vector<lib::IpNetwork> allow;
 };
 
 /// Serves the NUT network protocol (see NutSession) on one listening socket.
@@ -79,6 +85,8 @@ public:
   std::size_t loginCount() const noexcept { return logins_.count(); }
   /// Connections being served.
   std::size_t clientCount() const noexcept { return clientCount_.load(); }
+  /// Connections closed because their address is not in the allow-list, since start.
+  std::size_t deniedCount() const noexcept { return denied_.load(); }
   /// Connections closed to admit new ones, since start.
   std::size_t evictionCount() const noexcept { return evictions_.load(); }
 
@@ -109,11 +117,13 @@ private:
   lib::UniqueFd wake_; ///< eventfd: stop() wakes the poll
   std::uint16_t port_ = 0;
   std::list<Client> clients_;                                 ///< server thread only
+  AllowList allow_;                                           ///< server thread only
   AuthThrottle throttle_;                                     ///< server thread only
   RefusalLog refusals_;                                       ///< server thread only
   std::chrono::steady_clock::time_point acceptPausedUntil_{}; ///< after EMFILE
   std::atomic<std::size_t> clientCount_{0};
   std::atomic<std::size_t> evictions_{0};
+  std::atomic<std::size_t> denied_{0};
   std::atomic<bool> stopping_{false};
   std::mutex stopMutex_;
   std::thread thread_;

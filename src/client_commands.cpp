@@ -12,6 +12,7 @@
 #include "proxmox/bounded_runner.hpp"
 #include "serve/nut_client.hpp"
 #include "src/device_opener.hpp"
+#include "src/history_cli.hpp"
 #include "src/preflight.hpp"
 #include "ups/ups_commands.hpp"
 
@@ -113,6 +114,7 @@ int runStatus(const std::filesystem::path& configPath) {
     for (const auto& [name, value] : client.listVariables(config.nut->name))
       std::cout << name << ": " << value << "\n";
     printReadiness(config);
+    printHistoryStatus(config, std::cout);
     return 0;
   } catch (const serve::NutError& e) {
     std::cerr << "hidupsd --status: the daemon at " << daemonAddress(options) << " answered "

@@ -14,19 +14,23 @@
 #include "hid/shared_device.hpp"
 #include "hidupsd_config.hpp"
 #include "lib/log.hpp"
+#include "lib/signal_wait.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/device_opener.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
+#include "src/history_service.hpp"
 #include "src/notifier.hpp"
+#include "src/power_watch.hpp"
 #include "src/preflight.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "src/readiness.hpp"
 #include "src/servers.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "src/systemd_notify.hpp"
+#include "src/test_scheduler.hpp"
 #include "src/ups_service.hpp"
 #include "ups/engine.hpp"
 #include "ups/simulated_device.hpp"
@@ -74,25 +78,36 @@ public:
 
 private:
   std::unique_ptr<core::Clock> makeClock() const;
+  /// The main thread's timer: the watchdog's half interval, 1 s for --simulate, else none.
+  std::chrono::nanoseconds timerPeriod() const;
   void startDeviceThread();
   bool handleSignal(int sig);
   void reload();
   void pingWatchdog();
   /// --simulate: the story is over (the pipeline finished, or it never started).
   bool simulationDone();
+  /// [history] on: the service between the reader and the engine, nullptr when off.
+  std::unique_ptr<HistoryService> makeHistory();
+  /// [battery_test]: starts a due test when the conditions hold (every 30 s).
+  void scheduleTests();
+  TestConditions testConditions() const;
   void startReadinessChecks();
   void readinessChanged(Readiness::Change change, const PreflightReport& report);
 
   DaemonOptions options_;
   Config config_;
+  lib::SignalWait wait_; // the main thread sleeps here: signals, the timer, the pipeline's end
   std::unique_ptr<core::Clock> clock_;
   EventLog eventLog_;
   Notifier notifier_;
+  std::shared_ptr<proxmox::InventoryKeeper> keeper_; // the shutdown plan, made ahead
   std::unique_ptr<ShutdownPipeline> pipeline_;
   EventRouter router_;
   Engine engine_;
-  DeviceOpener opener_;
+  PowerWatch powerWatch_; // between the reader and the engine: OB refreshes the plan
+  DeviceSource source_;
   std::unique_ptr<DeviceReader> reader_;
+  std::unique_ptr<HistoryService> history_; // before the reader, after the engine
   EventStats stats_;
   Readiness readiness_;
   proxmox::ProcessRunner checkProcesses_;
@@ -103,32 +118,78 @@ private:
   std::thread deviceThread_;
   std::atomic<bool> deviceThreadEnded_{false};
   core::Clock::time_point startedAt_{};
+  double startedWall_ = 0;
+  core::Clock::time_point nextTestCheck_{};
+  std::string testWaitLogged_; ///< the due test whose wait was logged (once per slot)
   int exitStatus_ = 0;
 };
 
 Daemon::Daemon(const DaemonOptions& options, Config config)
-    : options_(options), config_(std::move(config)), clock_(makeClock()),
+    : options_(options), config_(std::move(config)), wait_(controlSignals()), clock_(makeClock()),
       eventLog_(config_.log.file),
       notifier_(config_.notify, {},
                 config_.policy.simulation ? notify::Marker::Simulation : notify::Marker::None),
-      pipeline_(makePipeline(config_, eventLog_, &notifier_,
-                             [this] {
-                               if (servers_) servers_->waitForSecondaries();
-                             })),
+      keeper_(makeInventoryKeeper(config_, nodeName(config_),
+                                  std::make_shared<proxmox::ProcessRunner>())),
+      pipeline_(makePipeline(
+          config_, eventLog_, &notifier_,
+          [this] {
+            if (servers_) servers_->waitForSecondaries();
+          },
+          keeper_, [this] { wait_.wake(); })),
       router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
-      opener_(options.simulate ? simulatedOpener(*clock_) : makeOpener(config_.device, *clock_)) {}
+      powerWatch_(engine_, [this](bool onBattery) { keeper_->setOnBattery(onBattery); }),
+      source_(options.simulate ? simulatedSource(*clock_)
+                               : makeDeviceSource(config_.device, *clock_)) {}
 
 std::unique_ptr<core::Clock> Daemon::makeClock() const {
   if (options_.speed != 1) return std::make_unique<core::ScaledClock>(options_.speed);
   return std::make_unique<core::SteadyClock>();
 }
 
+std::chrono::nanoseconds Daemon::timerPeriod() const {
+  std::chrono::nanoseconds period{0};
+  if (const auto interval = systemd::watchdogInterval()) period = *interval / 2;
+  if (options_.simulate && (period.count() == 0 || period > std::chrono::seconds(1)))
+    period = std::chrono::seconds(1); // the simulation's time limit is checked each second
+  // Scheduled battery tests are looked at every 30 s (scheduleTests).
+  const auto& bt = config_.batteryTest;
+  const bool tests =
+      bt.quick.every != TestSchedule::Every::Off || bt.deep.every != TestSchedule::Every::Off;
+  if (tests && (period.count() == 0 || period > std::chrono::seconds(30)))
+    period = std::chrono::seconds(30);
+  return period;
+}
+
+std::unique_ptr<HistoryService> Daemon::makeHistory() {
+  // --simulate's outage is no real one: it never enters the history.
+  if (config_.history.file.empty() || options_.simulate) return nullptr;
+  log::notice(kDomain, "history in {}", config_.history.file.string());
+  return std::make_unique<HistoryService>(
+      config_, *clock_, powerWatch_, [this](const auto& health) {
+        std::string reasons;
+        for (const auto& r : health.reasons)
+          reasons += (reasons.empty() ? "" : "; ") + r;
+        engine_.requestEvent(
+            core::EventKind::ReplaceBattery,
+            fmt::format("battery health {}: {}",
+                        health.score ? fmt::format("{} %", *health.score) : "unknown", reasons));
+      });
+}
+
 void Daemon::startDeviceThread() {
-  reader_ = std::make_unique<DeviceReader>(opener_, *clock_, engine_, readerOptions(config_));
+  history_ = makeHistory();
+  ReaderListener& listener = history_ ? static_cast<ReaderListener&>(*history_) : powerWatch_;
+  if (history_) router_.addNotifier(*history_);
+  auto readerConfig = readerOptions(config_);
+  readerConfig.resetPort = source_.resetPort;
+  reader_ =
+      std::make_unique<DeviceReader>(source_.open, *clock_, listener, std::move(readerConfig));
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
-  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, &readiness_);
+  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, &readiness_,
+                                       history_.get());
   deviceThread_ = std::thread([this] {
     try {
       reader_->run();
@@ -154,24 +215,29 @@ int Daemon::run() {
       log::warning(kDomain, "{}", w);
   }
   startedAt_ = clock_->now();
+  keeper_->refresh(); // the first shutdown plan, before any outage
+  startedWall_ =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  nextTestCheck_ = startedAt_ + std::chrono::seconds(30);
   startDeviceThread();
   startReadinessChecks();
   systemd::notify("READY=1");
-  const sigset_t set = controlSignals();
+  // Nothing wakes this thread but a signal, the watchdog's timer (none
+  // without systemd's watchdog) and the end of the pipeline.
+  wait_.setPeriod(timerPeriod());
   bool running = true;
   while (running) {
-    // Signals end the wait at once; the slice only paces the watchdog and the
-    // end of a --simulate run (1 wakeup a second when idle).
-    timespec slice{1, 0};
-    const int sig = sigtimedwait(&set, nullptr, &slice);
-    if (sig > 0) running = handleSignal(sig);
+    const auto wakeup = wait_.wait();
+    if (wakeup.signal != 0) running = handleSignal(wakeup.signal);
     pingWatchdog();
+    scheduleTests();
     if (simulationDone()) running = false;
   }
   systemd::notify("STOPPING=1");
   checker_->stop();
   reader_->stop();
   deviceThread_.join();
+  if (history_) history_->stop(std::chrono::seconds(1)); // never longer: the exit goes on
   pipeline_->wait(); // the servers keep showing FSD to the secondaries meanwhile
   servers_->stop();
   notifier_.stop(); // pending messages get a short bounded grace
@@ -182,6 +248,8 @@ int Daemon::run() {
 bool Daemon::handleSignal(int sig) {
   if (sig == SIGHUP) {
     reload();
+    wait_.setPeriod(timerPeriod()); // [battery_test] may have changed
+    keeper_->refresh();             // guests added or moved since: a fresh plan
     return true;
   }
   log::notice(kDomain, "{} received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -252,6 +320,50 @@ void Daemon::readinessChanged(Readiness::Change change, const PreflightReport& r
   event.reason = report.errorText();
   event.snapshot = engine_.latest();
   router_.onEvent(event);
+}
+
+TestConditions Daemon::testConditions() const {
+  TestConditions c;
+  const auto snapshot = engine_.latest();
+  c.now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  c.onMains = snapshot.hasStatus("OL") && !snapshot.hasStatus("OB");
+  c.commOk = !snapshot.variables.empty() && !engine_.commLost();
+  c.testRunning = engine_.testRunning();
+  c.shutdownStarted = pipeline_->started();
+  c.charge = snapshot.number("battery.charge");
+  c.commands = reader_->commands();
+  c.notBefore = startedWall_;
+  if (history_) {
+    const auto summary = history_->summary();
+    const auto& st = summary.statistics;
+    c.outageNow = st.onBatterySince.has_value();
+    if (st.last && st.last->end) c.lastOutageEnd = *st.last->end;
+    c.lastQuick = st.lastQuickTest;
+    c.lastDeep = st.lastDeepTest;
+    if (st.since) c.notBefore = std::min(c.notBefore, *st.since);
+  }
+  return c;
+}
+
+// Without the history the last test is not known across restarts: slots count from this
+// start only (a restart never runs a missed test twice, it may skip one).
+void Daemon::scheduleTests() {
+  const auto& bt = config_.batteryTest;
+  if (bt.quick.every == TestSchedule::Every::Off && bt.deep.every == TestSchedule::Every::Off)
+    return;
+  if (clock_->now() < nextTestCheck_) return;
+  nextTestCheck_ = clock_->now() + std::chrono::seconds(30);
+  const TestDecision d = decideTest(bt, testConditions());
+  const std::string key = fmt::format("{} {:.0f}", d.kind, d.slot);
+  if (d.start) {
+    log::notice(kDomain, "battery test: starting the scheduled {} test", *d.start);
+    service_->startTest(*d.start, "schedule");
+    testWaitLogged_.clear();
+  } else if (!d.waiting.empty() && key != testWaitLogged_) {
+    log::info(kDomain, "battery test: the {} test is due but waits: {}", d.kind, d.waiting);
+    testWaitLogged_ = key;
+  }
 }
 
 bool Daemon::simulationDone() {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "proxmox/inventory_keeper.hpp"
 #include "src/event_log.hpp"
 #include "src/notifier.hpp"
 #include "src/shutdown_pipeline.hpp"
@@ -17,14 +18,21 @@ namespace hidupsd {
 
 PolicyOptions policyOptions(const PolicyConfig& policy);
 ReaderOptions readerOptions(const Config& config);
+/// The time the system has spent suspended since boot (CLOCK_BOOTTIME minus
+/// CLOCK_MONOTONIC), for the reader's resume check; nullopt if unknown.
+std::optional<std::chrono::nanoseconds> suspendedTime() noexcept;
 /// The Proxmox pipeline for this config, on the real command runner (a dry
 /// run when simulation is on): its steps go to the event log and the daemon
 /// log, the notable ones to `notifier` as well (when given); `beforePowerOff`
-/// runs before the host command (may be empty). `notifier` and `log` must
-/// outlive the pipeline.
-std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& log,
-                                               Notifier* notifier,
-                                               std::function<void()> beforePowerOff = {});
+/// runs before the host command, `finished` once it is over (both may be
+/// empty). `keeper`: the daemon's guest inventory (the plan made ahead);
+/// none: the pipeline lists the guests when it starts. `notifier` and `log`
+/// must outlive the pipeline.
+std::unique_ptr<ShutdownPipeline>
+makePipeline(const Config& config, EventLog& log, Notifier* notifier,
+             std::function<void()> beforePowerOff = {},
+             std::shared_ptr<proxmox::InventoryKeeper> keeper = nullptr,
+             std::function<void()> finished = {});
 /// Applies what can change at run time (policy, log file, log level) and
 /// logs what needs a restart ([device], [shutdown], [proxmox]).
 void applyReload(const Config& running, const Config& next, Engine& engine, EventLog& log);

@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// DeviceOpener factories for USB, replay files and the simulated device.
+// DeviceOpener factories for USB (hidraw or libusb), replay files and the simulated device.
 #include "src/device_opener.hpp"
 
-#include <memory>
-#include <mutex>
+#include <fmt/format.h>
 
-#include "hid/hidapi_device.hpp"
+#include <memory>
+#include <string>
+
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/shared_device.hpp"
-#include "hid/usb_discovery.hpp"
+#include "hid/usb_opener.hpp"
+#include "lib/log.hpp"
 #include "ups/simulated_device.hpp"
 
 namespace hidupsd {
 
 namespace {
 
-DeviceOpener sharedOpener(std::shared_ptr<hid::Device> device) {
-  return [device] { return std::make_unique<hid::SharedDevice>(device); };
+DeviceSource sharedSource(std::shared_ptr<hid::Device> device) {
+  return {[device] { return std::make_unique<hid::SharedDevice>(device); },
+          [device](const hid::DeviceInfo&) { device->resetPort(); }};
 }
 
 std::optional<hid::DeviceMatch> matchOf(const DeviceConfig& device) {
@@ -29,33 +32,44 @@ std::optional<hid::DeviceMatch> matchOf(const DeviceConfig& device) {
   return m;
 }
 
-/// hidapi's library state, shared by the opener and every device it opened.
-struct UsbState {
-  hid::HidapiInit init;
-  std::mutex mutex; // hid_enumerate and hid_open must not run concurrently
-};
+hid::Backend backendOf(DeviceBackend b) {
+  switch (b) {
+  case DeviceBackend::Hidraw: return hid::Backend::Hidraw;
+  case DeviceBackend::Libusb: return hid::Backend::Libusb;
+  case DeviceBackend::Auto: break;
+  }
+  return hid::Backend::Auto;
+}
 
 } // namespace
 
-DeviceOpener makeOpener(const DeviceConfig& device, core::Clock& clock) {
+DeviceSource makeDeviceSource(const DeviceConfig& device, core::Clock& clock) {
   if (device.replay)
-    return sharedOpener(
+    return sharedSource(
         std::make_shared<hid::ReplayDevice>(hid::loadReplay(*device.replay), clock));
-  auto usb = std::make_shared<UsbState>();
-  return [usb, match = matchOf(device)]() -> std::unique_ptr<hid::Device> {
-    std::lock_guard lock(usb->mutex);
-    const auto found = hid::enumerateHid(usb->init);
-    const auto& entry = hid::chooseDevice(found, match);
-    // The deleter keeps hidapi alive until the device is closed: hid_exit
-    // must come after the last hid_close.
-    std::shared_ptr<hid::Device> opened(new hid::HidapiDevice(usb->init, entry),
-                                        [usb](hid::Device* d) { delete d; });
-    return std::make_unique<hid::SharedDevice>(std::move(opened));
-  };
+  auto usb = std::make_shared<hid::UsbUpsOpener>(backendOf(device.backend), matchOf(device));
+  auto said = std::make_shared<std::string>(); // the backend line last logged
+  return {[usb, said]() -> std::unique_ptr<hid::Device> {
+            auto opened = usb->open();
+            const auto& choice = usb->lastChoice();
+            std::string line =
+                fmt::format("UPS at USB {} read through {} ({})", opened->info().path,
+                            hid::nameOf(choice.backend), choice.why);
+            if (line != *said) log::info("device", "{}", line);
+            *said = std::move(line);
+            return opened;
+          },
+          [](const hid::DeviceInfo& last) { hid::resetUsbDevice(last.path); }};
 }
 
-DeviceOpener simulatedOpener(core::Clock& clock) {
-  return sharedOpener(std::shared_ptr<hid::Device>(makeSimulatedEllipsePro(clock)));
+DeviceOpener makeOpener(const DeviceConfig& device, core::Clock& clock) {
+  return makeDeviceSource(device, clock).open;
 }
+
+DeviceSource simulatedSource(core::Clock& clock) {
+  return sharedSource(std::shared_ptr<hid::Device>(makeSimulatedEllipsePro(clock)));
+}
+
+DeviceOpener simulatedOpener(core::Clock& clock) { return simulatedSource(clock).open; }
 
 } // namespace hidupsd

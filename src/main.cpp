@@ -15,14 +15,18 @@
 #include "core/clock.hpp"
 #include "core/event.hpp"
 #include "hid/hidapi_device.hpp"
+#include "hid/hidraw_sysfs.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
 #include "hid/usb_discovery.hpp"
+#include "hid/usb_opener.hpp"
 #include "hidupsd_config.hpp"
 #include "notify/curl_global.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "src/client_commands.hpp"
 #include "src/daemon.hpp"
+#include "src/history_cli.hpp"
+#include "src/import_nut.hpp"
 #include "src/kill_power.hpp"
 #include "src/preflight.hpp"
 #include "src/probe.hpp"
@@ -47,6 +51,7 @@ constexpr std::string_view kUsage = R"(usage:
                       shutdown, commbad, commok, nocomm, replbatt, overload, fsd);
                       destructive steps only with simulation = false AND --really
   hidupsd --probe [--json] [--replay FILE | --simulate | --device VID:PID[:SERIAL]]
+                [--backend auto|hidraw|libusb]
                       identify the UPS, dump every descriptor field with its report
                       ID, type, bit offset, size and value, then the NUT variables
   hidupsd --kill-power [--if-flagged] [-c FILE] [--replay FILE | --simulate]
@@ -61,19 +66,35 @@ constexpr std::string_view kUsage = R"(usage:
                       run an instant command (beeper.disable, test.battery.start.quick,
                       shutdown.return, ...): through the running daemon when
                       [serve.nut] is set, else on the UPS itself
+  hidupsd --history [--since DURATION] [--json] [-c FILE]
+                      the outages (start, duration, how each ended, lowest charge and
+                      runtime, reason), battery tests, statistics and battery health
+                      from [history] file; works while the daemon runs. DURATION: 90d,
+                      12h, 30m, 2w, or seconds
+  hidupsd --battery-replaced [--date YYYY-MM-DD] [-c FILE]
+                      record a new battery (default today): its age and its runtime
+                      baseline start again
   hidupsd --list      list the USB HID UPSes attached
   hidupsd --check-config [-c FILE]
                       validate the config: errors as FILE:LINE:COL: message, or
                       "FILE: OK" and the effective config, secrets redacted
+  hidupsd --import-nut [DIR]
+                      print a hidupsd.toml made from NUT's files in DIR (default
+                      /etc/nut), simulation on; the lines not carried over are
+                      listed at its end with the reason
   hidupsd --version | --help
 
 options:
   --device VID:PID[:SERIAL]
                       the USB UPS to use, ids in hex (default: the first UPS found,
                       an Eaton 0463:ffff first)
+  --backend auto|hidraw|libusb
+                      how --probe reads the USB UPS (default auto: hidraw, usbhid
+                      left bound, when the UPS has a hidraw node)
   --replay FILE       use a replay file (see DESIGN.md) instead of a USB device
   --simulate          use the built-in simulated Eaton Ellipse PRO
-  --json              --probe prints one JSON object {device, variables, paths}
+  --json              --probe prints one JSON object {device, variables, paths};
+                      --history one object {outages, tests, statistics, health}
   --speed N           with --simulate: time runs N times faster
   -c, --config FILE   the config file (default /etc/hidupsd/hidupsd.toml)
 )";
@@ -94,7 +115,10 @@ struct Options {
     TestEvent,
     KillPower,
     Status,
-    Command
+    Command,
+    ImportNut,
+    History,
+    BatteryReplaced
   } mode = Mode::None;
   bool json = false;
   bool really = false;
@@ -106,8 +130,17 @@ struct Options {
   bool simulate = false;
   std::optional<std::string> replay;
   std::optional<hid::DeviceMatch> device;
-  std::optional<std::string> config; ///< -c FILE
+  std::optional<hid::Backend> backend; ///< --backend
+  std::optional<std::string> config;   ///< -c FILE
+  std::string nutDir = kDefaultNutDir; ///< --import-nut [DIR]
+  std::optional<std::string> since;    ///< --since DURATION
+  std::optional<std::string> date;     ///< --date YYYY-MM-DD
 };
+
+hid::Backend parseBackendOption(const std::string& text) {
+  if (const auto b = hid::parseBackend(text)) return *b;
+  throw UsageError("--backend: '" + text + "' is not auto, hidraw or libusb");
+}
 
 hid::DeviceMatch parseDevice(const std::string& spec) {
   try {
@@ -150,6 +183,8 @@ struct Flag {
   Options::Mode mode;                                ///< the action it selects; None for an option
   bool takesValue;                                   ///< the next argument is its value
   void (*set)(Options& o, const std::string& value); ///< stores it; null for a bare action
+  /// The next argument is its value when there is one that is not an option (--import-nut DIR).
+  bool optionalValue = false;
 };
 
 using Mode = Options::Mode;
@@ -165,6 +200,10 @@ const Flag kFlags[] = {
     {"--command", "", Mode::Command, true, [](Options& o, const std::string& v) { o.command = v; }},
     {"--test-event", "", Mode::TestEvent, true,
      [](Options& o, const std::string& v) { o.event = parseEvent(v); }},
+    {"--history", "", Mode::History, false, nullptr},
+    {"--battery-replaced", "", Mode::BatteryReplaced, false, nullptr},
+    {"--since", "", Mode::None, true, [](Options& o, const std::string& v) { o.since = v; }},
+    {"--date", "", Mode::None, true, [](Options& o, const std::string& v) { o.date = v; }},
     {"--value", "", Mode::None, true, [](Options& o, const std::string& v) { o.value = v; }},
     {"--config", "-c", Mode::None, true, [](Options& o, const std::string& v) { o.config = v; }},
     {"--json", "", Mode::None, false, [](Options& o, const std::string&) { o.json = true; }},
@@ -178,6 +217,13 @@ const Flag kFlags[] = {
     {"--replay", "", Mode::None, true, [](Options& o, const std::string& v) { o.replay = v; }},
     {"--device", "", Mode::None, true,
      [](Options& o, const std::string& v) { o.device = parseDevice(v); }},
+    {"--import-nut", "", Mode::ImportNut, false,
+     [](Options& o, const std::string& v) {
+       if (!v.empty()) o.nutDir = v;
+     },
+     true},
+    {"--backend", "", Mode::None, true,
+     [](Options& o, const std::string& v) { o.backend = parseBackendOption(v); }},
 };
 
 const Flag& findFlag(const std::string& word) {
@@ -191,11 +237,23 @@ void checkCombinations(const Options& o) {
   if (int(o.replay.has_value()) + int(o.simulate) + int(o.device.has_value()) > 1)
     throw UsageError("--replay, --simulate and --device exclude each other");
   if (o.device && o.mode != Mode::Probe) throw UsageError("--device goes with --probe");
+  if (o.backend && (o.mode != Mode::Probe || o.replay || o.simulate))
+    throw UsageError("--backend goes with --probe of a USB UPS");
   if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
   if (o.really && o.mode != Mode::TestEvent) throw UsageError("--really goes with --test-event");
   if (o.value && o.mode != Mode::Command) throw UsageError("--value goes with --command");
   if (o.ifFlagged && o.mode != Mode::KillPower)
     throw UsageError("--if-flagged goes with --kill-power");
+  if (o.since && o.mode != Mode::History) throw UsageError("--since goes with --history");
+  if (o.date && o.mode != Mode::BatteryReplaced)
+    throw UsageError("--date goes with --battery-replaced");
+  if (o.since) {
+    try {
+      parseDuration(*o.since);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--since: ") + e.what());
+    }
+  }
 }
 
 Options parseOptions(const std::vector<std::string>& args) {
@@ -203,7 +261,10 @@ Options parseOptions(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const Flag& flag = findFlag(args[i]);
     if (flag.mode != Mode::None) setMode(o, flag.mode);
-    if (flag.set != nullptr) flag.set(o, flag.takesValue ? takeValue(args, i) : std::string());
+    const bool optional =
+        flag.optionalValue && i + 1 < args.size() && !args[i + 1].starts_with('-');
+    if (flag.set != nullptr)
+      flag.set(o, flag.takesValue || optional ? takeValue(args, i) : std::string());
   }
   checkCombinations(o);
   return o;
@@ -223,37 +284,52 @@ std::unique_ptr<UsbSession> openUsb(const Options& o) {
   }
 }
 
-/// The UPSes found, one a line ("" when none).
-std::string upsList(const UsbSession& usb) {
+/// The UPSes found, one a line ("" when none): their hidraw nodes from sysfs
+/// (no permission needed to look), else what hidapi-libusb enumerates.
+std::string upsList(hid::Backend backend) {
   std::string out;
-  for (const auto& e : hid::upsesAmong(usb.found))
-    out += "  " + hid::describe(e) + "\n";
+  if (backend != hid::Backend::Libusb)
+    for (const auto& e : hid::enumerateHidraw())
+      if (hid::looksLikeUps(e.hid)) out += "  " + hid::describe(e.hid) + " (" + e.node + ")\n";
+  if (!out.empty() || backend == hid::Backend::Hidraw) return out;
+  try {
+    UsbSession usb;
+    for (const auto& e : hid::upsesAmong(usb.found))
+      out += "  " + hid::describe(e) + "\n";
+  } catch (const std::runtime_error&) {
+    // hidapi could not start (no usbfs here): nothing listed from it.
+  }
   return out;
 }
 
-std::unique_ptr<hid::Device> openDevice(const Options& o, core::Clock& clock, UsbSession* usb) {
+std::unique_ptr<hid::Device> openDevice(const Options& o, core::Clock& clock,
+                                        hid::UsbUpsOpener* usb) {
   if (o.simulate) return makeSimulatedEllipsePro(clock);
   if (o.replay) return std::make_unique<hid::ReplayDevice>(hid::loadReplay(*o.replay), clock);
-  const auto& entry = hid::chooseDevice(usb->found, o.device);
-  return std::make_unique<hid::HidapiDevice>(usb->hidapi, entry);
+  auto device = usb->open();
+  std::cerr << "Backend: " << hid::nameOf(usb->lastChoice().backend) << " ("
+            << usb->lastChoice().why << ")\n";
+  return device;
 }
 
 int runList(const Options& o) {
-  const auto usb = openUsb(o);
-  const std::string list = upsList(*usb);
-  if (list.empty()) throw std::runtime_error(hid::noDeviceMessage(std::nullopt, usb->found));
+  const std::string list = upsList(hid::Backend::Auto);
+  if (list.empty()) {
+    const auto usb = openUsb(o);
+    throw std::runtime_error(hid::noDeviceMessage(std::nullopt, usb->found));
+  }
   std::cout << "USB HID UPSes:\n" << list;
   return kExitOk;
 }
 
 int runProbe(const Options& o) {
   core::SteadyClock clock;
-  std::unique_ptr<UsbSession> usb;
+  std::unique_ptr<hid::UsbUpsOpener> usb;
   if (!o.simulate && !o.replay) {
-    usb = openUsb(o);
-    const std::string list = upsList(*usb);
+    const std::string list = upsList(o.backend.value_or(hid::Backend::Auto));
     // --json keeps stdout one JSON object.
     if (!list.empty()) (o.json ? std::cerr : std::cout) << "USB HID UPSes:\n" << list << "\n";
+    usb = std::make_unique<hid::UsbUpsOpener>(o.backend.value_or(hid::Backend::Auto), o.device);
   }
   auto device = openDevice(o, clock, usb.get());
   const Probe probe(*device);
@@ -350,6 +426,14 @@ int run(const Options& o) {
     return runChecked(
         [&] { return runStatus(o.config.value_or(std::string(kDefaultConfigPath))); });
   case Options::Mode::Command: return runChecked([&] { return runCommandMode(o); });
+  case Options::Mode::History:
+    return runChecked([&] {
+      return runHistory({o.config.value_or(std::string(kDefaultConfigPath)), o.since, o.json});
+    });
+  case Options::Mode::BatteryReplaced:
+    return runChecked([&] {
+      return runBatteryReplaced({o.config.value_or(std::string(kDefaultConfigPath)), o.date});
+    });
   case Options::Mode::KillPower: return runKillPowerMode(o);
   case Options::Mode::TestEvent: {
     const notify::CurlGlobal curl; // the notifications of the event
@@ -358,6 +442,7 @@ int run(const Options& o) {
   case Options::Mode::Probe: return runProbe(o);
   case Options::Mode::List: return runList(o);
   case Options::Mode::CheckConfig: return runCheckConfig(o);
+  case Options::Mode::ImportNut: return runImportNut(o.nutDir, std::cout, std::cerr);
   case Options::Mode::Version: std::cout << "hidupsd " << HIDUPSD_VERSION << "\n"; return kExitOk;
   case Options::Mode::Help: std::cout << kUsage; return kExitOk;
   case Options::Mode::None: {

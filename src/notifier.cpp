@@ -47,7 +47,8 @@ std::unique_ptr<notify::Sink> makeSink(const NotifyConfig& c, int index, notify:
                             c.from, c.to, c.subject},
         mailer);
   case NotifyType::Exec:
-    return std::make_unique<notify::ExecSink>(notify::ExecOptions{common(c, index), c.command});
+    return std::make_unique<notify::ExecSink>(
+        notify::ExecOptions{common(c, index), c.command, c.arguments});
   }
   return nullptr;
 }

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "hid/descriptor_fixups.hpp"
 #include "ups/ups_model.hpp"
 
 namespace hidupsd {
@@ -34,9 +35,11 @@ std::string formatNutValue(double value) {
 
 Probe::Probe(hid::Device& device)
     : info_(device.info()), descriptor_(readDescriptor(device, descriptorSize_)),
-      dialect_(hid::dialectForDevice(info_.vendorId, info_.productId)), state_(descriptor_) {
+      dialect_(hid::dialectFor(info_)), state_(descriptor_) {
   for (const auto& w : descriptor_.warnings())
     notes_.push_back("descriptor: " + w);
+  for (auto& fix : hid::applyFixups(descriptor_, info_))
+    notes_.push_back("descriptor fix-up " + std::move(fix));
   readFeatures(device);
   readInputs(device);
   const UpsModel model(descriptor_, info_);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -17,6 +18,7 @@
 #include "lib/unique_fd.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "proxmox/guests.hpp"
+#include "proxmox/inventory.hpp"
 #include "src/preflight.hpp"
 
 namespace hidupsd {
@@ -24,7 +26,17 @@ namespace hidupsd {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 constexpr std::chrono::seconds kHostCommandTimeout{60};
+/// The longest wait for a first guest list when no plan was made ahead.
+constexpr std::chrono::seconds kFirstListWait{60};
+/// The longest wait for the record to reach the disk before the host command.
+constexpr std::chrono::seconds kRecordFlush{5};
+constexpr std::string_view kGuestsDomain = "guests";
+
+milliseconds since(SteadyClock::time_point t) {
+  return std::chrono::duration_cast<milliseconds>(SteadyClock::now() - t);
+}
 
 std::string secondsText(std::chrono::milliseconds d) {
   return fmt::format("{:.1f} s", static_cast<double>(d.count()) / 1000.0);
@@ -49,14 +61,43 @@ std::string guestLine(const proxmox::GuestReport& r, std::size_t done, std::size
 
 std::string summaryLine(const proxmox::StopSummary& s, bool simulation) {
   using O = proxmox::GuestOutcome;
-  if (simulation) return fmt::format("guests: {} would be stopped", s.reports.size());
+  const auto skipped = s.count(O::AlreadyStopped);
+  const std::string already = skipped == 0 ? "" : fmt::format(", {} already stopped", skipped);
+  if (simulation)
+    return fmt::format("guests: {} would be stopped{}", s.reports.size() - skipped, already);
   std::string line =
       fmt::format("guests: {} of {} stopped cleanly, {} force-stopped, {} failed, "
-                  "{} left running, in {}",
-                  s.count(O::Stopped), s.reports.size(), s.count(O::ForceStopped),
-                  s.count(O::Failed), s.count(O::LeftRunning), secondsText(s.elapsed));
+                  "{} left running{}, in {}",
+                  s.count(O::Stopped), s.reports.size() - skipped, s.count(O::ForceStopped),
+                  s.count(O::Failed), s.count(O::LeftRunning), already, secondsText(s.elapsed));
   if (s.deadlineReached) line += "; the deadline was reached";
   return line;
+}
+
+/// "VM 100 (web) running, CT 200 stopped": what a discovery found, to see a change.
+std::string statuses(const proxmox::Inventory& inventory) {
+  std::string out;
+  for (const auto& g : inventory.guests)
+    out += (out.empty() ? "" : ", ") + proxmox::label(g) + " " +
+           (g.status.empty() ? std::string("unknown") : g.status);
+  return out;
+}
+
+/// The keeper's report: new problems as warnings, a changed list at info, the rest at debug.
+void logDiscovery(const proxmox::Inventory& fresh, const proxmox::Inventory* previous) {
+  for (const auto& p : fresh.problems)
+    if (!previous || std::find(previous->problems.begin(), previous->problems.end(), p) ==
+                         previous->problems.end())
+      log::warning(kGuestsDomain, "{}", p);
+  if (previous && !previous->problems.empty() && fresh.problems.empty())
+    log::notice(kGuestsDomain, "guest discovery works again");
+  const bool changed = !previous || statuses(*previous) != statuses(fresh);
+  const auto list = statuses(fresh);
+  log::log(
+      changed ? log::Level::Info : log::Level::Debug, kGuestsDomain, "{} in {}{}{}",
+      proxmox::describe(fresh),
+      secondsText(std::chrono::duration_cast<milliseconds>(fresh.finishedAt - fresh.startedAt)),
+      list.empty() ? "" : ": ", list);
 }
 
 std::string budgetLine(std::chrono::seconds budget, std::optional<double> runtime,
@@ -91,10 +132,13 @@ void writeDurably(const std::filesystem::path& path, const std::string& text) {
 
 ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
                                  std::unique_ptr<proxmox::CommandRunner> runner,
-                                 PipelineOutput output, std::chrono::milliseconds commandOverrun)
+                                 PipelineOutput output,
+                                 std::shared_ptr<proxmox::InventoryKeeper> keeper,
+                                 std::chrono::milliseconds commandOverrun)
     : shutdown_(config.shutdown), proxmox_(config.proxmox), config_(config),
       simulation_(config.policy.simulation), node_(std::move(node)), realRunner_(std::move(runner)),
-      output_(std::move(output)) {
+      output_(std::move(output)),
+      keeper_(keeper ? std::move(keeper) : makeInventoryKeeper(config, node_, realRunner_)) {
   boundedRunner_ = std::make_unique<proxmox::BoundedRunner>(
       *realRunner_, commandOverrun, [this](const std::string& line) { say(line); });
   dryRunner_ = std::make_unique<proxmox::DryRunRunner>(
@@ -127,6 +171,16 @@ void ProxmoxPipeline::say(const std::string& line) noexcept {
   } catch (...) {
     // Out of memory: the line is lost, the pipeline goes on (it must reach the host command).
     log::error("pipeline", "a line of the shutdown record was lost (out of memory)");
+  }
+}
+
+void ProxmoxPipeline::flushRecord() noexcept {
+  try {
+    if (output_.flush && !output_.flush(SteadyClock::now() + kRecordFlush))
+      log::error("pipeline", "the shutdown record did not reach the disk within {} s: going on",
+                 kRecordFlush.count());
+  } catch (...) {
+    log::error("pipeline", "the shutdown record could not be flushed: going on");
   }
 }
 
@@ -169,16 +223,13 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   say(fmt::format(
       "shutdown pipeline finished{} after {}", simulation_ ? " (simulation)" : "",
       secondsText(std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t0))));
+  flushRecord();
   finished_.store(true);
-}
-
-proxmox::DiscoveryOptions ProxmoxPipeline::discoveryOptions() const {
-  proxmox::DiscoveryOptions o;
-  o.qm = proxmox_.qm.string();
-  o.pct = proxmox_.pct.string();
-  o.containers = proxmox_.containers;
-  o.exclude = proxmox_.exclude;
-  return o;
+  try {
+    if (output_.finished) output_.finished();
+  } catch (...) {
+    log::error("pipeline", "the end of the shutdown pipeline could not be signalled");
+  }
 }
 
 proxmox::StopRules ProxmoxPipeline::stopRules() const {
@@ -189,6 +240,7 @@ proxmox::StopRules ProxmoxPipeline::stopRules() const {
   r.node = node_;
   r.guestTimeout = shutdown_.guestTimeout;
   r.forceStop = shutdown_.forceStop;
+  r.exclude = proxmox_.exclude;
   return r;
 }
 
@@ -203,39 +255,82 @@ void ProxmoxPipeline::preflightCheck(const core::Event& event) {
 }
 
 void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_point deadline) {
-  auto options = discoveryOptions();
-  options.deadline = deadline;
-  const auto found = proxmox::discoverGuests(*runner_, options);
+  // The fresh look begins now, beside the stops: it corrects the groups still to come.
+  const auto ticket = keeper_->refreshNow();
+  bool fresh = false;
+  const auto known = plan(event, ticket, deadline, fresh);
+  if (!known) return;
   std::string problems;
-  for (const auto& problem : found.problems) {
+  for (const auto& problem : known->problems) {
     say("guest discovery: " + problem);
     problems += (problems.empty() ? "" : "; ") + problem;
   }
   // A list that failed is not an empty one: never "no running guests" then.
-  if (found.listFailed) tell(event, "cannot list guests: " + problems);
-  if (!found.excluded.empty()) say("left running (exclude): " + names(found.excluded));
-  if (found.guests.empty()) {
-    if (!found.listFailed) say("no running guests to stop");
+  if (known->listFailed()) tell(event, "cannot list guests: " + problems);
+  const auto set = proxmox::stopSet(*known, proxmox_.exclude);
+  if (!set.excluded.empty()) say("left running (exclude): " + names(set.excluded));
+  if (set.guests.empty() && fresh) {
+    if (!known->listFailed()) say("no running guests to stop");
     return;
   }
-  say(fmt::format("running guests: {}", names(found.guests)));
+  say(set.guests.empty() ? std::string("no running guests in the plan; checking again")
+                         : fmt::format("running guests: {}", names(set.guests)));
+  const proxmox::Recheck recheck{
+      [this, ticket] { return keeper_->ready(ticket); },
+      [this, ticket](SteadyClock::time_point until) { return keeper_->waitFor(ticket, until); }};
+  const auto summary =
+      stop(set.guests, !set.excluded.empty(), fresh ? nullptr : &recheck, event, deadline);
+  if (summary.reports.empty())
+    say("no running guests to stop");
+  else
+    tell(event, summaryLine(summary, simulation_));
+}
+
+std::shared_ptr<const proxmox::Inventory> ProxmoxPipeline::plan(const core::Event& event,
+                                                                std::uint64_t ticket,
+                                                                SteadyClock::time_point deadline,
+                                                                bool& fresh) {
+  if (auto latest = keeper_->latest()) {
+    say(fmt::format("guest plan made {} ago: {}", secondsText(since(latest->finishedAt)),
+                    proxmox::describe(*latest)));
+    return latest;
+  }
+  fresh = true;
+  const auto wait = std::min<milliseconds>(
+      std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now()) / 2, kFirstListWait);
+  say(fmt::format("no guest plan yet: listing the guests now ({} at most)", secondsText(wait)));
+  if (auto listed = keeper_->waitFor(ticket, SteadyClock::now() + wait)) return listed;
+  tell(event, fmt::format("the guest list did not come within {} (qm or /etc/pve hung?): no guest "
+                          "is known, powering off (the host's own shutdown stops its guests)",
+                          secondsText(wait)));
+  return nullptr;
+}
+
+proxmox::StopSummary ProxmoxPipeline::stop(const std::vector<proxmox::Guest>& guests,
+                                           bool someExcluded, const proxmox::Recheck* recheck,
+                                           const core::Event& event,
+                                           SteadyClock::time_point deadline) {
   auto progress = [this, &event](const proxmox::GuestReport& r, std::size_t done,
                                  std::size_t total) {
+    using O = proxmox::GuestOutcome;
     const auto line = guestLine(r, done, total, simulation_);
-    if (r.outcome == proxmox::GuestOutcome::Stopped)
+    if (r.outcome == O::Stopped || r.outcome == O::AlreadyStopped)
       say(line);
     else
       tell(event, line);
   };
   proxmox::GuestStopper stopper(*runner_, stopRules(), progress,
                                 [this](const std::string& line) { say(line); });
-  const auto summary =
-      shutdown_.strategy == ShutdownStrategy::StopAll
-          ? stopper.stopAll(
-                found.guests, !found.excluded.empty(),
-                [&] { return proxmox::discoverGuests(*runner_, options).guests; }, deadline)
-          : stopper.stopGuests(found.guests, deadline);
-  tell(event, summaryLine(summary, simulation_));
+  if (shutdown_.strategy != ShutdownStrategy::StopAll)
+    return stopper.stopGuests(guests, deadline, recheck);
+  // stopall asks again after pvesh: bounded, a hung discovery means "still running".
+  auto rediscover = [&] {
+    const auto ticket = keeper_->refreshNow();
+    const auto until = std::min(deadline, SteadyClock::now() + proxmox::kRecheckWait);
+    const auto again = keeper_->waitFor(ticket, until);
+    return again ? proxmox::stopSet(*again, proxmox_.exclude).guests : guests;
+  };
+  return stopper.stopAll(guests, someExcluded, rediscover, deadline);
 }
 
 void ProxmoxPipeline::writeKillPowerFlag() {
@@ -262,6 +357,7 @@ void ProxmoxPipeline::writeKillPowerFlag() {
 void ProxmoxPipeline::powerOff(const core::Event& event) {
   const auto line = proxmox::commandLine(shutdown_.hostCommand);
   if (!simulation_) tell(event, "powering off the host: " + line);
+  flushRecord();
   const auto result = runner_->run(shutdown_.hostCommand, kHostCommandTimeout);
   if (!result.ok())
     tell(event, fmt::format("the host command failed: {}: {}", line, result.describe()));
@@ -276,6 +372,32 @@ void clearStaleKillPowerFlag(const std::filesystem::path& flag) {
   else
     log::error("pipeline", "cannot remove the stale kill-power flag {}: {}", flag.string(),
                ec.message());
+}
+
+proxmox::DiscoveryOptions discoveryOptions(const Config& config, const std::string& node) {
+  proxmox::DiscoveryOptions o;
+  o.qm = config.proxmox.qm.string();
+  o.pct = config.proxmox.pct.string();
+  o.containers = config.proxmox.containers;
+  o.pmxcfs = config.proxmox.pmxcfs;
+  o.node = node;
+  return o;
+}
+
+std::shared_ptr<proxmox::InventoryKeeper>
+makeInventoryKeeper(const Config& config, const std::string& node,
+                    std::shared_ptr<proxmox::CommandRunner> runner) {
+  proxmox::InventoryKeeper::Options options;
+  options.onBatteryRefresh = config.proxmox.planRefresh;
+  return std::make_shared<proxmox::InventoryKeeper>(
+      [runner = std::move(runner), o = discoveryOptions(config, node)] {
+        return proxmox::discoverInventory(*runner, o);
+      },
+      options, logDiscovery);
+}
+
+std::string nodeName(const Config& config) {
+  return config.proxmox.node.empty() ? localNodeName() : config.proxmox.node;
 }
 
 std::string localNodeName() {

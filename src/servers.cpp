@@ -29,6 +29,14 @@ serve::NutUserEntry userEntry(const NutUser& u) {
   return e;
 }
 
+/// "; allow 192.168.1.0/24, ::1" for a server with an allow-list, "" for one open to all.
+std::string allowText(const std::vector<lib::IpNetwork>& allow) {
+  std::string out;
+  for (const auto& n : allow)
+    out += (out.empty() ? "; allow " : ", ") + lib::ipNetworkText(n);
+  return out;
+}
+
 } // namespace
 
 serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
@@ -38,14 +46,46 @@ serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
   o.service.upsName = c.name;
   o.service.description = "hidupsd on " + std::string(c.name);
   o.service.version = HIDUPSD_VERSION;
+  o.allow = c.allow;
   for (const auto& u : c.users)
     o.service.users.push_back(userEntry(u));
   return o;
 }
 
+serve::HistoryMetrics historyMetrics(const history::Summary& summary,
+                                     std::chrono::system_clock::time_point now) {
+  using std::chrono::system_clock;
+  const auto at = [](double t) {
+    return system_clock::time_point(
+        std::chrono::duration_cast<system_clock::duration>(core::Seconds(t)));
+  };
+  const auto& st = summary.statistics;
+  serve::HistoryMetrics h;
+  h.loaded = summary.store.loaded;
+  h.ok = summary.store.writable;
+  h.outages = static_cast<std::uint64_t>(st.transfers);
+  h.blips = static_cast<std::uint64_t>(st.blips);
+  h.onBatterySeconds = st.onBatterySeconds;
+  if (st.onBatterySince)
+    h.onBatterySeconds += std::max(0.0, core::Seconds(now - at(*st.onBatterySince)).count());
+  h.tests = static_cast<std::uint64_t>(st.tests);
+  h.testsFailed = static_cast<std::uint64_t>(st.testsFailed);
+  if (st.last) {
+    h.lastOutageSeconds = st.last->duration;
+    h.lastOutageStart = at(st.last->start);
+  }
+  if (st.since) h.since = at(*st.since);
+  if (summary.health.score) h.healthRatio = *summary.health.score / 100.0;
+  h.replaceBattery = summary.health.replace;
+  h.dropped = summary.store.dropped;
+  h.writeErrors = summary.store.writeErrors;
+  return h;
+}
+
 Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
-                 const ShutdownPipeline& pipeline, const Readiness* readiness)
-    : stats_(stats), pipeline_(pipeline), readiness_(readiness),
+                 const ShutdownPipeline& pipeline, const Readiness* readiness,
+                 const HistoryService* history)
+    : stats_(stats), pipeline_(pipeline), readiness_(readiness), history_(history),
       simulation_(config.policy.simulation) {
   const std::size_t nutWanted = !config.nut ? 0
                                 : config.nut->maxConnections > 0
@@ -78,8 +118,8 @@ void Servers::startNut(const Config& config, serve::UpsBackend& backend, std::si
     options.maxClients = clients;
     nut_ = std::make_unique<serve::NutServer>(std::move(options), backend);
     nut_->start();
-    log::notice(kDomain, "NUT server on {} (ups \"{}\", {} users)", hostPort(config.nut->listen),
-                config.nut->name, config.nut->users.size());
+    log::notice(kDomain, "NUT server on {} (ups \"{}\", {} users{})", hostPort(config.nut->listen),
+                config.nut->name, config.nut->users.size(), allowText(config.nut->allow));
   } catch (const std::exception& e) {
     nut_.reset();
     log::error(kDomain, "NUT server off: {}", e.what());
@@ -107,6 +147,8 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     for (const auto& [event, entry] : stats_.counts())
       d.events[event] = {entry.count, entry.last};
     d.processStart = started_;
+    if (history_ != nullptr)
+      d.history = historyMetrics(history_->summary(), std::chrono::system_clock::now());
     return d;
   };
   try {
@@ -114,9 +156,11 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     options.host = config.metrics->listen.host;
     options.port = config.metrics->listen.port;
     options.maxConnections = connections;
+    options.allow = config.metrics->allow;
     metrics_ = std::make_unique<serve::MetricsServer>(std::move(options), source);
     metrics_->start();
-    log::notice(kDomain, "metrics on http://{}/metrics", hostPort(config.metrics->listen));
+    log::notice(kDomain, "metrics on http://{}/metrics{}", hostPort(config.metrics->listen),
+                allowText(config.metrics->allow));
   } catch (const std::exception& e) {
     metrics_.reset();
     log::error(kDomain, "metrics endpoint off: {}", e.what());

@@ -11,6 +11,7 @@
 #include "serve/metrics_server.hpp"
 #include "serve/nut_server.hpp"
 #include "src/event_stats.hpp"
+#include "src/history_service.hpp"
 #include "src/readiness.hpp"
 #include "src/shutdown_pipeline.hpp"
 
@@ -28,7 +29,8 @@ public:
   /// Starts them now. `backend`, `stats`, `pipeline` and `readiness` (may be null) must
   /// outlive this.
   Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
-          const ShutdownPipeline& pipeline, const Readiness* readiness = nullptr);
+          const ShutdownPipeline& pipeline, const Readiness* readiness = nullptr,
+          const HistoryService* history = nullptr);
   ~Servers();
   Servers(const Servers&) = delete;
   Servers& operator=(const Servers&) = delete;
@@ -49,12 +51,17 @@ private:
   const EventStats& stats_;
   const ShutdownPipeline& pipeline_;
   const Readiness* readiness_;
+  const HistoryService* history_;
   bool simulation_;
   std::chrono::seconds hostsync_{0};
   std::unique_ptr<serve::NutServer> nut_;
   std::unique_ptr<serve::MetricsServer> metrics_;
   std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
 };
+
+/// The history's summary as /metrics shows it, at wall time `now`.
+serve::HistoryMetrics historyMetrics(const history::Summary& summary,
+                                     std::chrono::system_clock::time_point now);
 
 /// [serve.nut] as the server's options (users and rights mapped, the log to ours).
 serve::NutServerOptions nutServerOptions(const NutServerConfig& config);

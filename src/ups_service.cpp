@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 
 #include "lib/log.hpp"
 #include "ups/ups_commands.hpp"
@@ -63,13 +64,17 @@ serve::UpsState UpsService::state() const {
 
 std::vector<std::string> UpsService::commands() const { return reader_.commands(); }
 
+/// NUT's type for each: a string of the row's length (usbhid-ups marks them
+/// ST_FLAG_STRING), with its enum texts or its range (upsd checks both).
 std::vector<serve::RwVariable> UpsService::writable() const {
   std::vector<serve::RwVariable> out;
-  for (const auto& name : reader_.writables()) {
+  for (const auto& w : reader_.writables()) {
     serve::RwVariable v;
-    v.name = name;
+    v.name = w.name;
     v.kind = serve::RwVariable::Kind::String;
-    v.maxLength = 10;
+    v.maxLength = w.maxLength;
+    v.enumValues = w.enumValues;
+    if (w.range) v.ranges.push_back(*w.range);
     out.push_back(std::move(v));
   }
   return out;
@@ -112,15 +117,44 @@ serve::CommandStatus UpsService::instantCommand(const std::string& name, const s
   } catch (const CommandError&) {
     return serve::CommandStatus::InvalidArgument;
   }
-  return onDevice("instant command " + name, [name, delay](DeviceAccess& a) {
+  // A test started through the daemon is held as a test from now (not an outage).
+  constexpr std::string_view kTestPrefix = "test.battery.start.";
+  const bool test = name.starts_with(kTestPrefix);
+  if (test) engine_.requestTest(name.substr(kTestPrefix.size()), "command");
+  const auto status = onDevice("instant command " + name, [name, delay](DeviceAccess& a) {
     for (const auto& line : runInstantCommand(name, delay, a.device, a.model, a.state))
       log::notice(kDomain, "instant command {}: {}", name, line);
+  });
+  if (test && status != serve::CommandStatus::Ok)
+    engine_.requestTestFailed("not started: the command " + name + " failed");
+  return status;
+}
+
+void UpsService::startTest(const std::string& kind, const std::string& who) {
+  const std::string name = "test.battery.start." + kind;
+  engine_.requestTest(kind, who);
+  Engine& engine = engine_;
+  reader_.post([name, &engine](DeviceAccess* access) {
+    try {
+      if (access == nullptr) throw std::runtime_error("no UPS connected");
+      for (const auto& line :
+           runInstantCommand(name, std::nullopt, access->device, access->model, access->state))
+        log::notice(kDomain, "battery test: {}: {}", name, line);
+    } catch (const std::exception& e) {
+      log::warning(kDomain, "battery test: {} failed: {}", name, e.what());
+      try {
+        engine.requestTestFailed(std::string("not started: ") + e.what());
+      } catch (...) {
+        // Out of memory: the monitor ends the hold at its start grace instead.
+      }
+    }
   });
 }
 
 serve::CommandStatus UpsService::setVariable(const std::string& name, const std::string& value) {
   const auto writable = reader_.writables();
-  if (std::find(writable.begin(), writable.end(), name) == writable.end())
+  if (std::none_of(writable.begin(), writable.end(),
+                   [&](const WritableSpec& w) { return w.name == name; }))
     return serve::CommandStatus::NotSupported;
   return onDevice("set " + name, [name, value](DeviceAccess& a) {
     for (const auto& line : writeVariable(name, value, a.device, a.model, a.state))

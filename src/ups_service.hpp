@@ -32,6 +32,10 @@ public:
   serve::CommandStatus instantCommand(const std::string& name, const std::string& value) override;
   serve::CommandStatus setVariable(const std::string& name, const std::string& value) override;
   void forcedShutdown(const std::string& who) override;
+  /// Starts a battery test (`kind` "quick" or "deep") without waiting: the
+  /// engine holds it as a test (startselftest) first, then the command goes
+  /// to the device thread; a failed command ends the test with its reason.
+  void startTest(const std::string& kind, const std::string& who);
 
 private:
   /// Runs `work` on the device thread; its status, or Failed when no UPS is

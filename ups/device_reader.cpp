@@ -6,24 +6,26 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "hid/descriptor_fixups.hpp"
+#include "hid/dialect.hpp"
 #include "hid/report_descriptor.hpp"
 #include "hid/report_state.hpp"
 #include "lib/log.hpp"
+#include "ups/device_reader_connection.hpp"
 
 namespace hidupsd {
 
+using reader_detail::kDomain;
+using reader_detail::Kind;
+using reader_detail::seconds;
+
 namespace {
-
-constexpr std::string_view kDomain = "device";
-
-using Kind = hid::DeviceError::Kind;
-
-double seconds(core::Clock::duration d) noexcept { return core::Seconds(d).count(); }
 
 /// The first bytes of a report in hex, for messages about bad reports.
 std::string hexPrefix(const std::vector<std::uint8_t>& report) {
@@ -37,28 +39,14 @@ std::string hexPrefix(const std::vector<std::uint8_t>& report) {
 
 } // namespace
 
-/// One open device and everything derived from its descriptor. Heap-held so
-/// that the model's and state's pointers to `descriptor` stay valid.
-struct DeviceReader::Connection {
-  Connection(std::unique_ptr<hid::Device> dev, const std::vector<std::uint8_t>& bytes,
-             const ModelOptions& options)
-      : device(std::move(dev)), descriptor(hid::ReportDescriptor::parse(bytes)),
-        model(descriptor, device->info(), options), state(descriptor) {}
-
-  std::unique_ptr<hid::Device> device;
-  hid::ReportDescriptor descriptor;
-  UpsModel model;
-  hid::ReportState state;
-  std::map<std::uint8_t, std::string> strings; ///< indexedString() answers, per connection
-};
-
 /// How one polled feature report went.
 enum class DeviceReader::CallResult : std::uint8_t { Answered, Skipped, Abort };
 
 DeviceReader::DeviceReader(DeviceOpener opener, core::Clock& clock, ReaderListener& listener,
                            ReaderOptions options)
     : opener_(std::move(opener)), clock_(clock), listener_(listener), options_(std::move(options)),
-      serial_(options_.expectedSerial), backoff_(options_.backoffMin) {}
+      health_(options_.commsLostTimeout, options_.schedule), serial_(options_.expectedSerial),
+      backoff_(options_.backoffMin) {}
 
 DeviceReader::~DeviceReader() = default;
 
@@ -80,18 +68,21 @@ void DeviceReader::step() {
     lastSuccess_ = nextAttempt_ = clock_.now();
   }
   runTasks();
+  checkResume();
   if (conn_)
     stepConnected();
   else
     stepDisconnected();
+  runLadder();
   checkCommLost();
   listener_.onIdle(clock_.now());
 }
 
 ReaderStats DeviceReader::stats() const noexcept {
   const auto& c = counters_;
-  return {c.snapshots.load(),   c.badReports.load(), c.oddReports.load(),
-          c.failedCalls.load(), c.opens.load(),      c.openFailures.load()};
+  return {c.snapshots.load(),      c.badReports.load(),    c.oddReports.load(),
+          c.failedCalls.load(),    c.opens.load(),         c.openFailures.load(),
+          c.healingReopens.load(), c.healingResets.load(), c.resumes.load()};
 }
 
 void DeviceReader::stepDisconnected() {
@@ -100,6 +91,9 @@ void DeviceReader::stepDisconnected() {
     return;
   }
   auto until = nextAttempt_;
+  // A ladder step still to come (one already due waits for an open device).
+  if (const auto ladder = health_.nextLadderStep(lastSuccess_); silent() && ladder > clock_.now())
+    until = std::min(until, ladder);
   if (!commLost_) until = std::min(until, lastSuccess_ + options_.commsLostTimeout);
   sleepTowards(until);
 }
@@ -127,7 +121,7 @@ void DeviceReader::tryOpen() {
     conn_ = open();
   } catch (const std::exception& e) {
     counters_.openFailures++;
-    lastError_ = e.what();
+    noteMiss(e.what());
     scheduleRetry();
     log::log(failing_ ? log::Level::Debug : log::Level::Warning, kDomain,
              "no UPS: {}; next try in {:g} s", e.what(), seconds(nextAttempt_ - clock_.now()));
@@ -135,19 +129,28 @@ void DeviceReader::tryOpen() {
     return;
   }
   counters_.opens++;
+  failing_ = false;
+  firstMiss_ = lastMiss_; // a fresh handle: the ladder waits for it to fail again
+  lastInfo_ = conn_->device->info();
   backoff_ = options_.backoffMin;
   const auto& info = conn_->device->info();
-  log::info(kDomain, "opened {:04x}:{:04x} \"{}\" serial \"{}\" at {}: {} polled reports",
-            info.vendorId, info.productId, info.product, info.serial, info.path,
-            conn_->model.polledReports().size());
-  noteSuccess();
-  // The errors before this connection say nothing about a later silence.
+  const bool interruptOnly = (conn_->quirks & hid::quirk::kInterruptOnly) != 0;
+  health_.connected(conn_->model, interruptOnly);
+  log::info(
+      kDomain, "opened {:04x}:{:04x} \"{}\" serial \"{}\" at {} ({} dialect): {} polled reports{}",
+      info.vendorId, info.productId, info.product, info.serial, info.path,
+      hid::nameOf(conn_->model.dialect()), interruptOnly ? 0 : conn_->model.polledReports().size(),
+      interruptOnly ? ", input reports only (NUT's interrupt_only)" : "");
+  for (const auto& fix : conn_->fixups)
+    log::info(kDomain, "{}", fix);
+  // Opening is no answer (the descriptor is cached): the first read is. The
+  // errors before this connection say nothing about a later silence.
   lastError_ = "no answer";
   nextPoll_ = clock_.now(); // the first poll is the next step, at once
   auto commands = supportedCommands(conn_->model);
-  std::vector<std::string> writables;
+  std::vector<WritableSpec> writables;
   for (const auto& w : supportedWritables(conn_->model))
-    writables.emplace_back(w.name);
+    writables.push_back(w);
   const std::lock_guard lock(tasksMutex_);
   commands_ = std::move(commands);
   writables_ = std::move(writables);
@@ -163,7 +166,7 @@ std::vector<std::string> DeviceReader::commands() const {
   return commands_;
 }
 
-std::vector<std::string> DeviceReader::writables() const {
+std::vector<WritableSpec> DeviceReader::writables() const {
   const std::lock_guard lock(tasksMutex_);
   return writables_;
 }
@@ -183,6 +186,7 @@ void DeviceReader::runTasks() noexcept {
     }
     DeviceAccess access{*conn_->device, conn_->model, conn_->state};
     task(&access);
+    options_.model = conn_->model.options(); // kept for the next connection too
     publish();
   }
 }
@@ -201,7 +205,7 @@ std::unique_ptr<DeviceReader::Connection> DeviceReader::open() {
   if (!device) throw std::runtime_error("the opener gave no device");
   const auto bytes = device->reportDescriptor();
   checkSerial(device->info());
-  return std::make_unique<Connection>(std::move(device), bytes, options_.model);
+  return std::make_unique<Connection>(std::move(device), bytes, options_);
 }
 
 /// Another UPS on the same bus must not silently take this one's place:
@@ -218,6 +222,7 @@ void DeviceReader::checkSerial(const hid::DeviceInfo& info) {
 
 void DeviceReader::drop(const std::string& why) {
   conn_.reset();
+  health_.disconnected();
   backoff_ = options_.backoffMin;
   scheduleRetry();
   log::warning(kDomain, "lost the UPS ({}); reopening in {:g} s", why,
@@ -234,7 +239,7 @@ void DeviceReader::scheduleRetry() {
 void DeviceReader::poll() {
   const auto start = clock_.now();
   bool answered = false;
-  for (const auto id : conn_->model.polledReports()) {
+  for (const auto id : health_.reportsDue(start)) {
     if (stopping()) break;
     const auto result = pollReport(id);
     answered = answered || result == CallResult::Answered;
@@ -253,12 +258,17 @@ DeviceReader::CallResult DeviceReader::pollReport(std::uint8_t id) {
     report = conn_->device->getFeatureReport(id);
   } catch (const hid::DeviceError& e) {
     if (e.kind() == Kind::Disconnected) throw;
-    noteFailure(e);
     // A device that does not answer within a call timeout will not answer
     // the next report either: try again at the next poll, read input meanwhile.
-    return e.kind() == Kind::Timeout ? CallResult::Abort : CallResult::Skipped;
+    if (e.kind() == Kind::Timeout) {
+      noteFailure(e);
+      return CallResult::Abort;
+    }
+    noteReportFailure(id, e);
+    return CallResult::Skipped;
   }
   noteSuccess();
+  if (auto note = health_.reportAnswered(id, clock_.now())) say(*note);
   store(hid::ReportType::Feature, report);
   return CallResult::Answered;
 }
@@ -267,6 +277,10 @@ DeviceReader::CallResult DeviceReader::pollReport(std::uint8_t id) {
 /// Throws hid::DeviceError (Disconnected only).
 void DeviceReader::readInput() {
   const auto now = clock_.now();
+  if ((conn_->quirks & hid::quirk::kPollOnly) != 0) { // NUT's disable_interrupt_pipe
+    sleepTowards(nextPoll_);
+    return;
+  }
   const auto wait = std::chrono::ceil<std::chrono::milliseconds>(
       std::min<core::Clock::duration>(options_.readSlice, clampToWake(nextPoll_) - now));
   std::optional<std::vector<std::uint8_t>> report;
@@ -286,21 +300,23 @@ void DeviceReader::readInput() {
 /// Stores a report as NUT's buffer per report ID does; false when dropped.
 bool DeviceReader::store(hid::ReportType type, const std::vector<std::uint8_t>& report) {
   const auto* layout = report.empty() ? nullptr : conn_->descriptor.report(type, report.front());
+  const std::uint8_t id = report.empty() ? 0 : report.front();
   if (type == hid::ReportType::Input && layout != nullptr && report.size() < layout->byteLength()) {
     counters_.badReports++;
-    log::warning(kDomain, "Input report 0x{:02x}: {} bytes, the descriptor says {}: dropped [{}]",
-                 report.front(), report.size(), layout->byteLength(), hexPrefix(report));
+    log::log(onceLevel(type, id), kDomain,
+             "Input report 0x{:02x}: {} bytes, the descriptor says {}: dropped [{}]", id,
+             report.size(), layout->byteLength(), hexPrefix(report));
     return false;
   }
   try {
     if (auto warning = storeReport(conn_->state, type, report); !warning.empty()) {
       counters_.oddReports++;
-      log::warning(kDomain, "{}", warning);
+      log::log(onceLevel(type, id), kDomain, "{}", warning);
     }
     return true;
   } catch (const hid::ReportError& e) {
     counters_.badReports++;
-    log::warning(kDomain, "{}: dropped [{}]", e.what(), hexPrefix(report));
+    log::log(onceLevel(type, id), kDomain, "{}: dropped [{}]", e.what(), hexPrefix(report));
     return false;
   }
 }
@@ -327,37 +343,6 @@ std::string DeviceReader::fetchString(std::uint8_t index) {
     noteFailure(e);
     return {};
   }
-}
-
-void DeviceReader::noteSuccess() {
-  lastSuccess_ = clock_.now();
-  failing_ = false;
-  if (!commLost_) return;
-  commLost_ = false;
-  log::info(kDomain, "the UPS answers again");
-  listener_.onCommRestored();
-}
-
-/// Logs the first failure of a run at warning level, the rest at debug:
-/// a hung device must not flood the journal every slice.
-void DeviceReader::noteFailure(const hid::DeviceError& e) {
-  counters_.failedCalls++;
-  lastError_ = e.what();
-  log::log(failing_ ? log::Level::Debug : log::Level::Warning, kDomain, "{}: {}",
-           hid::nameOf(e.kind()), e.what());
-  failing_ = true;
-}
-
-void DeviceReader::checkCommLost() {
-  if (commLost_ || clock_.now() - lastSuccess_ < options_.commsLostTimeout) return;
-  commLost_ = true;
-  log::warning(kDomain, "no answer from the UPS for {:g} s: {}",
-               seconds(clock_.now() - lastSuccess_), lastError_);
-  listener_.onCommLost(lastError_);
-  // A device that stays open but answers nothing (a hung USB link, or
-  // hidapi-libusb's read thread dead after a transfer error) only comes back
-  // through a fresh handle: reopen it, with the usual backoff.
-  if (conn_) drop("no answer");
 }
 
 /// One sleep of at most one slice towards `t`, so that stop() is seen soon.

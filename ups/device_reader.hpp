@@ -18,7 +18,10 @@
 #include "core/snapshot.hpp"
 #include "hid/device.hpp"
 #include "hid/report_descriptor.hpp"
+#include "lib/log.hpp"
+#include "ups/reader_health.hpp"
 #include "ups/ups_model.hpp"
+#include "ups/writables.hpp"
 
 namespace hidupsd {
 
@@ -53,7 +56,7 @@ public:
 /// The open connection, lent to a device task for the time of the call.
 struct DeviceAccess {
   hid::Device& device;
-  const UpsModel& model;
+  UpsModel& model; ///< a task may change its server-side options (SET VAR ups.delay.*)
   hid::ReportState& state;
 };
 /// Work for the device thread (an instant command, a variable write):
@@ -70,6 +73,18 @@ struct ReaderOptions {
   /// opened that has a serial fixes it for every later reconnect.
   std::string expectedSerial;
   ModelOptions model;
+  /// NUT's descriptor fix-ups (hid/descriptor_fixups.hpp); false: NUT's
+  /// disable_fix_report_desc.
+  bool fixDescriptors = true;
+  /// Refused reports' back-off (ReportSchedule).
+  ReportScheduleOptions schedule;
+  /// The system's time spent suspended so far (CLOCK_BOOTTIME minus
+  /// CLOCK_MONOTONIC); empty: resumes are seen by clock jumps only.
+  std::function<std::optional<std::chrono::nanoseconds>()> suspendedTime;
+  /// A USB port reset of the device last opened, without opening it: the
+  /// healing ladder's second step when the device cannot be opened any
+  /// more. Throws hid::DeviceError. Empty: only an open device is reset.
+  std::function<void(const hid::DeviceInfo& last)> resetPort;
 };
 
 /// Counters, readable from any thread.
@@ -80,6 +95,9 @@ struct ReaderStats {
   std::uint64_t failedCalls = 0; ///< device calls that threw (any kind)
   std::uint64_t opens = 0;       ///< successful opens (connections)
   std::uint64_t openFailures = 0;
+  std::uint64_t healingReopens = 0; ///< the healing ladder's reopens
+  std::uint64_t healingResets = 0;  ///< the healing ladder's USB port resets
+  std::uint64_t resumes = 0;        ///< system resumes (or clock jumps) seen
 };
 
 /// Reads one UPS on the device thread (DESIGN.md "Data flow").
@@ -91,16 +109,23 @@ struct ReaderStats {
 /// waits up to one read slice for an input report and, when one comes,
 /// stores it and publishes a snapshot at once.
 ///
-/// Errors: a report that does not fit the descriptor is counted, logged and
-/// dropped (a short Input report too: zero-padding it would fake flags such
-/// as ACPresent = 0); a longer one is truncated. DeviceError Io, Timeout and
-/// NoSuchReport skip that call (a Timeout also ends the current poll, so a
-/// hung device costs one call timeout per poll, not one per report);
-/// Disconnected, or any error while opening, drops the device and retries
-/// after backoffMin, doubling to backoffMax. Only an answered call counts as
-/// success (a read slice with no report does not: a hung device's interrupt
-/// endpoint is just silent). Waits are sleeps on the clock, at most one
-/// read slice each; no step busy-loops.
+/// Errors: a report that does not fit the descriptor is counted, logged
+/// (once per report and connection) and dropped (a short Input report too:
+/// zero-padding it would fake flags such as ACPresent = 0); a longer one is
+/// truncated. A feature report the UPS refuses (NoSuchReport), or that
+/// fails with I/O errors three polls in a row, is logged once with its
+/// paths and the variables that go missing, left out of the poll and
+/// retried with back-off (ReaderHealth); its first answer is logged once.
+/// A Timeout ends the current poll (a hung device costs one call timeout
+/// per poll, not one per report); Disconnected, or any error while opening,
+/// drops the device and retries after backoffMin, doubling to backoffMax.
+/// Only an answered call counts as an answer (a read slice with no report
+/// does not: a hung device's interrupt endpoint is just silent; nor does an
+/// open). A UPS that does not answer goes through the healing ladder:
+/// reopened at comms_lost_timeout / 3, its USB port reset at 2/3, and at
+/// the timeout onCommLost() with the advice to power-cycle its USB. After a
+/// system resume every report is read again at once. Waits are sleeps on
+/// the clock, at most one read slice each; no step busy-loops.
 ///
 /// Thread rules: run(), step(), runFor() and runUntil() on one thread (the
 /// device thread); stop(), stopping() and stats() from any thread. The
@@ -144,14 +169,14 @@ public:
   /// The instant commands of the UPS connected last (supportedCommands), any thread.
   std::vector<std::string> commands() const;
   /// The writable variables of the UPS connected last (supportedWritables), any thread.
-  std::vector<std::string> writables() const;
+  std::vector<WritableSpec> writables() const;
 
 private:
   struct Connection;
   enum class CallResult : std::uint8_t;
   struct Counters {
     std::atomic<std::uint64_t> snapshots{0}, badReports{0}, oddReports{0}, failedCalls{0}, opens{0},
-        openFailures{0};
+        openFailures{0}, healingReopens{0}, healingResets{0}, resumes{0};
   };
 
   void stepDisconnected();
@@ -170,7 +195,16 @@ private:
 
   void noteSuccess();
   void noteFailure(const hid::DeviceError& e);
+  void noteReportFailure(std::uint8_t id, const hid::DeviceError& e);
+  void noteMiss(std::string why);
+  bool silent() const noexcept;
   void checkCommLost();
+  void checkResume();
+  void runLadder();
+  void reopenNow();
+  void resetPort();
+  log::Level onceLevel(hid::ReportType type, std::uint8_t id);
+  void say(const HealthNote& note) const noexcept;
   void sleepTowards(core::Clock::time_point t);
   core::Clock::time_point clampToWake(core::Clock::time_point t) const noexcept;
   void runTasks() noexcept;
@@ -183,15 +217,24 @@ private:
   std::atomic<bool> stop_{false};
   Counters counters_;
   mutable std::mutex tasksMutex_;
-  std::deque<DeviceTask> tasks_;       // guarded by tasksMutex_
-  std::vector<std::string> commands_;  // guarded by tasksMutex_
-  std::vector<std::string> writables_; // guarded by tasksMutex_
+  std::deque<DeviceTask> tasks_;        // guarded by tasksMutex_
+  std::vector<std::string> commands_;   // guarded by tasksMutex_
+  std::vector<WritableSpec> writables_; // guarded by tasksMutex_
+  ReaderHealth health_;
 
   std::unique_ptr<Connection> conn_;
   std::string serial_;
+  std::optional<hid::DeviceInfo> lastInfo_; ///< the device opened last (for resetPort)
   bool started_ = false;
   bool commLost_ = false;
   bool failing_ = false; ///< the last call failed (log level choice)
+  /// A call or an open failed since the last answer, first and last at
+  /// these times. The healing ladder climbs only once the UPS failed again
+  /// on a later attempt (a long poll interval is no silence, and one poll's
+  /// burst of I/O errors no dead UPS).
+  bool missed_ = false;
+  core::Clock::time_point firstMiss_{};
+  core::Clock::time_point lastMiss_{};
   std::string lastError_ = "no device opened yet";
   core::Clock::time_point lastSuccess_{};
   core::Clock::time_point nextAttempt_{};

@@ -69,6 +69,7 @@ void Engine::onCommRestored() noexcept {
 void Engine::onIdle(core::Clock::time_point now) noexcept {
   applyPendingPolicy();
   applyForcedShutdown(now);
+  applyRequests(now);
   {
     std::lock_guard lock(mutex_);
     lastStep_ = now;
@@ -93,6 +94,50 @@ void Engine::requestPolicy(PolicyOptions options) {
 void Engine::requestForcedShutdown(std::string reason) {
   std::lock_guard lock(mutex_);
   if (!forced_) forced_ = std::move(reason);
+}
+
+void Engine::enqueue(Request request) {
+  std::lock_guard lock(mutex_);
+  requests_.push_back(std::move(request));
+}
+
+void Engine::requestTest(std::string kind, std::string who) {
+  enqueue([kind = std::move(kind), who = std::move(who)](Monitor& m, core::Clock::time_point now) {
+    return m.onTestRequested(now, kind, who);
+  });
+}
+
+void Engine::requestTestFailed(std::string why) {
+  enqueue([why = std::move(why)](Monitor& m, core::Clock::time_point now) {
+    return m.onTestFailed(now, why);
+  });
+}
+
+void Engine::requestEvent(core::EventKind kind, std::string reason) {
+  enqueue([kind, reason = std::move(reason)](Monitor& m, core::Clock::time_point now) {
+    return Monitor::Events{
+        core::Event{kind, now, reason, m.lastSnapshot(), std::nullopt, std::nullopt}};
+  });
+}
+
+void Engine::applyRequests(core::Clock::time_point now) noexcept {
+  std::vector<Request> requests;
+  {
+    std::lock_guard lock(mutex_);
+    requests.swap(requests_);
+  }
+  for (auto& request : requests) {
+    try {
+      emit(request(monitor_, now));
+    } catch (...) {
+      stepFailed("a request (battery test, warning)");
+    }
+  }
+}
+
+bool Engine::testRunning() const noexcept {
+  std::lock_guard lock(mutex_);
+  return testRunning_;
 }
 
 bool Engine::commLost() const noexcept {
@@ -139,6 +184,10 @@ core::Clock::time_point Engine::lastStep() const noexcept {
 }
 
 void Engine::emit(const std::vector<core::Event>& events) noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    testRunning_ = monitor_.testRunning();
+  }
   if (events.empty()) return;
   for (const auto& e : events) {
     if (e.kind == core::EventKind::Shutdown) {

@@ -2,6 +2,7 @@
 // Engine: the monitor on the device thread, fed by the reader, feeding an EventSink.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -49,6 +50,16 @@ public:
   void requestPolicy(PolicyOptions options);
   /// FSD from a NUT client: fsd and shutdown on the device thread at its next step.
   void requestForcedShutdown(std::string reason);
+  /// A battery test we start (Monitor::onTestRequested): startselftest and
+  /// the hold on the device thread at its next step, before the UPS goes OB.
+  void requestTest(std::string kind, std::string who);
+  /// The test command failed (Monitor::onTestFailed).
+  void requestTestFailed(std::string why);
+  /// An event from outside the monitor (the history's battery warning), routed
+  /// on the device thread at its next step, stamped then, with the latest snapshot.
+  void requestEvent(core::EventKind kind, std::string reason);
+  /// A battery test runs (as of the last step).
+  bool testRunning() const noexcept;
   /// True between onCommLost and onCommRestored.
   bool commLost() const noexcept;
   /// The last snapshot, stamped with its time (empty before the first).
@@ -61,6 +72,9 @@ private:
   void emit(const std::vector<core::Event>& events) noexcept;
   void applyPendingPolicy() noexcept;
   void applyForcedShutdown(core::Clock::time_point now) noexcept;
+  void applyRequests(core::Clock::time_point now) noexcept;
+  using Request = std::function<Monitor::Events(Monitor&, core::Clock::time_point)>;
+  void enqueue(Request request);
 
   core::Clock& clock_;
   EventSink& sink_;
@@ -71,6 +85,8 @@ private:
   std::optional<std::string> forced_;    // guarded: FSD reason
   bool commLost_ = false;                // guarded
   bool shutdown_ = false;                // guarded
+  bool testRunning_ = false;             // guarded
+  std::vector<Request> requests_;        // guarded
   core::Clock::time_point lastStep_{};   // guarded
 };
 

@@ -18,9 +18,16 @@ double secondsBetween(core::Clock::time_point from, core::Clock::time_point to) 
   return std::chrono::duration_cast<core::Seconds>(to - from).count();
 }
 
+std::string whoText(const std::string& who) {
+  if (who == "schedule") return "the schedule";
+  if (who == "command") return "a command";
+  return "the UPS";
+}
+
 } // namespace
 
-Monitor::Monitor(PolicyOptions options) noexcept : options_(options) {}
+Monitor::Monitor(PolicyOptions options) noexcept
+    : options_(options), test_({options.testStartGrace, options.testHoldLimit}) {}
 
 Monitor::Power Monitor::powerOf(const core::Snapshot& s) {
   // OB wins over a contradictory OL: the safe reading.
@@ -38,7 +45,11 @@ Monitor::Events Monitor::onSnapshot(const core::Snapshot& s, TimePoint now) {
     resumeAt_ = now;
   }
   last_ = s;
+  const auto test = test_.onSnapshot(s, now);
+  if (test.started) testStarted(*test.started, now, out);
   applyPower(powerOf(s), now);
+  if (test.finished) testFinished(*test.finished, now, out);
+  beginHeldOutage(now);
   applyFlags(now, out);
   fireDue(now, true, out);
   checkCritical(now, out);
@@ -89,11 +100,48 @@ void Monitor::applyPower(Power p, TimePoint now) {
   power_ = p;
   if (p == Power::OnBattery) {
     obSince_ = now;
-    if (!outageStart_) outageStart_ = now;
+    if (!outageStart_ && !held()) outageStart_ = now;
     return;
   }
   olSince_ = now;
   if (outageStart_ && !onbattSent_) endOutage(); // a blip: it never happened
+}
+
+bool Monitor::held() const { return test_.active() && !mainsAbsent(last_); }
+
+// On battery without an outage: the test held it. No longer held: the outage starts now.
+void Monitor::beginHeldOutage(TimePoint now) {
+  if (power_ != Power::OnBattery || outageStart_ || held()) return;
+  outageStart_ = now;
+  obSince_ = now;
+}
+
+Monitor::Events Monitor::onTestRequested(TimePoint now, std::string kind, std::string who) {
+  Events out;
+  fireDue(now, false, out);
+  if (const auto info = test_.request(now, std::move(kind), std::move(who)))
+    testStarted(*info, now, out);
+  return out;
+}
+
+Monitor::Events Monitor::onTestFailed(TimePoint now, std::string why) {
+  Events out;
+  if (const auto info = test_.cancel(std::move(why))) testFinished(*info, now, out);
+  beginHeldOutage(now);
+  return out;
+}
+
+void Monitor::testStarted(const core::TestInfo& info, TimePoint now, Events& out) {
+  // The UPS's test status came a poll after its OB: that OB was the test's, not an outage.
+  if (outageStart_ && !onbattSent_ && held()) outageStart_.reset();
+  emit(out, EventKind::TestStarted, now,
+       fmt::format("{} battery test started by {}", info.kind, whoText(info.startedBy)));
+  out.back().test = info;
+}
+
+void Monitor::testFinished(const core::TestInfo& info, TimePoint now, Events& out) {
+  emit(out, EventKind::TestFinished, now, fmt::format("battery test finished: {}", info.result));
+  out.back().test = info;
 }
 
 void Monitor::applyFlags(TimePoint now, Events& out) {
@@ -167,6 +215,9 @@ void Monitor::fire(const Due& due, Events& out) {
                                 secondsBetween(*outageStart_, due.at),
                                 options_.shutdownAfterOnBattery.count()),
                     out);
+  case Timer::Test:
+    if (const auto info = test_.tick(due.at)) testFinished(*info, due.at, out);
+    return beginHeldOutage(due.at);
   case Timer::NoComm:
     nocommSent_ = true;
     emit(out, EventKind::NoComm, due.at,
@@ -184,6 +235,7 @@ void Monitor::endOutage() {
 
 void Monitor::announceOutage(TimePoint at, Events& out) {
   if (power_ != Power::OnBattery || onbattSent_) return;
+  if (!outageStart_) outageStart_ = at; // critical during a test: an outage after all
   onbattSent_ = true;
   emit(out, EventKind::OnBattery, at, "on battery, critical before on_battery_delay ran out");
 }
@@ -204,12 +256,12 @@ void Monitor::shutdown(TimePoint at, std::string reason, Events& out) {
 }
 
 void Monitor::emit(Events& out, EventKind kind, TimePoint at, std::string reason) const {
-  out.push_back(core::Event{kind, at, std::move(reason), last_, std::nullopt});
+  out.push_back(core::Event{kind, at, std::move(reason), last_, std::nullopt, std::nullopt});
 }
 
 std::optional<Monitor::Due> Monitor::earliestDue() const {
   static constexpr std::array kTimers = {Timer::OnBattery, Timer::OnLine, Timer::AfterOnBattery,
-                                         Timer::NoComm};
+                                         Timer::NoComm, Timer::Test};
   std::optional<Due> best;
   for (Timer t : kTimers) {
     auto at = deadline(t);
@@ -219,6 +271,7 @@ std::optional<Monitor::Due> Monitor::earliestDue() const {
 }
 
 std::optional<Monitor::TimePoint> Monitor::deadline(Timer t) const {
+  if (t == Timer::Test) return test_.deadline();
   if (t == Timer::NoComm) {
     if (commOk_ || nocommSent_ || options_.nocommWarnTime.count() == 0) return std::nullopt;
     return commLostAt_ + options_.nocommWarnTime;
@@ -233,7 +286,7 @@ std::optional<Monitor::TimePoint> Monitor::powerDeadline(Timer t) const {
   const bool ob = power_ == Power::OnBattery;
   switch (t) {
   case Timer::OnBattery:
-    if (ob && !onbattSent_) return obSince_ + options_.onBatteryDelay;
+    if (ob && outageStart_ && !onbattSent_) return obSince_ + options_.onBatteryDelay;
     break;
   case Timer::OnLine:
     if (power_ == Power::OnLine && outageStart_ && onbattSent_)
@@ -244,7 +297,8 @@ std::optional<Monitor::TimePoint> Monitor::powerDeadline(Timer t) const {
     if (ob && outageStart_ && !shutdown_ && options_.shutdownAfterOnBattery.count() > 0)
       return std::max(*outageStart_ + options_.shutdownAfterOnBattery, obSince_);
     break;
-  case Timer::NoComm: break;
+  case Timer::NoComm:
+  case Timer::Test: break;
   }
   return std::nullopt;
 }

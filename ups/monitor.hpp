@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/event.hpp"
 #include "core/snapshot.hpp"
+#include "ups/battery_test.hpp"
 
 namespace hidupsd {
 
@@ -23,6 +24,8 @@ struct PolicyOptions {
   std::chrono::seconds shutdownAfterOnBattery{0}; ///< 0 = off
   std::chrono::seconds commsLostTimeout{15};      ///< the reader's wait before onCommLost
   std::chrono::seconds nocommWarnTime{300};       ///< comms lost this long → nocomm; 0 = off
+  std::chrono::seconds testStartGrace{30};        ///< a test we asked for must show running by then
+  std::chrono::seconds testHoldLimit{900};        ///< [battery_test] max_duration: the longest hold
 };
 
 /// Turns snapshots, communication state and the passing of time into
@@ -63,6 +66,15 @@ struct PolicyOptions {
 ///   snapshot's time if the snapshot still agrees.
 /// Status: RB appears → one replbatt, OVER appears → one overload; each is
 /// re-armed when its flag clears.
+/// Battery tests (TestWatch): a test runs from onTestRequested() (ours), or
+/// from the snapshot whose ups.test.result says "In progress" or whose
+/// status has CAL (the UPS's), to its end (startselftest, endselftest with
+/// the result). A test is not an outage: OB while it runs starts no outage
+/// (no onbatt, no shutdown_after_on_battery), and an outage whose onbatt is
+/// still pending when the test shows ends silently, as a blip. Safety first:
+/// LB and the charge/runtime thresholds shut down as always, and the hold is
+/// released (an outage starts then) when mains are visibly gone
+/// (mainsAbsent), when the test ends while still OB, or at testHoldLimit.
 /// Shutdown: at most one, ever. Afterwards (shutdownStarted()) the monitor
 /// still reports comm and power events (mains back → online) but no
 /// second shutdown. Every shutdown happens in an outage and forces out its
@@ -90,6 +102,12 @@ public:
   /// A NUT client with the fsd right sent FSD: fsd, then shutdown (unless
   /// one already happened; at most one shutdown, as always).
   Events onForcedShutdown(TimePoint now, std::string reason);
+  /// We asked the UPS for a battery test (`kind` "quick"/"deep", `who`
+  /// "schedule"/"command"): startselftest now, the hold starts before the
+  /// UPS goes on battery. No-op while a test runs.
+  Events onTestRequested(TimePoint now, std::string kind, std::string who);
+  /// The test command failed: endselftest with `why`.
+  Events onTestFailed(TimePoint now, std::string why);
   /// When tick() must run next, if a timer is armed (may be in the past,
   /// e.g. after setOptions shortened a delay: then call tick() at once).
   std::optional<TimePoint> nextDeadline() const;
@@ -97,7 +115,10 @@ public:
   bool shutdownStarted() const noexcept { return shutdown_; }
   /// SIGHUP reload: keeps the state; timers are re-derived from it with
   /// the new values (a deadline already past fires at the next tick()).
-  void setOptions(PolicyOptions options) noexcept { options_ = options; }
+  void setOptions(PolicyOptions options) noexcept {
+    options_ = options;
+    test_.setLimits({options.testStartGrace, options.testHoldLimit});
+  }
 
   const PolicyOptions& options() const noexcept { return options_; }
   /// The last ups.status said OB.
@@ -105,6 +126,8 @@ public:
   /// onbatt was dispatched for the current outage.
   bool onBatteryAnnounced() const noexcept { return onbattSent_; }
   bool commOk() const noexcept { return commOk_; }
+  /// A battery test runs (ours or the UPS's).
+  bool testRunning() const noexcept { return test_.active(); }
   /// First OB of the current outage, if one is in progress.
   std::optional<TimePoint> outageStart() const noexcept { return outageStart_; }
   /// The last snapshot given to onSnapshot (empty before the first).
@@ -112,7 +135,7 @@ public:
 
 private:
   enum class Power { Unknown, OnLine, OnBattery };
-  enum class Timer { OnBattery, OnLine, AfterOnBattery, NoComm };
+  enum class Timer { OnBattery, OnLine, AfterOnBattery, NoComm, Test };
   struct Due {
     Timer timer;
     TimePoint at;
@@ -137,6 +160,10 @@ private:
   std::optional<TimePoint> powerDeadline(Timer t) const;
   void announceOutage(TimePoint at, Events& out);
   void rearmLowBattery();
+  bool held() const;
+  void beginHeldOutage(TimePoint now);
+  void testStarted(const core::TestInfo& info, TimePoint now, Events& out);
+  void testFinished(const core::TestInfo& info, TimePoint now, Events& out);
 
   PolicyOptions options_;
   core::Snapshot last_;
@@ -155,6 +182,7 @@ private:
   bool commBadSent_ = false;
   bool nocommSent_ = false;
   TimePoint commLostAt_{};
+  TestWatch test_;
 };
 
 } // namespace hidupsd

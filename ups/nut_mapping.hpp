@@ -39,7 +39,35 @@ enum class Convert : std::uint8_t {
   CpsBatteryVoltage,        ///< "%.1f", scaled by 2/3 on 0764:0501 units that read 1.4x nominal
   CpsCharge,                ///< "%.0f", clamped to 100
   CpsPercent,               ///< "%.0f%"
+  Scaled,                   ///< "%.<decimals>f" of value x `scale` x the device's `deviceScale`
+  CpsFrequency,             ///< "%.1f"; 0764:0501 firmwares that send 0.1 Hz: divided by 10
+  TrippLiteChemistry,       ///< a string index, "unknown" on 09ae:1003 and 09ae:2005 (firmware bug)
+  LiebertLineVoltage,       ///< "%.1f"; below 1 (a broken exponent): x 1e7 or x 1e5
+  LiebertConfigVoltage,     ///< "%.1f"; 1e-7 (a broken exponent): x 1e8
+  BelkinFirmware,           ///< value >> 4 (the high nibble of BELKINUPSType)
+  LowNibbleLookup,          ///< `lookup` of value & 0x0f; the first row for values not listed
+  DeltaUpsType,             ///< delta_ups-hid.c's UPS type nibble
+  OpenUpsTemperature,       ///< openUPS thermistor table, "%.2f" degrees Celsius
+  PowercomStartup,          ///< PowerCOM's minutes with bytes swapped, in seconds
+  PowercomShutdown,         ///< PowerCOM's minutes (high byte) and seconds (low byte), in seconds
 };
+
+/// A scale that depends on the device: the quirk bits of its USB id row
+/// (hid::quirksFor), as NUT's subdrivers set them from their id tables.
+enum class DeviceScale : std::uint8_t {
+  None,
+  TrippLiteBattery,   ///< x 0.1 (quirk::kBatteryScale01), x 1e5 (kSmart1500Scale)
+  TrippLiteVoltage,   ///< x 1e5 (kSmart1500Scale)
+  TrippLiteFrequency, ///< x 0.01 (kSmart1500Scale)
+  TrippLiteCurrent,   ///< x 0.01 (kSmart1500Scale)
+  OpenUpsVin,         ///< d004 x 3.545, d005 x 0.1
+  OpenUpsVout,        ///< d004 x 2.571, d005 x 0.1
+  OpenUpsCharge,      ///< d004 x 0.08274, d005 x 0.1
+  OpenUpsDischarge,   ///< d004 x 1.6113, d005 x 0.1
+};
+
+/// `scale` for a device with `quirks` (hid::quirk bits): 1 when the quirk is absent.
+double deviceScale(DeviceScale scale, std::uint16_t quirks) noexcept;
 
 /// One NUT variable read from one HID path. Several rows may name the same
 /// variable: the first row whose path exists and gives a value wins.
@@ -47,9 +75,14 @@ struct VariableMap {
   std::string_view name;
   std::string_view path;
   Convert convert = Convert::Number;
-  std::int8_t decimals = 0;         ///< for Convert::Number
-  std::span<const Lookup> lookup{}; ///< for Convert::Lookup and the Mge kinds that name it
-  std::string_view text{};          ///< for Convert::Text
+  std::int8_t decimals = 0;               ///< for Convert::Number
+  std::span<const Lookup> lookup{};       ///< for Convert::Lookup and the Mge kinds that name it
+  std::string_view text{};                ///< for Convert::Text
+  double scale = 1;                       ///< for Convert::Scaled
+  DeviceScale device = DeviceScale::None; ///< for Convert::Scaled
+  /// NUT's ST_FLAG_RW | ST_FLAG_STRING with this length (0: read-only).
+  /// Writable through this row when its path is a non-constant Feature field.
+  std::uint8_t rw = 0;
 };
 
 /// NUT's internal status bits (usbhid-ups status_info[]), before they are
@@ -94,13 +127,15 @@ struct StatusAction {
 };
 
 enum class StatusRule : std::uint8_t {
-  Flag,               ///< 1 sets `bit`, 0 clears it, other values do nothing
-  InvertedFlag,       ///< 0 sets `bit`, 1 clears it
-  Actions,            ///< `actions` decide
-  MgeCharging,        ///< as Flag(Charging) unless ABM is enabled, then clears
-  MgeDischarging,     ///< as Flag(Discharging) unless ABM is enabled, then clears
-  MgeChargerMode,     ///< ABM enabled only: 1,3 set Charging, 2 sets Discharging
+  Flag,           ///< 1 sets `bit`, 0 clears it, other values do nothing
+  InvertedFlag,   ///< 0 sets `bit`, 1 clears it
+  Actions,        ///< `actions` decide
+  MgeCharging,    ///< as Flag(Charging) unless ABM is enabled or battery.charge >= 100, then clears
+  MgeDischarging, ///< as Flag(Discharging) unless ABM is enabled, then clears
+  MgeChargerMode, ///< ABM enabled only: 1,3 set Charging, 2 sets Discharging
+  MgeChargerStatus,   ///< ABM enabled, no Charger.Mode: 1,2 set Charging, 4 sets Discharging
   MgeConverterOnline, ///< as Flag(Online), skipped while Off is set
+  Mask,               ///< value & `mask` == `match` sets `bit`, anything else clears it
 };
 
 /// One HID boolean (or small enum) feeding ups.status. Rows are applied in
@@ -110,6 +145,8 @@ struct StatusMap {
   StatusRule rule = StatusRule::Flag;
   StatusBit bit = StatusBit::Online;
   std::span<const StatusAction> actions{};
+  std::uint32_t mask = 0;  ///< for StatusRule::Mask
+  std::uint32_t match = 0; ///< for StatusRule::Mask
 };
 
 /// A vendor alarm: the path reading 1 adds `text` to ups.alarm.
@@ -118,15 +155,21 @@ struct AlarmMap {
   std::string_view text;
 };
 
-/// The tables of one dialect.
+/// The tables of one dialect, and how it names the UPS (NUT's
+/// format_mfr/format_model: the manufacturer string, else `defaultMfr`;
+/// the model from the string index at `modelPath` when set, else the
+/// product string).
 struct Mapping {
   std::span<const VariableMap> variables;
   std::span<const StatusMap> status;
   std::span<const AlarmMap> alarms;
+  std::string_view source{};     ///< "apc-hid.c \"APC HID 0.101\""
+  std::string_view defaultMfr{}; ///< when the device has no manufacturer string
+  std::string_view modelPath{};  ///< a string-index path naming the model (Delta)
 };
 
-/// The tables for `d`: Eaton/MGE, APC, CyberPower, or the generic HID
-/// Power Device tables for every other dialect.
+/// The tables for `d`: every NUT subdriver's own; Generic (unknown makes,
+/// NUT's explore) gets the standard HID Power Device paths.
 const Mapping& mappingFor(hid::Dialect d) noexcept;
 
 /// Eaton/MGE series: what NUT's mge-hid calls models_type_t.
@@ -165,6 +208,7 @@ inline constexpr std::string_view kMgeModelPath = "UPS.PowerSummary.iModel";
 inline constexpr std::string_view kMgeApparentPowerPath = "UPS.Flow.[4].ConfigApparentPower";
 inline constexpr std::string_view kMgeCountryPath = "UPS.PowerSummary.Country";
 inline constexpr std::string_view kMgeAbmEnablePath = "UPS.BatterySystem.Charger.ABMEnable";
+inline constexpr std::string_view kMgeChargerModePath = "UPS.BatterySystem.Charger.Mode";
 inline constexpr std::string_view kMgePowerFactorPath = "UPS.PowerConverter.Output.PowerFactor";
 
 } // namespace hidupsd::nut

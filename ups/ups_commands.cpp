@@ -23,17 +23,44 @@ using V = CommandValue;
 // commands write PowerSummary's; units like the 5SC have both (the 3S only
 // the latter): the beeper commands write every one present, so that what
 // is read is what was written.
-constexpr std::array kBeeper = {"UPS.BatterySystem.Battery.AudibleAlarmControl"sv,
-                                "UPS.PowerSummary.AudibleAlarmControl"sv,
-                                "UPS.AudibleAlarmControl"sv};
+// Then the other subdrivers' paths for the same commands (apc-hid.c's Back-UPS ES
+// collection, belkin-hid.c's controls, tripplite-hid.c's TL start delay), with the
+// same values as NUT writes there.
+constexpr std::array kBeeper = {
+    "UPS.BatterySystem.Battery.AudibleAlarmControl"sv, "UPS.PowerSummary.AudibleAlarmControl"sv,
+    "UPS.AudibleAlarmControl"sv, "UPS.BELKINControls.BELKINAudibleAlarmControl"sv};
 constexpr std::array kTest = {"UPS.BatterySystem.Battery.Test"sv, "UPS.BatterySystem.Test"sv,
-                              "UPS.Output.Test"sv};
+                              "UPS.Output.Test"sv, "UPS.Battery.Test"sv,
+                              "UPS.BELKINControls.BELKINTest"sv};
 constexpr std::array kOff = {"UPS.PowerSummary.DelayBeforeShutdown"sv,
                              "UPS.Output.DelayBeforeShutdown"sv,
-                             "UPS.OutletSystem.Outlet.DelayBeforeShutdown"sv};
+                             "UPS.OutletSystem.Outlet.DelayBeforeShutdown"sv,
+                             "UPS.APCGeneralCollection.APCDelayBeforeShutdown"sv,
+                             "UPS.BELKINControls.BELKINDelayBeforeShutdown"sv};
 constexpr std::array kOn = {"UPS.PowerSummary.DelayBeforeStartup"sv,
                             "UPS.Output.DelayBeforeStartup"sv,
-                            "UPS.OutletSystem.Outlet.DelayBeforeStartup"sv};
+                            "UPS.OutletSystem.Outlet.DelayBeforeStartup"sv,
+                            "UPS.APCGeneralCollection.APCDelayBeforeStartup"sv,
+                            "UPS.OutletSystem.Outlet.TLDelayBeforeStartup"sv};
+
+/// Commands a subdriver's UPS must not get as plain field writes: NUT sends
+/// them encoded (powercom-hid.c powercom_shutdown_nuf/startup_nuf: minutes and
+/// seconds in separate bytes, flag bits, bytes swapped), which is not ported;
+/// a plain number of seconds there would set another delay than asked.
+struct Withheld {
+  hid::Dialect dialect;
+  std::string_view command;
+};
+constexpr Withheld kWithheld[] = {
+    {hid::Dialect::PowerCom, "load.off.delay"},  {hid::Dialect::PowerCom, "load.on.delay"},
+    {hid::Dialect::PowerCom, "shutdown.return"}, {hid::Dialect::PowerCom, "shutdown.stayoff"},
+    {hid::Dialect::PowerCom, "shutdown.stop"},
+};
+
+bool withheld(hid::Dialect d, std::string_view command) {
+  return std::any_of(std::begin(kWithheld), std::end(kWithheld),
+                     [&](const Withheld& w) { return w.dialect == d && w.command == command; });
+}
 
 constexpr std::array<CommandWrite, 1> one(std::span<const std::string_view> paths, V kind,
                                           int value = 0, bool everyPath = false) {
@@ -71,23 +98,6 @@ constexpr std::array kCommands = {
     InstantCommand{"test.battery.stop", "Stop the battery test", kTestStop},
 };
 
-constexpr std::array kChargeLow = {"UPS.PowerSummary.RemainingCapacityLimitSetting"sv,
-                                   "UPS.PowerSummary.RemainingCapacityLimit"sv};
-constexpr std::array kRuntimeLow = {"UPS.PowerSummary.RemainingTimeLimit"sv,
-                                    "UPS.Battery.RemainingTimeLimit"sv};
-constexpr std::array kTransferLow = {"UPS.PowerConverter.Output.LowVoltageTransfer"sv,
-                                     "UPS.Input.LowVoltageTransfer"sv};
-constexpr std::array kTransferHigh = {"UPS.PowerConverter.Output.HighVoltageTransfer"sv,
-                                      "UPS.Input.HighVoltageTransfer"sv};
-
-// mge-hid.c marks these ST_FLAG_RW | ST_FLAG_STRING.
-constexpr std::array kWritables = {
-    WritableVariable{"battery.charge.low", kChargeLow, 10},
-    WritableVariable{"battery.runtime.low", kRuntimeLow, 10},
-    WritableVariable{"input.transfer.high", kTransferHigh, 10},
-    WritableVariable{"input.transfer.low", kTransferLow, 10},
-};
-
 /// The first of `paths` that is a writable Feature field here.
 const hid::Field* writableField(std::span<const std::string_view> paths, const UpsModel& model) {
   for (auto path : paths)
@@ -123,17 +133,22 @@ std::string traceSoFar(const CommandTrace& trace) {
   return out;
 }
 
-/// GET_REPORT of the field's report, the field set to `physical`, SET_REPORT; one trace line.
-std::string writeField(const hid::Field& field, double physical, hid::Device& device,
-                       const UpsModel& model, hid::ReportState& state) {
+/// GET_REPORT of the field's report, the field set to `logical`, SET_REPORT; one trace line.
+std::string writeLogical(const hid::Field& field, std::int64_t logical, hid::Device& device,
+                         const UpsModel& model, hid::ReportState& state) {
   storeReport(state, hid::ReportType::Feature, device.getFeatureReport(field.reportId));
-  const auto report = state.withLogical(field, hid::toLogical(field, physical));
+  const auto report = state.withLogical(field, logical);
   if (!report) throw hid::DeviceError(hid::DeviceError::Kind::Io, "no report to write");
   device.setFeatureReport(*report);
   storeReport(state, hid::ReportType::Feature, *report);
   return fmt::format("{} = {:g} (SET_REPORT feature 0x{:02x}: {})",
-                     hid::pathToString(field.path, model.dialect()), physical, field.reportId,
-                     hex(*report));
+                     hid::pathToString(field.path, model.dialect()),
+                     hid::toPhysical(field, logical), field.reportId, hex(*report));
+}
+
+std::string writeField(const hid::Field& field, double physical, hid::Device& device,
+                       const UpsModel& model, hid::ReportState& state) {
+  return writeLogical(field, hid::toLogical(field, physical), device, model, state);
 }
 
 } // namespace
@@ -149,43 +164,44 @@ const InstantCommand* findInstantCommand(std::string_view name) {
 std::vector<std::string> supportedCommands(const UpsModel& model) {
   std::vector<std::string> out;
   for (const auto& c : kCommands)
-    if (std::all_of(c.writes.begin(), c.writes.end(),
+    if (!withheld(model.dialect(), c.name) &&
+        std::all_of(c.writes.begin(), c.writes.end(),
                     [&](const CommandWrite& w) { return fieldFor(w, model) != nullptr; }))
       out.emplace_back(c.name);
   return out;
 }
 
-std::span<const WritableVariable> writableVariables() { return kWritables; }
-
-std::vector<WritableVariable> supportedWritables(const UpsModel& model) {
-  std::vector<WritableVariable> out;
-  for (const auto& w : kWritables)
-    if (writableField(w.paths, model) != nullptr) out.push_back(w);
-  return out;
-}
+std::vector<Writable> supportedWritables(const UpsModel& model) { return writablesOf(model); }
 
 CommandTrace writeVariable(std::string_view name, std::string_view value, hid::Device& device,
-                           const UpsModel& model, hid::ReportState& state) {
-  const auto it = std::find_if(kWritables.begin(), kWritables.end(),
-                               [&](const WritableVariable& w) { return w.name == name; });
-  if (it == kWritables.end()) throw CommandError(fmt::format("{} is not writable", name));
-  const hid::Field* field = writableField(it->paths, model);
-  if (field == nullptr) throw CommandError(fmt::format("this UPS cannot set {}", name));
-  const std::string text(value);
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
-    throw CommandError(fmt::format("{}: '{}' is not a number", name, value));
-  const auto logical = hid::toLogical(*field, v);
-  if (logical < field->logicalMin || logical > field->logicalMax)
-    throw CommandError(fmt::format("{}: {} is out of the UPS's range", name, value));
-  return {writeField(*field, v, device, model, state)};
+                           UpsModel& model, hid::ReportState& state) {
+  const auto all = writablesOf(model);
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const Writable& w) { return w.name == name; });
+  if (it == all.end()) throw CommandError(fmt::format("this UPS cannot set {}", name));
+  std::int64_t v = 0;
+  try {
+    v = valueFor(*it, value);
+  } catch (const InvalidValue& e) {
+    throw CommandError(e.what());
+  }
+  if (it->kind == Writable::Kind::ServerDelay) {
+    auto options = model.options();
+    (it->row->convert == nut::Convert::OffDelay ? options.offDelay : options.onDelay) =
+        static_cast<int>(v);
+    model.setOptions(options);
+    return {fmt::format("{} = {} (kept by hidupsd, sent by the shutdown commands)", name, v)};
+  }
+  return {writeLogical(*it->field, v, device, model, state)};
 }
 
 CommandTrace runInstantCommand(std::string_view name, std::optional<int> value, hid::Device& device,
                                const UpsModel& model, hid::ReportState& state) {
   const InstantCommand* command = findInstantCommand(name);
   if (command == nullptr) throw CommandError(fmt::format("unknown command '{}'", name));
+  if (withheld(model.dialect(), name))
+    throw CommandError(fmt::format("{}: not for this UPS ({} delays are encoded; not ported)", name,
+                                   hid::nameOf(model.dialect())));
   std::vector<std::pair<const hid::Field*, int>> plan;
   for (const auto& w : command->writes) {
     const hid::Field* field = fieldFor(w, model);

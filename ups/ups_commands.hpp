@@ -13,6 +13,7 @@
 #include "hid/device.hpp"
 #include "hid/report_state.hpp"
 #include "ups/ups_model.hpp"
+#include "ups/writables.hpp"
 
 namespace hidupsd {
 
@@ -66,24 +67,17 @@ using CommandTrace = std::vector<std::string>;
 CommandTrace runInstantCommand(std::string_view name, std::optional<int> value, hid::Device& device,
                                const UpsModel& model, hid::ReportState& state);
 
-/// A variable NUT clients may set (upsrw): the first of `paths` that the
-/// descriptor has as a writable (not Constant) Feature field.
-struct WritableVariable {
-  std::string_view name; ///< "battery.charge.low"
-  std::span<const std::string_view> paths;
-  int maxLength = 10; ///< NUT's STRING:n for it
-};
+/// The variables NUT clients may set on this UPS (upsrw), sorted by name:
+/// writablesOf() of the mapping (writables.hpp).
+std::vector<Writable> supportedWritables(const UpsModel& model);
 
-/// Every writable variable hidupsd knows, sorted by name.
-std::span<const WritableVariable> writableVariables();
-/// Those this UPS has, sorted by name.
-std::vector<WritableVariable> supportedWritables(const UpsModel& model);
-
-/// Sets `name` to `value` (its physical value, in the variable's unit) as a
-/// command writes: GET_REPORT, the field set, SET_REPORT. Device thread only.
-/// Throws CommandError (unknown, not writable here, not a number, out of the
-/// field's logical range) before any write; hid::DeviceError.
+/// Sets `name` to `value` (a number in the variable's unit and range, or
+/// one of its enum texts, or a date): GET_REPORT, the field set,
+/// SET_REPORT; a server-side delay (ups.delay.start/shutdown) changes
+/// `model`'s options instead. Device thread only. Throws CommandError
+/// (unknown, not writable here, refused value: nothing written),
+/// hid::DeviceError.
 CommandTrace writeVariable(std::string_view name, std::string_view value, hid::Device& device,
-                           const UpsModel& model, hid::ReportState& state);
+                           UpsModel& model, hid::ReportState& state);
 
 } // namespace hidupsd

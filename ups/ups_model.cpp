@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "ups/nut_convert.hpp"
+
 namespace hidupsd {
 
 namespace {
@@ -21,13 +23,7 @@ using Vars = std::map<std::string, std::string>;
 constexpr std::uint16_t kDellVendorId = 0x047c;
 constexpr std::uint16_t kCpsVendorId = 0x0764;
 
-/// printf("%.Nf"): NUT formats with the C library, and so do we, so that
-/// ties round the same way ("%.0f" of 2.5 is "2").
-std::string fixed(double value, int decimals) {
-  char buf[400]; // the longest double in %.2f is 312 characters
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-  return buf;
-}
+using nut::fixed;
 
 /// NUT's (long)value, guarded against values no long can hold.
 std::optional<std::int64_t> integral(double value) {
@@ -104,12 +100,14 @@ private:
   void mgeIdentity();
   void apcIdentity();
   void mgeModel(const std::string& product, const std::string& iModel);
+  void namedByMapping();
 
   void variables();
   std::optional<std::string> evaluate(const nut::VariableMap& m) const;
   std::optional<std::string> convertVendor(const nut::VariableMap& m, double v) const;
   std::optional<std::string> realPowerEstimate() const;
   std::optional<std::string> cpsBatteryVoltage(double v) const;
+  std::optional<std::string> trippLiteChemistry(double index) const;
   bool pegasusLike() const;
   bool abmIs(std::int64_t state) const;
 
@@ -164,11 +162,7 @@ void Evaluator::identity() {
   switch (model_.dialect()) {
   case hid::Dialect::Mge: mgeIdentity(); break;
   case hid::Dialect::Apc: apcIdentity(); break;
-  case hid::Dialect::CyberPower:
-    set("ups.mfr", info.manufacturer.empty() ? "CPS" : info.manufacturer);
-    set("ups.model", info.product);
-    break;
-  default: set("ups.mfr", info.manufacturer); set("ups.model", info.product);
+  default: namedByMapping();
   }
   set("ups.serial", info.serial);
   for (const char* name : {"mfr", "model", "serial"})
@@ -177,6 +171,18 @@ void Evaluator::identity() {
   vars_["device.type"] = "ups";
   vars_["ups.vendorid"] = fmt::format("{:04x}", info.vendorId);
   vars_["ups.productid"] = fmt::format("{:04x}", info.productId);
+}
+
+/// The subdrivers' format_mfr/format_model: the manufacturer string or the
+/// subdriver's default; the model from its string-index path (Delta) or the
+/// product string.
+void Evaluator::namedByMapping() {
+  const hid::DeviceInfo& info = model_.info();
+  const nut::Mapping& map = model_.mapping();
+  set("ups.mfr", info.manufacturer.empty() ? std::string(map.defaultMfr) : info.manufacturer);
+  std::optional<std::string> model;
+  if (!map.modelPath.empty()) model = stringAt(map.modelPath);
+  set("ups.model", model ? *model : info.product);
 }
 
 /// mge-hid.c mge_format_model(): "<iProduct> <iModel>" or the table's name;
@@ -251,6 +257,7 @@ std::optional<std::string> Evaluator::evaluate(const nut::VariableMap& m) const 
   auto v = value(m.path);
   if (!v) return std::nullopt;
   if (m.convert == Convert::String) return string(*v);
+  if (m.convert == Convert::TrippLiteChemistry) return trippLiteChemistry(*v);
   if (auto plain = convertPlain(m, *v)) return plain;
   return convertVendor(m, *v);
 }
@@ -273,8 +280,17 @@ std::optional<std::string> Evaluator::convertVendor(const nut::VariableMap& m, d
   case Convert::MgeChargerState: return abmIs(0) ? std::nullopt : lookup(m.lookup, v);
   case Convert::MgeRealPowerEstimate: return realPowerEstimate();
   case Convert::CpsBatteryVoltage: return cpsBatteryVoltage(v);
-  default: return std::nullopt;
+  default: return nut::convertForDevice(m, v, model_.quirks());
   }
+}
+
+/// tripplite-hid.c tripplite_chemistry_fun(): the AVR 550U (1003) and the
+/// OMNI1000LCD (2005) point at a string that is not the chemistry.
+std::optional<std::string> Evaluator::trippLiteChemistry(double index) const {
+  const hid::DeviceInfo& info = model_.info();
+  if (info.vendorId == 0x09ae && (info.productId == 0x1003 || info.productId == 0x2005))
+    return std::string("unknown");
+  return string(index);
 }
 
 /// Protection Station and Ellipse ECO; the 3S too, except European models
@@ -354,15 +370,29 @@ void Evaluator::apply(const nut::StatusMap& s, double v) {
         break;
       }
     break;
-  // Charging/Discharging are trusted unless ABM is on (NUT >= 2.8.3, PR #2660).
-  case R::MgeCharging: mark(StatusBit::Charging, !abmIs(1) && i == 1); break;
+  // Charging/Discharging are trusted unless ABM is on (NUT >= 2.8.3, PR #2660);
+  // Charging stays asserted in float mode on units without ABM (5E): mge-hid.c 1.59
+  // drops it once battery.charge reads 100.
+  case R::MgeCharging:
+    mark(StatusBit::Charging, !abmIs(1) && i == 1 && leadingNumber(vars_, "battery.charge") < 100);
+    break;
   case R::MgeDischarging: mark(StatusBit::Discharging, !abmIs(1) && i == 1); break;
+  // With ABM on, the charger's state says it: Charger.Mode when the unit has it,
+  // else Charger.Status (9-series), each with its own numbers.
   case R::MgeChargerMode:
     if (abmIs(1) && (i == 1 || i == 3)) mark(StatusBit::Charging, true);
     if (abmIs(1) && i == 2) mark(StatusBit::Discharging, true);
     break;
+  case R::MgeChargerStatus:
+    if (!abmIs(1) || value(nut::kMgeChargerModePath)) break;
+    if (i == 1 || i == 2) mark(StatusBit::Charging, true);
+    if (i == 4) mark(StatusBit::Discharging, true);
+    break;
   case R::MgeConverterOnline:
     if (!has(StatusBit::Off)) mark(StatusBit::Online, i != 0);
+    break;
+  case R::Mask:
+    if (i) mark(s.bit, (static_cast<std::uint64_t>(*i) & s.mask) == s.match);
     break;
   }
 }
@@ -403,9 +433,8 @@ std::string Evaluator::statusFlags() const {
 
 UpsModel::UpsModel(const hid::ReportDescriptor& descriptor, const hid::DeviceInfo& info,
                    ModelOptions options)
-    : descriptor_(&descriptor), info_(info), options_(options),
-      dialect_(hid::dialectForDevice(info.vendorId, info.productId)),
-      mapping_(&nut::mappingFor(dialect_)) {
+    : descriptor_(&descriptor), info_(info), options_(options), dialect_(hid::dialectFor(info)),
+      quirks_(hid::quirksFor(info)), mapping_(&nut::mappingFor(dialect_)) {
   indexFields();
   collectPolledReports();
 }
@@ -454,6 +483,30 @@ const hid::Field* UpsModel::findField(std::string_view path, hid::ReportType typ
 }
 
 bool UpsModel::hasPath(std::string_view path) const { return paths_.find(path) != paths_.end(); }
+
+std::vector<std::string> UpsModel::pathsOfReport(std::uint8_t id) const {
+  std::vector<std::string> out;
+  for (const auto& f : descriptor_->fields())
+    if (f.type == hid::ReportType::Feature && f.reportId == id)
+      out.push_back(hid::pathToString(f.path, dialect_));
+  return out;
+}
+
+std::vector<std::string> UpsModel::variablesOfReport(std::uint8_t id) const {
+  std::vector<std::string> out;
+  const auto add = [&](std::string_view name, std::string_view path) {
+    const hid::Field* f = findField(path, hid::ReportType::Feature);
+    if (f == nullptr || f->reportId != id) return;
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
+  };
+  for (const auto& m : mapping_->variables) // server-side values need no report
+    if (m.convert != Convert::Text && m.convert != Convert::OffDelay &&
+        m.convert != Convert::OnDelay)
+      add(m.name, m.path);
+  for (const auto& st : mapping_->status)
+    add("ups.status", st.path);
+  return out;
+}
 
 std::optional<double> UpsModel::value(const hid::ReportState& state, std::string_view path) const {
   auto it = paths_.find(path);

@@ -50,8 +50,12 @@ public:
            ModelOptions options = {});
 
   hid::Dialect dialect() const noexcept { return dialect_; }
+  /// The device's quirk bits (hid::quirksFor): scales some conversions need.
+  std::uint16_t quirks() const noexcept { return quirks_; }
   const hid::DeviceInfo& info() const noexcept { return info_; }
   const ModelOptions& options() const noexcept { return options_; }
+  /// The server-side settings clients may change (SET VAR ups.delay.*).
+  void setOptions(const ModelOptions& options) noexcept { options_ = options; }
   /// The tables this model uses (chosen by dialect).
   const nut::Mapping& mapping() const noexcept { return *mapping_; }
 
@@ -82,6 +86,13 @@ public:
   /// True if the descriptor has `path` as a Feature or Input field.
   bool hasPath(std::string_view path) const;
 
+  /// The NUT paths of Feature report `id`'s fields, in descriptor order.
+  std::vector<std::string> pathsOfReport(std::uint8_t id) const;
+  /// The NUT variables (and "ups.status" for status rows) whose mapping
+  /// rows read Feature report `id`, in table order, each once: what goes
+  /// missing while the UPS refuses that report.
+  std::vector<std::string> variablesOfReport(std::uint8_t id) const;
+
 private:
   struct PathFields {
     const hid::Field* feature = nullptr;
@@ -96,6 +107,7 @@ private:
   hid::DeviceInfo info_;
   ModelOptions options_;
   hid::Dialect dialect_;
+  std::uint16_t quirks_;
   const nut::Mapping* mapping_;
   std::map<std::string, PathFields, std::less<>> paths_;
   std::vector<std::uint8_t> polled_;

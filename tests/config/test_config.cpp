@@ -75,6 +75,8 @@ TEST_CASE("an empty file or missing sections give DESIGN.md's defaults") {
   CHECK(c.proxmox.qm == "/usr/sbin/qm");
   CHECK(c.proxmox.pvesh == "/usr/bin/pvesh");
   CHECK(c.proxmox.node.empty());
+  CHECK(c.proxmox.pmxcfs == "/etc/pve");
+  CHECK(c.proxmox.planRefresh == seconds(60));
   CHECK(c.log.file == "/var/log/ups-shutdown.log");
   CHECK(c.log.level == log::Level::Info);
   CHECK(c.notify.empty());
@@ -180,6 +182,12 @@ TEST_CASE("values out of range name the range and unit") {
         "t.toml:2:17: in [proxmox]: exclude[1]: 100 is listed twice");
   CHECK(errorOf("[proxmox]\nqm = \"qm\"\n") ==
         "t.toml:2:6: in [proxmox]: qm must be an absolute path");
+  CHECK(errorOf("[proxmox]\npmxcfs = \"etc/pve\"\n") ==
+        "t.toml:2:10: in [proxmox]: pmxcfs must be an absolute path, or \"\" for none");
+  CHECK(errorOf("[proxmox]\nplan_refresh = 4\n") ==
+        "t.toml:2:16: in [proxmox]: plan_refresh = 4 is out of range 5..3600 s");
+  CHECK(parseConfig("[proxmox]\npmxcfs = \"\"\nplan_refresh = 3600\n", "t.toml")
+            .proxmox.pmxcfs.empty());
   CHECK(errorOf("[[notify]]\ntype = \"exec\"\ncommand = [\"/x\"]\nretries = 11\n") ==
         "t.toml:4:11: in [[notify]] #1 (exec): retries = 11 is out of range 0..10");
   CHECK(errorOf("[serve.metrics]\nlisten = \"localhost:70000\"\n") ==
@@ -213,9 +221,24 @@ TEST_CASE("enum values must be one of their names") {
         "\"instcmd\" or \"set\"");
 }
 
+TEST_CASE("[device] backend and descriptor_fixups") {
+  const auto c =
+      parseConfig("[device]\nbackend = \"hidraw\"\ndescriptor_fixups = false\n", "t.toml");
+  CHECK(c.device.backend == DeviceBackend::Hidraw);
+  CHECK_FALSE(c.device.descriptorFixups);
+  CHECK(parseConfig("", "t.toml").device.backend == DeviceBackend::Auto);
+  CHECK(parseConfig("", "t.toml").device.descriptorFixups);
+  CHECK(errorOf("[device]\nbackend = \"hidapi\"\n") ==
+        "t.toml:2:11: in [device]: backend = \"hidapi\" is not \"auto\", \"hidraw\" or "
+        "\"libusb\"");
+  CHECK(errorOf("[device]\ndescriptor_fixups = \"no\"\n") ==
+        "t.toml:2:21: in [device]: descriptor_fixups must be a boolean (true or false), not a "
+        "string");
+}
+
 TEST_CASE("required keys of a notify type are reported at its [[notify]] header") {
   CHECK(errorOf("[[notify]]\ntype = \"discord\"\n") ==
-        "t.toml:1:1: in [[notify]] #1 (discord): missing key 'url'");
+        "t.toml:1:1: in [[notify]] #1 (discord): missing key 'url' (or url_file, url_credential)");
   CHECK(errorOf("[[notify]]\ntype = \"webhook\"\nurl = \"ftp://x\"\n") ==
         "t.toml:3:7: in [[notify]] #1 (webhook): url must be an http:// or https:// URL");
   // No host: the redacted dump could not name one either (found by fuzz_config).
@@ -470,4 +493,28 @@ TEST_CASE("[serve.http] errors name the place") {
   CHECK(plain[0].find("not a crypt(3) hash") != std::string::npos);
   CHECK(errorsOf("[serve.http]\ndashbord = true\n").at(0).find("did you mean 'dashboard'") !=
         std::string::npos);
+}
+
+TEST_CASE("allow: addresses and networks, errors at the element, dumped as read") {
+  const Config c = parseConfig("[serve.nut]\nallow = [\"192.168.1.0/24\", \"::1\"]\n"
+                               "[serve.metrics]\nallow = [\"127.0.0.1\"]\n",
+                               "t.toml");
+  REQUIRE(c.nut);
+  REQUIRE(c.nut->allow.size() == 2);
+  CHECK(hidupsd::lib::ipNetworkText(c.nut->allow[0]) == "192.168.1.0/24");
+  CHECK(hidupsd::lib::ipNetworkText(c.nut->allow[1]) == "::1");
+  REQUIRE(c.metrics);
+  CHECK(c.metrics->allow.size() == 1);
+  CHECK(redacted(c).find("allow = [\"192.168.1.0/24\", \"::1\"]\n") != std::string::npos);
+  CHECK(parseConfig(redacted(c), "dump.toml") == c);
+  CHECK(parseConfig("[serve.nut]\n", "t.toml").nut->allow.empty()); // everyone
+  CHECK(errorsOf("[serve.nut]\nallow = [\"10.0.0.0/8\", \"nas.lan\", \"10.1.2.3/8\", 7]\n"
+                 "[serve.metrics]\nallow = \"::1\"\n") ==
+        std::vector<std::string>{
+            "t.toml:2:24: in [serve.nut]: allow: \"nas.lan\" is not an IPv4 or IPv6 address "
+            "(\"192.168.1.0/24\", \"10.0.0.5\", \"::1\"; names are not resolved)",
+            "t.toml:2:35: in [serve.nut]: allow: 10.1.2.3/8 has bits set past its prefix: "
+            "10.0.0.0/8?",
+            "t.toml:2:49: in [serve.nut]: allow[3] must be a string, not an integer",
+            "t.toml:4:9: in [serve.metrics]: allow must be an array, not a string"});
 }

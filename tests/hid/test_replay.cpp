@@ -259,6 +259,28 @@ TEST_CASE("replay: stall S") {
   CHECK(device.getFeatureReport(1) == Bytes{0x01, 0x64}); // t = 25.999
 }
 
+TEST_CASE("replay: wedge hangs calls until a USB port reset, which a stall ignores") {
+  CountingClock clock;
+  ReplayDevice device(parse(withHeader("feature 01 64\ninput 01 01\nat 5 wedge\n"
+                                       "at 20 stall 10\nat 40 disconnect\n")),
+                      clock, 2s);
+  device.resetPort(); // a reset of a healthy device: counted, nothing else
+  CHECK(device.resets() == 1);
+  CHECK_FALSE(device.readInput(0ms)); // the queued input report went with it
+  clock.advance(5s);
+  CHECK(errorKind([&] { device.getFeatureReport(1); }) == "timeout");
+  clock.advance(10s); // t = 17: a wedge does not end by itself
+  CHECK(errorKind([&] { device.getFeatureReport(1); }) == "timeout");
+  device.resetPort();
+  CHECK(device.getFeatureReport(1) == Bytes{0x01, 0x64});
+  clock.advance(3s); // t = 22 (19 + the stalled call's 2 s): a stall runs its course
+  device.resetPort();
+  CHECK(errorKind([&] { device.getFeatureReport(1); }) == "timeout");
+  clock.advance(20s); // t = 44
+  CHECK(errorKind([&] { device.resetPort(); }) == "disconnected");
+  CHECK(device.resets() == 3);
+}
+
 TEST_CASE("replay: setFeatureReport is stored and logged") {
   ManualClock clock;
   ReplayDevice device(parse(withHeader("feature 01 64\n")), clock);

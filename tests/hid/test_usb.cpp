@@ -63,6 +63,10 @@ public:
     if (interfaceError) throw std::system_error(*interfaceError);
     return interface;
   }
+  void resetDevice() override {
+    ++resets;
+    if (resetError) throw std::system_error(*resetError);
+  }
 
   void answer(std::uint16_t value, Bytes bytes) { answers[value] = {std::move(bytes)}; }
   void fail(std::uint16_t value, UsbErrc error) { answers[value] = {{}, error, true}; }
@@ -73,7 +77,9 @@ public:
   std::vector<std::chrono::milliseconds> timeouts;
   std::optional<UsbErrc> stringError;
   std::optional<UsbErrc> interfaceError;
+  std::optional<UsbErrc> resetError;
   int stringCalls = 0;
+  int resets = 0;
 };
 
 Bytes descriptorOfLength(std::size_t n) {

@@ -85,8 +85,8 @@ TEST_CASE("hidupsd --simulate tells the whole outage on stdout and exits 0") {
   // (the shutdown never waits for the log): its lines and the event's line
   // may interleave, so each sequence is checked on its own.
   CHECK(missingInOrder(out, {"onbatt", "lowbatt", "shutdown: UPS reports low battery"}) == "");
-  CHECK(missingInOrder(out, {"lowbatt", "shutdown pipeline started",
-                             "would run: systemctl poweroff", "shutdown pipeline finished"}) == "");
+  CHECK(missingInOrder(out, {"onbatt", "shutdown pipeline started", "would run: systemctl poweroff",
+                             "shutdown pipeline finished"}) == "");
   CHECK(contains(out, "nothing is executed"));
   checkNothingDestructiveDone(out);
 }

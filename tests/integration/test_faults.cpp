@@ -111,9 +111,10 @@ TEST_CASE("fault: garbage, short and unknown-ID input reports: dropped, counted,
   checkPowerOffWithin(s, 3, kQuickPowerOff);
   const std::string err = s.daemon->err();
   CAPTURE(err);
-  CHECK(linesWith(err, "dropped [") == 4);
+  // One warning per bad report ID and connection; the second short 0x01 is debug only.
+  CHECK(linesWith(err, "dropped [") == 3);
   CHECK(contains(err, "Input report 0x01: 1 bytes, the descriptor says 4: dropped [01]"));
-  CHECK(contains(err, "Input report 0x01: 2 bytes, the descriptor says 4: dropped [01 00]"));
+  CHECK_FALSE(contains(err, "dropped [01 00]"));
   CHECK(contains(err, "0x99"));
   CHECK(contains(err, "0xfe"));
   const std::string text = s.log.read();

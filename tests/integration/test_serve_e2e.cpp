@@ -72,8 +72,9 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   Ports ports;
   const auto replay = t::fixturesDir() / "eaton-5sc-750.replay";
   const auto config = dir / "hidupsd.toml";
-  writeFile(config, "[device]\nreplay = \"" + replay.string() + "\"\n[log]\n" +
-                        logFileSection(dir / "events.log") + serveSections(ports));
+  writeFile(config, "[device]\nreplay = \"" + replay.string() +
+                        "\"\n[history]\nfile = \"\"\n[log]\n" + logFileSection(dir / "events.log") +
+                        serveSections(ports));
   HidupsdProcess daemon(dir, {"-c", config.string()});
   REQUIRE_MESSAGE(waitForVariable(ports, "ups.status"), daemon.err());
 
@@ -98,7 +99,8 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   const auto status =
       t::runProcess({t::hidupsdBinary().string(), "--status", "-c", config.string()});
   CHECK(status.status == 0);
-  CHECK(status.out == upsc.out + "shutdown readiness (checked now): ready\n");
+  CHECK(status.out == upsc.out + "shutdown readiness (checked now): ready\n" +
+                          "history: off ([history] file = \"\")\n");
 
   // --test-event while the daemon holds the UPS: the state comes through the server.
   const auto test =
@@ -126,6 +128,24 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   const auto set = t::runProcess({"/usr/bin/upsrw", "-s", "battery.charge.low=25", "-u", "admin",
                                   "-p", "adminpw", upsAt(ports)});
   CHECK_MESSAGE(set.status == 0, set.err);
+  CHECK(t::runProcess({"/usr/bin/upsc", upsAt(ports), "battery.charge.low"}).out == "25\n");
+  // upsrw sees the ranges and enums of the mapping; a value out of range is refused.
+  const auto rw = t::runProcess({"/usr/bin/upsrw", "-u", "admin", "-p", "adminpw", upsAt(ports)});
+  CHECK_MESSAGE(rw.status == 0, rw.err);
+  CHECK_MESSAGE(rw.out.find("[battery.charge.low]\nRemaining battery level when UPS switches to "
+                            "LB (percent)\nType: RANGE NUMBER\nOption: \"0-100\" SELECTED\n") !=
+                    std::string::npos,
+                rw.out);
+  CHECK_MESSAGE(rw.out.find("[input.sensitivity]\nInput power sensitivity\nType: ENUM STRING\n"
+                            "Maximum length: 10\nOption: \"normal\"\nOption: \"high\" "
+                            "SELECTED\nOption: \"low\"\n") != std::string::npos,
+                rw.out);
+  CHECK_MESSAGE(rw.out.find("[ups.delay.shutdown]") != std::string::npos, rw.out);
+  const auto refused = t::runProcess({"/usr/bin/upsrw", "-s", "battery.charge.low=999", "-u",
+                                      "admin", "-p", "adminpw", upsAt(ports)});
+  CHECK(refused.status != 0);
+  const auto said = refused.out + refused.err;
+  CHECK_MESSAGE(said.find("INVALID-VALUE") != std::string::npos, said);
   CHECK(t::runProcess({"/usr/bin/upsc", upsAt(ports), "battery.charge.low"}).out == "25\n");
   const auto denied = t::runProcess(
       {"/usr/bin/upscmd", "-u", "monsec", "-p", "secpw", upsAt(ports), "beeper.enable"});
@@ -156,8 +176,9 @@ std::string fsdConfig(const TempDir& dir, const t::FakePve& pve, const Ports& po
          "\"\npoll_interval = 1\n[policy]\non_battery_delay = 0\nsimulation = " +
          (simulation ? "true" : "false") + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
          "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
-         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\n[log]\n" +
-         logFileSection(dir / "events.log") + serveSections(ports, "hostsync = 20\n");
+         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npmxcfs = \"" + pve.pmxcfs().string() +
+         "\"\n[log]\n" + logFileSection(dir / "events.log") +
+         serveSections(ports, "hostsync = 20\n");
 }
 
 /// Waits until the server lists a client (upsc -c): upsmon has logged in.

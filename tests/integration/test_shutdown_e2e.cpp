@@ -2,6 +2,9 @@
 // From low battery to host power-off: the daemon as a process, fake Proxmox tools, a replayed UPS.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <stdlib.h>
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -45,8 +48,23 @@ std::string configFor(const TempDir& dir, const t::FakePve& pve, bool simulation
          "[policy]\non_battery_delay = 1\nonline_delay = 0\nsimulation = " +
          (simulation ? "true" : "false") + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
          "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
-         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() + "\"\n[log]\n" +
+         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() +
+         "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
          logFileSection(dir / "events.log");
+}
+
+/// The daemon for real (no simulation, no on-battery delay) on `pve`, with the UPS replay
+/// `story`: the plan-ahead tests.
+void writePlanConfig(const TempDir& dir, const t::FakePve& pve, const std::string& story) {
+  const auto replay = writeReplay(dir / "ups.replay", story);
+  writeFile(dir / "hidupsd.toml",
+            "[device]\nreplay = \"" + replay.string() +
+                "\"\npoll_interval = 1\n[policy]\non_battery_delay = 0\nsimulation = false\n"
+                "[shutdown]\nhost_command = [\"" +
+                pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
+                "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
+                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
+                logFileSection(dir / "events.log"));
 }
 
 } // namespace
@@ -101,6 +119,77 @@ TEST_CASE("low battery to host power-off, for real: guests, flag, power-off, the
                                    "-c", (dir / "hidupsd.toml").string()});
   CHECK(none.status == 0);
   CHECK(contains(none.out, "no kill-power flag at"));
+}
+
+TEST_CASE("the plan is made at start and on battery: low battery only starts the stops") {
+  TempDir dir;
+  t::FakePve pve(fourGuests(0.5));
+  // Each qm/pct call costs 1 s, as a slow Perl start: the listing asked for at low battery
+  // is back a second after the first stop went out.
+  ::setenv("FAKE_PVE_COST", "1", 1);
+  writePlanConfig(dir, pve, outageAt(8) + lowBatteryAt(12));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  const auto events = dir / "events.log";
+  const bool done = waitForContent(events, "shutdown pipeline finished", 60s);
+  ::unsetenv("FAKE_PVE_COST");
+  REQUIRE_MESSAGE(done, readIfAny(events));
+  const std::string log = readIfAny(events);
+  CAPTURE(log);
+  CHECK(missingInOrder(log, {"shutdown pipeline started", "guest plan made ",
+                             "running guests: VM 100 (vm100), VM 101 (vm101), VM 102 (vm102), CT "
+                             "200 (dns)",
+                             "guests: 4 of 4 stopped cleanly"}) == "");
+  const auto shutdowns = pve.started("qm shutdown");
+  const auto lists = pve.started("qm list");
+  const auto listed = pve.finished("qm", "list");
+  REQUIRE_FALSE(shutdowns.empty());
+  // Discovered at start and when the UPS went on battery (8 s), before low battery (12 s).
+  const auto before = std::count_if(lists.begin(), lists.end(),
+                                    [&](const auto& c) { return c.time < shutdowns[0].time; });
+  CHECK(before >= 2);
+  // The first stop did not wait for the listing asked for at low battery.
+  REQUIRE(listed.size() >= 3);
+  CHECK(shutdowns[0].time < listed.back().time);
+  CHECK(pve.started("qm config").empty()); // configs from pmxcfs
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+}
+
+TEST_CASE("qm, pct and /etc/pve hang before low battery: the daemon stops the plan's guests") {
+  // DESIGN.md "Proxmox shutdown": pmxcfs hangs in the very outage, and with it every
+  // `qm list` / `pct list`. The plan made at start is what gets stopped; never no shutdown.
+  TempDir dir;
+  t::FakePve pve(fourGuests(0.5));
+  writePlanConfig(dir, pve, outageAt(20) + lowBatteryAt(24));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  // The plan made at start (its discovery logged: lists and pmxcfs read), then everything
+  // hangs, long before the outage (a loaded machine may take seconds: the outage is at 20 s).
+  REQUIRE_MESSAGE(waitForContent(daemon.errPath(), "running (configs from pmxcfs)", 18s),
+                  daemon.err());
+  const auto listed = pve.finished("qm", "list").size();
+  REQUIRE(listed >= 1);
+  pve.hangListings();
+  pve.hangPmxcfs();
+  const auto events = dir / "events.log";
+  const bool done = waitForContent(events, "shutdown pipeline finished", 90s);
+  pve.releasePmxcfs();
+  REQUIRE_MESSAGE(done, readIfAny(events));
+  const std::string log = readIfAny(events);
+  CAPTURE(log);
+  CHECK(missingInOrder(log, {"shutdown pipeline started", "guest plan made ",
+                             "running guests: VM 100 (vm100), VM 101 (vm101), VM 102 (vm102), CT "
+                             "200 (dns)",
+                             "the guest list asked for at the start of the shutdown did not come",
+                             "guests: 4 of 4 stopped cleanly", "powering off the host"}) == "");
+  // Asked again since (on battery, at low battery): none came back.
+  CHECK(pve.started("qm list").size() > listed);
+  CHECK(pve.finished("qm", "list").size() == listed);
+  for (int id : {100, 101, 102})
+    CHECK(pve.status("vm", id) == "stopped");
+  CHECK(pve.status("ct", 200) == "stopped");
+  CHECK(pve.started("poweroff").size() == 1);
+  daemon.signal(SIGTERM); // with a discovery hung: left behind, the daemon still exits
+  CHECK(daemon.waitExit() == 0);
 }
 
 TEST_CASE("low battery to host power-off in simulation: the same story, nothing done") {

@@ -232,6 +232,19 @@ TEST_CASE("exec: $1 is the event, the UPS in the environment, output in detail")
                          "UPS_UPS_POWER=137\nUPS_UPS_STATUS=OB DISCHRG\n");
 }
 
+TEST_CASE("exec: [notify.arguments] gives an event the script's own word") {
+  TempDir dir;
+  const fs::path record = dir.path / "record";
+  fs::path script = writeScript(dir.path, "upssched-cmd",
+                                "echo \"$# $1 $UPS_EVENT\" >> '" + record.string() + "'\n");
+  ExecSink sink({quick(), {script.string()}, {{core::EventKind::OnBattery, "power-lost"}}});
+  CHECK(sink.deliver(outage()).result == R::Delivered);
+  Notification back = outage();
+  back.event.kind = core::EventKind::Online; // no word given: its name
+  CHECK(sink.deliver(back).result == R::Delivered);
+  CHECK(slurp(record) == "1 power-lost onbatt\n1 online online\n");
+}
+
 TEST_CASE("exec: a test or simulation run says so in UPS_MARKER") {
   Notification n;
   n.event.kind = core::EventKind::OnBattery;

@@ -141,6 +141,11 @@ TEST_CASE("every kind has a distinct built-in message without stray braces") {
             .title.find("Communication perdue avec l'onduleur") != std::string::npos);
   CHECK(builtinTemplate(EventKind::Shutdown, Language::En).body.find("{reason}") !=
         std::string::npos);
+  // commbad says why, in both languages: the healing ladder's advice (power-cycle its USB).
+  CHECK(builtinTemplate(EventKind::CommBad, Language::En).body.find("Reason: {reason}") !=
+        std::string::npos);
+  CHECK(builtinTemplate(EventKind::CommBad, Language::Fr).body.find("Raison : {reason}") !=
+        std::string::npos);
 }
 
 TEST_CASE("progress text uses its own template") {
@@ -165,6 +170,43 @@ TEST_CASE("severities and names") {
   CHECK(severityOf(EventKind::Fsd) == Severity::Critical);
   CHECK(nameOf(Severity::Critical) == "critical");
   CHECK(nameOf(Language::Fr) == "fr");
+}
+
+TEST_CASE("battery test messages, both languages: kind, who and result in the language") {
+  Notification n = outage();
+  n.event.kind = EventKind::TestStarted;
+  n.event.test = hidupsd::core::TestInfo{"quick", "schedule", "", false};
+  auto en = render(builtinTemplate(EventKind::TestStarted, Language::En), n, Language::En);
+  CHECK(en.title == "🔋 Battery test running on pve1");
+  CHECK(en.body.starts_with("A battery test (quick) runs since 2023-11-14 22:13:20 (started by the "
+                            "schedule): on battery for the test, this is not a power outage.\n"));
+  auto fr = render(builtinTemplate(EventKind::TestStarted, Language::Fr), n, Language::Fr);
+  CHECK(fr.title == "🔋 Test de batterie en cours sur pve1");
+  CHECK(fr.body.starts_with("Un test de batterie (rapide) tourne depuis 2023-11-14 22:13:20 "
+                            "(lancé par le calendrier) : sur batterie pour le test, ce n'est pas "
+                            "une coupure de courant.\n"));
+  n.event.kind = EventKind::TestFinished;
+  n.event.test = hidupsd::core::TestInfo{"quick", "schedule", "Done and error", true};
+  en = render(builtinTemplate(EventKind::TestFinished, Language::En), n, Language::En);
+  CHECK(en.title == "🔋 Battery test finished on pve1: failed");
+  CHECK(en.body.starts_with("The battery test is over at 2023-11-14 22:13:20: failed.\n"));
+  fr = render(builtinTemplate(EventKind::TestFinished, Language::Fr), n, Language::Fr);
+  CHECK(fr.title == "🔋 Test de batterie terminé sur pve1 : échoué");
+  n.event.test->result = "no result: the UPS never showed the test running within 30 s";
+  CHECK(r("{test_result}", n) == "no result: the UPS never showed the test running within 30 s");
+  CHECK(r("{test_kind}") == "n/a"); // not a test event
+}
+
+TEST_CASE("replbatt carries its reason: the UPS's RB or the history's battery health") {
+  Notification n = outage();
+  n.event.kind = EventKind::ReplaceBattery;
+  n.event.reason = "battery health 42 %: runtime: 42 % of its baseline";
+  const auto en = render(builtinTemplate(EventKind::ReplaceBattery, Language::En), n, Language::En);
+  CHECK(en.body.starts_with("The UPS battery needs replacing (2023-11-14 22:13:20).\nReason: "
+                            "battery health 42 %: runtime: 42 % of its baseline\n"));
+  const auto fr = render(builtinTemplate(EventKind::ReplaceBattery, Language::Fr), n, Language::Fr);
+  CHECK(fr.body.starts_with("La batterie de l'onduleur doit être remplacée (2023-11-14 22:13:20)."
+                            "\nRaison : battery health 42 %"));
 }
 
 TEST_CASE("mains back after the shutdown started: never an all-clear, in both languages") {

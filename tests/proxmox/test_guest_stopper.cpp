@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "proxmox/command_runner.hpp"
+#include "proxmox/discovery.hpp"
 #include "proxmox/guest_stopper.hpp"
 #include "tests/support/fake_pve.hpp"
 
@@ -48,7 +49,14 @@ DiscoveryOptions discoveryFor(const FakePve& pve) {
   DiscoveryOptions o;
   o.qm = pve.qm();
   o.pct = pve.pct();
+  o.pmxcfs = pve.pmxcfs();
+  o.node = "pve1";
   return o;
+}
+
+/// The running guests a discovery finds now (nothing excluded).
+std::vector<Guest> running(CommandRunner& runner, const DiscoveryOptions& o) {
+  return stopSet(discoverInventory(runner, o), {}).guests;
 }
 
 /// A stopper that records its progress calls.
@@ -103,40 +111,14 @@ TEST_CASE("dry run: read-only commands run, the others are only reported") {
   CHECK(commandLine({"systemctl", "it's", "a b"}) == "systemctl 'it'\\''s' 'a b'");
 }
 
-TEST_CASE("discovery: running guests, startup orders, exclusions, containers") {
-  Json stopped = guest("vm", 101, "1");
-  stopped["status"] = "stopped";
-  FakePve pve(node(Json::array({guest("vm", 100, "1", "order=2,down=60"), stopped,
-                                guest("ct", 200, "1", "order=1"), guest("vm", 102, "1")})));
-  ProcessRunner runner;
-  auto o = discoveryFor(pve);
-  o.exclude = {102};
-  auto d = discoverGuests(runner, o);
-  CHECK(d.problems.empty());
-  REQUIRE(d.guests.size() == 2);
-  CHECK(d.guests[0].id == 100);
-  CHECK(d.guests[0].startup == Startup{2, {}, 60});
-  CHECK(d.guests[1].type == GuestType::Container);
-  CHECK(d.guests[1].startup.order == 1);
-  REQUIRE(d.excluded.size() == 1);
-  CHECK(d.excluded[0].id == 102);
-  o.containers = false;
-  d = discoverGuests(runner, o);
-  CHECK(d.guests.size() == 1);
-  o.qm = "/nonexistent/qm";
-  d = discoverGuests(runner, o);
-  REQUIRE(d.problems.size() == 1);
-  CHECK(d.problems[0] == "qm list: cannot start: No such file or directory");
-}
-
 TEST_CASE("20 guests that take 2 s each stop in parallel, not one after the other") {
   FakePve pve(test::uniformVms(20, 2.0));
   ProcessRunner runner;
   Recorder rec;
   GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
-  auto d = discoverGuests(runner, discoveryFor(pve));
-  REQUIRE(d.guests.size() == 20);
-  const auto summary = stopper.stopGuests(d.guests, SteadyClock::now() + 120s);
+  const auto guests = running(runner, discoveryFor(pve));
+  REQUIRE(guests.size() == 20);
+  const auto summary = stopper.stopGuests(guests, SteadyClock::now() + 120s);
   CHECK(summary.count(GuestOutcome::Stopped) == 20);
   CHECK_FALSE(summary.deadlineReached);
   // Every shutdown began before the first one ended: they overlapped.
@@ -167,8 +149,8 @@ TEST_CASE("order groups: each group is down before the next one starts") {
   ProcessRunner runner;
   Recorder rec;
   GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
-  const auto d = discoverGuests(runner, discoveryFor(pve));
-  const auto summary = stopper.stopGuests(d.guests, SteadyClock::now() + 120s);
+  const auto summary =
+      stopper.stopGuests(running(runner, discoveryFor(pve)), SteadyClock::now() + 120s);
   CHECK(summary.count(GuestOutcome::Stopped) == 5);
   auto startOf = [&](const std::string& words) { return pve.started(words).at(0).time; };
   auto endOf = [&](const std::string& tool, const std::string& args) {
@@ -190,8 +172,8 @@ TEST_CASE("per-guest timeout, force stop, a hung qm, a failing one, force_stop o
   rules.guestTimeout = 2s;
   Recorder rec;
   GuestStopper stopper(runner, rules, rec.progress(), rec.steps());
-  const auto d = discoverGuests(runner, discoveryFor(pve));
-  const auto summary = stopper.stopGuests(d.guests, SteadyClock::now() + 120s);
+  const auto summary =
+      stopper.stopGuests(running(runner, discoveryFor(pve)), SteadyClock::now() + 120s);
   auto outcome = [&](int id) {
     for (const auto& r : summary.reports)
       if (r.guest.id == id) return r;
@@ -214,8 +196,8 @@ TEST_CASE("per-guest timeout, force stop, a hung qm, a failing one, force_stop o
   rules = rulesFor(again);
   rules.forceStop = false;
   GuestStopper gentle(runner, rules, nullptr, nullptr);
-  const auto left = gentle.stopGuests(discoverGuests(runner, discoveryFor(again)).guests,
-                                      SteadyClock::now() + 60s);
+  const auto left =
+      gentle.stopGuests(running(runner, discoveryFor(again)), SteadyClock::now() + 60s);
   REQUIRE(left.reports.size() == 1);
   CHECK(left.reports[0].outcome == GuestOutcome::LeftRunning);
   CHECK(again.started("qm stop").empty());
@@ -231,9 +213,9 @@ TEST_CASE("the deadline: shutdown timeouts cut short, later groups force-stopped
   rules.guestTimeout = 180s;
   Recorder rec;
   GuestStopper stopper(runner, rules, rec.progress(), rec.steps());
-  const auto d = discoverGuests(runner, discoveryFor(pve));
+  const auto guests = running(runner, discoveryFor(pve));
   const auto t0 = SteadyClock::now();
-  const auto summary = stopper.stopGuests(d.guests, t0 + 2500ms);
+  const auto summary = stopper.stopGuests(guests, t0 + 2500ms);
   // 2.5 s left, 10 s kept for the force stop: the shutdown gets the 1 s minimum.
   CHECK(pve.started("qm shutdown 100 --timeout 1").size() == 1);
   CHECK(pve.started("qm shutdown 101").empty()); // its turn came after the deadline
@@ -253,9 +235,8 @@ TEST_CASE("stopall: pvesh does it; when it fails the guests are stopped one by o
     Recorder rec;
     GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
     const auto opts = discoveryFor(pve);
-    const auto d = discoverGuests(runner, opts);
     const auto summary = stopper.stopAll(
-        d.guests, false, [&] { return discoverGuests(runner, opts).guests; },
+        running(runner, opts), false, [&] { return running(runner, opts); },
         SteadyClock::now() + 60s);
     CHECK(summary.count(GuestOutcome::Stopped) == 2);
     CHECK(pve.started("pvesh create /nodes/pve1/stopall --timeout 30 --force-stop 1").size() == 1);
@@ -266,9 +247,8 @@ TEST_CASE("stopall: pvesh does it; when it fails the guests are stopped one by o
     Recorder rec;
     GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
     auto opts = discoveryFor(pve);
-    const auto d = discoverGuests(runner, opts);
     const auto summary = stopper.stopAll(
-        d.guests, true, [&] { return discoverGuests(runner, opts).guests; },
+        running(runner, opts), true, [&] { return running(runner, opts); },
         SteadyClock::now() + 60s);
     CHECK(summary.count(GuestOutcome::Stopped) == 2);
     CHECK(pve.started("pvesh create /nodes/pve1/stopall --timeout 30 --force-stop 1 --vms 100,200")
@@ -279,6 +259,91 @@ TEST_CASE("stopall: pvesh does it; when it fails the guests are stopped one by o
       return l.rfind("stopall failed (exit 255: can't lock file", 0) == 0;
     }));
   }
+}
+
+/// A fresh inventory that comes once the first group has started, as the one
+/// the pipeline asks for at low battery does.
+Recheck recheckAfterFirstGroup(std::shared_ptr<const Inventory> fresh) {
+  auto polls = std::make_shared<int>(0);
+  return {[fresh, polls] { return ++*polls > 1 ? fresh : nullptr; },
+          [fresh](SteadyClock::time_point) { return fresh; }};
+}
+
+TEST_CASE("a stale plan corrected: started since stopped too, stopped since skipped") {
+  // The plan knew 100 (order 2) and 101, 102 (order 1); since then 101 stopped and 103
+  // (order 1) and CT 200 (no order, its turn long past) started.
+  Json g103 = guest("vm", 103, "0.1", "order=1");
+  g103["status"] = "stopped";
+  FakePve pve(
+      node(Json::array({guest("vm", 100, "0.2", "order=2"), guest("vm", 101, "0.1", "order=1"),
+                        guest("vm", 102, "0.1", "order=1"), g103, guest("ct", 200, "0.1")})));
+  pve.setStatus("ct", 200, "stopped");
+  ProcessRunner runner;
+  const auto plan = running(runner, discoveryFor(pve));
+  REQUIRE(plan.size() == 3);
+  pve.setStatus("vm", 101, "stopped");
+  pve.setStatus("vm", 103, "running");
+  pve.setStatus("ct", 200, "running");
+  auto fresh = std::make_shared<const Inventory>(discoverInventory(runner, discoveryFor(pve)));
+  Recorder rec;
+  GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
+  const auto recheck = recheckAfterFirstGroup(fresh);
+  const auto summary = stopper.stopGuests(plan, SteadyClock::now() + 60s, &recheck);
+  CHECK(summary.count(GuestOutcome::Stopped) == 4);
+  CHECK(summary.count(GuestOutcome::AlreadyStopped) == 1);
+  CHECK(pve.started("qm shutdown 101").empty());
+  for (const auto& [type, id] : {std::pair{"vm", 100}, {"vm", 102}, {"vm", 103}, {"ct", 200}})
+    CHECK(pve.status(type, id) == "stopped");
+  // CT 200 joined the next group to run, with 102 and 103, after 100's group.
+  CHECK(pve.finished("qm", "shutdown 100").at(0).time < pve.started("pct shutdown 200").at(0).time);
+  CHECK(std::find(rec.lines.begin(), rec.lines.end(),
+                  "started since the plan was made, stopped too: VM 103 (vm103), CT 200 (ct200)") !=
+        rec.lines.end());
+  CHECK(std::find(rec.lines.begin(), rec.lines.end(), "VM 101 (vm101) already stopped") !=
+        rec.lines.end());
+  REQUIRE_FALSE(rec.counts.empty());
+  CHECK(rec.counts.back() == std::pair<std::size_t, std::size_t>{5, 5});
+}
+
+TEST_CASE("a container stopped before its turn in the first group: skipped, not forced") {
+  FakePve pve(node(Json::array({guest("ct", 200, "0.1"), guest("vm", 100, "0.1")})));
+  ProcessRunner runner;
+  const auto plan = running(runner, discoveryFor(pve));
+  pve.setStatus("ct", 200, "stopped");
+  pve.setStatus("vm", 100, "stopped");
+  Recorder rec;
+  GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
+  const auto summary = stopper.stopGuests(plan, SteadyClock::now() + 60s);
+  // pct says "CT 200 not running"; qm's shutdown of a stopped VM succeeds as a no-op.
+  CHECK(summary.count(GuestOutcome::AlreadyStopped) == 1);
+  CHECK(summary.count(GuestOutcome::Stopped) == 1);
+  CHECK(pve.started("pct stop").empty());
+  CHECK(pve.started("qm stop").empty());
+}
+
+TEST_CASE("a recheck that never comes: the plan is stopped, the wait is bounded") {
+  FakePve pve(node(Json::array({guest("vm", 100, "0.1")})));
+  ProcessRunner runner;
+  const auto plan = running(runner, discoveryFor(pve));
+  Recorder rec;
+  GuestStopper stopper(runner, rulesFor(pve), rec.progress(), rec.steps());
+  int polls = 0;
+  SteadyClock::time_point waitedUntil{};
+  const Recheck never{[&] {
+                        ++polls;
+                        return std::shared_ptr<const Inventory>();
+                      },
+                      [&](SteadyClock::time_point until) {
+                        waitedUntil = until;
+                        return std::shared_ptr<const Inventory>();
+                      }};
+  const auto t0 = SteadyClock::now();
+  const auto summary = stopper.stopGuests(plan, t0 + 3s, &never);
+  CHECK(summary.count(GuestOutcome::Stopped) == 1);
+  CHECK(polls >= 1);
+  CHECK(waitedUntil <= t0 + 3s); // the deadline bounds the wait for it
+  CHECK(rec.lines.back() == "the guest list asked for at the start of the shutdown did not come "
+                            "in time: stopped the guests the plan knew");
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // Guest lists, startup orders and the shutdown plan: pure functions on Proxmox's real output.
 #include <doctest/doctest.h>
 
+#include "proxmox/guest_config.hpp"
 #include "proxmox/guests.hpp"
 #include "proxmox/shutdown_plan.hpp"
 
@@ -28,7 +29,7 @@ constexpr const char* kPctList = "VMID       Status     Lock         Name       
 TEST_CASE("qm list: ids, names with spaces, statuses") {
   const auto vms = parseQmList(kQmList);
   REQUIRE(vms.size() == 4);
-  CHECK(vms[0] == Guest{GuestType::Vm, 100, "win11", "running", {}});
+  CHECK(vms[0] == Guest{GuestType::Vm, 100, "win11", "running", {}, false, {}});
   CHECK(vms[1].status == "stopped");
   CHECK(vms[2].name == "VM 105");
   CHECK(vms[2].status == "paused");
@@ -51,7 +52,7 @@ TEST_CASE("qm list: what is not qm's table names its line") {
 TEST_CASE("pct list: columns by the header, blank and set locks") {
   const auto cts = parsePctList(kPctList);
   REQUIRE(cts.size() == 3);
-  CHECK(cts[0] == Guest{GuestType::Container, 200, "dns", "running", {}});
+  CHECK(cts[0] == Guest{GuestType::Container, 200, "dns", "running", {}, false, {}});
   CHECK(cts[1].status == "stopped");
   CHECK(cts[2].name == "nextcloud");
   CHECK(label(cts[2]) == "CT 202 (nextcloud)");
@@ -60,13 +61,21 @@ TEST_CASE("pct list: columns by the header, blank and set locks") {
                        ListError);
 }
 
-TEST_CASE("startup: order, up, down; bare order; absent") {
-  CHECK(parseStartup("boot: order=scsi0\nstartup: order=2,up=30,down=120\nmemory: 2048\n") ==
+TEST_CASE("startup: order, up, down; bare order; absent; malformed as PVE reads it") {
+  const auto startup = [](std::string_view config) {
+    return parseGuestConfig(config, GuestType::Vm).startup;
+  };
+  CHECK(startup("boot: order=scsi0\nstartup: order=2,up=30,down=120\nmemory: 2048\n") ==
         Startup{2, 30, 120});
-  CHECK(parseStartup("startup: 3\n") == Startup{3, {}, {}});
-  CHECK(parseStartup("startup: down=45\n") == Startup{{}, {}, 45});
-  CHECK(parseStartup("cores: 2\n") == Startup{});
-  CHECK(parseStartup("startup: order=x,down=10\n") == Startup{{}, {}, 10});
+  CHECK(startup("startup: 3\n") == Startup{3, {}, {}});
+  CHECK(startup("startup: down=45\n") == Startup{{}, {}, 45});
+  CHECK(startup("cores: 2\n") == Startup{});
+  // pve_parse_startup_order returns nothing for a value with one bad item: qm's own stop
+  // then ignores down= too.
+  CHECK(startup("startup: order=x,down=10\n") == Startup{});
+  CHECK(startup("startup: order=1,fast=1\n") == Startup{});
+  CHECK(startup("startup: order=-1\n") == Startup{});
+  CHECK(parseStartupValue("order=4, down=30,") == Startup{4, {}, 30});
 }
 
 TEST_CASE("read-only commands are the ones a dry run may run") {
@@ -81,12 +90,13 @@ TEST_CASE("read-only commands are the ones a dry run may run") {
 }
 
 Guest vm(int id, std::optional<int> order, std::optional<int> down = {}) {
-  return Guest{GuestType::Vm, id, "", "running", Startup{order, {}, down}};
+  return Guest{GuestType::Vm, id, "", "running", Startup{order, {}, down}, false, {}};
 }
 
 TEST_CASE("stop groups: unordered first, then the highest order down to the lowest") {
-  const auto groups = stopGroups({vm(104, 1), vm(101, {}), vm(103, 2), vm(102, 1), vm(100, {}),
-                                  Guest{GuestType::Container, 200, "", "running", {3, {}, {}}}});
+  const auto groups =
+      stopGroups({vm(104, 1), vm(101, {}), vm(103, 2), vm(102, 1), vm(100, {}),
+                  Guest{GuestType::Container, 200, "", "running", {3, {}, {}}, false, {}}});
   REQUIRE(groups.size() == 4);
   CHECK_FALSE(groups[0].order.has_value());
   CHECK(groups[0].guests.size() == 2);
@@ -144,7 +154,7 @@ TEST_CASE("the tools' command lines") {
   rules.node = "pve1";
   CHECK(shutdownArgv(vm(100, {}), rules, 42s) ==
         std::vector<std::string>{"/usr/sbin/qm", "shutdown", "100", "--timeout", "42"});
-  CHECK(stopArgv(Guest{GuestType::Container, 200, "", "", {}}, rules) ==
+  CHECK(stopArgv(Guest{GuestType::Container, 200, "", "", {}, false, {}}, rules) ==
         std::vector<std::string>{"/usr/sbin/pct", "stop", "200"});
   CHECK(stopAllArgv(rules, 120s, {}) == std::vector<std::string>{"/usr/bin/pvesh", "create",
                                                                  "/nodes/pve1/stopall", "--timeout",

@@ -42,9 +42,12 @@ struct Fixture {
   std::map<std::string, std::string> variables = eaton5scVariables();
   std::unique_ptr<serve::NutServer> server;
 
-  explicit Fixture(std::size_t maxClients = 8) {
+  explicit Fixture(std::size_t maxClients = 8, std::string listen = "127.0.0.1",
+                   std::vector<lib::IpNetwork> allow = {}) {
     backend.setVariables(variables);
     serve::NutServerOptions options;
+    options.host = std::move(listen);
+    options.allow = std::move(allow);
     options.port = 0;
     options.maxClients = maxClients;
     options.service = {"ups", "Eaton 5SC 750", "0.1.0", t::testUsers()};
@@ -188,4 +191,37 @@ TEST_CASE("upsc beyond max clients is served: the idle client makes room; a logi
   CHECK(refused.status != 0);
   CHECK(f.logs.contains("refused a connection from 127.0.0.1: all 1 connections are logged-in"));
   CHECK(secondary.getVariable("ups", "ups.status") == "OL");
+}
+
+TEST_CASE("upsc outside the allow-list gets nothing; inside it, the UPS (127.0.0.1 and ::1)") {
+  if (!haveClients()) {
+    MESSAGE("skipped: Debian's nut-client is not installed (" << kUpsc << ")");
+    return;
+  }
+  const auto port = [](const Fixture& f) { return std::to_string(f.server->port()); };
+  SUBCASE("allow = [\"::1\"] on [::]") {
+    std::unique_ptr<Fixture> f;
+    try {
+      f = std::make_unique<Fixture>(8, "::", std::vector{lib::parseIpNetwork("::1")});
+    } catch (const std::system_error& e) {
+      MESSAGE("no IPv6 here: " << e.what());
+      return;
+    }
+    const auto in = run({kUpsc, "ups@[::1]:" + port(*f), "ups.status"});
+    CHECK(in.status == 0);
+    CHECK(in.out == f->variables.at("ups.status") + "\n");
+    const auto out = run({kUpsc, "ups@127.0.0.1:" + port(*f), "ups.status"});
+    CHECK(out.status != 0);
+    CHECK(out.out.empty());
+    CHECK(f->server->deniedCount() == 1);
+  }
+  SUBCASE("allow = [\"127.0.0.1\"] on 127.0.0.1") {
+    Fixture f(8, "127.0.0.1", {lib::parseIpNetwork("127.0.0.1")});
+    CHECK(run({kUpsc, f.ups(), "ups.status"}).status == 0);
+    Fixture other(8, "127.0.0.1", {lib::parseIpNetwork("10.0.0.0/8")});
+    const auto out = run({kUpsc, other.ups(), "ups.status"});
+    CHECK(out.status != 0);
+    CHECK(out.out.empty());
+    CHECK(out.err.find("ups.status") == std::string::npos); // not one variable came through
+  }
 }

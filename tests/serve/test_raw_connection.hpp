@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// RawConnection: a line-level TCP client on 127.0.0.1 for what NutClient does not send.
+// RawConnection: a line-level TCP client on 127.0.0.1 (or ::1) for what NutClient does not send.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -23,8 +23,9 @@ using lib::UniqueFd;
 
 /// A line-level connection for what NutClient does not send (partial and over-long lines).
 struct RawConnection {
-  explicit RawConnection(std::uint16_t port) : fd(serve::openStreamSocket(AF_INET)) {
-    const auto address = serve::literalAddress("127.0.0.1", port);
+  explicit RawConnection(std::uint16_t port, const std::string& host = "127.0.0.1")
+      : fd(serve::openStreamSocket(host.find(':') != std::string::npos ? AF_INET6 : AF_INET)) {
+    const auto address = serve::literalAddress(host, port);
     if (::connect(fd.get(), address.get(), address.length) != 0 && errno != EINPROGRESS)
       throw std::system_error(errno, std::generic_category(), "connect");
     REQUIRE(serve::waitFor(fd.get(), POLLOUT, 2000ms));
@@ -48,6 +49,13 @@ struct RawConnection {
     if (!serve::waitFor(fd.get(), POLLIN, 3000ms)) return false;
     char c;
     return ::recv(fd.get(), &c, 1, 0) == 0;
+  }
+  /// Closed (EOF or reset) without a single byte sent to us.
+  bool closedSilently() {
+    if (!serve::waitFor(fd.get(), POLLIN, 3000ms)) return false;
+    char c;
+    const auto n = ::recv(fd.get(), &c, 1, 0);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
   }
   UniqueFd fd;
   std::string buffer;

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.hpp"
+#include "hid/hidraw_device.hpp"
 #include "hid/replay_device.hpp"
 #include "hid/replay_file.hpp"
+#include "hid/replay_hidraw.hpp"
 #include "src/probe.hpp"
 #include "tests/support/test_support.hpp"
 #include "ups/simulated_device.hpp"
@@ -30,12 +32,12 @@ struct KnownDeviation {
   const char* why;
 };
 constexpr KnownDeviation kDeviations[] = {
-    // The APC declares Logical 75..140 (a 120 V range) on a 230 V unit and sends 230.
-    // The NUT of that log read the 1-byte Logical Maximum 0x8c as -116 (before NUT's
-    // LogMax<LogMin fix) and masked 230 to 7 bits = 102. Today's NUT, like us, reads
-    // 140 and clamps to it. Neither is the true 230 V: the descriptor is wrong.
-    {"apc-back-ups-xs-1400u", "UPS.Input.ConfigVoltage", "102", "140", "bogus APC range, old NUT"},
-    {"apc-back-ups-xs-1400u", "UPS.Input.Voltage", "98", "140", "bogus APC range, old NUT"},
+    // The APC declares Logical 75..140 (a 120 V range) on a 230 V unit and sends 230 and
+    // 226. The NUT of that log read the 1-byte Logical Maximum 0x8c as -116 (before NUT's
+    // LogMax<LogMin fix) and masked to 7 bits: 102 and 98. Today's NUT, like us, applies
+    // apc_fix_report_desc() (ranges 75..255 and 0..560) and reads the true voltages.
+    {"apc-back-ups-xs-1400u", "UPS.Input.ConfigVoltage", "102", "230", "APC fix-up, old NUT"},
+    {"apc-back-ups-xs-1400u", "UPS.Input.Voltage", "98", "226", "APC fix-up, old NUT"},
     // ff ff ff ff with Logical Minimum -1 is -1 ("no shutdown pending"): NUT 2.8.4's log of
     // the 3S says -1 for the same bytes; the older NUT of the 5SC log overflowed to 0.
     {"eaton-5sc-750", "UPS.PowerSummary.DelayBeforeShutdown", "0", "-1", "old NUT 32-bit overflow"},
@@ -93,6 +95,29 @@ TEST_CASE("probe values equal NUT's logged values on every fixture that has them
       ++matched;
     }
     CHECK(matched > 60);
+  }
+}
+
+TEST_CASE("the hidraw backend's code path probes every fixture as the replay path does") {
+  for (const auto& name : t::fixtureNames()) {
+    CAPTURE(name);
+    core::ManualClock clock;
+    hid::ReplayDevice direct(script(name), clock);
+    const Probe expected(direct);
+    auto shared = std::make_shared<hid::ReplayDevice>(script(name), clock);
+    hid::HidrawEntry entry;
+    entry.hid.info = shared->info();
+    entry.node = "/dev/hidraw0";
+    hid::HidrawDevice device(entry, std::make_unique<hid::ReplayHidraw>(shared),
+                             std::make_unique<hid::ReplayUsbSide>(shared));
+    const Probe probe(device);
+    CHECK(ourValues(probe) == ourValues(expected));
+    CHECK(probe.snapshot().variables == expected.snapshot().variables);
+    // The same reports refused; the messages name each backend's call.
+    REQUIRE(probe.notes().size() == expected.notes().size());
+    const auto head = [](const std::string& note) { return note.substr(0, note.find(": ")); };
+    for (std::size_t i = 0; i < probe.notes().size(); ++i)
+      CHECK(head(probe.notes()[i]) == head(expected.notes()[i]));
   }
 }
 

@@ -174,12 +174,13 @@ std::string lowBatteryAt(int t) {
          " set UPS.PowerSummary.PresentStatus.BelowRemainingCapacityLimit 1\n";
 }
 
-std::string daemonConfig(const fs::path& replay, const std::string& logSection) {
+std::string daemonConfig(const fs::path& replay, const std::string& logSection,
+                         const fs::path& historyFile) {
   return "[device]\nreplay = \"" + replay.string() +
          "\"\npoll_interval = 1\n"
          "[policy]\non_battery_delay = 1\n"
-         "[log]\n" +
-         logSection;
+         "[history]\nfile = \"" +
+         historyFile.string() + "\"\n[log]\n" + logSection;
 }
 
 std::string logFileSection(const fs::path& file) { return "file = \"" + file.string() + "\"\n"; }

@@ -87,8 +87,10 @@ std::string outageAt(int t);
 std::string mainsBackAt(int t);
 /// The UPS reports low battery at `t` seconds.
 std::string lowBatteryAt(int t);
-/// A daemon config reading `replay`, onbatt after 1 s, `logSection` as the [log] body.
-std::string daemonConfig(const fs::path& replay, const std::string& logSection);
+/// A daemon config reading `replay`, onbatt after 1 s, `logSection` as the [log] body, the
+/// history in `historyFile` (default "": off, so that no test writes /var/lib/hidupsd).
+std::string daemonConfig(const fs::path& replay, const std::string& logSection,
+                         const fs::path& historyFile = {});
 std::string logFileSection(const fs::path& file);
 /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then closed).
 std::uint16_t freeLoopbackPort();

@@ -2,12 +2,18 @@
 // FakePve: symlinks to tests/support/fake_pve.py in a temp dir, and a reader of its calls.log.
 #include "tests/support/fake_pve.hpp"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+
+#include "tests/support/test_support.hpp"
 
 namespace hidupsd::test {
 
@@ -31,6 +37,8 @@ FakePve::FakePve(const std::string& guestsJson) {
     fs::create_symlink(fakeScript(), dir_ / tool);
   std::ofstream(dir_ / "guests.json") << guestsJson;
   ::setenv("FAKE_PVE_DIR", dir_.c_str(), 1);
+  const auto init = runProcess({"/usr/bin/python3", "-I", fakeScript().string(), "pmxcfs"});
+  if (init.status != 0) throw std::runtime_error("fake_pve.py pmxcfs failed: " + init.err);
 }
 
 FakePve::~FakePve() {
@@ -77,6 +85,37 @@ std::string FakePve::status(const std::string& type, int id) const {
   if (!in) return "running"; // no tool has run yet: as guests.json says
   nlohmann::json st = nlohmann::json::parse(in);
   return st.value(type + ":" + std::to_string(id), std::string("?"));
+}
+
+void FakePve::setStatus(const std::string& type, int id, const std::string& status) const {
+  const int lock = ::open((dir_ / "lock").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (lock < 0 || ::flock(lock, LOCK_EX) != 0) throw std::runtime_error("cannot lock the fake");
+  nlohmann::json st = nlohmann::json::object();
+  if (std::ifstream in(dir_ / "state.json"); in) {
+    st = nlohmann::json::parse(in);
+  } else {
+    std::ifstream specFile(dir_ / "guests.json");
+    const auto spec = nlohmann::json::parse(specFile);
+    for (const auto& g : spec["guests"])
+      st[g["type"].get<std::string>() + ":" + std::to_string(g["id"].get<int>())] =
+          g.value("status", std::string("running"));
+  }
+  st[type + ":" + std::to_string(id)] = status;
+  std::ofstream(dir_ / "state.json") << st.dump();
+  ::close(lock); // releases the lock
+}
+
+void FakePve::hangListings() const { std::ofstream(dir_ / "hang-lists") << "hang\n"; }
+
+void FakePve::hangPmxcfs() const {
+  const auto vmlist = pmxcfs() / ".vmlist";
+  fs::remove(vmlist);
+  if (::mkfifo(vmlist.c_str(), 0600) != 0) throw std::runtime_error("mkfifo failed");
+}
+
+void FakePve::releasePmxcfs() const {
+  const int writer = ::open((pmxcfs() / ".vmlist").c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (writer >= 0) ::close(writer);
 }
 
 std::string uniformVms(int count, double seconds) {

@@ -17,8 +17,10 @@ struct PveCall {
   int exitCode = 0;  ///< when done
 };
 
-/// A fresh fake Proxmox node. Sets FAKE_PVE_DIR for the children (the real
-/// runner passes the environment on); one FakePve at a time per process.
+/// A fresh fake Proxmox node: the tools, and its pmxcfs files in pmxcfs()
+/// (.vmlist and every guest's .conf, written by `fake_pve.py pmxcfs`). Sets
+/// FAKE_PVE_DIR for the children (the real runner passes the environment
+/// on); one FakePve at a time per process.
 class FakePve {
 public:
   /// `guestsJson`: the guests.json document (see fake_pve.py).
@@ -32,6 +34,8 @@ public:
   std::string pct() const { return (dir_ / "pct").string(); }
   std::string pvesh() const { return (dir_ / "pvesh").string(); }
   std::string poweroff() const { return (dir_ / "poweroff").string(); }
+  /// The node's /etc/pve ([proxmox] pmxcfs).
+  std::filesystem::path pmxcfs() const { return dir_ / "pve"; }
 
   /// Every call so far, in log order.
   std::vector<PveCall> calls() const;
@@ -41,6 +45,17 @@ public:
   std::vector<PveCall> finished(const std::string& tool, const std::string& argsPrefix) const;
   /// A guest's status now ("running", "stopped").
   std::string status(const std::string& type, int id) const;
+  /// Starts or stops a guest behind the daemon's back ("running", "stopped").
+  void setStatus(const std::string& type, int id, const std::string& status) const;
+  /// From now on `qm list` and `pct list` hang, as they do on a hung pmxcfs
+  /// (each hung call ends itself after 10 minutes: no orphan outlives a run).
+  void hangListings() const;
+  /// Replaces pmxcfs()/.vmlist with a FIFO nobody writes: opening it blocks,
+  /// as a read of a hung pmxcfs does.
+  void hangPmxcfs() const;
+  /// Lets the readers blocked on hangPmxcfs()'s FIFO go (they read an empty
+  /// file); a later open blocks again.
+  void releasePmxcfs() const;
 
 private:
   std::filesystem::path dir_;

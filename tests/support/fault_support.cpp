@@ -38,7 +38,8 @@ std::string faultConfig(const TempDir& dir, const FakePve& pve, const fs::path& 
          "[shutdown]\nguest_timeout = 2\ndeadline = 10\ndeadline_margin = 0\n" +
          "host_command = [\"" + pve.poweroff() + "\"]\nkill_power_flag = \"" +
          (dir / "killpower").string() + "\"\n" + "[proxmox]\nnode = \"pve1\"\nqm = \"" + pve.qm() +
-         "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() + "\"\n" + "[log]\n" +
+         "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() + "\"\npmxcfs = \"" +
+         pve.pmxcfs().string() + "\"\n[log]\n" +
          logFileSection(o.logFile.empty() ? dir / "events.log" : o.logFile) + o.extraConfig;
 }
 

@@ -216,11 +216,11 @@ TEST_CASE("Eaton 3S 700: variables and status") {
              {"outlet.id", "0"},
              {"outlet.switchable", "yes"}, // Outlet.[1].Switchable 1
              {"outlet.1.id", "1"},
-             {"outlet.1.switchable", "no"},            // Outlet.[2].Switchable 0
-             {"outlet.1.status", "on"},                // Outlet.[2].SwitchOn/Off 1
-             {"outlet.1.protect.status", "protected"}, // Outlet.[1].Status 2
-             {"outlet.power", "<absent>"},             // European 3S (Country 0): no threshold
-             {"ups.status", "OL CHRG"},                // ACPresent 1, Charging 1, no ABM
+             {"outlet.1.switchable", "no"},                // Outlet.[2].Switchable 0
+             {"outlet.1.status", "on"},                    // Outlet.[2].SwitchOn/Off 1
+             {"outlet.1.protect.status", "not protected"}, // Outlet.[2].Status 1 (mge 1.59)
+             {"outlet.power", "<absent>"},                 // European 3S (Country 0): no threshold
+             {"ups.status", "OL CHRG"},                    // ACPresent 1, Charging 1, no ABM
          });
 }
 
@@ -245,7 +245,9 @@ TEST_CASE("Eaton Protection Station 650: variables and status") {
                           {"outlet.2.status", "on"},     // Outlet.[3].SwitchOn/Off 1
                           {"outlet.1.id", "2"},
                           {"outlet.2.id", "3"},
-                          {"ups.status", "OL CHRG"},
+                          // PresentStatus.Charging 1 at battery.charge 100, no ABM: float
+                          // charge, not CHRG (mge-hid.c 1.59)
+                          {"ups.status", "OL"},
                       });
 }
 
@@ -301,6 +303,8 @@ TEST_CASE("every fixture with reports gives a status and the core variables") {
 
 TEST_CASE("status flags from hand-set PresentStatus bits (Protection Station)") {
   Bench b("eaton-protection-station", eaton("Protection Station"), {{3, "650"}});
+  REQUIRE(b.status() == "OL"); // Charging 1 at 100 %: float charge
+  b.set("UPS.PowerSummary.RemainingCapacity", 90);
   REQUIRE(b.status() == "OL CHRG");
 
   SUBCASE("on battery, discharging") {
@@ -359,8 +363,10 @@ TEST_CASE("status flags on a 5SC: TRIM, BOOST, ABM, converter input, alarms") {
     b.set("UPS.BatterySystem.Charger.Mode", 2);
     CHECK(b.status() == "OB DISCHRG");
   }
-  SUBCASE("ABM off: PresentStatus.Charging is trusted, no charger status") {
+  SUBCASE("ABM off: PresentStatus.Charging is trusted below 100 %, no charger status") {
     b.set("UPS.BatterySystem.Charger.ABMEnable", 0);
+    CHECK(b.status() == "OL"); // battery.charge 100: float charge (mge-hid.c 1.59)
+    b.set("UPS.PowerSummary.RemainingCapacity", 99);
     CHECK(b.status() == "OL CHRG");
     CHECK(b.var("battery.charger.status") == "<absent>");
   }
@@ -419,9 +425,9 @@ TEST_CASE("a report never read gives no variable") {
   CHECK(s.get("ups.vendorid") == "0463");
 
   b.state.store(hid::ReportType::Feature,
-                std::vector<std::uint8_t>{0x06, 0x64, 0x53, 0x07, 0x00, 0x00});
+                std::vector<std::uint8_t>{0x06, 0x5a, 0x53, 0x07, 0x00, 0x00});
   s = b.snap();
-  CHECK(s.get("battery.charge") == "100");
+  CHECK(s.get("battery.charge") == "90");
   CHECK(s.get("battery.runtime") == "1875");
   CHECK_FALSE(s.get("ups.status"));
 
