@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -23,8 +24,9 @@ namespace hidupsd {
 struct PipelineOutput {
   /// Every step, for the event log and the daemon log.
   std::function<void(const std::string& line)> log;
-  /// The steps worth a notification (forced guests, the summary, power-off).
-  std::function<void(const core::Event& shutdown, const std::string& text)> notify;
+  /// The steps worth a notification (forced guests, the summary, power-off),
+  /// said in each sink's language.
+  std::function<void(const core::Event& shutdown, const core::Phrase& what)> notify;
   /// Called after the guests, before the kill-power flag and the host command:
   /// the wait for NUT secondaries (bounded by the callee). May be empty.
   std::function<void()> beforePowerOff;
@@ -77,12 +79,15 @@ public:
   bool started() const noexcept override { return started_.load(); }
   bool finished() const noexcept override { return finished_.load(); }
   void wait() noexcept override;
+  core::PipelineState state() const override;
   bool powerCycles() const noexcept override { return shutdown_.upsShutdownReturn; }
 
 private:
   void run(const core::Event& event) noexcept;
   void preflightCheck(const core::Event& event);
   void stopGuests(const core::Event& event, std::chrono::steady_clock::time_point deadline);
+  void sayWorstCases(const std::vector<proxmox::Guest>& guests,
+                     std::chrono::steady_clock::time_point deadline);
   /// The plan: the keeper's latest, else the discovery `ticket` (waited for).
   std::shared_ptr<const proxmox::Inventory> plan(const core::Event& event, std::uint64_t ticket,
                                                  std::chrono::steady_clock::time_point deadline,
@@ -92,10 +97,13 @@ private:
                             std::chrono::steady_clock::time_point deadline);
   void writeKillPowerFlag();
   void powerOff(const core::Event& event);
+  /// A line of the shutdown's record (English; also its state's last step).
   void say(const std::string& line) noexcept;
   /// The record on disk before the host goes down (PipelineOutput::flush), bounded.
   void flushRecord() noexcept;
-  void tell(const core::Event& event, const std::string& text) noexcept;
+  /// A step worth a notification: said in English to the record, and notified.
+  void tell(const core::Event& event, const core::Phrase& what) noexcept;
+  void update(const std::function<void(core::PipelineState&)>& change) noexcept;
   proxmox::StopRules stopRules() const;
 
   ShutdownConfig shutdown_;
@@ -111,6 +119,8 @@ private:
   std::shared_ptr<proxmox::InventoryKeeper> keeper_;
   std::atomic<bool> started_{false};
   std::atomic<bool> finished_{false};
+  mutable std::mutex stateMutex_;
+  core::PipelineState state_; // guarded by stateMutex_
   std::thread thread_;
 };
 
