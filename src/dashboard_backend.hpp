@@ -3,34 +3,39 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 
 #include "config/config.hpp"
+#include "proxmox/inventory_keeper.hpp"
 #include "serve/dashboard.hpp"
-#include "serve/ups_backend.hpp"
 #include "src/event_log.hpp"
 #include "src/notifier.hpp"
-#include "src/readiness.hpp"
-#include "src/shutdown_pipeline.hpp"
+#include "src/ups_service.hpp"
 
 namespace hidupsd {
 
-/// What the dashboard reads and does, through the daemon's own paths: the UPS state the NUT
-/// server serves (UpsService), the preflight's verdict, the pipeline; a test notification goes
-/// through the daemon's notifier (marked TEST), a battery test and the beeper through the same
-/// instant commands as upscmd (UpsService, bounded by its timeout). Every action is written to
-/// the event log. Thread rules: any thread; the references must outlive it.
+/// What the dashboard reads and does, through the daemon's own paths: the state is the daemon
+/// state's JSON (the one rendering, `status`); the plan is made from the keeper's latest guest
+/// list with the pipeline's own functions; the history is read from the [history] file
+/// (history::Reader: bounded in rows and time). A test notification goes to every [[notify]]
+/// sink marked TEST (a notifier of its own: the daemon's queue is not touched); a battery test
+/// through UpsService::startTest (held as a test, not an outage); the beeper through the same
+/// instant command as upscmd (bounded by its timeout). Every action is written to the event
+/// log. Thread rules: any thread; the references must outlive it.
 class DaemonDashboard final : public serve::DashboardBackend {
 public:
   struct Parts {
-    Config config; ///< a copy: the pipeline's, from the start ([shutdown] needs a restart)
-    serve::UpsBackend& ups;
-    const ShutdownPipeline& pipeline;
-    const Readiness* readiness = nullptr;
-    Notifier* notifier = nullptr;
+    Config config;                        ///< a copy, from the start
+    UpsService* ups = nullptr;            ///< may be null (tests): no actions on the UPS
+    std::function<std::string()> status;  ///< the daemon state as JSON
+    std::shared_ptr<proxmox::InventoryKeeper> keeper; ///< may be null: no guest list
     EventLog* eventLog = nullptr;
   };
   explicit DaemonDashboard(Parts parts);
+  ~DaemonDashboard() override;
 
   std::string status() override;
   std::string history(serve::HistoryRange range) override;
@@ -39,13 +44,14 @@ public:
   serve::ActionOutcome act(serve::DashboardAction action, const std::string& peer) override;
 
 private:
-  serve::ActionOutcome command(const std::string& name, const std::string& done);
+  serve::ActionOutcome beeperMute();
+  serve::ActionOutcome batteryTest(const std::string& peer);
   serve::ActionOutcome testNotification(const std::string& peer);
+  std::optional<double> runtimeNow() const;
 
   Parts parts_;
-  std::string host_;
-  std::string upsName_;
-  std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
+  std::mutex mutex_;
+  std::unique_ptr<Notifier> testNotifier_; // guarded; made at the first test
 };
 
 } // namespace hidupsd
