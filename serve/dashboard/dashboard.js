@@ -29,13 +29,14 @@
     const h = Math.floor(total / 3600);
     const m = Math.floor((total % 3600) / 60);
     const rest = total % 60;
-    if (h > 0) return `${h} h ${m} min`;
-    if (m > 0) return `${m} min ${rest} s`;
+    if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`;
+    if (m > 0) return rest > 0 ? `${m} min ${rest} s` : `${m} min`;
     return `${rest} s`;
   };
+  /// An RFC 3339 text (the state) or Unix seconds (the history) → local date and time.
   const when = (iso) => {
-    if (!iso) return '';
-    const d = new Date(iso);
+    if (iso === null || iso === undefined || iso === '') return '';
+    const d = new Date(typeof iso === 'number' ? iso * 1000 : iso);
     return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString();
   };
   const clock = (iso) => {
@@ -58,7 +59,7 @@
   const fillSummary = (dl, rows) => {
     dl.replaceChildren(...rows.filter((r) => r[1] !== undefined && r[1] !== null && r[1] !== '')
       .map(([term, value]) => {
-        const div = element('div');
+        const div = element('div', null, String(value).length > 60 ? 'wide' : '');
         div.append(element('dt', term), element('dd', value));
         return div;
       }));
@@ -124,9 +125,10 @@
 
   const VALUE_FORMATS = {
     'battery.charge': (v) => withUnit(v, '%'),
-    'battery.runtime': (v) => duration(v),
+    // Seconds are noise in a battery estimate past 10 minutes.
+    'battery.runtime': (v) => (number(v) >= 600 ? duration(Math.round(number(v) / 60) * 60) : duration(v)),
     'ups.load': (v) => withUnit(v, '%'),
-    'input.voltage': (v) => withUnit(v, 'V'),
+    'input.voltage': (v) => fixed(v, 0),
     'output.voltage': (v) => withUnit(v, 'V'),
     'ups.realpower': (v) => withUnit(v, 'W'),
     'ups.power': (v) => withUnit(v, 'VA'),
@@ -157,8 +159,13 @@
     const low = number(vars['battery.runtime.low']);
     $('runtime-note').textContent = low === null ? '' : `low-battery mark ${duration(low)}`;
 
-    $('ups-model').textContent = [vars['ups.mfr'] || vars['device.mfr'], vars['ups.model'] || vars['device.model']]
-      .filter(Boolean).join(' ') || 'UPS';
+    const temperature = vars['ups.temperature'] ?? vars['battery.temperature'];
+    $('temperature').closest('.card').hidden = temperature === undefined;
+    // "Eaton 5SC 750" with its maker "EATON": the maker once.
+    const mfr = vars['ups.mfr'] || vars['device.mfr'] || '';
+    const model = vars['ups.model'] || vars['device.model'] || '';
+    $('ups-model').textContent = (model.toLowerCase().startsWith(mfr.toLowerCase()) ? model
+      : `${mfr} ${model}`).trim() || 'UPS';
     $('host').textContent = s.host ? `on ${s.host}` : '';
     $('ups-name').textContent = ups.name ? `· NUT name “${ups.name}”` : '';
     $('version').textContent = s.version || '';
@@ -294,22 +301,23 @@
     note.textContent = h.available === false ? h.reason || 'No history.' : '';
     const st = h.statistics || {};
     fillSummary($('statistics'), [
-      ['Outages', st.outages],
+      ['Transfers to battery', st.transfers],
+      ['Of which blips', st.blips],
       ['Time on battery', st.on_battery_seconds != null ? duration(st.on_battery_seconds) : null],
-      ['Longest outage', st.longest_seconds != null ? duration(st.longest_seconds) : null],
-      ['Blips', st.blips],
+      ['Counted since', st.since != null ? when(st.since) : null],
     ]);
     fillTable($('outages'), (h.outages || []).map((o) => [
-      when(o.start), o.end ? duration(o.duration_seconds) : `${duration(o.duration_seconds)} so far`,
-      `${o.reason || ''}${o.blip ? ' (blip)' : ''}`, withUnit(o.min_charge, '%'), o.ended_by || '–',
+      when(o.start), o.end != null ? duration(o.duration) : `${duration(o.duration)} so far`,
+      `${o.reason || o.cause || ''}${o.blip ? ' (blip)' : ''}`, withUnit(o.min_charge, '%'), o.ended_by || '–',
     ]), 'No outage in this period.');
     const health = h.health || {};
     fillSummary($('health'), [
-      ['Verdict', health.verdict],
-      ['Battery installed', health.battery_date],
-      ['Age', health.age_days != null ? `${Math.round(health.age_days)} days` : null],
-      ['Last test', health.last_test],
-      ['Runtime at full charge', health.full_runtime_seconds != null ? duration(health.full_runtime_seconds) : null],
+      ['Score', health.score != null ? `${health.score} / 100` : 'not enough data yet'],
+      ['Why', (health.reasons || []).join('; ')],
+      ['Battery installed', health.installed ? `${health.installed}${health.installed_from ? ` (${health.installed_from})` : ''}` : null],
+      ['Age', health.age_years != null ? `${fixed(health.age_years, 1)} years` : null],
+      ['Runtime vs. when new', health.runtime_ratio != null ? `${Math.round(health.runtime_ratio * 100)} %` : null],
+      ['Replace it', health.replace ? 'yes' : null],
     ]);
     fillTable($('tests'), (h.tests || []).map((t) => [when(t.start), t.kind, t.started_by, t.result]),
       'No battery test in this period.');
