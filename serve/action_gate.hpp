@@ -19,8 +19,8 @@ struct ActionCredentials {
 
 /// The outcome of one check, as the HTTP answer it becomes.
 struct GateVerdict {
-  int status = 200; ///< 200: allowed; else 400, 401, 403, 404 (off), 415, 429
-  std::string why;  ///< for the answer and the log (never the credential)
+  int status = 200;                   ///< 200: allowed; else 400, 401, 403, 404 (off), 415, 429
+  std::string why;                    ///< for the answer and the log (never the credential)
   std::chrono::seconds retryAfter{0}; ///< with 429
   bool allowed() const noexcept { return status == 200; }
 };

@@ -37,7 +37,8 @@ HttpResponse asset(std::string_view body, const char* type) {
 }
 
 HttpResponse json(int status, std::string body) {
-  return {status, "application/json; charset=utf-8", std::move(body), {{"Cache-Control", "no-store"}}};
+  return {
+      status, "application/json; charset=utf-8", std::move(body), {{"Cache-Control", "no-store"}}};
 }
 
 HttpResponse error(int status, std::string_view why) {
@@ -104,7 +105,8 @@ Dashboard::Dashboard(HttpServer& server, DashboardBackend& backend, ActionCreden
   server.route("/dashboard.js", page(kDashboardJs, "text/javascript; charset=utf-8"));
   server.route("/favicon.svg", page(kDashboardIcon, "image/svg+xml"));
   server.route("/api/v1", [](const HttpRequest&) { return json(200, index()); });
-  server.route("/api/v1/status", [this](const HttpRequest&) { return json(200, backend_.status()); });
+  server.route("/api/v1/status",
+               [this](const HttpRequest&) { return json(200, backend_.status()); });
   server.route("/api/v1/plan", [this](const HttpRequest&) { return json(200, backend_.plan()); });
   server.route("/api/v1/history", [this](const HttpRequest& r) {
     HistoryRange range{};
@@ -115,9 +117,8 @@ Dashboard::Dashboard(HttpServer& server, DashboardBackend& backend, ActionCreden
   server.route("/api/v1/chart", [this](const HttpRequest& r) { return chart(r); });
   server.route("/api/v1/session", [this](const HttpRequest&) { return session(); });
   for (const auto a : kActions)
-    server.route(
-        fmt::format("/api/v1/actions/{}", nameOf(a)),
-        [this, a](const HttpRequest& r) { return action(a, r); }, {HttpMethod::Post});
+    server.route(fmt::format("/api/v1/actions/{}", nameOf(a)),
+                 [this, a](const HttpRequest& r) { return action(a, r); }, {HttpMethod::Post});
 }
 
 HttpResponse Dashboard::session() const {
@@ -147,7 +148,8 @@ HttpResponse Dashboard::chart(const HttpRequest& r) {
   auto data = backend_.chart(metric, range);
   data.width = *width;
   data.utcOffsetMinutes = *tz;
-  return {200, "image/svg+xml; charset=utf-8", renderSvgChart(data), {{"Cache-Control", "no-store"}}};
+  return {
+      200, "image/svg+xml; charset=utf-8", renderSvgChart(data), {{"Cache-Control", "no-store"}}};
 }
 
 HttpResponse Dashboard::action(DashboardAction a, const HttpRequest& r) {
@@ -162,8 +164,8 @@ HttpResponse Dashboard::action(DashboardAction a, const HttpRequest& r) {
     return answer;
   }
   const auto outcome = backend_.act(a, r.peer);
-  log::notice(kDomain, "action {} from {}: {}{}", nameOf(a), r.peer, outcome.ok ? "" : "failed: ",
-              outcome.message);
+  log::notice(kDomain, "action {} from {}: {}{}", nameOf(a), r.peer,
+              outcome.ok ? "" : "failed: ", outcome.message);
   return json(outcome.ok ? 200 : 502, nlohmann::json{{"api", kApiVersion},
                                                      {"action", nameOf(a)},
                                                      {"ok", outcome.ok},

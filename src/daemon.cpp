@@ -128,7 +128,7 @@ private:
   std::unique_ptr<ReadinessChecker> checker_;
   std::unique_ptr<UpsService> service_;
   std::unique_ptr<DaemonDashboard> dashboard_; // read by servers_'s HTTP thread
-  std::unique_ptr<Servers> servers_;          // set before the device thread starts
+  std::unique_ptr<Servers> servers_;           // set before the device thread starts
   std::unique_ptr<serve::ControlServer> control_;
   std::thread deviceThread_;
   std::atomic<bool> deviceThreadEnded_{false};
@@ -224,11 +224,11 @@ void Daemon::startDeviceThread() {
   if (config_.metrics && config_.metrics->dashboard)
     dashboard_ = std::make_unique<DaemonDashboard>(DaemonDashboard::Parts{
         config_, service_.get(),
-        [parts = statusParts()] { return serve::stateJson(daemonState(parts), -1) + "\n"; }, keeper_,
-        &eventLog_});
-  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, &readiness_,
-                                       history_.get(), [this] { return notifier_.health(); },
-                                       dashboard_.get());
+        [parts = statusParts()] { return serve::stateJson(daemonState(parts), -1) + "\n"; },
+        keeper_, &eventLog_});
+  servers_ = std::make_unique<Servers>(
+      config_, *service_, stats_, *pipeline_, &readiness_, history_.get(),
+      [this] { return notifier_.health(); }, dashboard_.get());
   deviceThread_ = std::thread([this] {
     try {
       reader_->run();

@@ -58,9 +58,9 @@ std::string DaemonDashboard::plan() {
   const auto inventory = parts_.keeper ? parts_.keeper->latest() : nullptr;
   in.inventory = inventory.get();
   if (inventory)
-    in.inventoryAgeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                           inventory->finishedAt)
-                                 .count();
+    in.inventoryAgeSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - inventory->finishedAt)
+            .count();
   return planJson(in).dump() + "\n";
 }
 
@@ -70,7 +70,8 @@ std::string DaemonDashboard::history(serve::HistoryRange range) {
   try {
     history::Reader reader(file, readerOptions());
     const double since = static_cast<double>(wallNow() - rangeWindow(range).seconds);
-    const auto h = reader.health(healthOptions(parts_.config.history), static_cast<double>(wallNow()));
+    const auto h =
+        reader.health(healthOptions(parts_.config.history), static_cast<double>(wallNow()));
     return historyJson(range, reader.outages(since, 200), reader.tests(since, 100),
                        reader.statistics(), h)
                .dump() +

@@ -28,9 +28,9 @@ namespace hidupsd {
 class DaemonDashboard final : public serve::DashboardBackend {
 public:
   struct Parts {
-    Config config;                        ///< a copy, from the start
-    UpsService* ups = nullptr;            ///< may be null (tests): no actions on the UPS
-    std::function<std::string()> status;  ///< the daemon state as JSON
+    Config config;                       ///< a copy, from the start
+    UpsService* ups = nullptr;           ///< may be null (tests): no actions on the UPS
+    std::function<std::string()> status; ///< the daemon state as JSON
     std::shared_ptr<proxmox::InventoryKeeper> keeper; ///< may be null: no guest list
     EventLog* eventLog = nullptr;
   };

@@ -32,8 +32,8 @@ json guestJson(const proxmox::Guest& g, std::chrono::seconds timeout) {
               {"timeout_seconds", timeout.count()}};
 }
 
-json groupsJson(const proxmox::Inventory& inventory, const Config& c,
-                std::chrono::seconds budget, json& excluded) {
+json groupsJson(const proxmox::Inventory& inventory, const Config& c, std::chrono::seconds budget,
+                json& excluded) {
   const auto r = rules(c);
   const auto set = proxmox::stopSet(inventory, r.exclude);
   for (const auto& g : set.excluded)
@@ -69,29 +69,28 @@ std::string planNote(const PlanInputs& in) {
 
 json planJson(const PlanInputs& in) {
   const Config& c = *in.config;
-  const auto budget = proxmox::guestPhaseBudget(in.runtimeSeconds, c.shutdown.deadline,
-                                                c.shutdown.deadlineMargin);
+  const auto budget =
+      proxmox::guestPhaseBudget(in.runtimeSeconds, c.shutdown.deadline, c.shutdown.deadlineMargin);
   json excluded = json::array();
-  json groups = in.inventory != nullptr ? groupsJson(*in.inventory, c, budget, excluded)
-                                        : json::array();
-  return json{
-      {"api", serve::kApiVersion},
-      {"strategy", c.shutdown.strategy == ShutdownStrategy::StopAll ? "stopall" : "guests"},
-      {"simulation", c.policy.simulation},
-      {"runtime_seconds", in.runtimeSeconds ? json(*in.runtimeSeconds) : json(nullptr)},
-      {"deadline_seconds", budget.count()},
-      {"configured_deadline_seconds", c.shutdown.deadline.count()},
-      {"deadline_margin_seconds", c.shutdown.deadlineMargin.count()},
-      {"force_stop", c.shutdown.forceStop},
-      {"guests_known", in.inventory != nullptr && !in.inventory->listFailed()},
-      {"groups", std::move(groups)},
-      {"excluded", std::move(excluded)},
-      {"host_command", c.shutdown.hostCommand},
-      {"ups_power_cycle",
-       {{"enabled", c.shutdown.upsShutdownReturn},
-        {"off_delay_seconds", c.shutdown.upsOffDelay.count()},
-        {"on_delay_seconds", c.shutdown.upsOnDelay.count()}}},
-      {"note", planNote(in)}};
+  json groups =
+      in.inventory != nullptr ? groupsJson(*in.inventory, c, budget, excluded) : json::array();
+  return json{{"api", serve::kApiVersion},
+              {"strategy", c.shutdown.strategy == ShutdownStrategy::StopAll ? "stopall" : "guests"},
+              {"simulation", c.policy.simulation},
+              {"runtime_seconds", in.runtimeSeconds ? json(*in.runtimeSeconds) : json(nullptr)},
+              {"deadline_seconds", budget.count()},
+              {"configured_deadline_seconds", c.shutdown.deadline.count()},
+              {"deadline_margin_seconds", c.shutdown.deadlineMargin.count()},
+              {"force_stop", c.shutdown.forceStop},
+              {"guests_known", in.inventory != nullptr && !in.inventory->listFailed()},
+              {"groups", std::move(groups)},
+              {"excluded", std::move(excluded)},
+              {"host_command", c.shutdown.hostCommand},
+              {"ups_power_cycle",
+               {{"enabled", c.shutdown.upsShutdownReturn},
+                {"off_delay_seconds", c.shutdown.upsOffDelay.count()},
+                {"on_delay_seconds", c.shutdown.upsOnDelay.count()}}},
+              {"note", planNote(in)}};
 }
 
 RangeWindow rangeWindow(serve::HistoryRange range) noexcept {
@@ -118,12 +117,9 @@ json historyJson(serve::HistoryRange range, const std::vector<history::TransferR
 }
 
 json noHistoryJson(serve::HistoryRange range, std::string_view why) {
-  return json{{"api", serve::kApiVersion},
-              {"range", serve::nameOf(range)},
-              {"available", false},
-              {"reason", why},
-              {"outages", json::array()},
-              {"tests", json::array()}};
+  return json{{"api", serve::kApiVersion}, {"range", serve::nameOf(range)},
+              {"available", false},        {"reason", why},
+              {"outages", json::array()},  {"tests", json::array()}};
 }
 
 namespace {
@@ -142,12 +138,9 @@ MetricSpec specOf(std::string_view metric) {
     return {metric, "Runtime", "min", {{"runtime", history::kRuntime}}, 1.0 / 60, 0, {}};
   if (metric == "load") return {metric, "Load", "%", {{"load", history::kLoad}}, 1, 0, 100};
   if (metric == "voltage")
-    return {metric,
-            "Voltage",
-            "V",
-            {{"input", history::kInputVoltage}, {"output", history::kOutputVoltage}},
-            1,
-            {},
+    return {metric, "Voltage",
+            "V",    {{"input", history::kInputVoltage}, {"output", history::kOutputVoltage}},
+            1,      {},
             {}};
   return {"charge", "Battery charge", "%", {{"charge", history::kCharge}}, 1, 0, 100};
 }

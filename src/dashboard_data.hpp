@@ -20,10 +20,10 @@ namespace hidupsd {
 
 /// What /api/v1/plan is made from.
 struct PlanInputs {
-  const Config* config = nullptr;              ///< [shutdown], [proxmox], [policy] simulation
+  const Config* config = nullptr;                ///< [shutdown], [proxmox], [policy] simulation
   const proxmox::Inventory* inventory = nullptr; ///< the keeper's latest; nullptr: none yet
-  std::optional<double> runtimeSeconds;        ///< battery.runtime now
-  std::optional<double> inventoryAgeSeconds;   ///< since that discovery ended
+  std::optional<double> runtimeSeconds;          ///< battery.runtime now
+  std::optional<double> inventoryAgeSeconds;     ///< since that discovery ended
 };
 
 /// What the shutdown would do if the battery ran low now: the guests that run (less the
@@ -42,7 +42,8 @@ RangeWindow rangeWindow(serve::HistoryRange range) noexcept;
 
 /// /api/v1/history's document: the range, its outages and battery tests (newest first), the
 /// statistics and the battery's health, as hidupsd --history --json writes them. Pure.
-nlohmann::json historyJson(serve::HistoryRange range, const std::vector<history::TransferRow>& outages,
+nlohmann::json historyJson(serve::HistoryRange range,
+                           const std::vector<history::TransferRow>& outages,
                            const std::vector<history::TestRow>& tests,
                            const history::Statistics& statistics, const history::Health& health);
 /// The same document when there is no history (no [history] file, or it cannot be read).

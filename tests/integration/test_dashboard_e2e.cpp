@@ -68,12 +68,16 @@ bool statusHas(const json& s, const std::string& flag) {
 
 /// chromium's headless run, bounded by timeout(1); its own profile in `dir`.
 t::ProcessResult chromium(const TempDir& dir, std::vector<std::string> args) {
-  std::vector<std::string> argv{"/usr/bin/timeout", "90",
-                                kChromium,           "--headless",
-                                "--no-sandbox",      "--disable-gpu",
+  std::vector<std::string> argv{"/usr/bin/timeout",
+                                "90",
+                                kChromium,
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
                                 "--disable-background-networking",
                                 "--disable-component-update",
-                                "--disable-sync",    "--no-first-run",
+                                "--disable-sync",
+                                "--no-first-run",
                                 "--user-data-dir=" + (dir / "chromium").string(),
                                 "--virtual-time-budget=6000"};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -99,7 +103,7 @@ TEST_CASE("the API: the state, the plan, the history, on the same listener as /m
   REQUIRE_MESSAGE(online, d.daemon->err());
   CHECK_FALSE(variable(*online, "battery.charge").empty());
   CHECK_FALSE(variable(*online, "battery.runtime").empty());
-  // An outage shows in the API within 2 s of the daemon seeing it (the page polls every 1 s).
+  // The replayed outage reaches the API (the page polls it every second).
   const auto onBattery = d.statusWhen([](const json& s) { return statusHas(s, "OB"); }, 20s);
   REQUIRE_MESSAGE(onBattery, d.daemon->err());
   const auto plan = d.get("/api/v1/plan");
@@ -120,7 +124,8 @@ TEST_CASE("the API: the state, the plan, the history, on the same listener as /m
   CHECK(chart->body.starts_with("<svg"));
 }
 
-TEST_CASE("chromium renders the state and the charts; screenshots light and dark, narrow and wide") {
+TEST_CASE(
+    "chromium renders the state and the charts; screenshots light and dark, narrow and wide") {
   if (!fs::exists(kChromium)) {
     MESSAGE("skipped: Debian's chromium is not installed (apt-get install chromium)");
     return;
@@ -143,12 +148,13 @@ TEST_CASE("chromium renders the state and the charts; screenshots light and dark
   // Screenshots for a person to look at: HIDUPSD_SCREENSHOTS=DIR keeps them.
   const char* keep = std::getenv("HIDUPSD_SCREENSHOTS");
   const fs::path out = keep != nullptr ? fs::path(keep) : d.dir.path();
-  for (const auto& [name, size, dark] :
-       {std::tuple{"light-wide", "1280,2400", false}, {"dark-wide", "1280,2400", true},
-        {"light-narrow", "390,3600", false}, {"dark-narrow", "390,3600", true}}) {
+  for (const auto& [name, size, dark] : {std::tuple{"light-wide", "1280,2400", false},
+                                         {"dark-wide", "1280,2400", true},
+                                         {"light-narrow", "390,3600", false},
+                                         {"dark-narrow", "390,3600", true}}) {
     const auto file = out / (std::string("issue-20-") + name + ".png");
-    std::vector<std::string> args{"--window-size=" + std::string(size),
-                                  "--hide-scrollbars", "--screenshot=" + file.string()};
+    std::vector<std::string> args{"--window-size=" + std::string(size), "--hide-scrollbars",
+                                  "--screenshot=" + file.string()};
     if (dark) args.push_back("--force-dark-mode");
     args.push_back(d.url());
     const auto shot = chromium(d.dir, args);

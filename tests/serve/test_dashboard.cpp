@@ -138,10 +138,11 @@ TEST_CASE("an action needs JSON, this origin, the CSRF token and the credential"
     CHECK(r->status == 415);
   }
   SUBCASE("another site, as the browser says: 403") {
-    CHECK(s.post("beeper-mute", s.body(csrf, kToken), {{"Sec-Fetch-Site", "cross-site"}})
-              ->status == 403);
-    CHECK(s.post("beeper-mute", s.body(csrf, kToken), {{"Origin", "http://evil.example"}})
-              ->status == 403);
+    CHECK(s.post("beeper-mute", s.body(csrf, kToken), {{"Sec-Fetch-Site", "cross-site"}})->status ==
+          403);
+    CHECK(
+        s.post("beeper-mute", s.body(csrf, kToken), {{"Origin", "http://evil.example"}})->status ==
+        403);
   }
   SUBCASE("no or a stale CSRF token: 403") {
     CHECK(s.post("beeper-mute", s.body("", kToken))->status == 403);
