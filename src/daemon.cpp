@@ -189,6 +189,10 @@ StatusParts Daemon::statusParts() const {
   parts.history = &recentEvents_;
   parts.sinks = [this] { return notifier_.health(); };
   parts.dropped = [this] { return notifier_.stats().dropped; };
+  if (history_)
+    parts.historyView = [this]() -> std::optional<core::HistoryView> {
+      return historyView(history_->summary());
+    };
   return parts;
 }
 
