@@ -254,7 +254,7 @@
     fillSummary($('plan-summary'), [
       ['Strategy', p.strategy === 'stopall' ? 'pvesh stopall (guests as a fallback)' : 'guests, group by group'],
       ['Deadline for the guests', p.deadline_seconds != null ? duration(p.deadline_seconds) : null],
-      ['From the runtime now', p.runtime_seconds != null ? duration(p.runtime_seconds) : 'unknown'],
+      ['From the runtime now', p.runtime_seconds != null ? VALUE_FORMATS['battery.runtime'](p.runtime_seconds) : 'unknown'],
       ['Force stop after the timeout', p.force_stop ? 'yes' : 'no'],
       ['Then the host runs', (p.host_command || []).join(' ')],
       ['UPS power cycle', cycle.enabled
