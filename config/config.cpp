@@ -59,6 +59,10 @@ bool holdsSecrets(const Config& c) {
         inFile(n.password, n.secretSources, "password"))
       return true;
   }
+  if (c.metrics &&
+      (inFile(c.metrics->actionToken, c.metrics->secretSources, "action_token") ||
+       inFile(c.metrics->actionPasswordHash, c.metrics->secretSources, "action_password_hash")))
+    return true;
   return c.nut && std::any_of(c.nut->users.begin(), c.nut->users.end(), [&](const NutUser& u) {
            return inFile(u.password, u.secretSources, "password");
          });

@@ -222,11 +222,22 @@ struct NutServerConfig {
   bool operator==(const NutServerConfig&) const = default;
 };
 
-/// [serve.metrics]: present = the Prometheus endpoint runs.
+/// [serve.http] (or its first name [serve.metrics], with the same keys): present = the HTTP
+/// server runs: /metrics, the dashboard at / and the JSON API under /api/v1/.
 struct MetricsConfig {
   ListenAddress listen{"127.0.0.1", 9199}; ///< listen
   /// max_connections, 1..1024: HTTP connections at once; a new one closes the longest-idle.
   int maxConnections = 64;
+  bool dashboard = true;    ///< dashboard: the page at / and /api/v1/ (false: /metrics only)
+  bool nutExporter = false; ///< nut_exporter: also network_ups_tools_* (+ /ups_metrics)
+  /// action_token (secret, at least 16 characters; or action_token_file/_credential): lets
+  /// the dashboard's actions run
+  std::string actionToken;
+  /// action_password_hash (or _file/_credential): a crypt(3) hash (yescrypt, SHA-512) of a
+  /// password that does too
+  std::string actionPasswordHash;
+  SecretSources secretSources;        ///< where the action token and hash came from
+  std::string section = "serve.http"; ///< the name the file used (for messages and the dump)
   /// allow: as [serve.nut]'s
   std::vector<lib::IpNetwork> allow;
   bool operator==(const MetricsConfig&) const = default;
@@ -288,7 +299,7 @@ struct Config {
   LogConfig log;
   std::vector<NotifyConfig> notify;
   std::optional<NutServerConfig> nut;   ///< [serve.nut]
-  std::optional<MetricsConfig> metrics; ///< [serve.metrics]
+  std::optional<MetricsConfig> metrics; ///< [serve.http] or [serve.metrics]
   ControlConfig control;                ///< [serve.control]
   HistoryConfig history;
   BatteryTestConfig batteryTest;
@@ -331,8 +342,10 @@ Config loadConfig(const std::filesystem::path& path,
                   const config::SecretReader& secrets = config::systemSecrets());
 
 /// The effective config as TOML that parseConfig reads back, every secret (webhook
-/// and Discord URLs through redactUrl, ntfy token, SMTP and NUT passwords) as "<redacted>";
-/// a secret read from a file or a credential as its KEY_file / KEY_credential key.
+/// and Discord URLs through redactUrl, ntfy token, SMTP and NUT passwords) as "<redacted>"
+/// (the dashboard's action token and password hash as comments: "<redacted>" would not pass
+/// their checks); a secret read from a file or a credential as its KEY_file / KEY_credential
+/// key.
 std::string redacted(const Config& config);
 
 /// Comment lines to write above keys: "device.vendor_id" → {"from ups.conf:3: …"}. Keys
@@ -355,7 +368,8 @@ std::string tomlComment(std::string_view text);
 std::string redactUrl(std::string_view url);
 
 /// Whether the config file itself holds a secret (a webhook or Discord URL, an ntfy token, an
-/// SMTP or NUT password written in it; one read from KEY_file or KEY_credential is not).
+/// SMTP or NUT password, the dashboard's action token or password hash written in it; one read
+/// from KEY_file or KEY_credential is not).
 bool holdsSecrets(const Config& config);
 
 /// A warning when `path` holds secrets (holdsSecrets) and other users may read it

@@ -256,6 +256,25 @@ void nut(Writer& w, const NutServerConfig& n) {
   }
 }
 
+void http(Writer& w, const MetricsConfig& m) {
+  w.header("[" + m.section + "]");
+  w.text("listen", hostPort(m.listen));
+  w.line("max_connections", m.maxConnections);
+  w.flag("dashboard", m.dashboard);
+  w.flag("nut_exporter", m.nutExporter);
+  // Written in the file: as comments ("<redacted>" would not pass their checks when the dump
+  // is read back); from a file or a credential: its key.
+  for (const auto& [key, value] :
+       {std::pair<std::string_view, const std::string&>{"action_token", m.actionToken},
+        {"action_password_hash", m.actionPasswordHash}}) {
+    if (m.secretSources.contains(key))
+      w.secret(key, value, m.secretSources);
+    else if (!value.empty())
+      w.raw(fmt::format("# {} = <redacted>\n", key));
+  }
+  allowList(w, m.allow);
+}
+
 void history(Writer& w, const HistoryConfig& h) {
   w.header("[history]");
   w.text("file", h.file.string());
@@ -282,12 +301,7 @@ void all(Writer& w, const Config& c) {
   for (const auto& n : c.notify)
     notify(w, n);
   if (c.nut) nut(w, *c.nut);
-  if (c.metrics) {
-    w.header("[serve.metrics]");
-    w.text("listen", hostPort(c.metrics->listen));
-    w.line("max_connections", c.metrics->maxConnections);
-    allowList(w, c.metrics->allow);
-  }
+  if (c.metrics) http(w, *c.metrics);
   w.header("[serve.control]");
   w.text("socket", c.control.socket.string());
   w.text("group", c.control.group);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "config/config_reader.hpp"
+#include "lib/password.hpp"
 
 namespace hidupsd::config {
 
@@ -608,12 +609,41 @@ NutServerConfig readNut(TableReader& r) {
   return n;
 }
 
-MetricsConfig readMetrics(TableReader& r) {
+std::string actionToken(std::string_view token) {
+  if (token.size() < 16)
+    return "must be at least 16 characters (a guessable token lets anyone on the network start "
+           "a battery test)";
+  return {};
+}
+
+std::string passwordHash(std::string_view hash) { return lib::passwordHashProblem(hash); }
+
+MetricsConfig readHttp(TableReader& r) {
   MetricsConfig m;
   listen(r, m.listen);
   r.integer("max_connections", 1, 1024, m.maxConnections);
+  r.boolean("dashboard", m.dashboard);
+  r.boolean("nut_exporter", m.nutExporter);
+  secret(r, "action_token", m.actionToken, m.secretSources, actionToken);
+  secret(r, "action_password_hash", m.actionPasswordHash, m.secretSources, passwordHash);
   allow(r, m.allow);
   return m;
+}
+
+/// [serve.http], or [serve.metrics] as it was first called; not both.
+void readHttpSection(TableReader& r, Config& c) {
+  const bool http = r.has("http"), metrics = r.has("metrics");
+  if (http) section(r, "serve.http", c.metrics.emplace(), readHttp);
+  if (metrics && http) {
+    r.fail(*r.node().get("metrics"),
+           "[serve.metrics] is the old name of [serve.http]: keep one of them");
+    r.take("metrics");
+    return;
+  }
+  if (metrics) {
+    section(r, "serve.metrics", c.metrics.emplace(), readHttp);
+    c.metrics->section = "serve.metrics";
+  }
 }
 
 std::string socketPath(std::string_view s) {
@@ -639,7 +669,7 @@ void serve(TableReader& root, Config& c) {
   if (t == nullptr) return;
   TableReader r(*t, "in [serve]", root.errors());
   if (r.has("nut")) section(r, "serve.nut", c.nut.emplace(), readNut);
-  if (r.has("metrics")) section(r, "serve.metrics", c.metrics.emplace(), readMetrics);
+  readHttpSection(r, c);
   if (r.has("control")) section(r, "serve.control", c.control, readControl);
   r.finish();
 }

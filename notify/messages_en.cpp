@@ -159,6 +159,7 @@ constexpr Message kTable[] = {
     {"reason.test_finished", "battery test finished: {result}"},
     {"reason.battery_health", "battery health {score} %: {reasons}"},
     {"reason.battery_health_unknown", "battery health unknown: {reasons}"},
+    {"reason.dashboard_test", "test notification from the dashboard ({client})"},
     {"reason.test_event", "manual test (hidupsd --test-event)"},
     {"reason.test_event_as",
      "manual test (hidupsd --test-event), as at a real low battery: {reason}"},

@@ -154,6 +154,7 @@ constexpr Message kTable[] = {
     {"reason.test_finished", "test de batterie terminé : {result}"},
     {"reason.battery_health", "santé de la batterie {score} % : {reasons}"},
     {"reason.battery_health_unknown", "santé de la batterie inconnue : {reasons}"},
+    {"reason.dashboard_test", "notification de test depuis le tableau de bord ({client})"},
     {"reason.test_event", "test manuel (hidupsd --test-event)"},
     {"reason.test_event_as",
      "test manuel (hidupsd --test-event), comme lors d'une vraie batterie faible : {reason}"},

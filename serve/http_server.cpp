@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// HttpServer over libmicrohttpd: epoll thread, bounded connections with eviction, GET/HEAD only.
+// HttpServer over libmicrohttpd: epoll thread, bounded connections with eviction, bounded bodies.
 #include "serve/http_server.hpp"
 
 #include <fcntl.h>
@@ -22,6 +22,7 @@
 
 #include "lib/log.hpp"
 #include "serve/allow_list.hpp"
+#include "serve/http_exchange.hpp"
 #include "serve/nut_socket.hpp"
 
 namespace hidupsd::serve {
@@ -44,6 +45,19 @@ struct Tracked {
   bool closing = false;    ///< shut down by us; libmicrohttpd closes it at its next turn
 };
 
+/// A route: its handler and the methods it takes (http::kGetBit, kPostBit).
+struct Route {
+  HttpHandler handler;
+  unsigned methods = http::kGetBit;
+};
+
+/// A POST being received: its route and the request so far (owned through libmicrohttpd's
+/// per-request pointer, freed when the request ends).
+struct Pending {
+  const Route* route = nullptr;
+  HttpRequest request;
+};
+
 struct DaemonDeleter {
   void operator()(MHD_Daemon* d) const noexcept { MHD_stop_daemon(d); }
 };
@@ -56,7 +70,7 @@ struct HttpServer::Impl {
 
   HttpServerOptions options;
   Listener listener; ///< ours until start() hands it to libmicrohttpd
-  std::map<std::string, HttpHandler> routes;
+  std::map<std::string, Route> routes;
   std::unique_ptr<MHD_Daemon, DaemonDeleter> daemon;
 
   mutable std::mutex mutex; // guards `open` against stats(); everything else: server thread
@@ -67,16 +81,21 @@ struct HttpServer::Impl {
   static MHD_Result onAccept(void* cls, const sockaddr* peer, socklen_t length);
   static void onConnection(void* cls, MHD_Connection* connection, void** context,
                            MHD_ConnectionNotificationCode code);
-  static void onCompleted(void* cls, MHD_Connection* connection, void**,
+  static void onCompleted(void* cls, MHD_Connection* connection, void** request,
                           MHD_RequestTerminationCode);
   static MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url,
-                              const char* method, const char*, const char*, std::size_t*, void**);
+                              const char* method, const char*, const char* data, std::size_t* size,
+                              void** request);
   static void onLibraryLog(void* cls, const char* format, va_list args);
   void opened(MHD_Connection* connection, void** context);
   void closed(void** context);
   void enforceLimits(Clock::time_point now);
   void shut(Tracked& t, std::atomic<std::size_t>& counter);
-  HttpResponse answer(const std::string& method, const std::string& url);
+  MHD_Result begin(MHD_Connection* connection, const std::string& url, const std::string& method,
+                   void** request);
+  MHD_Result receive(Pending& pending, const char* data, std::size_t* size);
+  MHD_Result respond(MHD_Connection* connection, const HttpResponse& response);
+  HttpResponse call(const Route& route, const HttpRequest& request);
 };
 
 /// libmicrohttpd asks before it reads anything: a peer outside the allow-list is closed.
@@ -136,19 +155,15 @@ void HttpServer::Impl::shut(Tracked& t, std::atomic<std::size_t>& counter) {
   ++counter;
 }
 
-HttpResponse HttpServer::Impl::answer(const std::string& method, const std::string& url) {
-  const bool head = method == MHD_HTTP_METHOD_HEAD;
-  if (method != MHD_HTTP_METHOD_GET && !head) return {405, "text/plain; charset=utf-8", "405\n"};
-  const auto route = routes.find(url);
-  if (route == routes.end()) return {404, "text/plain; charset=utf-8", "404\n"};
+HttpResponse HttpServer::Impl::call(const Route& route, const HttpRequest& request) {
   try {
-    return route->second(HttpRequest{url, head});
+    return route.handler(request);
   } catch (const std::exception& e) {
-    log::warning(kDomain, "{} failed: {}", url, e.what());
+    log::warning(kDomain, "{} failed: {}", request.path, e.what());
   } catch (...) {
-    log::warning(kDomain, "{} failed: unknown exception", url);
+    log::warning(kDomain, "{} failed: unknown exception", request.path);
   }
-  return {500, "text/plain; charset=utf-8", "500\n"};
+  return http::plain(500);
 }
 
 namespace {
@@ -158,21 +173,52 @@ Tracked* trackedOf(MHD_Connection* connection) {
   return info == nullptr ? nullptr : static_cast<Tracked*>(info->socket_context);
 }
 
-MHD_Result queue(MHD_Connection* connection, const HttpResponse& r) {
-  // MUST_COPY: the response owns its bytes; our string dies with this call.
-  MHD_Response* response = MHD_create_response_from_buffer(
-      r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
-  if (response == nullptr) return MHD_NO;
-  MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, r.contentType.c_str());
-  if (r.status == MHD_HTTP_METHOD_NOT_ALLOWED)
-    MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-  const MHD_Result result =
-      MHD_queue_response(connection, static_cast<unsigned>(r.status), response);
-  MHD_destroy_response(response);
-  return result;
+} // namespace
+
+/// Marks the connection busy (answering: never evicted meanwhile) and queues the answer.
+MHD_Result HttpServer::Impl::respond(MHD_Connection* connection, const HttpResponse& response) {
+  {
+    std::lock_guard lock(mutex);
+    if (auto* t = trackedOf(connection)) t->busy = true;
+  }
+  ++requests;
+  return http::queue(connection, response) ? MHD_YES : MHD_NO;
 }
 
-} // namespace
+/// The request head is complete. Answers at once (404, 405, 413, any GET); a POST the route
+/// takes waits for its body. An answer queued now means libmicrohttpd never reads the body
+/// and closes the connection after the answer. Until the answer the connection is not busy:
+/// a body that trickles in is held to requestDeadline like a slow head.
+MHD_Result HttpServer::Impl::begin(MHD_Connection* connection, const std::string& url,
+                                   const std::string& methodName, void** request) {
+  const auto route = routes.find(url);
+  if (route == routes.end()) return respond(connection, http::plain(404));
+  const auto method = http::methodOf(methodName);
+  if (!method || !http::allows(route->second.methods, *method))
+    return respond(connection, http::plain(405, http::allowHeader(route->second.methods)));
+  if (*method != HttpMethod::Post)
+    return respond(connection, call(route->second, http::requestOf(connection, url, *method)));
+  const auto length = http::contentLength(connection);
+  if (length && *length < 0) return respond(connection, http::plain(400));
+  if (length && static_cast<unsigned long long>(*length) > options.maxBodySize)
+    return respond(connection, http::plain(413));
+  *request = new Pending{&route->second, http::requestOf(connection, url, *method)};
+  return MHD_YES;
+}
+
+/// A piece of a POST body. Past maxBodySize (a chunked body: a Content-Length was checked at
+/// the head) the connection is closed: libmicrohttpd cannot answer in the middle of a body.
+MHD_Result HttpServer::Impl::receive(Pending& pending, const char* data, std::size_t* size) {
+  auto& body = pending.request.body;
+  if (*size > options.maxBodySize - body.size()) {
+    log::debug(kDomain, "{}: request body past {} bytes from {}: connection closed",
+               pending.request.path, options.maxBodySize, pending.request.peer);
+    return MHD_NO;
+  }
+  body.append(data, *size);
+  *size = 0;
+  return MHD_YES;
+}
 
 void HttpServer::Impl::onConnection(void* cls, MHD_Connection* connection, void** context,
                                     MHD_ConnectionNotificationCode code) {
@@ -183,9 +229,11 @@ void HttpServer::Impl::onConnection(void* cls, MHD_Connection* connection, void*
     impl.closed(context);
 }
 
-void HttpServer::Impl::onCompleted(void* cls, MHD_Connection* connection, void**,
+void HttpServer::Impl::onCompleted(void* cls, MHD_Connection* connection, void** request,
                                    MHD_RequestTerminationCode) {
   auto& impl = *static_cast<Impl*>(cls);
+  delete static_cast<Pending*>(*request);
+  *request = nullptr;
   std::lock_guard lock(impl.mutex);
   if (auto* t = trackedOf(connection)) {
     t->busy = false;
@@ -193,19 +241,17 @@ void HttpServer::Impl::onCompleted(void* cls, MHD_Connection* connection, void**
   }
 }
 
-/// Answers on the first call, when the request head is complete: a body (a POST's, a GET's)
-/// is never read — libmicrohttpd then closes the connection after the answer.
+/// Called when the request head is complete (first call: *request null), for each piece of
+/// a POST body, and once more when the body is complete (*size 0).
 MHD_Result HttpServer::Impl::onRequest(void* cls, MHD_Connection* connection, const char* url,
-                                       const char* method, const char*, const char*, std::size_t*,
-                                       void**) {
+                                       const char* method, const char*, const char* data,
+                                       std::size_t* size, void** request) {
   auto& impl = *static_cast<Impl*>(cls);
-  {
-    std::lock_guard lock(impl.mutex);
-    if (auto* t = trackedOf(connection)) t->busy = true;
-  }
-  ++impl.requests;
   try {
-    return queue(connection, impl.answer(method, url));
+    auto* pending = static_cast<Pending*>(*request);
+    if (pending == nullptr) return impl.begin(connection, url, method, request);
+    if (*size > 0) return impl.receive(*pending, data, size);
+    return impl.respond(connection, impl.call(*pending->route, pending->request));
   } catch (...) { // std::bad_alloc: drop this connection rather than the server
     return MHD_NO;
   }
@@ -229,9 +275,13 @@ HttpServer::HttpServer(HttpServerOptions options)
 
 HttpServer::~HttpServer() { stop(); }
 
-void HttpServer::route(std::string path, HttpHandler handler) {
+void HttpServer::route(std::string path, HttpHandler handler,
+                       std::initializer_list<HttpMethod> methods) {
   if (impl_->daemon) throw std::logic_error("http: route() after start()");
-  impl_->routes[std::move(path)] = std::move(handler);
+  unsigned bits = 0;
+  for (const auto m : methods)
+    bits |= m == HttpMethod::Post ? http::kPostBit : http::kGetBit;
+  impl_->routes[std::move(path)] = Route{std::move(handler), bits};
 }
 
 void HttpServer::start() {
@@ -267,6 +317,8 @@ void HttpServer::stop() noexcept {
 }
 
 std::uint16_t HttpServer::port() const noexcept { return impl_->listener.port; }
+
+const HttpServerOptions& HttpServer::options() const noexcept { return impl_->options; }
 
 HttpServerStats HttpServer::stats() const {
   HttpServerStats s;

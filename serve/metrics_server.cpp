@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "lib/log.hpp"
+#include "serve/nut_exporter_metrics.hpp"
 
 namespace hidupsd::serve {
 
@@ -23,11 +24,27 @@ HttpServerOptions hostPort(std::string host, std::uint16_t port) {
   return o;
 }
 
+/// `render()`, or 500 (logged) when it throws: the source's failure is the scrape's.
+template <typename Render> HttpResponse guarded(Render&& render) {
+  try {
+    return render();
+  } catch (const std::exception& e) {
+    log::warning(kDomain, "scrape failed: {}", e.what());
+  } catch (...) {
+    log::warning(kDomain, "scrape failed: unknown exception");
+  }
+  return {500, "text/plain; charset=utf-8", "500\n"};
+}
+
 } // namespace
 
-MetricsServer::MetricsServer(HttpServerOptions options, std::function<MetricsData()> source)
-    : source_(std::move(source)), http_(std::make_unique<HttpServer>(std::move(options))) {
+MetricsServer::MetricsServer(HttpServerOptions options, std::function<MetricsData()> source,
+                             bool nutExporter)
+    : source_(std::move(source)), nutExporter_(nutExporter),
+      http_(std::make_unique<HttpServer>(std::move(options))) {
   http_->route("/metrics", [this](const HttpRequest&) { return scrape(); });
+  if (nutExporter_)
+    http_->route("/ups_metrics", [this](const HttpRequest&) { return scrapeNutExporter(); });
   http_->route("/", [](const HttpRequest&) {
     return HttpResponse{200, "text/html; charset=utf-8", kIndexPage};
   });
@@ -38,14 +55,21 @@ MetricsServer::MetricsServer(std::string host, std::uint16_t port,
     : MetricsServer(hostPort(std::move(host), port), std::move(source)) {}
 
 HttpResponse MetricsServer::scrape() const {
-  try {
-    return {200, kContentType, renderMetrics(source_())};
-  } catch (const std::exception& e) {
-    log::warning(kDomain, "scrape failed: {}", e.what());
-  } catch (...) {
-    log::warning(kDomain, "scrape failed: unknown exception");
-  }
-  return {500, "text/plain; charset=utf-8", "500\n"};
+  return guarded([&] {
+    const auto data = source_();
+    auto text = renderMetrics(data);
+    if (nutExporter_) text += renderNutExporter(data);
+    return HttpResponse{200, kContentType, std::move(text)};
+  });
+}
+
+HttpResponse MetricsServer::scrapeNutExporter() const {
+  return guarded([&] {
+    const auto data = source_();
+    if (!nutExporterHasData(data))
+      return HttpResponse{503, "text/plain; charset=utf-8", "the UPS data is stale\n"};
+    return HttpResponse{200, kContentType, renderNutExporter(data)};
+  });
 }
 
 void MetricsServer::start() { http_->start(); }

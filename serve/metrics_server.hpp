@@ -14,8 +14,12 @@ namespace hidupsd::serve {
 
 /// Serves GET /metrics (renderMetrics of source(), Content-Type
 /// "text/plain; version=0.0.4; charset=utf-8"), GET / (a page linking to
-/// /metrics) and 404 for every other path, on an HttpServer (its limits hold:
-/// bounded connections, GET/HEAD only, no request body read).
+/// /metrics; the dashboard replaces it) and 404 for every other path, on an
+/// HttpServer (its limits hold: bounded connections, bounded requests). With
+/// `nutExporter`, /metrics also carries nut_exporter's network_ups_tools_*
+/// families (renderNutExporter), and GET /ups_metrics serves them alone, as
+/// nut_exporter does on that path (503 while the UPS data is stale, as its
+/// scrape fails then).
 ///
 /// Thread rules: construct, start(), stop() and port() from one thread.
 /// `source` is called on the server thread for every scrape: it must be
@@ -24,7 +28,8 @@ namespace hidupsd::serve {
 class MetricsServer {
 public:
   /// Binds at once (see HttpServer). Throws std::system_error naming host:port.
-  MetricsServer(HttpServerOptions options, std::function<MetricsData()> source);
+  MetricsServer(HttpServerOptions options, std::function<MetricsData()> source,
+                bool nutExporter = false);
   /// `host`: an IP literal ("127.0.0.1", "::1", "0.0.0.0"); `port` 0 = any free port.
   MetricsServer(std::string host, std::uint16_t port, std::function<MetricsData()> source);
   MetricsServer(const MetricsServer&) = delete;
@@ -42,8 +47,10 @@ public:
 
 private:
   HttpResponse scrape() const;
+  HttpResponse scrapeNutExporter() const;
 
   std::function<MetricsData()> source_;
+  bool nutExporter_ = false;
   std::unique_ptr<HttpServer> http_;
 };
 

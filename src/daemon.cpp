@@ -21,6 +21,7 @@
 #include "serve/state_json.hpp"
 #include "src/daemon_setup.hpp"
 #include "src/daemon_status.hpp"
+#include "src/dashboard_backend.hpp"
 #include "src/device_opener.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
@@ -93,6 +94,9 @@ private:
   bool simulationDone();
   /// [history] on: the service between the reader and the engine, nullptr when off.
   std::unique_ptr<HistoryService> makeHistory();
+  /// What core::DaemonState is built from (the control socket's --status, the dashboard's
+  /// /api/v1/status: one model, one JSON rendering). After service_ is made.
+  StatusParts statusParts() const;
   /// [battery_test]: starts a due test when the conditions hold (every 30 s).
   void scheduleTests();
   TestConditions testConditions() const;
@@ -123,12 +127,14 @@ private:
   proxmox::BoundedRunner checkRunner_{checkProcesses_, std::chrono::seconds(15)};
   std::unique_ptr<ReadinessChecker> checker_;
   std::unique_ptr<UpsService> service_;
-  std::unique_ptr<Servers> servers_; // set before the device thread starts
+  std::unique_ptr<DaemonDashboard> dashboard_; // read by servers_'s HTTP thread
+  std::unique_ptr<Servers> servers_;           // set before the device thread starts
   std::unique_ptr<serve::ControlServer> control_;
   std::thread deviceThread_;
   std::atomic<bool> deviceThreadEnded_{false};
   core::Clock::time_point startedAt_{};
   double startedWall_ = 0;
+  std::chrono::system_clock::time_point startedSystem_ = std::chrono::system_clock::now();
   core::Clock::time_point nextTestCheck_{};
   std::string testWaitLogged_; ///< the due test whose wait was logged (once per slot)
   int exitStatus_ = 0;
@@ -172,6 +178,24 @@ std::chrono::nanoseconds Daemon::timerPeriod() const {
   return period;
 }
 
+StatusParts Daemon::statusParts() const {
+  StatusParts parts;
+  parts.upsName = config_.nut ? config_.nut->name : "ups";
+  parts.simulation = config_.policy.simulation;
+  parts.startedAt = startedSystem_;
+  parts.backend = service_.get();
+  parts.pipeline = pipeline_.get();
+  parts.readiness = &readiness_;
+  parts.history = &recentEvents_;
+  parts.sinks = [this] { return notifier_.health(); };
+  parts.dropped = [this] { return notifier_.stats().dropped; };
+  if (history_)
+    parts.historyView = [this]() -> std::optional<core::HistoryView> {
+      return historyView(history_->summary());
+    };
+  return parts;
+}
+
 std::unique_ptr<HistoryService> Daemon::makeHistory() {
   // --simulate's outage is no real one: it never enters the history.
   if (config_.history.file.empty() || options_.simulate) return nullptr;
@@ -201,8 +225,14 @@ void Daemon::startDeviceThread() {
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
-  servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, &readiness_,
-                                       history_.get(), [this] { return notifier_.health(); });
+  if (config_.metrics && config_.metrics->dashboard)
+    dashboard_ = std::make_unique<DaemonDashboard>(DaemonDashboard::Parts{
+        config_, service_.get(),
+        [parts = statusParts()] { return serve::stateJson(daemonState(parts), -1) + "\n"; },
+        keeper_, &eventLog_});
+  servers_ = std::make_unique<Servers>(
+      config_, *service_, stats_, *pipeline_, &readiness_, history_.get(),
+      [this] { return notifier_.health(); }, dashboard_.get());
   deviceThread_ = std::thread([this] {
     try {
       reader_->run();
@@ -353,21 +383,7 @@ void Daemon::startControl() {
       log::warning(kDomain, "group '{}' does not exist: the control socket is for root only",
                    config_.control.group);
   }
-  StatusParts parts;
-  parts.upsName = config_.nut ? config_.nut->name : "ups";
-  parts.simulation = config_.policy.simulation;
-  parts.startedAt = std::chrono::system_clock::now();
-  parts.backend = service_.get();
-  parts.pipeline = pipeline_.get();
-  parts.readiness = &readiness_;
-  parts.history = &recentEvents_;
-  parts.sinks = [this] { return notifier_.health(); };
-  parts.dropped = [this] { return notifier_.stats().dropped; };
-  if (history_)
-    parts.historyView = [this]() -> std::optional<core::HistoryView> {
-      return historyView(history_->summary());
-    };
-  auto handler = [parts](std::string_view request) -> std::optional<std::string> {
+  auto handler = [parts = statusParts()](std::string_view request) -> std::optional<std::string> {
     if (request != "status") return std::nullopt;
     return serve::stateJson(daemonState(parts));
   };

@@ -128,9 +128,11 @@ serve::HistoryMetrics historyMetrics(const history::Summary& summary,
 Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
                  const ShutdownPipeline& pipeline, const Readiness* readiness,
                  const HistoryService* history,
-                 std::function<std::vector<core::SinkHealth>()> sinks)
+                 std::function<std::vector<core::SinkHealth>()> sinks,
+                 serve::DashboardBackend* dashboard)
     : stats_(stats), pipeline_(pipeline), readiness_(readiness), history_(history),
-      sinks_(std::move(sinks)), simulation_(config.policy.simulation) {
+      sinks_(std::move(sinks)), simulation_(config.policy.simulation),
+      dashboardBackend_(dashboard) {
   const std::size_t nutWanted = !config.nut ? 0
                                 : config.nut->maxConnections > 0
                                     ? static_cast<std::size_t>(config.nut->maxConnections)
@@ -209,11 +211,24 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     options.port = config.metrics->listen.port;
     options.maxConnections = connections;
     options.allow = config.metrics->allow;
-    metrics_ = std::make_unique<serve::MetricsServer>(std::move(options), source);
+    const auto& m = *config.metrics;
+    metrics_ = std::make_unique<serve::MetricsServer>(std::move(options), source, m.nutExporter);
+    const bool page = m.dashboard && dashboardBackend_ != nullptr;
+    if (page)
+      dashboard_ = std::make_unique<serve::Dashboard>(
+          metrics_->http(), *dashboardBackend_,
+          serve::ActionCredentials{m.actionToken, m.actionPasswordHash});
     metrics_->start();
-    log::notice(kDomain, "metrics on http://{}/metrics{}", hostPort(config.metrics->listen),
-                allowText(config.metrics->allow));
+    log::notice(kDomain, "metrics on http://{}/metrics{}{}", hostPort(m.listen),
+                m.nutExporter ? " and /ups_metrics" : "", allowText(m.allow));
+    if (page)
+      log::notice(kDomain, "dashboard on http://{}/, its API under /api/v1/; actions {}",
+                  hostPort(m.listen),
+                  m.actionToken.empty() && m.actionPasswordHash.empty()
+                      ? "off (no action_token or action_password_hash)"
+                      : "on, behind the configured credential");
   } catch (const std::exception& e) {
+    dashboard_.reset();
     metrics_.reset();
     log::error(kDomain, "metrics endpoint off: {}", e.what());
   }

@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "lib/fd_budget.hpp"
+#include "serve/dashboard.hpp"
 #include "serve/metrics_server.hpp"
 #include "serve/nut_server.hpp"
 #include "src/event_stats.hpp"
@@ -28,13 +29,15 @@ namespace hidupsd {
 /// on the pipeline thread.
 class Servers {
 public:
-  /// Starts them now. `backend`, `stats`, `pipeline` and `readiness` (may be null) must
-  /// outlive this.
+  /// Starts them now. `backend`, `stats`, `pipeline`, `readiness`, `history` and `dashboard`
+  /// (these three may be null) must outlive this.
   /// `sinks`: the notification sinks' health for /metrics (may be empty).
+  /// `dashboard`: the page and /api/v1/ on the HTTP server ([serve.http] dashboard = true).
   Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
           const ShutdownPipeline& pipeline, const Readiness* readiness = nullptr,
           const HistoryService* history = nullptr,
-          std::function<std::vector<core::SinkHealth>()> sinks = {});
+          std::function<std::vector<core::SinkHealth>()> sinks = {},
+          serve::DashboardBackend* dashboard = nullptr);
   ~Servers();
   Servers(const Servers&) = delete;
   Servers& operator=(const Servers&) = delete;
@@ -61,6 +64,8 @@ private:
   std::chrono::seconds hostsync_{0};
   std::unique_ptr<serve::NutServer> nut_;
   std::unique_ptr<serve::MetricsServer> metrics_;
+  serve::DashboardBackend* dashboardBackend_;
+  std::unique_ptr<serve::Dashboard> dashboard_; // its routes on metrics_'s server
   std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
 };
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Embed a text file into C++ as `extern const std::string_view NAME`.
+# Embed a file into C++ as `extern const std::string_view NAME` (any bytes, UTF-8 included).
 import sys
 
 src, out, namespace, name = sys.argv[1:5]
@@ -11,8 +11,9 @@ with open(out, 'w') as f:
     f.write('namespace %s {\n' % namespace)
     f.write('extern const std::string_view %s;\n' % name)
     f.write('static const char kData[] = {\n')
+    # char may be signed: bytes past 127 (UTF-8) are written as their signed values.
     for i in range(0, len(data), 16):
-        f.write(''.join('%d,' % b for b in data[i:i + 16]) + '\n')
+        f.write(''.join('%d,' % (b - 256 if b > 127 else b) for b in data[i:i + 16]) + '\n')
     f.write('0};\n')
     f.write('const std::string_view %s{kData, %d};\n' % (name, len(data)))
     f.write('}\n')

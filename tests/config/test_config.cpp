@@ -134,7 +134,7 @@ TEST_CASE("unknown keys are errors at the key, with the section as context") {
   CHECK(errorOf("\n[devices]\n") == "t.toml:2:2: unknown table 'devices' (did you mean 'device'?)");
   CHECK(errorOf("[device]\nserial = \"\"\n  pol_interval = 2\n") ==
         "t.toml:3:3: in [device]: unknown key 'pol_interval' (did you mean 'poll_interval'?)");
-  CHECK(errorOf("[serve]\nhttp = 1\n") == "t.toml:2:1: in [serve]: unknown key 'http'");
+  CHECK(errorOf("[serve]\nweb = 1\n") == "t.toml:2:1: in [serve]: unknown key 'web'");
   CHECK(errorOf("[serve.nutt]\n") ==
         "t.toml:1:8: in [serve]: unknown table 'nutt' (did you mean 'nut'?)");
   CHECK(errorOf("[serve.nut]\n[[serve.nut.users]]\nname = \"a\"\npassword = \"b\"\nrole = 1\n") ==
@@ -453,6 +453,60 @@ TEST_CASE("hidupsd --check-config prints FILE:LINE:COL errors or FILE: OK") {
   r = t::runProcess({bin, "--check-config", "-c", "/nonexistent/x.toml"});
   CHECK(r.status == 1);
   CHECK(r.err == "/nonexistent/x.toml: cannot read: No such file or directory\n");
+}
+
+TEST_CASE("[serve.http]: the dashboard, nut_exporter and the action credentials") {
+  const std::string hash = "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8w"
+                           "iOQSpT0Y77vwPZN.Pq.H91p5hVO1";
+  const Config c = parseConfig("[serve.http]\nlisten = \"[::1]:8080\"\ndashboard = false\n"
+                               "nut_exporter = true\naction_token = \"0123456789abcdef\"\n"
+                               "action_password_hash = \"" +
+                                   hash + "\"\n",
+                               "t.toml");
+  REQUIRE(c.metrics);
+  CHECK(c.metrics->listen == ListenAddress{"::1", 8080});
+  CHECK_FALSE(c.metrics->dashboard);
+  CHECK(c.metrics->nutExporter);
+  CHECK(c.metrics->actionToken == "0123456789abcdef");
+  CHECK(c.metrics->actionPasswordHash == hash);
+  CHECK(c.metrics->section == "serve.http");
+  CHECK(holdsSecrets(c));
+  const auto dump = redacted(c);
+  CHECK(dump.find("0123456789abcdef") == std::string::npos);
+  CHECK(dump.find(hash) == std::string::npos);
+  CHECK(dump.find("# action_token = <redacted>") != std::string::npos);
+  const Config back = parseConfig(dump, "dump.toml");
+  CHECK(back.metrics->actionToken.empty()); // read back: actions off
+  CHECK(back.metrics->nutExporter);
+
+  // The first name works as before, with the defaults: dashboard on, nothing else.
+  const Config old = parseConfig("[serve.metrics]\nlisten = \"127.0.0.1:9199\"\n", "t.toml");
+  REQUIRE(old.metrics);
+  CHECK(old.metrics->section == "serve.metrics");
+  CHECK(old.metrics->dashboard);
+  CHECK_FALSE(old.metrics->nutExporter);
+  CHECK(old.metrics->actionToken.empty());
+  CHECK_FALSE(holdsSecrets(old));
+}
+
+TEST_CASE("[serve.http] errors name the place") {
+  CHECK(errorsOf("[serve.http]\nlisten = \"127.0.0.1:1\"\n[serve.metrics]\nlisten = "
+                 "\"127.0.0.1:2\"\n") ==
+        std::vector<std::string>{"t.toml:3:1: in [serve]: [serve.metrics] is the old name of "
+                                 "[serve.http]: keep one of them"});
+  CHECK(errorsOf("[serve.http]\naction_token = \"short\"\n") ==
+        std::vector<std::string>{"t.toml:2:16: in [serve.http]: action_token must be at least 16 "
+                                 "characters (a guessable token lets anyone on the network start "
+                                 "a battery test)"});
+  const auto md5 = errorsOf("[serve.metrics]\naction_password_hash = \"$1$saltsalt$qjXMvbEw8oaL."
+                            "CzflDugX/\"\n");
+  REQUIRE(md5.size() == 1);
+  CHECK(md5[0].starts_with("t.toml:2:24: in [serve.metrics]: action_password_hash uses a legacy"));
+  const auto plain = errorsOf("[serve.http]\naction_password_hash = \"hunter2\"\n");
+  REQUIRE(plain.size() == 1);
+  CHECK(plain[0].find("not a crypt(3) hash") != std::string::npos);
+  CHECK(errorsOf("[serve.http]\ndashbord = true\n").at(0).find("did you mean 'dashboard'") !=
+        std::string::npos);
 }
 
 TEST_CASE("allow: addresses and networks, errors at the element, dumped as read") {

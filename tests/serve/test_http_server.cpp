@@ -208,3 +208,138 @@ TEST_CASE("IPv6 loopback works") {
   REQUIRE(res);
   CHECK(res->status == 200);
 }
+
+namespace {
+
+/// A server with a POST route echoing its body and a GET route echoing a header and an argument.
+struct PostServer {
+  explicit PostServer(HttpServerOptions o) : server(std::move(o)) {
+    server.route(
+        "/act",
+        [this](const HttpRequest& r) {
+          ++posts;
+          return HttpResponse{200, "text/plain", "got " + r.body, {{"Cache-Control", "no-store"}}};
+        },
+        {HttpMethod::Post});
+    server.route("/echo", [](const HttpRequest& r) {
+      return HttpResponse{200, "text/plain",
+                          r.header("x-thing") + "|" + r.arg("range") + "|" + r.peer};
+    });
+    server.start();
+  }
+  HttpServer server;
+  std::atomic<int> posts{0};
+};
+
+HttpServerOptions bodyLimit(std::size_t bytes) {
+  auto o = small(8);
+  o.maxBodySize = bytes;
+  return o;
+}
+
+} // namespace
+
+TEST_CASE("a POST route gets its body; each route answers only its methods") {
+  PostServer s(bodyLimit(64));
+  httplib::Client client("127.0.0.1", s.server.port());
+  const auto post = client.Post("/act", "csrf=1&x=2", "application/x-www-form-urlencoded");
+  REQUIRE(post);
+  CHECK(post->status == 200);
+  CHECK(post->body == "got csrf=1&x=2");
+  CHECK(post->get_header_value("Cache-Control") == "no-store");
+  CHECK(post->get_header_value("X-Content-Type-Options") == "nosniff");
+  const auto exactly = client.Post("/act", std::string(64, 'a'), "text/plain");
+  REQUIRE(exactly);
+  CHECK(exactly->body == "got " + std::string(64, 'a'));
+  const auto get = client.Get("/act");
+  REQUIRE(get);
+  CHECK(get->status == 405);
+  CHECK(get->get_header_value("Allow") == "POST");
+  const auto wrong = client.Post("/echo", "x", "text/plain");
+  REQUIRE(wrong);
+  CHECK(wrong->status == 405);
+  CHECK(wrong->get_header_value("Allow") == "GET, HEAD");
+  CHECK(s.posts == 2);
+}
+
+TEST_CASE("headers, query arguments and the peer's address reach the handler") {
+  PostServer s(bodyLimit(64));
+  httplib::Client client("127.0.0.1", s.server.port());
+  const auto res = client.Get("/echo?range=30d&x=%20", {{"X-Thing", "yes"}});
+  REQUIRE(res);
+  CHECK(res->body == "yes|30d|127.0.0.1");
+}
+
+TEST_CASE("a body over the limit: 413 at the head when announced, the connection closed when "
+          "chunked") {
+  PostServer s(bodyLimit(64));
+  SUBCASE("Content-Length past the limit: 413, the body never read, the handler never called") {
+    RawConnection c(s.server.port());
+    c.send("POST /act HTTP/1.1\r\nHost: x\r\nContent-Length: 65\r\n\r\n");
+    const auto answer = head(c);
+    CHECK(answer.starts_with("HTTP/1.1 413"));
+    CHECK(c.closedByPeer());
+  }
+  SUBCASE("Expect: 100-continue with a large body: 413 instead of 100") {
+    RawConnection c(s.server.port());
+    c.send("POST /act HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n"
+           "Expect: 100-continue\r\n\r\n");
+    CHECK(head(c).starts_with("HTTP/1.1 413"));
+  }
+  SUBCASE("a chunked body growing past the limit: closed without an answer") {
+    RawConnection c(s.server.port());
+    c.send("POST /act HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    const std::string chunk = "20\r\n" + std::string(32, 'a') + "\r\n";
+    for (int i = 0; i < 4; ++i)
+      (void)::send(c.fd.get(), chunk.data(), chunk.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    const auto answer = head(c);
+    CHECK_FALSE(answer.starts_with("HTTP/1.1 200"));
+  }
+  SUBCASE("a Content-Length that is not a number: 400") {
+    RawConnection c(s.server.port());
+    c.send("POST /act HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n");
+    const auto answer = head(c);
+    CHECK((answer.starts_with("HTTP/1.1 400") || answer.ends_with("<closed>")));
+  }
+  CHECK(s.posts == 0);
+  httplib::Client client("127.0.0.1", s.server.port());
+  const auto ok = client.Post("/act", "fine", "text/plain");
+  REQUIRE(ok);
+  CHECK(ok->body == "got fine");
+}
+
+TEST_CASE("a POST body that trickles in is closed past the request deadline") {
+  auto o = bodyLimit(64);
+  o.requestDeadline = 1s;
+  PostServer s(o);
+  RawConnection slow(s.server.port());
+  slow.send("POST /act HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n");
+  for (const char* piece : {"a", "b", "c", "d"}) {
+    slow.send(piece);
+    std::this_thread::sleep_for(500ms);
+  }
+  httplib::Client client("127.0.0.1", s.server.port()); // sweeps the late ones
+  REQUIRE(client.Get("/echo"));
+  CHECK(slow.closedByPeer());
+  CHECK(s.server.stats().expired >= 1);
+  CHECK(s.posts == 0);
+}
+
+TEST_CASE("POST bodies keep the connection limit: held-open POSTs are evicted for newcomers") {
+  PostServer s(bodyLimit(64));
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 40; ++i) {
+    held.push_back(std::make_unique<RawConnection>(s.server.port()));
+    held.back()->send("POST /act HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab");
+  }
+  CHECK(hidupsd::test::eventually([&] { return s.server.stats().accepted >= 40; }, 10s));
+  httplib::Client honest("127.0.0.1", s.server.port());
+  honest.set_connection_timeout(5);
+  const auto res = honest.Post("/act", "honest", "text/plain");
+  REQUIRE(res);
+  CHECK(res->body == "got honest");
+  const auto stats = s.server.stats();
+  MESSAGE("40 half-sent POSTs: " << stats.evicted << " evicted, " << stats.connections << " open");
+  CHECK(stats.evicted >= 30);
+  CHECK(stats.connections <= 8 + HttpServer::kEvictionSlack);
+}

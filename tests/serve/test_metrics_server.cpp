@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include "serve/metrics_server.hpp"
+#include "serve/nut_exporter_metrics.hpp"
 #include "tests/serve/test_metrics_support.hpp"
 #include "tests/support/log_capture.hpp"
 
@@ -88,4 +89,44 @@ TEST_CASE("a port in use fails naming host:port; a second start() is a logic err
 TEST_CASE("an address that is not local fails naming it") {
   CHECK_THROWS_WITH_AS(serve::MetricsServer("192.0.2.1", 0, t::eaton5scMetricsData), // TEST-NET-1
                        doctest::Contains("192.0.2.1:0"), std::runtime_error);
+}
+
+TEST_CASE("nut_exporter's families: on /metrics after hidupsd's, alone on /ups_metrics") {
+  auto data = t::eaton5scMetricsData();
+  std::mutex mutex;
+  serve::HttpServerOptions options;
+  serve::MetricsServer server(
+      options,
+      [&] {
+        std::lock_guard lock(mutex);
+        return data;
+      },
+      true);
+  server.start();
+  httplib::Client client("127.0.0.1", server.port());
+  const auto all = client.Get("/metrics");
+  REQUIRE(all);
+  CHECK(all->body == serve::renderMetrics(data) + serve::renderNutExporter(data));
+  const auto alone = client.Get("/ups_metrics?ups=ups");
+  REQUIRE(alone);
+  CHECK(alone->status == 200);
+  CHECK(alone->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(alone->body == serve::renderNutExporter(data));
+  {
+    std::lock_guard lock(mutex);
+    data.commOk = false;
+  }
+  const auto stale = client.Get("/ups_metrics");
+  REQUIRE(stale);
+  CHECK(stale->status == 503);
+  // Without the option, neither: /metrics is as before and /ups_metrics does not exist.
+  serve::MetricsServer plain("127.0.0.1", 0, [] { return t::eaton5scMetricsData(); });
+  plain.start();
+  httplib::Client other("127.0.0.1", plain.port());
+  const auto before = other.Get("/metrics");
+  REQUIRE(before);
+  CHECK(before->body.find("network_ups_tools_") == std::string::npos);
+  const auto none = other.Get("/ups_metrics");
+  REQUIRE(none);
+  CHECK(none->status == 404);
 }
