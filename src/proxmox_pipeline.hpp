@@ -14,9 +14,19 @@
 #include "proxmox/discovery.hpp"
 #include "proxmox/guest_stopper.hpp"
 #include "proxmox/inventory_keeper.hpp"
+#include "src/shedding.hpp"
 #include "src/shutdown_pipeline.hpp"
 
 namespace hidupsd {
+
+/// What the pipeline asks of load shedding (ShedController). Both may be empty.
+struct ShedHooks {
+  /// The guests a [[shed]] tier is stopping right now: the pipeline leaves them to it (no
+  /// double stop); the plan's recheck stops those still running later.
+  std::function<std::vector<proxmox::Guest>()> sheddingNow;
+  /// The guests shed before the shutdown, for the comeback record.
+  std::function<std::vector<ShedGuest>()> shedSoFar;
+};
 
 /// Where the pipeline's words go. Both are called from the pipeline thread
 /// and must only hand the text on (append a line, enqueue a message).
@@ -35,6 +45,7 @@ struct PipelineOutput {
   /// (before the host command, and at the end). May be empty (`log` is
   /// synchronous then).
   std::function<bool(std::chrono::steady_clock::time_point until)> flush;
+  ShedHooks shedding;
 };
 
 /// The shutdown pipeline (DESIGN.md "Proxmox shutdown"): stop the running
@@ -82,7 +93,13 @@ public:
 private:
   void run(const core::Event& event) noexcept;
   void preflightCheck(const core::Event& event);
-  void stopGuests(const core::Event& event, std::chrono::steady_clock::time_point deadline);
+  /// Returns the guests it stopped (cleanly or forced).
+  std::vector<proxmox::Guest> stopGuests(const core::Event& event,
+                                         std::chrono::steady_clock::time_point deadline);
+  /// Takes out of `guests` those load shedding is stopping now (said in the record).
+  void leaveToShedding(std::vector<proxmox::Guest>& guests);
+  /// [comeback]: the guests stopped and shed, in state_file, for the next start.
+  void writeComebackRecord(const std::vector<proxmox::Guest>& stopped);
   /// The plan: the keeper's latest, else the discovery `ticket` (waited for).
   std::shared_ptr<const proxmox::Inventory> plan(const core::Event& event, std::uint64_t ticket,
                                                  std::chrono::steady_clock::time_point deadline,
@@ -100,6 +117,7 @@ private:
 
   ShutdownConfig shutdown_;
   ProxmoxConfig proxmox_;
+  ComebackConfig comeback_;
   Config config_; // for the preflight check as the pipeline starts
   bool simulation_;
   std::string node_;

@@ -49,8 +49,8 @@ std::string configFor(const TempDir& dir, const t::FakePve& pve, bool simulation
          (simulation ? "true" : "false") + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
          "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
          pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() +
-         "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
-         logFileSection(dir / "events.log");
+         "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[comeback]\nstate_file = \"" +
+         (dir / "comeback").string() + "\"\n[log]\n" + logFileSection(dir / "events.log");
 }
 
 /// The daemon for real (no simulation, no on-battery delay) on `pve`, with the UPS replay
@@ -63,7 +63,8 @@ void writePlanConfig(const TempDir& dir, const t::FakePve& pve, const std::strin
                 "[shutdown]\nhost_command = [\"" +
                 pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
                 "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
-                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
+                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[comeback]\nstate_file = \"" +
+                (dir / "comeback").string() + "\"\n[log]\n" +
                 logFileSection(dir / "events.log"));
 }
 

@@ -44,6 +44,7 @@ inline Config configFor(const FakePve& pve, bool simulation) {
   c.proxmox.node = "pve1";
   c.shutdown.hostCommand = {pve.poweroff(), "--now"};
   c.shutdown.killPowerFlag = pve.dir() / "flag" / "killpower";
+  c.comeback.stateFile = pve.dir() / "comeback";
   c.shutdown.guestTimeout = 30s;
   return c;
 }
