@@ -28,6 +28,8 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 constexpr std::chrono::seconds kHostCommandTimeout{60};
+/// How often the pipeline looks whether load shedding has stopped the guests left to it.
+constexpr milliseconds kSheddingPoll{200};
 /// The longest wait for a first guest list when no plan was made ahead.
 constexpr std::chrono::seconds kFirstListWait{60};
 /// The longest wait for the record to reach the disk before the host command.
@@ -194,6 +196,7 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   std::vector<proxmox::Guest> stopped;
   try {
     stopped = stopGuests(event, t0 + budget);
+    awaitShedding(event, t0 + budget);
   } catch (const std::exception& e) {
     tell(event, fmt::format("stopping the guests failed: {}; powering off anyway", e.what()));
   }
@@ -226,6 +229,10 @@ proxmox::StopRules ProxmoxPipeline::stopRules() const {
   r.guestTimeout = shutdown_.guestTimeout;
   r.forceStop = shutdown_.forceStop;
   r.exclude = proxmox_.exclude;
+  // Guests a [[shed]] tier is stopping: neither planned nor added by the recheck (VMIDs
+  // are unique in a cluster, VMs and CTs alike).
+  for (const auto& g : leftToShedding_)
+    r.exclude.push_back(g.id);
   return r;
 }
 
@@ -290,8 +297,34 @@ void ProxmoxPipeline::leaveToShedding(std::vector<proxmox::Guest>& guests) {
     if (busy) left.push_back(g);
     return busy;
   });
-  if (!left.empty())
-    say("being stopped by load shedding (checked again after the first group): " + names(left));
+  if (!left.empty()) say("being stopped by load shedding, left to it: " + names(left));
+  leftToShedding_ = std::move(left);
+}
+
+void ProxmoxPipeline::awaitShedding(const core::Event& event, SteadyClock::time_point deadline) {
+  if (leftToShedding_.empty() || !output_.shedding.sheddingNow) return;
+  auto busy = [this] {
+    std::vector<proxmox::Guest> still;
+    const auto now = output_.shedding.sheddingNow();
+    for (const auto& g : leftToShedding_)
+      if (std::any_of(now.begin(), now.end(), [&](const auto& o) { return proxmox::sameGuest(o, g); }))
+        still.push_back(g);
+    return still;
+  };
+  auto still = busy();
+  while (!still.empty() && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(kSheddingPoll);
+    still = busy();
+  }
+  if (still.empty()) {
+    say("load shedding has stopped " + names(leftToShedding_));
+    return;
+  }
+  // Shedding's own timeout runs past the guest deadline: the pipeline forces them now.
+  tell(event, "load shedding did not finish by the guest deadline, force-stopping: " +
+                  names(still));
+  leftToShedding_.clear();
+  stop(still, false, nullptr, event, SteadyClock::now());
 }
 
 void ProxmoxPipeline::writeComebackRecord(const std::vector<proxmox::Guest>& stopped) {

@@ -98,6 +98,9 @@ private:
                                          std::chrono::steady_clock::time_point deadline);
   /// Takes out of `guests` those load shedding is stopping now (said in the record).
   void leaveToShedding(std::vector<proxmox::Guest>& guests);
+  /// Waits (polling, no lock of the shedding's held) until load shedding has stopped the
+  /// guests left to it, or the deadline: those still being stopped are then force-stopped.
+  void awaitShedding(const core::Event& event, std::chrono::steady_clock::time_point deadline);
   /// [comeback]: the guests stopped and shed, in state_file, for the next start.
   void writeComebackRecord(const std::vector<proxmox::Guest>& stopped);
   /// The plan: the keeper's latest, else the discovery `ticket` (waited for).
@@ -118,6 +121,7 @@ private:
   ShutdownConfig shutdown_;
   ProxmoxConfig proxmox_;
   ComebackConfig comeback_;
+  std::vector<proxmox::Guest> leftToShedding_; // the pipeline thread's
   Config config_; // for the preflight check as the pipeline starts
   bool simulation_;
   std::string node_;

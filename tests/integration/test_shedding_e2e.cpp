@@ -196,3 +196,41 @@ TEST_CASE("comeback: the shutdown records stopped and shed guests; back up, they
   again.signal(SIGTERM);
   CHECK(again.waitExit() == 0);
 }
+
+TEST_CASE("shedding: the shutdown starts while a tier is stopping: no double stop, no delay") {
+  TempDir dir;
+  Json slow = vm("vm", 105, "lab", "running", "", "lab");
+  slow["shutdown"] = "6"; // still shutting down when low battery comes
+  const Json guests = Json::array({vm("vm", 100, "db", "running", "order=1"), slow});
+  t::FakePve pve(Json{{"node", "pve1"}, {"guests", guests}}.dump());
+  t::HttpReceiver hook;
+  const auto record = dir / "comeback";
+  const std::string extra = "[[shed]]\ntags = [\"lab\"]\nafter_on_battery = 1\ntimeout = 30\n"
+                            "[comeback]\nstate_file = \"" +
+                            record.string() + "\"\n";
+  writeFile(dir / "hidupsd.toml", config(dir, pve, outageAt(2) + lowBatteryAt(5), hook, extra));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  REQUIRE_MESSAGE(waitForContent(dir / "events.log", "shutdown pipeline finished", 60s),
+                  readIfAny(dir / "events.log"));
+  const std::string log = readIfAny(dir / "events.log");
+  CAPTURE(log);
+  CHECK(missingInOrder(log, {"load shedding, tier \"tier-1\" (1 s on battery): stopping VM 105",
+                             "shutdown pipeline started",
+                             "being stopped by load shedding, left to it: VM 105 (lab)",
+                             "load shedding has stopped VM 105 (lab)", "powering off the host"}) ==
+        "");
+  CHECK(pve.started("qm shutdown 105").size() == 1); // never twice
+  CHECK(pve.started("qm stop 105").empty());
+  const auto db = pve.started("qm shutdown 100");
+  const auto labDone = pve.finished("qm", "shutdown 105");
+  const auto power = pve.started("poweroff");
+  REQUIRE(db.size() == 1);
+  REQUIRE(labDone.size() == 1);
+  REQUIRE(power.size() == 1);
+  CHECK(db[0].time < labDone[0].time); // the pipeline's own stops did not wait for the tier
+  CHECK(power[0].time >= labDone[0].time);
+  CHECK(contains(readIfAny(record), "shed qemu 105\n"));
+  CHECK(contains(readIfAny(record), "stopped qemu 100\n"));
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+}
