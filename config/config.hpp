@@ -264,6 +264,11 @@ struct ComebackConfig {
   /// max_wait, 0..604800 s: give up when the charge is not reached this long after the start
   /// (0 = wait for ever)
   std::chrono::seconds maxWait{86400};
+  /// wake: MAC addresses ("aa:bb:cc:dd:ee:ff", stored lowercase) woken with a magic packet
+  /// (UDP port 9) once the comeback is due, after a UPS shutdown
+  std::vector<std::string> wake;
+  /// wake_address: the IPv4 address the packets go to; default the broadcast
+  std::string wakeAddress = "255.255.255.255";
   bool operator==(const ComebackConfig&) const = default;
 };
 

@@ -270,6 +270,8 @@ void comeback(Writer& w, const ComebackConfig& c) {
   w.line("min_charge", c.minCharge);
   w.text("state_file", c.stateFile.string());
   w.seconds("max_wait", c.maxWait);
+  w.line("wake", quoteAll(c.wake));
+  w.text("wake_address", c.wakeAddress);
 }
 
 void all(Writer& w, const Config& c) {

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The [[shed]] tiers and [comeback]: keys, ranges and cross-checks (see hidupsd.toml.5).
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "config/config_reader.hpp"
+#include "lib/wake_on_lan.hpp"
 
 namespace hidupsd::config {
 
@@ -128,6 +132,31 @@ std::string absolute(std::string_view s) {
   return s.starts_with('/') ? "" : "must be an absolute path";
 }
 
+std::string ipv4(std::string_view s) {
+  in_addr a{};
+  return ::inet_pton(AF_INET, std::string(s).c_str(), &a) == 1 ? "" : "must be an IPv4 address";
+}
+
+void wakeList(TableReader& r, std::vector<std::string>& out) {
+  const toml::array* a = r.array("wake");
+  if (a == nullptr) return;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto text = r.stringOf((*a)[i], fmt::format("wake[{}]", i));
+    if (!text) continue;
+    const auto mac = lib::parseMac(*text);
+    if (!mac) {
+      r.fail((*a)[i], fmt::format("wake[{}] = \"{}\" is not a MAC address (aa:bb:cc:dd:ee:ff)",
+                                  i, *text));
+      continue;
+    }
+    const auto canonical = lib::macText(*mac);
+    if (std::find(out.begin(), out.end(), canonical) != out.end())
+      r.fail((*a)[i], fmt::format("wake[{}]: {} is listed twice", i, canonical));
+    else
+      out.push_back(canonical);
+  }
+}
+
 } // namespace
 
 void readShed(TableReader& root, std::vector<ShedTier>& out) {
@@ -151,6 +180,8 @@ ComebackConfig readComeback(TableReader& r) {
   r.string("state_file", file, absolute);
   c.stateFile = file;
   r.seconds("max_wait", 0, 604800, c.maxWait);
+  wakeList(r, c.wake);
+  r.string("wake_address", c.wakeAddress, ipv4);
   return c;
 }
 

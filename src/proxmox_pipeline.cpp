@@ -342,7 +342,8 @@ void ProxmoxPipeline::writeComebackRecord(const std::vector<proxmox::Guest>& sto
     say(fmt::format("the comeback record could not be made: {}", e.what()));
     return;
   }
-  if (entries.empty()) return;
+  // With peers to wake the record is written even empty: it says a UPS shutdown happened.
+  if (entries.empty() && comeback_.wake.empty()) return;
   const auto& file = comeback_.stateFile;
   if (simulation_) {
     say(fmt::format("would record {} guest(s) for the comeback in {}", entries.size(),

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "lib/log.hpp"
+#include "lib/wake_on_lan.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "proxmox/guest_stopper.hpp"
 #include "proxmox/guests.hpp"
@@ -162,7 +163,30 @@ void restart(const SharedPtr& s, std::vector<proxmox::Guest> guests) {
                       s->simulation ? " (simulation)" : ""));
 }
 
+/// Wake-on-LAN for [comeback] wake: one magic packet each; returns how many went out.
+std::size_t wakePeers(const SharedPtr& s) {
+  std::size_t sent = 0;
+  for (const auto& text : s->comeback.wake) {
+    const auto mac = lib::parseMac(text);
+    if (!mac) continue; // the config checked it
+    const auto where = fmt::format("{}:9", s->comeback.wakeAddress);
+    if (s->simulation) {
+      s->say(fmt::format("comeback: would send Wake-on-LAN to {} ({})", text, where));
+      continue;
+    }
+    const auto error = lib::sendMagicPacket(*mac, s->comeback.wakeAddress);
+    if (error.empty()) {
+      ++sent;
+      s->say(fmt::format("comeback: Wake-on-LAN sent to {} ({})", text, where));
+    } else {
+      s->say(fmt::format("comeback: Wake-on-LAN to {} failed: {}", text, error));
+    }
+  }
+  return sent;
+}
+
 void runComeback(const SharedPtr& s, const ComebackPlan& plan) {
+  const std::size_t woken = wakePeers(s);
   if (!plan.proxmoxStarts.empty())
     s->say("comeback: left to Proxmox (onboot = 1): " + names(plan.proxmoxStarts));
   if (!plan.alreadyRunning.empty())
@@ -179,8 +203,9 @@ void runComeback(const SharedPtr& s, const ComebackPlan& plan) {
     std::filesystem::remove(s->comeback.stateFile, ec);
   }
   s->tell(core::EventKind::Online,
-          fmt::format("comeback after the UPS shutdown: {} of {} guests started ({}){}",
+          fmt::format("comeback after the UPS shutdown: {} of {} guests started ({}){}{}",
                       started.size(), plan.start.size(), names(started),
+                      woken > 0 ? fmt::format("; Wake-on-LAN sent to {} peer(s)", woken) : "",
                       s->simulation ? " (simulation)" : ""));
 }
 

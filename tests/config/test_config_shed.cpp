@@ -102,5 +102,18 @@ TEST_CASE("[[shed]]: a guest id in one tier only, names unique; [comeback] range
         "t.toml:2:14: in [comeback]: min_charge = 101 is out of range 0..100 %");
   CHECK(errorOf("[comeback]\nstate_file = \"comeback\"\n") ==
         "t.toml:2:14: in [comeback]: state_file must be an absolute path");
+  const Config w = parseConfig("[comeback]\nwake = [\"AA-BB-CC-DD-EE-FF\", \"00:11:22:33:44:55\"]\n"
+                               "wake_address = \"192.168.1.255\"\n",
+                               "t.toml");
+  CHECK(w.comeback.wake == std::vector<std::string>{"aa:bb:cc:dd:ee:ff", "00:11:22:33:44:55"});
+  CHECK(w.comeback.wakeAddress == "192.168.1.255");
+  CHECK(parseConfig(redacted(w), "dump") == w);
+  CHECK(errorOf("[comeback]\nwake = [\"aa:bb:cc:dd:ee\"]\n") ==
+        "t.toml:2:9: in [comeback]: wake[0] = \"aa:bb:cc:dd:ee\" is not a MAC address "
+        "(aa:bb:cc:dd:ee:ff)");
+  CHECK(errorOf("[comeback]\nwake = [\"aa:bb:cc:dd:ee:ff\", \"AA:BB:CC:DD:EE:FF\"]\n") ==
+        "t.toml:2:30: in [comeback]: wake[1]: aa:bb:cc:dd:ee:ff is listed twice");
+  CHECK(errorOf("[comeback]\nwake_address = \"::1\"\n") ==
+        "t.toml:2:16: in [comeback]: wake_address must be an IPv4 address");
   CHECK(errorOf("shed = 1\n") == "t.toml:1:8: shed must be an array, not an integer");
 }

@@ -234,3 +234,51 @@ TEST_CASE("shedding: the shutdown starts while a tier is stopping: no double sto
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit() == 0);
 }
+
+TEST_CASE("comeback: Wake-on-LAN to the listed peers, inside a network namespace of its own") {
+  // Never on a real network: the daemon and a listener run in a namespace the test makes
+  // (unshare -rn: a user namespace owning a network namespace with only loopback).
+  if (t::runProcess({"unshare", "-rn", "true"}).status != 0) {
+    MESSAGE("skipped: unshare -rn is not allowed here (no unprivileged user namespaces)");
+    return;
+  }
+  TempDir dir;
+  t::FakePve pve(Json{{"node", "pve1"}, {"guests", Json::array()}}.dump());
+  t::HttpReceiver unused;
+  writeFile(dir / "comeback", "# hidupsd comeback 1\n"); // a UPS shutdown, no guest to start
+  writeFile(dir / "listen.py",
+            "import socket, sys\n"
+            "r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            "r.bind(('', 9))\nr.settimeout(60)\n"
+            "data, _ = r.recvfrom(512)\nopen(sys.argv[1] + '.tmp', 'wb').write(data)\n"
+            "import os\nos.rename(sys.argv[1] + '.tmp', sys.argv[1])\n");
+  // The record and the peer; loopback's broadcast address, as a LAN's would be.
+  std::string text = config(dir, pve, "", unused,
+                            "[comeback]\nstate_file = \"" + (dir / "comeback").string() +
+                                "\"\nwake = [\"AA:BB:CC:DD:EE:0F\"]\n"
+                                "wake_address = \"127.255.255.255\"\n");
+  text = text.substr(0, text.find("[[notify]]")) + text.substr(text.find("[comeback]"));
+  writeFile(dir / "hidupsd.toml", text);
+  const auto received = dir / "packet.bin";
+  HidupsdProcess daemon(
+      dir, {"-c", (dir / "hidupsd.toml").string()},
+      {"/usr/bin/unshare", "-rn", "/bin/sh", "-c",
+       "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; ip link set lo up && { python3 " + (dir / "listen.py").string() + " " +
+           received.string() + " & } && sleep 1 && exec \"$0\" \"$@\""});
+  REQUIRE_MESSAGE(waitForContent(dir / "events.log", "comeback after the UPS shutdown", 40s),
+                  readIfAny(dir / "events.log") << daemon.err());
+  const std::string log = readIfAny(dir / "events.log");
+  CAPTURE(log);
+  CHECK(contains(log, "comeback: Wake-on-LAN sent to aa:bb:cc:dd:ee:0f (127.255.255.255:9)"));
+  CHECK(contains(log, "0 of 0 guests started (none); Wake-on-LAN sent to 1 peer(s)"));
+  REQUIRE(eventually([&] { return fs::exists(received); }));
+  const std::string packet = readIfAny(received);
+  REQUIRE(packet.size() == 102);
+  CHECK(packet.substr(0, 6) == std::string(6, '\xff'));
+  const std::string mac = "\xaa\xbb\xcc\xdd\xee\x0f";
+  for (std::size_t i = 0; i < 16; ++i)
+    CHECK(packet.substr(6 + i * 6, 6) == mac);
+  CHECK(eventually([&] { return !fs::exists(dir / "comeback"); }));
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+}

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "src/comeback.hpp"
+#include "lib/wake_on_lan.hpp"
 #include "src/shedding.hpp"
 
 using namespace hidupsd;
@@ -218,4 +219,21 @@ TEST_CASE("comeback: due on mains once the charge reaches min_charge") {
   CHECK(comebackDue(true, 50.0, 50));
   CHECK_FALSE(comebackDue(true, std::nullopt, 50));
   CHECK(comebackDue(true, std::nullopt, 0));
+}
+
+TEST_CASE("Wake-on-LAN: MAC addresses and the magic packet") {
+  const auto mac = lib::parseMac("AA-bb-CC-dd-EE-0f");
+  REQUIRE(mac);
+  CHECK(lib::macText(*mac) == "aa:bb:cc:dd:ee:0f");
+  CHECK(lib::parseMac("aa:bb:cc:dd:ee:0f") == mac);
+  for (const char* bad : {"", "aa:bb:cc:dd:ee", "aa:bb:cc:dd:ee:0g", "aa:bb-cc:dd:ee:0f",
+                          "aabb.ccdd.ee0f", "aa:bb:cc:dd:ee:0f:"})
+    CHECK_MESSAGE(!lib::parseMac(bad), bad);
+  const auto packet = lib::magicPacket(*mac);
+  for (std::size_t i = 0; i < 6; ++i)
+    CHECK(packet[i] == 0xff);
+  for (std::size_t r = 0; r < 16; ++r)
+    for (std::size_t i = 0; i < 6; ++i)
+      CHECK(packet[6 + r * 6 + i] == (*mac)[i]);
+  CHECK(lib::sendMagicPacket(*mac, "not-an-address") == "not-an-address is not an IPv4 address");
 }
