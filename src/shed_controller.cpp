@@ -25,6 +25,11 @@ constexpr std::string_view kDomain = "shed";
 constexpr std::chrono::seconds kStartTimeout{120};
 /// How long a command may overrun its timeout before it is left behind (as the pipeline's).
 constexpr std::chrono::seconds kCommandOverrun{15};
+/// How long the comeback waits for Proxmox's own start of its onboot guests, and how often
+/// it looks (a `qm list` each time), each look bounded by kListWait.
+constexpr std::chrono::seconds kProxmoxStartWait{600};
+constexpr std::chrono::seconds kProxmoxStartPoll{3};
+constexpr std::chrono::seconds kListWait{30};
 /// The longest up= wait honoured between two starts.
 constexpr std::chrono::seconds kMaxUpWait{600};
 
@@ -185,9 +190,41 @@ std::size_t wakePeers(const SharedPtr& s) {
   return sent;
 }
 
+/// Whether every guest of `guests` runs in `inventory`.
+bool allRunning(const std::vector<proxmox::Guest>& guests, const proxmox::Inventory& inventory) {
+  return std::all_of(guests.begin(), guests.end(), [&](const proxmox::Guest& g) {
+    const auto* now = inventory.find(g.type, g.id);
+    return now != nullptr && now->running();
+  });
+}
+
+/// Proxmox starts its onboot guests itself (pve-guests at boot, after any
+/// startall-onboot-delay): the others come after them, as their startup order wants.
+/// Waits until they run, kProxmoxStartWait at most.
+void awaitProxmoxStart(const SharedPtr& s, const std::vector<proxmox::Guest>& onboot) {
+  s->say(fmt::format("comeback: left to Proxmox (onboot = 1): {}; waiting for its start (at "
+                     "most {} s, startall-onboot-delay included) before the others",
+                     names(onboot), kProxmoxStartWait.count()));
+  const auto until = SteadyClock::now() + kProxmoxStartWait;
+  while (SteadyClock::now() < until && s->mayGoOn()) {
+    const auto ticket = s->keeper->refreshNow();
+    const auto inventory =
+        s->keeper->waitFor(ticket, std::min(until, SteadyClock::now() + kListWait));
+    if (inventory && !inventory->listFailed() && allRunning(onboot, *inventory)) {
+      s->say("comeback: Proxmox has started " + names(onboot));
+      return;
+    }
+    s->pause(kProxmoxStartPoll);
+  }
+  s->say(fmt::format("comeback: Proxmox did not start {} within {} s: going on",
+                     names(onboot), kProxmoxStartWait.count()));
+}
+
 void runComeback(const SharedPtr& s, const ComebackPlan& plan) {
   const std::size_t woken = wakePeers(s);
-  if (!plan.proxmoxStarts.empty())
+  if (!plan.proxmoxStarts.empty() && !plan.start.empty())
+    awaitProxmoxStart(s, plan.proxmoxStarts);
+  else if (!plan.proxmoxStarts.empty())
     s->say("comeback: left to Proxmox (onboot = 1): " + names(plan.proxmoxStarts));
   if (!plan.alreadyRunning.empty())
     s->say("comeback: already running: " + names(plan.alreadyRunning));

@@ -173,12 +173,24 @@ TEST_CASE("comeback: the shutdown records stopped and shed guests; back up, they
       writeReplay(dir / "ups.replay", "at 0 set UPS.PowerSummary.RemainingCapacity 30\n"
                                       "at 4 set UPS.PowerSummary.RemainingCapacity 80\n");
   HidupsdProcess again(second, {"-c", (dir / "hidupsd.toml").string()});
+  // VM 100 has onboot = 1: Proxmox starts it (here: the test, once the daemon waits for it),
+  // and the others come after it, as their startup order wants.
+  REQUIRE_MESSAGE(waitForContent(dir / "events.log", "waiting for its start", 40s),
+                  readIfAny(dir / "events.log") << again.err());
+  std::this_thread::sleep_for(1s);
+  CHECK(pve.started("qm start").empty());
+  CHECK(pve.started("pct start").empty());
+  const double proxmoxStarted = monotonicNow();
+  pve.setStatus("vm", 100, "running");
   REQUIRE_MESSAGE(waitForContent(dir / "events.log", "comeback after the UPS shutdown", 40s),
                   readIfAny(dir / "events.log") << again.err());
   const std::string log = readIfAny(dir / "events.log");
   CAPTURE(log);
-  CHECK(contains(log, "comeback: waiting for mains and battery.charge >= 60 %"));
-  CHECK(contains(log, "comeback: left to Proxmox (onboot = 1): VM 100 (db)"));
+  CHECK(missingInOrder(log, {"comeback: waiting for mains and battery.charge >= 60 %",
+                             "comeback: left to Proxmox (onboot = 1): VM 100 (db); waiting for "
+                             "its start",
+                             "comeback: Proxmox has started VM 100 (db)",
+                             "comeback: CT 200 (dns) started"}) == "");
   CHECK(contains(log, "comeback after the UPS shutdown: 3 of 3 guests started (CT 200 (dns), "
                       "VM 101 (app), VM 105 (lab))"));
   const auto ct = pve.started("pct start 200");
@@ -190,6 +202,7 @@ TEST_CASE("comeback: the shutdown records stopped and shed guests; back up, they
   CHECK(ct[0].time < app[0].time); // startup order 1, then 2, then none
   CHECK(app[0].time < lab[0].time);
   CHECK(ct[0].time - before >= 3.5); // not before the charge reached 60 % (at 4 s)
+  CHECK(ct[0].time >= proxmoxStarted); // nor before Proxmox's own start of VM 100
   CHECK(pve.started("qm start 100").empty()); // onboot = 1: Proxmox's own start
   CHECK(eventually([&] { return !fs::exists(record); }));
   CHECK(eventually([&] { return anyContains(messages(hook, "online"), "3 of 3 guests started"); }));
