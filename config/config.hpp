@@ -249,8 +249,8 @@ struct ShedTier {
   /// runtime_below (1..86400 s of battery.runtime).
   enum class Trigger : std::uint8_t { AfterOnBattery, ChargeBelow, RuntimeBelow };
   Trigger trigger = Trigger::AfterOnBattery;
-  int threshold = 0;           ///< the trigger's value (seconds or percent)
-  bool restartOnMains = true;  ///< restart_on_mains: started again when mains are back
+  int threshold = 0;                 ///< the trigger's value (seconds or percent)
+  bool restartOnMains = true;        ///< restart_on_mains: started again when mains are back
   std::chrono::seconds timeout{120}; ///< timeout, 5..3600 s: clean shutdown, then forced
   bool operator==(const ShedTier&) const = default;
 };

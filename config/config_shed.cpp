@@ -79,10 +79,10 @@ std::size_t guestIds(TableReader& r, ShedTier& tier, std::map<int, std::string>&
     if (!id) continue;
     const int v = static_cast<int>(*id);
     if (const auto [it, fresh] = owners.emplace(v, tier.name); !fresh)
-      r.fail((*a)[i], it->second == tier.name
-                          ? fmt::format("guests[{}]: {} is listed twice", i, v)
-                          : fmt::format("guests[{}]: {} is already in tier \"{}\"", i, v,
-                                        it->second));
+      r.fail((*a)[i],
+             it->second == tier.name
+                 ? fmt::format("guests[{}]: {} is listed twice", i, v)
+                 : fmt::format("guests[{}]: {} is already in tier \"{}\"", i, v, it->second));
     else
       tier.guests.push_back(v);
   }
@@ -145,8 +145,8 @@ void wakeList(TableReader& r, std::vector<std::string>& out) {
     if (!text) continue;
     const auto mac = lib::parseMac(*text);
     if (!mac) {
-      r.fail((*a)[i], fmt::format("wake[{}] = \"{}\" is not a MAC address (aa:bb:cc:dd:ee:ff)",
-                                  i, *text));
+      r.fail((*a)[i],
+             fmt::format("wake[{}] = \"{}\" is not a MAC address (aa:bb:cc:dd:ee:ff)", i, *text));
       continue;
     }
     const auto canonical = lib::macText(*mac);

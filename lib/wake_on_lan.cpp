@@ -56,8 +56,7 @@ std::array<std::uint8_t, 102> magicPacket(const MacAddress& mac) {
   return packet;
 }
 
-std::string sendMagicPacket(const MacAddress& mac, const std::string& address,
-                            std::uint16_t port) {
+std::string sendMagicPacket(const MacAddress& mac, const std::string& address, std::uint16_t port) {
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port = htons(port);

@@ -106,7 +106,7 @@ private:
   EventLog eventLog_;
   Notifier notifier_;
   std::shared_ptr<proxmox::InventoryKeeper> keeper_; // the shutdown plan, made ahead
-  RecordWriter shedRecord_; // load shedding's lines: never the device thread's wait
+  RecordWriter shedRecord_;              // load shedding's lines: never the device thread's wait
   std::unique_ptr<ShedController> shed_; // set before the device thread starts
   std::unique_ptr<ShutdownPipeline> pipeline_;
   EventRouter router_;
@@ -138,13 +138,12 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
                 config_.policy.simulation ? notify::Marker::Simulation : notify::Marker::None),
       keeper_(makeInventoryKeeper(config_, nodeName(config_),
                                   std::make_shared<proxmox::ProcessRunner>())),
-      shedRecord_(eventLog_),
-      pipeline_(makePipeline(
-          config_, eventLog_, &notifier_,
-          [this] {
-            if (servers_) servers_->waitForSecondaries();
-          },
-          keeper_, [this] { wait_.wake(); }, shedHooks())),
+      shedRecord_(eventLog_), pipeline_(makePipeline(
+                                  config_, eventLog_, &notifier_,
+                                  [this] {
+                                    if (servers_) servers_->waitForSecondaries();
+                                  },
+                                  keeper_, [this] { wait_.wake(); }, shedHooks())),
       router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
       powerWatch_(
           engine_, [this](bool onBattery) { keeper_->setOnBattery(onBattery); },

@@ -66,8 +66,7 @@ std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& e
                                                Notifier* notifier,
                                                std::function<void()> beforePowerOff,
                                                std::shared_ptr<proxmox::InventoryKeeper> keeper,
-                                               std::function<void()> finished,
-                                               ShedHooks shedding) {
+                                               std::function<void()> finished, ShedHooks shedding) {
   PipelineOutput output;
   output.shedding = std::move(shedding);
   output.beforePowerOff = std::move(beforePowerOff);

@@ -120,9 +120,8 @@ ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
                                  std::shared_ptr<proxmox::InventoryKeeper> keeper,
                                  std::chrono::milliseconds commandOverrun)
     : shutdown_(config.shutdown), proxmox_(config.proxmox), comeback_(config.comeback),
-      config_(config),
-      simulation_(config.policy.simulation), node_(std::move(node)), realRunner_(std::move(runner)),
-      output_(std::move(output)),
+      config_(config), simulation_(config.policy.simulation), node_(std::move(node)),
+      realRunner_(std::move(runner)), output_(std::move(output)),
       keeper_(keeper ? std::move(keeper) : makeInventoryKeeper(config, node_, realRunner_)) {
   boundedRunner_ = std::make_unique<proxmox::BoundedRunner>(
       *realRunner_, commandOverrun, [this](const std::string& line) { say(line); });
@@ -307,7 +306,8 @@ void ProxmoxPipeline::awaitShedding(const core::Event& event, SteadyClock::time_
     std::vector<proxmox::Guest> still;
     const auto now = output_.shedding.sheddingNow();
     for (const auto& g : leftToShedding_)
-      if (std::any_of(now.begin(), now.end(), [&](const auto& o) { return proxmox::sameGuest(o, g); }))
+      if (std::any_of(now.begin(), now.end(),
+                      [&](const auto& o) { return proxmox::sameGuest(o, g); }))
         still.push_back(g);
     return still;
   };
@@ -321,8 +321,8 @@ void ProxmoxPipeline::awaitShedding(const core::Event& event, SteadyClock::time_
     return;
   }
   // Shedding's own timeout runs past the guest deadline: the pipeline forces them now.
-  tell(event, "load shedding did not finish by the guest deadline, force-stopping: " +
-                  names(still));
+  tell(event,
+       "load shedding did not finish by the guest deadline, force-stopping: " + names(still));
   leftToShedding_.clear();
   stop(still, false, nullptr, event, SteadyClock::now());
 }
@@ -333,9 +333,9 @@ void ProxmoxPipeline::writeComebackRecord(const std::vector<proxmox::Guest>& sto
   try {
     if (output_.shedding.shedSoFar)
       for (const auto& s : output_.shedding.shedSoFar())
-        entries.push_back({s.restartOnMains ? ComebackEntry::Why::Shed
-                                            : ComebackEntry::Why::ShedKept,
-                           s.guest.type, s.guest.id});
+        entries.push_back(
+            {s.restartOnMains ? ComebackEntry::Why::Shed : ComebackEntry::Why::ShedKept,
+             s.guest.type, s.guest.id});
     for (const auto& g : stopped)
       entries.push_back({ComebackEntry::Why::Stopped, g.type, g.id});
   } catch (const std::exception& e) {
@@ -417,7 +417,7 @@ void ProxmoxPipeline::writeKillPowerFlag() {
   try {
     std::time_t now = std::time(nullptr);
     lib::writeDurably(flag, fmt::format("hidupsd {} kill-power requested at {}", HIDUPSD_VERSION,
-                                   static_cast<long long>(now)));
+                                        static_cast<long long>(now)));
     say(fmt::format("kill-power flag written to {}: {}", flag.string(), what));
   } catch (const std::exception& e) {
     say(fmt::format("cannot write the kill-power flag {}: {}; the UPS will not power-cycle the "

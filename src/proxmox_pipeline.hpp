@@ -122,7 +122,7 @@ private:
   ProxmoxConfig proxmox_;
   ComebackConfig comeback_;
   std::vector<proxmox::Guest> leftToShedding_; // the pipeline thread's
-  Config config_; // for the preflight check as the pipeline starts
+  Config config_;                              // for the preflight check as the pipeline starts
   bool simulation_;
   std::string node_;
   std::shared_ptr<proxmox::CommandRunner> realRunner_;    // shared with the keeper's discoveries

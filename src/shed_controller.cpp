@@ -60,11 +60,11 @@ struct ShedController::Shared {
 
   mutable std::mutex mutex;
   std::condition_variable wake;
-  ShedOutput output;       // guarded; cleared when the controller goes
-  bool stopping = false;   // guarded
-  PowerReading reading;    // guarded: the latest
-  std::uint64_t seq = 0;   // guarded: readings so far
-  ShedPlanner planner;     // guarded
+  ShedOutput output;     // guarded; cleared when the controller goes
+  bool stopping = false; // guarded
+  PowerReading reading;  // guarded: the latest
+  std::uint64_t seq = 0; // guarded: readings so far
+  ShedPlanner planner;   // guarded
   std::vector<std::pair<std::size_t, std::vector<proxmox::Guest>>> inFlight; // guarded
   std::optional<std::vector<ComebackEntry>> record;                          // guarded
   SteadyClock::time_point startedAt = SteadyClock::now();
@@ -216,8 +216,8 @@ void awaitProxmoxStart(const SharedPtr& s, const std::vector<proxmox::Guest>& on
     }
     s->pause(kProxmoxStartPoll);
   }
-  s->say(fmt::format("comeback: Proxmox did not start {} within {} s: going on",
-                     names(onboot), kProxmoxStartWait.count()));
+  s->say(fmt::format("comeback: Proxmox did not start {} within {} s: going on", names(onboot),
+                     kProxmoxStartWait.count()));
 }
 
 void runComeback(const SharedPtr& s, const ComebackPlan& plan) {
@@ -231,8 +231,8 @@ void runComeback(const SharedPtr& s, const ComebackPlan& plan) {
   if (!plan.keptOff.empty())
     s->say("comeback: shed with restart_on_mains = false, left stopped: " + names(plan.keptOff));
   for (const auto& e : plan.unknown)
-    s->say(fmt::format("comeback: {} {} is not on this node any more",
-                       proxmox::typeName(e.type), e.id));
+    s->say(fmt::format("comeback: {} {} is not on this node any more", proxmox::typeName(e.type),
+                       e.id));
   std::vector<proxmox::Guest> started;
   const bool whole = startGuests(s, plan.start, started, "comeback");
   if (whole && !s->simulation) {
@@ -290,8 +290,8 @@ void planStep(const SharedPtr& s) {
     s->output.log("load shedding: the shutdown has started and takes over every guest");
   for (auto& stop : d.stop) {
     if (s->output.log)
-      s->output.log(fmt::format("load shedding, tier \"{}\" ({}): stopping {}", stop.name,
-                                stop.why, names(stop.guests)));
+      s->output.log(fmt::format("load shedding, tier \"{}\" ({}): stopping {}", stop.name, stop.why,
+                                names(stop.guests)));
     if (stop.guests.empty()) continue;
     s->inFlight.emplace_back(stop.tier, stop.guests);
     spawn([s, stop] { stopTier(s, stop); });
@@ -347,8 +347,8 @@ ShedController::ShedController(const Config& config,
   s.real = std::move(runner);
   s.bounded = std::make_unique<proxmox::BoundedRunner>(*s.real, kCommandOverrun);
   s.dry = std::make_unique<proxmox::DryRunRunner>(
-      *s.bounded, proxmox::isReadOnlyCommand, [weak = std::weak_ptr<Shared>(shared_)](
-                                                  const std::vector<std::string>& argv) {
+      *s.bounded, proxmox::isReadOnlyCommand,
+      [weak = std::weak_ptr<Shared>(shared_)](const std::vector<std::string>& argv) {
         if (auto p = weak.lock()) p->say("would run " + proxmox::commandLine(argv));
       });
   s.runner = s.simulation ? s.dry.get() : s.bounded.get();

@@ -47,8 +47,7 @@ std::vector<proxmox::Guest> startupOrder(std::vector<proxmox::Guest> guests) {
   return guests;
 }
 
-std::vector<proxmox::Guest> tierMembers(const ShedTier& tier,
-                                        const proxmox::Inventory& inventory) {
+std::vector<proxmox::Guest> tierMembers(const ShedTier& tier, const proxmox::Inventory& inventory) {
   std::vector<proxmox::Guest> out;
   for (const auto& g : inventory.guests)
     if (g.running() && member(tier, g)) out.push_back(g);
@@ -174,8 +173,8 @@ std::vector<std::string> describeShedding(const std::vector<ShedTier>& tiers,
     if (members.empty())
       out.push_back(fmt::format("tier \"{}\": no running guest to stop {}", tier.name, when));
     for (const auto& g : members)
-      out.push_back(
-          fmt::format("would stop {} (tier \"{}\") {}{}", proxmox::label(g), tier.name, when, back));
+      out.push_back(fmt::format("would stop {} (tier \"{}\") {}{}", proxmox::label(g), tier.name,
+                                when, back));
   }
   return out;
 }

@@ -17,8 +17,8 @@ namespace hidupsd {
 /// What the planner sees of the UPS at one moment.
 struct PowerReading {
   core::Clock::time_point now{};
-  bool onBattery = false; ///< ups.status has OB
-  bool onMains = false;   ///< ups.status has OL and not OB
+  bool onBattery = false;        ///< ups.status has OB
+  bool onMains = false;          ///< ups.status has OL and not OB
   std::optional<double> charge;  ///< battery.charge, %
   std::optional<double> runtime; ///< battery.runtime, s
 };
@@ -34,9 +34,9 @@ struct ShedStop {
 
 /// One planner step's answer.
 struct ShedDecision {
-  std::vector<ShedStop> stop;            ///< tiers whose trigger fired, in config order
-  std::vector<proxmox::Guest> restart;   ///< shed guests to start again, in startup order
-  bool handOver = false;                 ///< the shutdown started: shedding ends (said once)
+  std::vector<ShedStop> stop;          ///< tiers whose trigger fired, in config order
+  std::vector<proxmox::Guest> restart; ///< shed guests to start again, in startup order
+  bool handOver = false;               ///< the shutdown started: shedding ends (said once)
 };
 
 /// A guest stopped by shedding, for the shutdown's record (comeback).

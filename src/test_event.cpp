@@ -90,8 +90,8 @@ core::Snapshot readState(const TestEventOptions& o, const Config& config, core::
 /// guests listed as the daemon does, at most 30 s.
 void describeTiers(const Config& config, EventLog& eventLog) {
   if (config.shed.empty()) return;
-  const auto keeper = makeInventoryKeeper(config, nodeName(config),
-                                          std::make_shared<proxmox::ProcessRunner>());
+  const auto keeper =
+      makeInventoryKeeper(config, nodeName(config), std::make_shared<proxmox::ProcessRunner>());
   const auto ticket = keeper->refreshNow();
   const auto inventory =
       keeper->waitFor(ticket, std::chrono::steady_clock::now() + std::chrono::seconds(30));

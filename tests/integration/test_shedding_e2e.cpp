@@ -24,8 +24,7 @@ using namespace std::chrono_literals;
 using Json = nlohmann::json;
 
 double monotonicNow() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 Json vm(const char* type, int id, const char* name, const char* status, const char* startup,
@@ -53,7 +52,8 @@ std::vector<std::string> messages(const t::HttpReceiver& hook, const std::string
   std::vector<std::string> out;
   for (const auto& body : hook.bodies()) {
     const auto j = Json::parse(body, nullptr, false);
-    if (!j.is_discarded() && j.value("event", "") == name) out.push_back(j["message"].value("body", ""));
+    if (!j.is_discarded() && j.value("event", "") == name)
+      out.push_back(j["message"].value("body", ""));
   }
   return out;
 }
@@ -68,7 +68,8 @@ bool eventually(const std::function<bool()>& condition, std::chrono::seconds lim
 }
 
 bool anyContains(const std::vector<std::string>& texts, std::string_view needle) {
-  return std::any_of(texts.begin(), texts.end(), [&](const auto& s) { return contains(s, needle); });
+  return std::any_of(texts.begin(), texts.end(),
+                     [&](const auto& s) { return contains(s, needle); });
 }
 
 } // namespace
@@ -89,12 +90,13 @@ TEST_CASE("shedding: a tier after_on_battery = 5 stops 5 s into the outage, back
   const double spawned = monotonicNow();
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
   const auto events = dir / "events.log";
-  REQUIRE_MESSAGE(waitForContent(events, "load shedding over", 40s),
-                  readIfAny(events) << daemon.err());
+  REQUIRE_MESSAGE(waitForContent(events, "load shedding over", 40s), readIfAny(events)
+                                                                         << daemon.err());
   const std::string log = readIfAny(events);
   CAPTURE(log);
-  CHECK(missingInOrder(log, {"onbatt", "load shedding, tier \"lab\" (5 s on battery): stopping "
-                                       "VM 105 (lab1), CT 205 (lab2)",
+  CHECK(missingInOrder(log, {"onbatt",
+                             "load shedding, tier \"lab\" (5 s on battery): stopping "
+                             "VM 105 (lab1), CT 205 (lab2)",
                              "load shedding, tier \"lab\": 2 of 2 stopped",
                              "load shedding: mains are back, starting again: CT 205 (lab2), VM "
                              "105 (lab1)",
@@ -108,8 +110,8 @@ TEST_CASE("shedding: a tier after_on_battery = 5 stops 5 s into the outage, back
   REQUIRE(ctStop.size() == 1);
   const double stoppedAt = vmStop[0].time - spawned;
   MESSAGE("tier stopped " << stoppedAt << " s after the daemon was started (outage at 3 s)");
-  CHECK(stoppedAt >= 7.0);  // never before 5 s on battery (1 s of polling slack)
-  CHECK(stoppedAt < 15.0);  // long before mains return (16 s); there is no low battery
+  CHECK(stoppedAt >= 7.0); // never before 5 s on battery (1 s of polling slack)
+  CHECK(stoppedAt < 15.0); // long before mains return (16 s); there is no low battery
   CHECK(pve.started("qm shutdown 100").empty());
   CHECK(pve.started("poweroff").empty());
   // Mains back: started again in Proxmox's startup order (order 2 before 3), after 16 s.
@@ -132,10 +134,9 @@ TEST_CASE("shedding: a tier after_on_battery = 5 stops 5 s into the outage, back
 
 TEST_CASE("comeback: the shutdown records stopped and shed guests; back up, they start in order") {
   TempDir dir;
-  const Json guests = Json::array({vm("vm", 100, "db", "running", "order=1", "", 1),
-                                   vm("vm", 101, "app", "running", "order=2"),
-                                   vm("ct", 200, "dns", "running", "order=1"),
-                                   vm("vm", 105, "lab", "running", "", "lab")});
+  const Json guests = Json::array(
+      {vm("vm", 100, "db", "running", "order=1", "", 1), vm("vm", 101, "app", "running", "order=2"),
+       vm("ct", 200, "dns", "running", "order=1"), vm("vm", 105, "lab", "running", "", "lab")});
   t::FakePve pve(Json{{"node", "pve1"}, {"guests", guests}}.dump());
   t::HttpReceiver hook;
   const auto record = dir / "comeback";
@@ -143,8 +144,7 @@ TEST_CASE("comeback: the shutdown records stopped and shed guests; back up, they
                             "[comeback]\nmin_charge = 60\nstate_file = \"" +
                             record.string() + "\"\n";
   // The outage: mains lost at 2 s, the lab tier shed at 4 s, low battery at 10 s.
-  writeFile(dir / "hidupsd.toml",
-            config(dir, pve, outageAt(2) + lowBatteryAt(10), hook, extra));
+  writeFile(dir / "hidupsd.toml", config(dir, pve, outageAt(2) + lowBatteryAt(10), hook, extra));
   {
     HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
     REQUIRE_MESSAGE(waitForContent(dir / "events.log", "shutdown pipeline finished", 60s),
@@ -153,8 +153,8 @@ TEST_CASE("comeback: the shutdown records stopped and shed guests; back up, they
     CAPTURE(log);
     CHECK(missingInOrder(log, {"load shedding, tier \"tier-1\": 1 of 1 stopped",
                                "shutdown pipeline started", "guests: 3 of 3 stopped cleanly",
-                               "recorded 4 guest(s) for the comeback in", "powering off the host"}) ==
-          "");
+                               "recorded 4 guest(s) for the comeback in",
+                               "powering off the host"}) == "");
     CHECK(pve.started("qm shutdown 105").size() == 1); // shed once, not stopped again
     daemon.signal(SIGTERM);
     CHECK(daemon.waitExit() == 0);
@@ -201,8 +201,8 @@ TEST_CASE("comeback: the shutdown records stopped and shed guests; back up, they
   REQUIRE(lab.size() == 1);
   CHECK(ct[0].time < app[0].time); // startup order 1, then 2, then none
   CHECK(app[0].time < lab[0].time);
-  CHECK(ct[0].time - before >= 3.5); // not before the charge reached 60 % (at 4 s)
-  CHECK(ct[0].time >= proxmoxStarted); // nor before Proxmox's own start of VM 100
+  CHECK(ct[0].time - before >= 3.5);          // not before the charge reached 60 % (at 4 s)
+  CHECK(ct[0].time >= proxmoxStarted);        // nor before Proxmox's own start of VM 100
   CHECK(pve.started("qm start 100").empty()); // onboot = 1: Proxmox's own start
   CHECK(eventually([&] { return !fs::exists(record); }));
   CHECK(eventually([&] { return anyContains(messages(hook, "online"), "3 of 3 guests started"); }));
@@ -276,8 +276,9 @@ TEST_CASE("comeback: Wake-on-LAN to the listed peers, inside a network namespace
   HidupsdProcess daemon(
       dir, {"-c", (dir / "hidupsd.toml").string()},
       {"/usr/bin/unshare", "-rn", "/bin/sh", "-c",
-       "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; ip link set lo up && { python3 " + (dir / "listen.py").string() + " " +
-           received.string() + " & } && sleep 1 && exec \"$0\" \"$@\""});
+       "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; ip link set lo up && { python3 " +
+           (dir / "listen.py").string() + " " + received.string() +
+           " & } && sleep 1 && exec \"$0\" \"$@\""});
   REQUIRE_MESSAGE(waitForContent(dir / "events.log", "comeback after the UPS shutdown", 40s),
                   readIfAny(dir / "events.log") << daemon.err());
   const std::string log = readIfAny(dir / "events.log");

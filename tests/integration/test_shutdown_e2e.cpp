@@ -67,8 +67,7 @@ void writePlanConfig(const TempDir& dir, const t::FakePve& pve, const std::strin
                 pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
                 "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
                 "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[comeback]\nstate_file = \"" +
-                (dir / "comeback").string() + "\"\n[log]\n" +
-                logFileSection(dir / "events.log"));
+                (dir / "comeback").string() + "\"\n[log]\n" + logFileSection(dir / "events.log"));
 }
 
 } // namespace
@@ -79,7 +78,8 @@ TEST_CASE("low battery to host power-off, for real: guests, flag, power-off, the
   t::HttpReceiver hook;
   writeFile(dir / "hidupsd.toml", configFor(dir, pve, false) +
                                       "[[notify]]\ntype = \"webhook\"\nevents = [\"online\"]\n"
-                                      "url = \"" + hook.url() + "\"\n");
+                                      "url = \"" +
+                                      hook.url() + "\"\n");
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
   const auto events = dir / "events.log";
   REQUIRE_MESSAGE(waitForContent(events, "shutdown pipeline finished", 30s), readIfAny(events));

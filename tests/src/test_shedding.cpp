@@ -2,8 +2,8 @@
 // Load shedding and comeback, the pure core: tiers over time on a manual clock, the record.
 #include <doctest/doctest.h>
 
-#include "src/comeback.hpp"
 #include "lib/wake_on_lan.hpp"
+#include "src/comeback.hpp"
 #include "src/shedding.hpp"
 
 using namespace hidupsd;
@@ -38,8 +38,8 @@ proxmox::Inventory node() {
   return inv;
 }
 
-ShedTier tier(std::string name, ShedTier::Trigger trigger, int threshold,
-              std::vector<int> ids = {}, std::vector<std::string> tags = {}) {
+ShedTier tier(std::string name, ShedTier::Trigger trigger, int threshold, std::vector<int> ids = {},
+              std::vector<std::string> tags = {}) {
   ShedTier t;
   t.name = std::move(name);
   t.trigger = trigger;
@@ -162,9 +162,8 @@ TEST_CASE("shedding: a guest in two tiers (by tag and by id) is stopped by the f
 
 TEST_CASE("shedding: describeShedding says what would be stopped and when") {
   const auto inv = node();
-  const std::vector<ShedTier> tiers = {
-      tier("lab", ShedTier::Trigger::AfterOnBattery, 60, {105}),
-      tier("empty", ShedTier::Trigger::ChargeBelow, 40, {999})};
+  const std::vector<ShedTier> tiers = {tier("lab", ShedTier::Trigger::AfterOnBattery, 60, {105}),
+                                       tier("empty", ShedTier::Trigger::ChargeBelow, 40, {999})};
   const auto lines = describeShedding(tiers, &inv);
   REQUIRE(lines.size() == 2);
   CHECK(lines[0] ==
@@ -174,10 +173,9 @@ TEST_CASE("shedding: describeShedding says what would be stopped and when") {
 }
 
 TEST_CASE("comeback: the record's text round-trips, and bad records name the line") {
-  const std::vector<ComebackEntry> entries = {
-      {ComebackEntry::Why::Stopped, GuestType::Vm, 101},
-      {ComebackEntry::Why::Shed, GuestType::Container, 200},
-      {ComebackEntry::Why::ShedKept, GuestType::Vm, 105}};
+  const std::vector<ComebackEntry> entries = {{ComebackEntry::Why::Stopped, GuestType::Vm, 101},
+                                              {ComebackEntry::Why::Shed, GuestType::Container, 200},
+                                              {ComebackEntry::Why::ShedKept, GuestType::Vm, 105}};
   const auto text = formatComeback(entries);
   CHECK(text == "# hidupsd comeback 1\nstopped qemu 101\nshed lxc 200\nshed-kept qemu 105\n");
   CHECK(parseComeback(text, "f") == entries);
@@ -200,10 +198,10 @@ TEST_CASE("comeback: only stopped guests without onboot start, in startup order"
                 guest(GuestType::Vm, 105, "stopped", 1)};
   using W = ComebackEntry::Why;
   const std::vector<ComebackEntry> record = {
-      {W::Stopped, GuestType::Vm, 101},      {W::Stopped, GuestType::Vm, 100},
-      {W::Stopped, GuestType::Vm, 102},      {W::Stopped, GuestType::Vm, 103},
-      {W::Shed, GuestType::Container, 200},  {W::ShedKept, GuestType::Vm, 105},
-      {W::Stopped, GuestType::Vm, 999},      {W::Stopped, GuestType::Container, 200}};
+      {W::Stopped, GuestType::Vm, 101},     {W::Stopped, GuestType::Vm, 100},
+      {W::Stopped, GuestType::Vm, 102},     {W::Stopped, GuestType::Vm, 103},
+      {W::Shed, GuestType::Container, 200}, {W::ShedKept, GuestType::Vm, 105},
+      {W::Stopped, GuestType::Vm, 999},     {W::Stopped, GuestType::Container, 200}};
   const auto plan = planComeback(record, inv);
   CHECK(ids(plan.start) == std::vector<int>{200, 100, 101});
   CHECK(ids(plan.proxmoxStarts) == std::vector<int>{102});
