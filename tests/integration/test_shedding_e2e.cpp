@@ -58,15 +58,6 @@ std::vector<std::string> messages(const t::HttpReceiver& hook, const std::string
   return out;
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds limit = 15s) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
-
 bool anyContains(const std::vector<std::string>& texts, std::string_view needle) {
   return std::any_of(texts.begin(), texts.end(),
                      [&](const auto& s) { return contains(s, needle); });
