@@ -121,6 +121,17 @@ TEST_CASE("shedding: a tier after_on_battery = 5 stops 5 s into the outage, back
   CHECK_FALSE(fs::exists(dir / "comeback")); // no shutdown: nothing recorded
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit() == 0);
+
+  // --test-event onbatt says what the tier would stop on this node now.
+  pve.setStatus("vm", 105, "running");
+  const auto test = t::runProcess({t::hidupsdBinary().string(), "--test-event", "onbatt", "-c",
+                                   (dir / "hidupsd.toml").string()});
+  CHECK(test.status == 0);
+  CHECK_MESSAGE(contains(test.err, "would stop VM 105 (lab1) (tier \"lab\") after 5 s on battery, "
+                                   "started again when mains are back"),
+                test.err);
+  CHECK(contains(test.err, "would stop CT 205 (lab2) (tier \"lab\")"));
+  CHECK(pve.started("qm shutdown 105").size() == 1); // only said, nothing done
 }
 
 TEST_CASE("comeback: the shutdown records stopped and shed guests; back up, they start in order") {
