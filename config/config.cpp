@@ -118,6 +118,9 @@ const char* nameOf(NotifyType t) noexcept {
 const char* nameOf(Language l) noexcept {
   return config::nameIn<Language>(config::kLanguages, l).data();
 }
+const char* nameOf(DiscordStyle s) noexcept {
+  return config::nameIn<DiscordStyle>(config::kDiscordStyles, s).data();
+}
 const char* nameOf(NutRight r) noexcept {
   return config::nameIn<NutRight>(config::kNutRights, r).data();
 }

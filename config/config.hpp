@@ -114,6 +114,18 @@ using SecretSources = std::map<std::string, SecretSource, std::less<>>;
 
 enum class NotifyType : std::uint8_t { Discord, Webhook, Ntfy, Smtp, Exec };
 enum class Language : std::uint8_t { En, Fr };
+/// discord: style "embed" (the title, an embed with the values) | "plain" (the old script's
+/// message: one code block, a line per value)
+enum class DiscordStyle : std::uint8_t { Embed, Plain };
+
+/// [notify.templates.EVENT] (or .progress): the parts of one message this entry says in its
+/// own words; an unset part stays built in. `EVENT = "..."` alone sets the body.
+struct TemplateConfig {
+  std::optional<std::string> title;
+  std::optional<std::string> content; ///< discord only: the message line
+  std::optional<std::string> body;
+  bool operator==(const TemplateConfig&) const = default;
+};
 
 /// One [[notify]] entry. Keys that do not belong to its type are errors.
 struct NotifyConfig {
@@ -137,10 +149,20 @@ struct NotifyConfig {
   std::vector<std::string> to;      ///< smtp: to (required, non-empty, each contains '@')
   std::string subject;              ///< smtp: subject template, "" = the built-in one
   std::vector<std::string> command; ///< exec: command argv (required), no shell
+  DiscordStyle discordStyle = DiscordStyle::Embed; ///< discord: style
+  bool embed = true;                               ///< discord: embed (style "embed")
+  bool fields = true;                              ///< discord: fields (style "embed")
+  /// discord: [notify.mentions] EVENT = ["@here", "<@&ROLE_ID>", "<@USER_ID>", "@everyone"];
+  /// none by default
+  std::map<core::EventKind, std::vector<std::string>> mentions;
+  /// alert_after_failures, 0..100: after this many failed attempts in a row the other
+  /// entries send a notifyfail; 0 = never
+  int alertAfterFailures = 3;
+  /// [notify.templates]: keyed by event name or "progress"
+  std::map<std::string, TemplateConfig, std::less<>> templates;
   /// exec: [notify.arguments] event = "word": the last argument for that event instead of
   /// its name (an upssched-cmd script that expects its own words); each non-empty
   std::map<core::EventKind, std::string> arguments;
-  std::map<core::EventKind, std::string> templates; ///< [notify.templates] event = "..."
   SecretSources secretSources; ///< url, token, password read from a file or a credential
 
   static std::vector<core::EventKind> allEvents();
@@ -197,6 +219,16 @@ struct MetricsConfig {
   /// allow: as [serve.nut]'s
   std::vector<lib::IpNetwork> allow;
   bool operator==(const MetricsConfig&) const = default;
+};
+
+/// [serve.control]: the local control socket (`hidupsd --status`); always on.
+struct ControlConfig {
+  /// socket: an absolute path of at most 107 bytes; its folder is made (0755) when missing
+  std::filesystem::path socket{"/run/hidupsd/control.sock"};
+  /// group: who besides root may ask (mode 0660); "" = root only (0600). A group that does
+  /// not exist is a warning at start (root only), not an error.
+  std::string group = "hidupsd";
+  bool operator==(const ControlConfig&) const = default;
 };
 
 /// [history]: the SQLite history (events, outages, samples, tests, battery health).
@@ -283,6 +315,7 @@ struct Config {
   std::vector<NotifyConfig> notify;
   std::optional<NutServerConfig> nut;   ///< [serve.nut]
   std::optional<MetricsConfig> metrics; ///< [serve.metrics]
+  ControlConfig control;                ///< [serve.control]
   HistoryConfig history;
   BatteryTestConfig batteryTest;
   std::vector<ShedTier> shed; ///< [[shed]], in file order
@@ -364,6 +397,7 @@ std::string hostPort(const ListenAddress& address);
 const char* nameOf(ShutdownStrategy s) noexcept;
 const char* nameOf(NotifyType t) noexcept;
 const char* nameOf(Language l) noexcept;
+const char* nameOf(DiscordStyle s) noexcept;
 const char* nameOf(NutRight r) noexcept;
 const char* nameOf(DeviceBackend b) noexcept;
 

@@ -170,6 +170,11 @@ std::string eventList(const std::vector<core::EventKind>& kinds) {
 void typeKeys(Writer& w, const NotifyConfig& n) {
   switch (n.type) {
   case NotifyType::Discord:
+    w.secret("url", n.url, n.secretSources, redactUrl(n.url));
+    w.text("style", nameOf(n.discordStyle));
+    w.flag("embed", n.embed);
+    w.flag("fields", n.fields);
+    break;
   case NotifyType::Webhook: w.secret("url", n.url, n.secretSources, redactUrl(n.url)); break;
   case NotifyType::Ntfy:
     w.secret("url", n.url, n.secretSources, redactUrl(n.url));
@@ -206,9 +211,20 @@ void notify(Writer& w, const NotifyConfig& n) {
   w.text("language", nameOf(n.language));
   w.seconds("timeout", n.timeout);
   w.line("retries", n.retries);
+  w.line("alert_after_failures", n.alertAfterFailures);
   typeKeys(w, n);
+  if (!n.mentions.empty()) {
+    w.header("[notify.mentions]");
+    for (const auto& [kind, list] : n.mentions)
+      w.line(core::eventName(kind), quoteAll(list));
+  }
+  for (const auto& [name, t] : n.templates) {
+    w.header("[notify.templates." + name + "]");
+    if (t.title) w.text("title", *t.title);
+    if (t.content) w.text("content", *t.content);
+    if (t.body) w.text("body", *t.body);
+  }
   perEvent(w, "arguments", n.arguments);
-  perEvent(w, "templates", n.templates);
 }
 
 void allowList(Writer& w, const std::vector<lib::IpNetwork>& allow) {
@@ -289,6 +305,9 @@ void all(Writer& w, const Config& c) {
     w.line("max_connections", c.metrics->maxConnections);
     allowList(w, c.metrics->allow);
   }
+  w.header("[serve.control]");
+  w.text("socket", c.control.socket.string());
+  w.text("group", c.control.group);
   history(w, c.history);
   batteryTest(w, c.batteryTest);
   for (const auto& t : c.shed)

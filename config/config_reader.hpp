@@ -52,6 +52,8 @@ inline constexpr Choice<DeviceBackend> kBackends[] = {{"auto", DeviceBackend::Au
                                                       {"hidraw", DeviceBackend::Hidraw},
                                                       {"libusb", DeviceBackend::Libusb}};
 inline constexpr Choice<Language> kLanguages[] = {{"en", Language::En}, {"fr", Language::Fr}};
+inline constexpr Choice<DiscordStyle> kDiscordStyles[] = {{"embed", DiscordStyle::Embed},
+                                                          {"plain", DiscordStyle::Plain}};
 inline constexpr Choice<NutRight> kNutRights[] = {{"secondary", NutRight::Secondary},
                                                   {"primary", NutRight::Primary},
                                                   {"fsd", NutRight::Fsd},

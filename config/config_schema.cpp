@@ -292,7 +292,51 @@ void events(TableReader& r, std::vector<core::EventKind>& out) {
   if (!a->empty()) out = std::move(kinds);
 }
 
-/// [notify.templates], [notify.arguments]: event = "text"; `check` as TableReader::string.
+/// An event name of `key` (a table key), or nullopt after an error naming it.
+std::optional<core::EventKind> eventKey(TableReader& r, const toml::key& key,
+                                        std::string_view table) {
+  if (const auto kind = core::eventKind(key.str())) return kind;
+  const auto guess = closest(key.str(), core::kEventNames);
+  r.fail(key.source(),
+         fmt::format("{}: unknown event '{}'{}", table, key.str(),
+                     guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess)));
+  return std::nullopt;
+}
+
+/// [notify.templates.EVENT] title/content/body (content: discord only).
+TemplateConfig templateParts(TableReader& parent, const toml::table& t, std::string_view name,
+                             NotifyType type) {
+  TemplateConfig out;
+  TableReader r(t, fmt::format("{} [notify.templates.{}]", parent.context(), name),
+                parent.errors());
+  for (const std::string_view part : {"title", "body", "content"}) {
+    if (!r.has(part)) continue;
+    if (part == "content" && type != NotifyType::Discord) {
+      r.fail(*r.take(part), "content is the line above a Discord embed: discord entries only");
+      continue;
+    }
+    std::string text;
+    r.string(part, text);
+    (part == "title" ? out.title : part == "body" ? out.body : out.content) = text;
+  }
+  r.finish();
+  return out;
+}
+
+void templates(TableReader& r, NotifyConfig& n) {
+  const toml::table* t = r.table("templates");
+  if (t == nullptr) return;
+  for (const auto& [key, value] : *t) {
+    const std::string name(key.str());
+    if (name != "progress" && !eventKey(r, key, "templates")) continue;
+    if (const auto* parts = value.as_table())
+      n.templates[name] = templateParts(r, *parts, name, n.type);
+    else if (const auto body = r.stringOf(value, fmt::format("templates.{}", name)))
+      n.templates[name].body = *body;
+  }
+}
+
+/// [notify.arguments]: event = "word"; `check` as TableReader::string.
 void perEvent(TableReader& r, std::string_view table, std::map<core::EventKind, std::string>& out,
               std::string (*check)(std::string_view) = nullptr) {
   const toml::table* t = r.table(table);
@@ -312,6 +356,55 @@ void perEvent(TableReader& r, std::string_view table, std::map<core::EventKind, 
     else if (text)
       out[*kind] = *text;
   }
+}
+
+/// "@here", "@everyone", "<@&123…>" (a role), "<@123…>" / "<@!123…>" (a user).
+std::string mention(std::string_view s) {
+  if (s == "@here" || s == "@everyone") return "";
+  std::string_view id = s;
+  if (id.starts_with("<@&"))
+    id.remove_prefix(3);
+  else if (id.starts_with("<@!"))
+    id.remove_prefix(3);
+  else if (id.starts_with("<@"))
+    id.remove_prefix(2);
+  else
+    id = {};
+  const bool ok =
+      id.size() > 1 && id.back() == '>' &&
+      std::all_of(id.begin(), id.end() - 1, [](char c) { return c >= '0' && c <= '9'; });
+  return ok ? "" : "must be \"@here\", \"@everyone\", \"<@&ROLE_ID>\" or \"<@USER_ID>\"";
+}
+
+void mentions(TableReader& r, NotifyConfig& n) {
+  const toml::table* t = r.table("mentions");
+  if (t == nullptr) return;
+  for (const auto& [key, value] : *t) {
+    const auto kind = eventKey(r, key, "mentions");
+    const auto* list = value.as_array();
+    if (list == nullptr) {
+      r.fail(value, fmt::format("mentions.{} must be an array of strings", key.str()));
+      continue;
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const auto s = r.stringOf((*list)[i], fmt::format("mentions.{}[{}]", key.str(), i));
+      if (!s) continue;
+      if (const auto why = mention(*s); !why.empty())
+        r.fail((*list)[i], fmt::format("mentions.{}[{}] {}", key.str(), i, why));
+      else
+        out.push_back(*s);
+    }
+    if (kind) n.mentions[*kind] = std::move(out);
+  }
+}
+
+void discord(TableReader& r, NotifyConfig& n) {
+  requiredSecret(r, "url", n.url, n.secretSources, httpUrl);
+  r.choice<DiscordStyle>("style", kDiscordStyles, n.discordStyle);
+  r.boolean("embed", n.embed);
+  r.boolean("fields", n.fields);
+  mentions(r, n);
 }
 
 void ntfy(TableReader& r, NotifyConfig& n) {
@@ -343,7 +436,7 @@ void smtp(TableReader& r, NotifyConfig& n) {
 
 void typeKeys(TableReader& r, NotifyConfig& n) {
   switch (n.type) {
-  case NotifyType::Discord:
+  case NotifyType::Discord: discord(r, n); break;
   case NotifyType::Webhook: requiredSecret(r, "url", n.url, n.secretSources, httpUrl); break;
   case NotifyType::Ntfy: ntfy(r, n); break;
   case NotifyType::Smtp: smtp(r, n); break;
@@ -368,8 +461,9 @@ NotifyConfig readNotify(const toml::table& t, std::size_t number, ErrorList& err
   r.choice<Language>("language", kLanguages, n.language);
   r.seconds("timeout", 1, 300, n.timeout);
   r.integer("retries", 0, 10, n.retries);
+  r.integer("alert_after_failures", 0, 100, n.alertAfterFailures);
   typeKeys(r, n);
-  perEvent(r, "templates", n.templates);
+  templates(r, n);
   r.finish();
   return n;
 }
@@ -494,12 +588,31 @@ MetricsConfig readMetrics(TableReader& r) {
   return m;
 }
 
+std::string socketPath(std::string_view s) {
+  if (!s.starts_with('/') || s.size() > 107) return "must be an absolute path of at most 107 bytes";
+  return s.ends_with('/') ? "must name the socket, not a folder" : "";
+}
+
+std::string groupName(std::string_view s) {
+  return s.empty() || (allOf(s, "._-") && s.size() <= 32) ? "" : "must be a group name or \"\"";
+}
+
+ControlConfig readControl(TableReader& r) {
+  ControlConfig c;
+  std::string socket = c.socket.string();
+  r.string("socket", socket, socketPath);
+  c.socket = socket;
+  r.string("group", c.group, groupName);
+  return c;
+}
+
 void serve(TableReader& root, Config& c) {
   const toml::table* t = root.table("serve");
   if (t == nullptr) return;
   TableReader r(*t, "in [serve]", root.errors());
   if (r.has("nut")) section(r, "serve.nut", c.nut.emplace(), readNut);
   if (r.has("metrics")) section(r, "serve.metrics", c.metrics.emplace(), readMetrics);
+  if (r.has("control")) section(r, "serve.control", c.control, readControl);
   r.finish();
 }
 

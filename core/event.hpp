@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/phrase.hpp"
 #include "core/snapshot.hpp"
 
 namespace hidupsd::core {
@@ -28,11 +29,12 @@ enum class EventKind : std::uint8_t {
   NotReady,       ///< "notready": the preflight says the shutdown would fail (reason: why)
   TestStarted,    ///< "startselftest": a battery test runs (apcupsd's word); Event::test says which
   TestFinished,   ///< "endselftest": the battery test is over; Event::test has its result
+  NotifyFail,     ///< "notifyfail": a notification sink failed N times in a row (the others say so)
 };
 
-inline constexpr std::array<std::string_view, 13> kEventNames = {
-    "onbatt",   "online",   "lowbatt", "shutdown", "commbad",       "commok",     "nocomm",
-    "replbatt", "overload", "fsd",     "notready", "startselftest", "endselftest"};
+inline constexpr std::array<std::string_view, 14> kEventNames = {
+    "onbatt",   "online",   "lowbatt", "shutdown", "commbad",       "commok",      "nocomm",
+    "replbatt", "overload", "fsd",     "notready", "startselftest", "endselftest", "notifyfail"};
 
 constexpr std::string_view eventName(EventKind k) noexcept {
   return kEventNames[static_cast<std::size_t>(k)];
@@ -62,8 +64,10 @@ struct TestInfo {
 struct Event {
   EventKind kind = EventKind::OnBattery;
   Clock::time_point time{};
-  std::string reason; ///< human words: "battery.charge 18 % < 20 %", "UPS reports LB"
-  Snapshot snapshot;  ///< the last known state (may be stale for comm events)
+  /// Why, in words said in each reader's language (notify/messages_*.cpp):
+  /// Phrase("reason.charge_below").with("charge", "18").with("limit", "20").
+  Phrase reason;
+  Snapshot snapshot; ///< the last known state (may be stale for comm events)
   /// Set on an `online` that comes after the shutdown started (which goes on to the end):
   /// true when the UPS will then power-cycle the host (it starts again by itself), false
   /// when the host stays off.

@@ -210,9 +210,12 @@ std::string noDeviceMessage(const std::optional<DeviceMatch>& wanted,
       "(an Eaton shows as ID 0463:ffff)\n"
       "  - if lsusb lists it but hidupsd does not, hidupsd may not read it: install the udev "
       "rule {} (the package puts it in /usr/lib/udev/rules.d/), run `udevadm control --reload "
-      "&& udevadm trigger`, replug, or run as root\n"
-      "  - another UPS: --device VID:PID[:SERIAL] (`hidupsd --list` shows the UPSes found)",
-      sought, seenList(all), kUdevRule);
+      "&& udevadm trigger`, replug, or run as root{}",
+      sought, seenList(all), kUdevRule,
+      // Only when one was asked for: with none found, a list of the UPSes is empty too.
+      wanted ? "\n  - another UPS: --device VID:PID[:SERIAL] (`hidupsd --list` shows the UPSes "
+               "found)"
+             : "");
 }
 
 std::string formatBusPath(std::uint8_t bus, std::span<const std::uint8_t> ports) {

@@ -167,12 +167,12 @@ void Recorder::closeTransfer(SteadyTime steady, WallTime wall, std::string ended
   open_.reset();
 }
 
-Items Recorder::onEvent(const core::Event& e, WallTime wall) {
+Items Recorder::onEvent(const core::Event& e, std::string reason, WallTime wall) {
   Items out;
   EventRow row;
   row.time = wall;
   row.kind = std::string(core::eventName(e.kind));
-  row.reason = e.reason;
+  row.reason = std::move(reason);
   row.status = e.snapshot.get("ups.status").value_or("");
   row.charge = number(e.snapshot, "battery.charge");
   row.runtime = number(e.snapshot, "battery.runtime");

@@ -58,7 +58,8 @@ Reading readingOf(const core::Snapshot& snapshot, SteadyTime steady, WallTime wa
 class Recorder {
 public:
   Items onSnapshot(const core::Snapshot& snapshot, SteadyTime steady, WallTime wall);
-  Items onEvent(const core::Event& event, WallTime wall);
+  /// `reason`: the event's reason in words (the caller says the phrase, in English).
+  Items onEvent(const core::Event& event, std::string reason, WallTime wall);
   /// The daemon stops: the open transfer ends ("shutdown" once the shutdown
   /// started, else "daemon stop"), the open test too, the last sample is out.
   Items stop(SteadyTime steady, WallTime wall);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The built-in messages, English and French: the old upssched-cmd script's words.
+// The built-in messages: each event's shape, its words from the catalogue (the old script's).
 #include <array>
 
 #include "notify/template.hpp"
@@ -8,143 +8,68 @@ namespace hidupsd::notify {
 
 namespace {
 
-/// One event's words: title, first body line, and which extra lines follow.
-struct Words {
-  std::string_view title;
-  std::string_view headline;
+/// What one event's body holds besides its headline.
+struct Shape {
   bool reason;    ///< a "Reason:" line
-  bool lastKnown; ///< the state block is the last known one (comm events)
+  bool lastKnown; ///< the state is the last known one (comm events)
+  bool state;     ///< the UPS state at all
 };
 
-/// The words of each language, in core::EventKind order.
-struct LanguageWords {
-  std::array<Words, core::kEventNames.size()> events;
-  std::string_view reasonLine;
-  std::string_view lastKnownLine;
-  std::string_view stateBlock;
-  MessageTemplate progress;
-  /// `online` after the shutdown started: the UPS power-cycles the host, or it stays off.
-  Words onlineCycle;
-  Words onlineStaysOff;
-};
+/// In core::EventKind order.
+constexpr std::array<Shape, core::kEventNames.size()> kShapes = {{
+    {false, false, true}, // onbatt
+    {false, false, true}, // online
+    {true, false, true},  // lowbatt
+    {true, false, true},  // shutdown
+    {true, true, true},   // commbad
+    {false, false, true}, // commok
+    {false, true, true},  // nocomm
+    {true, false, true},  // replbatt: the UPS's RB, or the history's battery health
+    {false, false, true}, // overload
+    {true, false, true},  // fsd
+    {true, false, true},  // notready
+    {false, false, true}, // startselftest
+    {false, false, true}, // endselftest
+    {true, false, false}, // notifyfail: about a sink, not the UPS
+}};
 
-const LanguageWords kEnglish = {
-    {{
-        {"⚡ Power outage on {host}", "Running on battery since {time}.", false, false},
-        {"✅ Mains power restored on {host}", "Back on mains at {time}.", false, false},
-        {"🪫 Low battery on {host}", "The UPS reports a low battery at {time}.", true, false},
-        {"🛑 Shutdown started on {host}", "Guests and host shutting down since {time}.", true,
-         false},
-        {"🔌 Communication lost with the UPS on {host}", "No answer from the UPS since {time}.",
-         true, true},
-        {"🔌 Communication with the UPS restored on {host}", "The UPS answers again at {time}.",
-         false, false},
-        {"❓ Still no communication with the UPS on {host}",
-         "Still no answer from the UPS at {time}.", false, true},
-        {"🔋 Replace the UPS battery on {host}", "The UPS battery needs replacing ({time}).", true,
-         false},
-        {"⚠️ UPS overload on {host}", "The UPS output is overloaded ({time}).", false, false},
-        {"🛑 Forced shutdown (FSD) on {host}", "Forced shutdown set at {time}.", true, false},
-        {"🚫 The automatic shutdown would fail on {host}",
-         "Found at {time}: if the power failed now, the host would not shut down as configured.",
-         true, false},
-        {"🔋 Battery test running on {host}",
-         "A battery test ({test_kind}) runs since {time} (started by {test_by}): on battery for "
-         "the test, this is not a power outage.",
-         false, false},
-        {"🔋 Battery test finished on {host}: {test_result}",
-         "The battery test is over at {time}: {test_result}.", false, false},
-    }},
-    "Reason: {reason}\n",
-    "Last known state:\n",
-    "Model: {ups.model}\n"
-    "Battery: {battery.charge} %\n"
-    "Estimated runtime: {runtime_min} min\n"
-    "Load: {ups.load} %\n"
-    "Input {input.voltage} V → Output {output.voltage} V\n"
-    "Power: {ups.power} VA\n"
-    "Status: {ups.status}",
-    {"⏳ Shutdown in progress on {host}", "{text}\n{time}"},
-    {"⚠️ Mains power back on {host}, but the shutdown goes on",
-     "Back on mains at {time}, after the shutdown had started: it runs to the end. The UPS then "
-     "cuts its output and restores it, and the host starts again by itself.",
-     false, false},
-    {"⚠️ Mains power back on {host}, but the shutdown goes on",
-     "Back on mains at {time}, after the shutdown had started: it runs to the end, and the host "
-     "stays off (ups_shutdown_return = false): start it by hand.",
-     false, false},
-};
+/// The state lines, in the old script's order.
+constexpr std::string_view kStateKeys[] = {"state.model", "state.battery",  "state.runtime",
+                                           "state.load",  "state.voltages", "state.power",
+                                           "state.status"};
+constexpr std::string_view kPlainKeys[] = {"plain.time",     "plain.host",    "plain.model",
+                                           "plain.battery",  "plain.runtime", "plain.load",
+                                           "plain.voltages", "plain.power",   "plain.status"};
 
-const LanguageWords kFrench = {
-    {{
-        {"⚡ Coupure de courant sur {host}", "Sur batterie depuis {time}.", false, false},
-        {"✅ Secteur rétabli sur {host}", "Retour sur secteur à {time}.", false, false},
-        {"🪫 Batterie faible sur {host}", "L'onduleur signale une batterie faible à {time}.",
-         true, false},
-        {"🛑 Arrêt lancé sur {host}", "Arrêt des invités et de l'hôte lancé à {time}.", true,
-         false},
-        {"🔌 Communication perdue avec l'onduleur sur {host}",
-         "Aucune réponse de l'onduleur depuis {time}.", true, true},
-        {"🔌 Communication rétablie avec l'onduleur sur {host}",
-         "L'onduleur répond de nouveau à {time}.", false, false},
-        {"❓ Toujours aucune communication avec l'onduleur sur {host}",
-         "Toujours aucune réponse de l'onduleur à {time}.", false, true},
-        {"🔋 Batterie de l'onduleur à remplacer sur {host}",
-         "La batterie de l'onduleur doit être remplacée ({time}).", true, false},
-        {"⚠️ Surcharge de l'onduleur sur {host}",
-         "La sortie de l'onduleur est en surcharge ({time}).", false, false},
-        {"🛑 Arrêt forcé (FSD) sur {host}", "Arrêt forcé demandé à {time}.", true, false},
-        {"🚫 L'arrêt automatique échouerait sur {host}",
-         "Constaté à {time} : si le courant coupait maintenant, l'hôte ne s'arrêterait pas comme "
-         "prévu.",
-         true, false},
-        {"🔋 Test de batterie en cours sur {host}",
-         "Un test de batterie ({test_kind}) tourne depuis {time} (lancé par {test_by}) : sur "
-         "batterie pour le test, ce n'est pas une coupure de courant.",
-         false, false},
-        {"🔋 Test de batterie terminé sur {host} : {test_result}",
-         "Le test de batterie est terminé à {time} : {test_result}.", false, false},
-    }},
-    "Raison : {reason}\n",
-    "Dernier état connu :\n",
-    "Modèle : {ups.model}\n"
-    "Batterie : {battery.charge} %\n"
-    "Autonomie estimée : {runtime_min} min\n"
-    "Charge : {ups.load} %\n"
-    "Entrée {input.voltage} V → Sortie {output.voltage} V\n"
-    "Puissance : {ups.power} VA\n"
-    "Statut : {ups.status}",
-    {"⏳ Arrêt en cours sur {host}", "{text}\n{time}"},
-    {"⚠️ Secteur revenu sur {host}, mais l'arrêt continue",
-     "Retour sur secteur à {time}, après le lancement de l'arrêt : il va jusqu'au bout. "
-     "L'onduleur coupe ensuite sa sortie puis la rétablit, et l'hôte redémarre de lui-même.",
-     false, false},
-    {"⚠️ Secteur revenu sur {host}, mais l'arrêt continue",
-     "Retour sur secteur à {time}, après le lancement de l'arrêt : il va jusqu'au bout, et l'hôte "
-     "reste éteint (ups_shutdown_return = false) : il faudra le démarrer à la main.",
-     false, false},
-};
-
-MessageTemplate build(const Words& words, const LanguageWords& language) {
-  std::string body(words.headline);
-  body += '\n';
-  if (words.reason) body += language.reasonLine;
-  if (words.lastKnown) body += language.lastKnownLine;
-  body += language.stateBlock;
-  return {std::string(words.title), body};
+/// The catalogue key of an event's title or headline. An `online` after the shutdown
+/// started has its own words, whether the UPS power-cycles the host or it stays off.
+std::string eventKey(const core::Event& event, std::string_view part) {
+  if (event.kind == core::EventKind::Online && event.powerCycle) {
+    if (part == "title") return "event.online.goes_on.title";
+    return *event.powerCycle ? "event.online.goes_on.cycle" : "event.online.goes_on.stays_off";
+  }
+  return "event." + std::string(core::eventName(event.kind)) + "." + std::string(part);
 }
 
-using Table = std::array<MessageTemplate, core::kEventNames.size()>;
-
-Table buildAll(const LanguageWords& language) {
-  Table table;
-  for (std::size_t i = 0; i < table.size(); ++i)
-    table[i] = build(language.events[i], language);
-  return table;
+/// The lines of `keys` in `language`, '\n' between them.
+template <std::size_t N> std::string lines(const std::string_view (&keys)[N], Language language) {
+  std::string out;
+  for (const auto key : keys)
+    out += (out.empty() ? "" : "\n") + std::string(text(key, language));
+  return out;
 }
 
-const LanguageWords& wordsOf(Language language) noexcept {
-  return language == Language::Fr ? kFrench : kEnglish;
+const Shape& shapeOf(core::EventKind kind) { return kShapes[static_cast<std::size_t>(kind)]; }
+
+MessageTemplate eventTemplate(const core::Event& event, Language language, BodyState state) {
+  const Shape& shape = shapeOf(event.kind);
+  std::string body(text(eventKey(event, "headline"), language));
+  if (shape.reason) body += "\n" + std::string(text("body.reason", language));
+  if (shape.state && state == BodyState::Lines) {
+    if (shape.lastKnown) body += "\n" + std::string(text("body.last_known", language));
+    body += "\n" + lines(kStateKeys, language);
+  }
+  return {std::string(text(eventKey(event, "title"), language)), body};
 }
 
 } // namespace
@@ -164,22 +89,23 @@ Severity severityOf(core::EventKind kind) noexcept {
   }
 }
 
-const MessageTemplate& builtinTemplate(core::EventKind kind, Language language) noexcept {
-  static const Table english = buildAll(kEnglish);
-  static const Table french = buildAll(kFrench);
-  const Table& table = language == Language::Fr ? french : english;
-  return table[static_cast<std::size_t>(kind)];
+MessageTemplate builtinTemplate(core::EventKind kind, Language language, BodyState state) {
+  core::Event event;
+  event.kind = kind;
+  return eventTemplate(event, language, state);
 }
 
-const MessageTemplate& progressTemplate(Language language) noexcept {
-  return wordsOf(language).progress;
+MessageTemplate progressTemplate(Language language, std::string_view key) {
+  std::string_view title = "progress.title";
+  if (key.starts_with("shed.")) title = "shed.title";
+  if (key.starts_with("comeback.")) title = "comeback.title";
+  return {std::string(text(title, language)), std::string(text("progress.body", language))};
 }
 
 std::string_view markerText(Marker marker, Language language) noexcept {
-  const bool fr = language == Language::Fr;
   switch (marker) {
-  case Marker::Test: return fr ? "🧪 ESSAI" : "🧪 TEST";
-  case Marker::Simulation: return "🔸 SIMULATION";
+  case Marker::Test: return text("marker.test", language);
+  case Marker::Simulation: return text("marker.simulation", language);
   case Marker::None: break;
   }
   return "";
@@ -190,20 +116,19 @@ std::string markedTitle(std::string title, Marker marker, Language language) {
   return std::string(markerText(marker, language)) + " — " + title;
 }
 
-/// The `online` that comes after the shutdown started, per language: [cycle, stays off].
-static const std::array<MessageTemplate, 2>& onlineDuringShutdown(Language language) {
-  static const std::array<MessageTemplate, 2> english = {build(kEnglish.onlineCycle, kEnglish),
-                                                         build(kEnglish.onlineStaysOff, kEnglish)};
-  static const std::array<MessageTemplate, 2> french = {build(kFrench.onlineCycle, kFrench),
-                                                        build(kFrench.onlineStaysOff, kFrench)};
-  return language == Language::Fr ? french : english;
+MessageTemplate builtinTemplateFor(const Notification& n, Language language, BodyState state) {
+  return n.progress.empty() ? eventTemplate(n.event, language, state)
+                            : progressTemplate(language, n.progress.key);
 }
 
-const MessageTemplate& builtinTemplateFor(const Notification& n, Language language) noexcept {
-  if (!n.text.empty()) return progressTemplate(language);
-  if (n.event.kind == core::EventKind::Online && n.event.powerCycle)
-    return onlineDuringShutdown(language)[*n.event.powerCycle ? 0 : 1];
-  return builtinTemplate(n.event.kind, language);
+MessageTemplate plainTemplateFor(const Notification& n, Language language) {
+  if (!n.progress.empty()) return progressTemplate(language, n.progress.key);
+  const Shape& shape = shapeOf(n.event.kind);
+  std::string body = shape.state ? lines(kPlainKeys, language)
+                                 : std::string(text("plain.time", language)) + "\n" +
+                                       std::string(text("plain.host", language));
+  if (shape.reason) body += "\n" + std::string(text("plain.reason", language));
+  return {std::string(text(eventKey(n.event, "title"), language)), body};
 }
 
 } // namespace hidupsd::notify

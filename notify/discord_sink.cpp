@@ -2,6 +2,7 @@
 // DiscordSink: the webhook JSON (content + one embed), Discord's limits, its 429 answer.
 #include "notify/discord_sink.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -16,7 +17,6 @@ using Json = nlohmann::ordered_json;
 // Discord's limits, https://discord.com/developers/docs/resources/message#embed-object-embed-limits
 // and …/resources/webhook#execute-webhook (content).
 constexpr std::size_t kMaxContent = 2000;
-constexpr std::size_t kMaxTitle = 256;
 constexpr std::size_t kMaxDescription = 4096;
 constexpr std::size_t kMaxFields = 25;
 constexpr std::size_t kMaxFieldName = 256;
@@ -36,15 +36,6 @@ int colorOf(Severity s) noexcept {
   return 0xe67e22;
 }
 
-/// The field names, in the order the fields appear.
-struct Labels {
-  std::string_view battery, runtime, load, voltages, power, realPower, status, model;
-};
-constexpr Labels kEnglish{"Battery", "Runtime",    "Load",   "Input → Output",
-                          "Power",   "Real power", "Status", "Model"};
-constexpr Labels kFrench{"Batterie",  "Autonomie",        "Charge", "Entrée → Sortie",
-                         "Puissance", "Puissance réelle", "Statut", "Modèle"};
-
 struct Field {
   std::string name;
   std::string value;
@@ -58,11 +49,10 @@ std::optional<std::string> withUnit(const core::Snapshot& s, const std::string& 
   return unit.empty() ? *v : *v + " " + std::string(unit);
 }
 
-std::optional<std::string> runtimeMinutes(const core::Snapshot& s) {
+std::optional<std::string> runtime(const core::Snapshot& s, Language language) {
   auto seconds = s.number("battery.runtime");
   if (!seconds) return std::nullopt;
-  // Rounded, as the body's {runtime_min}: the field and the text agree.
-  return std::to_string(std::llround(*seconds / 60.0)) + " min";
+  return durationText(*seconds, language); // as the body's {runtime}
 }
 
 std::optional<std::string> voltages(const core::Snapshot& s) {
@@ -78,34 +68,56 @@ std::optional<std::string> model(const core::Snapshot& s) {
 }
 
 std::vector<Field> fieldsOf(const core::Snapshot& s, Language language) {
-  const Labels& l = language == Language::Fr ? kFrench : kEnglish;
   const std::array<std::pair<std::string_view, std::optional<std::string>>, 8> all = {{
-      {l.battery, withUnit(s, "battery.charge", "%")},
-      {l.runtime, runtimeMinutes(s)},
-      {l.load, withUnit(s, "ups.load", "%")},
-      {l.voltages, voltages(s)},
-      {l.power, withUnit(s, "ups.power", "VA")},
-      {l.realPower, withUnit(s, "ups.realpower", "W")},
-      {l.status, withUnit(s, "ups.status", "")},
-      {l.model, model(s)},
+      {"field.battery", withUnit(s, "battery.charge", "%")},
+      {"field.runtime", runtime(s, language)},
+      {"field.load", withUnit(s, "ups.load", "%")},
+      {"field.voltages", voltages(s)},
+      {"field.power", withUnit(s, "ups.power", "VA")},
+      {"field.realpower", withUnit(s, "ups.realpower", "W")},
+      {"field.status", withUnit(s, "ups.status", "")},
+      {"field.model", model(s)},
   }};
   std::vector<Field> out;
-  for (const auto& [name, value] : all)
+  for (const auto& [key, value] : all)
     if (value && out.size() < kMaxFields)
-      out.push_back({truncateUtf8(name, kMaxFieldName), truncateUtf8(*value, kMaxFieldValue)});
+      out.push_back(
+          {truncateUtf8(text(key, language), kMaxFieldName), truncateUtf8(*value, kMaxFieldValue)});
   return out;
+}
+
+/// "<@&123>" → {"roles", "123"}; "<@123>" / "<@!123>" → {"users", "123"};
+/// "@here" / "@everyone" → {"parse", "everyone"} (Discord lets both through
+/// with "everyone"). The config only lets these shapes in.
+std::pair<std::string, std::string> mentionKind(std::string_view m) {
+  if (m == "@here" || m == "@everyone") return {"parse", "everyone"};
+  const bool role = m.starts_with("<@&");
+  std::string_view id = m.substr(role ? 3 : 2);
+  if (id.starts_with('!')) id.remove_prefix(1);
+  if (id.ends_with('>')) id.remove_suffix(1);
+  return {role ? "roles" : "users", std::string(id)};
+}
+
+Json allowedMentions(const std::vector<std::string>& mentions) {
+  Json allowed = Json{{"parse", Json::array()}};
+  for (const auto& m : mentions) {
+    auto [kind, value] = mentionKind(m);
+    Json& list = allowed[kind];
+    if (list.is_null()) list = Json::array();
+    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+  }
+  return allowed;
 }
 
 /// The embed's texts, cut so that each and their sum respect Discord's limits.
 struct EmbedTexts {
-  std::string title;
   std::string description;
   std::vector<Field> fields;
 };
 
-EmbedTexts embedTexts(const MessageTemplate& m, std::vector<Field> fields) {
-  EmbedTexts e{truncateUtf8(m.title, kMaxTitle), {}, std::move(fields)};
-  std::size_t used = utf8Length(e.title) + kFooter.size();
+EmbedTexts embedTexts(const RenderedMessage& m, std::vector<Field> fields) {
+  EmbedTexts e{{}, std::move(fields)};
+  std::size_t used = kFooter.size();
   for (const auto& f : e.fields)
     used += utf8Length(f.name) + utf8Length(f.value);
   // The fields are short; the body gives way when the whole would pass 6000.
@@ -116,7 +128,6 @@ EmbedTexts embedTexts(const MessageTemplate& m, std::vector<Field> fields) {
 
 Json embedJson(const EmbedTexts& t, Severity severity, std::int64_t wallTime) {
   Json embed = Json::object();
-  if (!t.title.empty()) embed["title"] = t.title;
   if (!t.description.empty()) embed["description"] = t.description;
   embed["color"] = colorOf(severity);
   embed["timestamp"] = isoUtc(wallTime);
@@ -164,7 +175,9 @@ std::string truncateUtf8(std::string_view text, std::size_t maxCodePoints) {
 }
 
 DiscordSink::DiscordSink(DiscordOptions options, HttpClient& http)
-    : SinkBase("discord", std::move(options.common)), url_(std::move(options.url)), http_(http) {}
+    : SinkBase("discord", std::move(options.common)), url_(std::move(options.url)),
+      style_(options.style), embed_(options.embed), fields_(options.fields),
+      mentions_(std::move(options.mentions)), http_(http) {}
 
 std::string DiscordSink::postUrl(std::string_view url) {
   std::string out(url);
@@ -174,14 +187,43 @@ std::string DiscordSink::postUrl(std::string_view url) {
   return out;
 }
 
+// The message line: the template's content, else the title (and, without an
+// embed, the body: in a code block for the plain style), mentions first.
+std::string DiscordSink::content(const Notification& n, const RenderedMessage& m) const {
+  std::string line;
+  if (m.content)
+    line = *m.content;
+  else if (style_ == DiscordStyle::Plain)
+    line = m.title + "\n```\n" + m.body + "\n```";
+  else
+    line = embed_ ? m.title : m.title + "\n" + m.body;
+  const auto mentions = mentions_.find(n.event.kind);
+  if (mentions == mentions_.end() || !n.progress.empty()) return line;
+  std::string prefix;
+  for (const auto& mention : mentions->second)
+    prefix += mention + " ";
+  return prefix + line;
+}
+
 std::string DiscordSink::payload(const Notification& n) const {
-  MessageTemplate m = message(n);
-  auto texts = embedTexts(m, fieldsOf(n.event.snapshot, options().language));
+  const Language language = options().language;
+  const bool withEmbed = style_ == DiscordStyle::Embed && embed_;
+  const RenderedMessage m =
+      style_ == DiscordStyle::Plain
+          ? rendered(n, plainTemplateFor(n, language))
+          : message(n, withEmbed && fields_ ? BodyState::None : BodyState::Lines);
   Json root = Json::object();
-  std::string content = truncateUtf8(m.title, kMaxContent);
-  if (!content.empty()) root["content"] = content;
-  root["embeds"] = Json::array({embedJson(texts, severityOf(n.event.kind), n.wallTime)});
-  root["allowed_mentions"] = Json{{"parse", Json::array()}};
+  if (std::string line = truncateUtf8(content(n, m), kMaxContent); !line.empty())
+    root["content"] = std::move(line);
+  if (withEmbed) {
+    auto texts =
+        embedTexts(m, fields_ ? fieldsOf(n.event.snapshot, language) : std::vector<Field>{});
+    root["embeds"] = Json::array({embedJson(texts, severityOf(n.event.kind), n.wallTime)});
+  }
+  const auto mentions = mentions_.find(n.event.kind);
+  root["allowed_mentions"] = mentions == mentions_.end() || !n.progress.empty()
+                                 ? Json{{"parse", Json::array()}}
+                                 : allowedMentions(mentions->second);
   // Invalid UTF-8 from a device string becomes U+FFFD rather than an exception.
   return root.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

@@ -38,8 +38,11 @@ std::string detailOr(const Delivery& d, std::string_view fallback) {
 } // namespace
 
 Dispatcher::Dispatcher(std::vector<std::unique_ptr<Sink>> sinks, DispatcherOptions options)
-    : sinks_(std::move(sinks)), options_(options) {
+    : sinks_(std::move(sinks)), options_(std::move(options)) {
   options_.capacity = std::max<std::size_t>(options_.capacity, 1);
+  health_.resize(sinks_.size());
+  for (std::size_t i = 0; i < sinks_.size(); ++i)
+    health_[i].name = sinks_[i]->name();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -49,7 +52,8 @@ bool Dispatcher::enqueue(Notification n) {
   Entry entry{0, std::move(n), std::vector<Slot>(sinks_.size())};
   bool wanted = false;
   for (std::size_t i = 0; i < sinks_.size(); ++i)
-    wanted |= entry.slots[i].pending = sinks_[i]->wants(entry.n.event.kind);
+    wanted |= entry.slots[i].pending =
+        sinks_[i]->wants(entry.n.event.kind) && static_cast<std::size_t>(entry.n.except) != i + 1;
   if (!wanted) return true;
 
   std::string droppedName;
@@ -112,6 +116,11 @@ bool Dispatcher::waitIdle(milliseconds timeout) {
   return idle_.wait_for(lock, timeout, [this] { return queue_.empty() && !reporting_; });
 }
 
+std::vector<core::SinkHealth> Dispatcher::health() const {
+  std::lock_guard lock(mutex_);
+  return health_;
+}
+
 DispatcherStats Dispatcher::stats() const noexcept {
   return {delivered_.load(std::memory_order_relaxed), retried_.load(std::memory_order_relaxed),
           failed_.load(std::memory_order_relaxed), dropped_.load(std::memory_order_relaxed)};
@@ -128,9 +137,12 @@ void Dispatcher::run() noexcept {
       const auto now = std::chrono::steady_clock::now();
       lock.lock();
       LogLine line = settle(job, delivery, now);
+      recordHealth(job, delivery);
+      const core::SinkHealth health = health_[job.sink];
       reporting_ = true; // not idle until the outcome is logged
       lock.unlock();
       if (!line.second.empty()) log::write(line.first, kDomain, line.second);
+      tellOutcome(job, health);
       lock.lock();
       reporting_ = false;
       idle_.notify_all();
@@ -209,6 +221,36 @@ Dispatcher::LogLine Dispatcher::settle(const Job& job, const Delivery& delivery,
   }
   removeDone();
   return line;
+}
+
+// Without the lock: a listener that fails must not end the thread.
+void Dispatcher::tellOutcome(const Job& job, const core::SinkHealth& health) noexcept {
+  if (!options_.onOutcome) return;
+  try {
+    options_.onOutcome(job.sink, health, job.n);
+  } catch (const std::exception& e) {
+    log::error(kDomain, "{}: outcome listener: {}", health.name, e.what());
+  } catch (...) {
+    log::error(kDomain, "{}: outcome listener failed", health.name);
+  }
+}
+
+// Called with the lock held after each attempt.
+void Dispatcher::recordHealth(const Job& job, const Delivery& delivery) {
+  core::SinkHealth& h = health_[job.sink];
+  const auto now = std::chrono::system_clock::now();
+  if (delivery.result == Delivery::Result::Delivered) {
+    ++h.delivered;
+    h.lastSuccess = now;
+    h.failuresInRow = 0;
+    return;
+  }
+  h.lastFailure = now;
+  h.lastError = detailOr(delivery, "failed");
+  ++h.failuresInRow;
+  const bool givenUp =
+      delivery.result == Delivery::Result::Failed || job.attempt > sinks_[job.sink]->retries();
+  if (givenUp) ++h.failed;
 }
 
 Dispatcher::LogLine Dispatcher::retryOrGiveUp(const Job& job, Slot& slot, const Delivery& delivery,

@@ -17,11 +17,18 @@
 #include <utility>
 #include <vector>
 
+#include "core/daemon_state.hpp"
 #include "lib/log.hpp"
 #include "notify/notification.hpp"
 #include "notify/sink.hpp"
 
 namespace hidupsd::notify {
+
+/// Called on the dispatcher thread after every attempt, without its lock:
+/// the sink (its position, 0 = the first), its health after the attempt, and
+/// the notification tried. It may enqueue(); it must not block.
+using OutcomeListener =
+    std::function<void(std::size_t sink, const core::SinkHealth& health, const Notification& n)>;
 
 struct DispatcherOptions {
   std::size_t capacity = 64;                      ///< notifications queued at most
@@ -29,6 +36,7 @@ struct DispatcherOptions {
   std::chrono::milliseconds backoffMax{60000};    ///< the doubling stops here
   /// A sink's retryAfter (HTTP 429) is honoured up to this.
   std::chrono::milliseconds retryAfterMax{std::chrono::minutes(15)};
+  OutcomeListener onOutcome; ///< may be empty
 };
 
 /// Counters since construction; each sink's outcome counts once.
@@ -41,9 +49,9 @@ struct DispatcherStats {
 
 /// Delivers notifications to sinks on its own thread, best effort.
 ///
-/// Each notification is delivered to every sink that wants its kind, in
-/// queue order per sink. A Retry is rescheduled after max(retryAfter,
-/// backoff) (backoff doubling from backoffInitial up to backoffMax), at most
+/// Each notification is delivered to every sink that wants its kind (but
+/// the one Notification::except names), in queue order per sink. A Retry is rescheduled after
+/// max(retryAfter, backoff) (backoff doubling from backoffInitial up to backoffMax), at most
 /// sink.retries() times; a Failed is not retried. Waiting sinks do not hold
 /// the others back: the thread always serves the sink whose next
 /// (notification, attempt) is due, oldest notification first, so a sink in
@@ -87,6 +95,8 @@ public:
   bool waitIdle(std::chrono::milliseconds timeout);
 
   DispatcherStats stats() const noexcept;
+  /// Each sink's health, in sink order (names filled). Any thread.
+  std::vector<core::SinkHealth> health() const;
   std::size_t sinkCount() const noexcept { return sinks_.size(); }
 
 private:
@@ -116,6 +126,8 @@ private:
   bool nextJob(std::unique_lock<std::mutex>& lock, Job& job);
   bool findDue(TimePoint now, Job& job, TimePoint& wakeAt) const;
   LogLine settle(const Job& job, const Delivery& delivery, TimePoint now);
+  void recordHealth(const Job& job, const Delivery& delivery);
+  void tellOutcome(const Job& job, const core::SinkHealth& health) noexcept;
   LogLine retryOrGiveUp(const Job& job, Slot& slot, const Delivery& delivery, TimePoint now);
   bool admit(bool critical, std::string& droppedName);
   bool dropOldestNonCritical(std::string& droppedName);
@@ -132,6 +144,7 @@ private:
   std::condition_variable idle_;
   bool reporting_ = false; // guarded: an outcome settled but not yet logged (waitIdle waits)
   std::deque<Entry> queue_;
+  std::vector<core::SinkHealth> health_; // guarded, one per sink
   std::uint64_t nextSeq_ = 0;
   bool stopping_ = false;
   TimePoint deadline_{};

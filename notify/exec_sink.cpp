@@ -94,15 +94,17 @@ std::string ExecSink::variableName(std::string_view nutName) {
 }
 
 std::vector<std::string> ExecSink::environment(const Notification& n,
-                                               const std::vector<std::string>& base) {
+                                               const std::vector<std::string>& base,
+                                               Language language) {
   std::map<std::string, std::string> ours;
   for (const auto& [name, value] : n.event.snapshot.variables)
     ours[variableName(name)] = value;
   ours["UPS_EVENT"] = std::string(core::eventName(n.event.kind));
   ours["UPS_HOST"] = n.host;
-  ours["UPS_REASON"] = n.event.reason;
+  ours["UPS_REASON"] = say(n.event.reason, language);
+  ours["UPS_REASON_KEY"] = n.event.reason.key;
   ours["UPS_TIME"] = isoUtc(n.wallTime);
-  if (!n.text.empty()) ours["UPS_TEXT"] = n.text;
+  if (!n.progress.empty()) ours["UPS_TEXT"] = say(n.progress, language);
   if (n.marker == Marker::Test) ours["UPS_MARKER"] = "test";
   if (n.marker == Marker::Simulation) ours["UPS_MARKER"] = "simulation";
   std::vector<std::string> out;
@@ -119,8 +121,10 @@ Delivery ExecSink::deliver(const Notification& n) noexcept {
     const auto word = arguments_.find(n.event.kind);
     argv.emplace_back(word != arguments_.end() ? word->second
                                                : std::string(core::eventName(n.event.kind)));
-    ProcessOptions options{timeout(), kKillGrace, kOutputCap};
-    return outcome(runProcess(argv, environment(n, daemonEnvironment()), options), timeout());
+    const ProcessOptions process{timeout(), kKillGrace, kOutputCap};
+    return outcome(
+        runProcess(argv, environment(n, daemonEnvironment(), options().language), process),
+        timeout());
   } catch (const std::system_error& e) {
     std::string program = command_.empty() ? std::string("(none)") : programName(command_[0]);
     return {R::Failed, {}, "cannot run " + program + ": " + e.code().message()};

@@ -29,9 +29,11 @@ struct ExecOptions {
 ///                      UPS_BATTERY_CHARGE=46, UPS_UPS_STATUS="OB DISCHRG"
 ///     UPS_EVENT        "onbatt"
 ///     UPS_HOST         "pve1"
-///     UPS_REASON       the monitor's words ("" when none)
+///     UPS_REASON       the reason, in the entry's language ("" when none)
+///     UPS_REASON_KEY   the reason's catalogue key ("reason.low_battery"): for scripts
 ///     UPS_TIME         "2026-11-25T20:31:02Z" (wallTime, UTC)
-///     UPS_TEXT         the progress text, only for shutdown progress messages
+///     UPS_TEXT         the progress text, only for shutdown progress messages (in the
+///                      entry's language)
 ///     UPS_MARKER       "test" (hidupsd --test-event) or "simulation", else unset
 ///
 /// stdin is /dev/null; stdout and stderr are captured (16 KiB at most) for
@@ -53,9 +55,11 @@ public:
   Delivery deliver(const Notification& n) noexcept override;
 
   /// `base` ("NAME=value" entries, e.g. the daemon's environ) with the UPS_
-  /// entries for `n` added, replacing same-named ones. Throws std::bad_alloc only.
+  /// entries for `n` added (texts in `language`), replacing same-named ones.
+  /// Throws std::bad_alloc only.
   static std::vector<std::string> environment(const Notification& n,
-                                              const std::vector<std::string>& base);
+                                              const std::vector<std::string>& base,
+                                              Language language = Language::En);
 
   /// "UPS_BATTERY_CHARGE" for "battery.charge".
   static std::string variableName(std::string_view nutName);

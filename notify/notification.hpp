@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/event.hpp"
+#include "core/phrase.hpp"
 
 namespace hidupsd::notify {
 
@@ -22,9 +23,13 @@ struct Notification {
   core::Event event;
   std::string host;          ///< this host's name ({host})
   std::int64_t wallTime = 0; ///< Unix seconds ({time})
-  /// Set for progress messages of the shutdown pipeline ("3/7 guests
-  /// stopped"): rendered as the message text instead of a template.
-  std::string text;
+  /// Set for progress messages of the shutdown pipeline ("3/7 VM 101 (web)
+  /// force-stopped …"): said in each sink's language as the message text
+  /// ({text}) of the progress template instead of the event's message.
+  core::Phrase progress;
+  /// Set for a notifyfail about sink number `except` (SinkOptions::index):
+  /// every other sink gets it, that one does not. 0 = none.
+  int except = 0;
   Marker marker = Marker::None; ///< shown before the title (and as UPS_MARKER to exec)
 
   bool critical() const noexcept { return core::isCritical(event.kind); }

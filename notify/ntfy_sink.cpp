@@ -37,6 +37,7 @@ std::string_view NtfySink::tagsOf(core::EventKind kind) noexcept {
   case EventKind::ReplaceBattery: return "warning,battery";
   case EventKind::TestStarted:
   case EventKind::TestFinished: return "battery";
+  case EventKind::NotifyFail: return "mailbox_with_no_mail";
   case EventKind::CommBad:
   case EventKind::NoComm:
   case EventKind::Overload: break;
@@ -55,7 +56,7 @@ int NtfySink::priorityOf(Severity severity) noexcept {
 }
 
 HttpRequest NtfySink::request(const Notification& n) const {
-  MessageTemplate m = message(n);
+  RenderedMessage m = message(n);
   int priority = options_.priority.value_or(priorityOf(severityOf(n.event.kind)));
   HttpRequest r;
   r.url = topicUrl(options_.url, options_.topic);

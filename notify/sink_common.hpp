@@ -9,6 +9,7 @@
 #include <ctime>
 #include <exception>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -19,6 +20,26 @@
 
 namespace hidupsd::notify {
 
+/// A sink's own words for one message ([notify.templates.EVENT]): the parts
+/// set replace the built-in ones, the others stay. Placeholders as render().
+struct TemplateOverride {
+  std::optional<std::string> title;
+  std::optional<std::string> content; ///< Discord's message line (above the embed)
+  std::optional<std::string> body;
+  bool operator==(const TemplateOverride&) const = default;
+};
+
+/// Keyed by event name ("onbatt"), or "progress" for the shutdown's progress messages.
+using TemplateOverrides = std::map<std::string, TemplateOverride, std::less<>>;
+
+/// A message as a sink sends it: title, body, and Discord's content line
+/// when a template sets one.
+struct RenderedMessage {
+  std::string title;
+  std::optional<std::string> content;
+  std::string body;
+};
+
 /// The keys every [[notify]] entry has, as the sinks take them (src maps its
 /// NotifyConfig onto this; notify/ never reads the config).
 struct SinkOptions {
@@ -28,9 +49,7 @@ struct SinkOptions {
   int retries = 3;                          ///< attempts after the first
   std::chrono::milliseconds timeout{10000}; ///< per attempt
   Language language = Language::En;
-  /// Body templates replacing the built-in body for these kinds
-  /// ([notify.templates]); the title stays the built-in one.
-  std::map<core::EventKind, std::string> templates;
+  TemplateOverrides templates; ///< [notify.templates]
 
   static std::set<core::EventKind> allEventKinds() {
     std::set<core::EventKind> all;
@@ -50,22 +69,34 @@ public:
   bool wants(core::EventKind kind) const noexcept override {
     return options_.events.contains(kind);
   }
+
   int retries() const noexcept override { return options_.retries; }
   std::chrono::milliseconds timeout() const noexcept override { return options_.timeout; }
 
 protected:
   const SinkOptions& options() const noexcept { return options_; }
 
-  /// The rendered title and body: the built-in message, with the body
-  /// template of [notify.templates] when one is set for this kind (not for
-  /// progress texts); a test or simulation marker before the title.
-  /// Throws std::bad_alloc only.
-  MessageTemplate message(const Notification& n) const {
-    MessageTemplate tpl = builtinTemplateFor(n, options_.language);
-    auto custom = options_.templates.find(n.event.kind);
-    if (n.text.empty() && custom != options_.templates.end()) tpl.body = custom->second;
-    MessageTemplate out = render(tpl, n, options_.language);
-    out.title = markedTitle(std::move(out.title), n.marker, options_.language);
+  /// The built-in message (`state`: with the UPS state lines or not), with
+  /// this sink's [notify.templates] parts for the event (or "progress"),
+  /// rendered in its language; a test or simulation marker before the title
+  /// (and before a template's content line). Throws std::bad_alloc only.
+  RenderedMessage message(const Notification& n, BodyState state = BodyState::Lines) const {
+    return rendered(n, builtinTemplateFor(n, options_.language, state));
+  }
+
+  /// `base` with this sink's [notify.templates] parts, rendered, marked.
+  RenderedMessage rendered(const Notification& n, MessageTemplate base) const {
+    const Language language = options_.language;
+    const std::string_view key =
+        n.progress.empty() ? core::eventName(n.event.kind) : std::string_view("progress");
+    const auto custom = options_.templates.find(key);
+    const TemplateOverride* o = custom == options_.templates.end() ? nullptr : &custom->second;
+    if (o != nullptr && o->title) base.title = *o->title;
+    if (o != nullptr && o->body) base.body = *o->body;
+    RenderedMessage out{markedTitle(render(base.title, n, language), n.marker, language),
+                        std::nullopt, render(base.body, n, language)};
+    if (o != nullptr && o->content)
+      out.content = markedTitle(render(*o->content, n, language), n.marker, language);
     return out;
   }
 

@@ -121,7 +121,7 @@ SmtpSink::SmtpSink(SmtpOptions options, Mailer& mailer)
     : SinkBase("smtp", options.common), options_(std::move(options)), mailer_(mailer) {}
 
 std::string SmtpSink::mail(const Notification& n) const {
-  MessageTemplate m = message(n);
+  RenderedMessage m = message(n);
   std::string subject = options_.subject.empty()
                             ? m.title
                             : markedTitle(render(options_.subject, n, options_.common.language),

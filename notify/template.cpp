@@ -34,11 +34,14 @@ std::string runtimeMinutes(const core::Snapshot& snapshot) {
   return fmt::format("{}", std::llround(*seconds / 60.0));
 }
 
+std::string runtimeText(const core::Snapshot& snapshot, Language language) {
+  auto seconds = snapshot.number("battery.runtime");
+  if (!seconds) return std::string(kMissing);
+  return durationText(*seconds, language);
+}
+
 std::string severityText(core::EventKind kind, Language language) {
-  static constexpr std::string_view kFr[] = {"info", "avertissement", "critique"};
-  const Severity severity = severityOf(kind);
-  if (language == Language::Fr) return std::string(kFr[static_cast<int>(severity)]);
-  return std::string(nameOf(severity));
+  return std::string(text("severity." + std::string(nameOf(severityOf(kind))), language));
 }
 
 std::string variable(const std::string& name, const core::Snapshot& snapshot) {
@@ -47,30 +50,31 @@ std::string variable(const std::string& name, const core::Snapshot& snapshot) {
   return orMissing(value.value_or(""));
 }
 
-/// The test words of Event::test in `language` (NUT's result words translated for French).
+/// The test words of Event::test in `language`: the catalogue's "test.*" words for
+/// the kinds, who started it and NUT's final results; other results as the UPS said them.
 std::string testWord(std::string_view which, const Notification& n, Language language) {
   if (!n.event.test) return std::string(kMissing);
   const core::TestInfo& t = *n.event.test;
   struct Word {
-    std::string_view from, en, fr;
+    std::string_view from, key;
   };
   static constexpr Word kWords[] = {
-      {"quick", "quick", "rapide"},
-      {"deep", "deep", "approfondi"},
-      {"unknown", "kind unknown", "type inconnu"},
-      {"schedule", "the schedule", "le calendrier"},
-      {"command", "a command", "une commande"},
-      {"ups", "the UPS", "l'onduleur"},
-      {"Done and passed", "passed", "réussi"},
-      {"Done and warning", "passed with a warning", "réussi avec un avertissement"},
-      {"Done and error", "failed", "échoué"},
-      {"Aborted", "aborted", "interrompu"},
+      {"quick", "test.kind.quick"},
+      {"deep", "test.kind.deep"},
+      {"unknown", "test.kind.unknown"},
+      {"schedule", "test.by.schedule"},
+      {"command", "test.by.command"},
+      {"ups", "test.by.ups"},
+      {"Done and passed", "test.result.passed"},
+      {"Done and warning", "test.result.warning"},
+      {"Done and error", "test.result.failed"},
+      {"Aborted", "test.result.aborted"},
   };
   const std::string& value = which == "test_kind" ? t.kind
                              : which == "test_by" ? t.startedBy
                                                   : t.result;
   for (const auto& w : kWords)
-    if (w.from == value) return std::string(language == Language::Fr ? w.fr : w.en);
+    if (w.from == value) return std::string(text(w.key, language));
   return orMissing(value);
 }
 
@@ -90,8 +94,9 @@ std::optional<std::string> lookup(std::string_view name, const Notification& n, 
   if (name == "host") return orMissing(n.host);
   if (name == "time") return localTime(n.wallTime);
   if (name == "event") return std::string(core::eventName(n.event.kind));
-  if (name == "reason") return orMissing(n.event.reason);
-  if (name == "text") return orMissing(n.text);
+  if (name == "reason") return orMissing(say(n.event.reason, language));
+  if (name == "text") return orMissing(say(n.progress, language));
+  if (name == "runtime") return runtimeText(n.event.snapshot, language);
   if (name == "runtime_min") return runtimeMinutes(n.event.snapshot);
   if (name == "severity") return severityText(n.event.kind, language);
   if (name == "test_kind" || name == "test_by" || name == "test_result")

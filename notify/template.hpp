@@ -7,12 +7,10 @@
 #include <string_view>
 
 #include "core/event.hpp"
+#include "notify/catalogue.hpp"
 #include "notify/notification.hpp"
 
 namespace hidupsd::notify {
-
-/// The language of built-in messages (src maps its config value onto it).
-enum class Language : std::uint8_t { En, Fr };
 
 /// How bad an event is, for sinks that show it (colour, priority, subject).
 enum class Severity : std::uint8_t { Info, Warning, Critical };
@@ -36,8 +34,10 @@ struct MessageTemplate {
 /// - `{x.y}`: any NUT variable of the snapshot (`{battery.charge}`,
 ///   `{ups.status}`, ...), as the snapshot holds it; `{ups.model}` falls back
 ///   to `device.model`.
-/// - `{host}`, `{event}` ("onbatt"), `{reason}`, `{text}` (progress text),
-///   `{time}` (local "YYYY-MM-DD HH:MM:SS" of wallTime), `{runtime_min}`
+/// - `{host}`, `{event}` ("onbatt"), `{reason}` and `{text}` (the reason and
+///   the progress text, said in `language`), `{time}` (local "YYYY-MM-DD
+///   HH:MM:SS" of wallTime), `{runtime}` (battery.runtime as "2 min 48 s":
+///   seconds under ten minutes, see durationText), `{runtime_min}`
 ///   (battery.runtime in whole minutes, rounded), `{severity}` (in `language`),
 ///   `{test_kind}`, `{test_by}`, `{test_result}` (a battery test's kind, who
 ///   started it and its result, in `language`; "n/a" on other events).
@@ -49,18 +49,36 @@ std::string render(std::string_view tpl, const Notification& n, Language languag
 /// Renders both parts of a template.
 MessageTemplate render(const MessageTemplate& tpl, const Notification& n, Language language);
 
-/// The built-in message for an event kind, in `language`. Static storage.
-const MessageTemplate& builtinTemplate(core::EventKind kind, Language language) noexcept;
+/// What the built-in body of an event holds after its headline.
+enum class BodyState : std::uint8_t {
+  Lines, ///< the UPS state, one value a line (model, battery, runtime, load, V, VA, status)
+  None,  ///< no values: the sink shows them itself (Discord's embed fields)
+};
 
-/// The built-in message for a shutdown progress text (Notification::text).
-const MessageTemplate& progressTemplate(Language language) noexcept;
+/// The built-in message for an event kind, in `language`: the title, then
+/// the headline, the reason line (events that have one) and the state.
+MessageTemplate builtinTemplate(core::EventKind kind, Language language,
+                                BodyState state = BodyState::Lines);
+
+/// The built-in message of a shutdown progress text (Notification::progress).
+/// `key`: the progress phrase's key: "shed.*" and "comeback.*" get their own titles.
+MessageTemplate progressTemplate(Language language, std::string_view key = {});
 
 /// "🧪 TEST", "🔸 SIMULATION" (and in French); "" for Marker::None. Static storage.
 std::string_view markerText(Marker marker, Language language) noexcept;
 /// `title` with the marker in front ("🧪 TEST — ⚡ Power outage on pve1"); as is for None.
 std::string markedTitle(std::string title, Marker marker, Language language);
 
-/// progressTemplate() when n.text is set, else builtinTemplate(n.event.kind).
-const MessageTemplate& builtinTemplateFor(const Notification& n, Language language) noexcept;
+/// progressTemplate() when n.progress is set, else the event's message (an
+/// `online` after the shutdown started has its own, per Event::powerCycle).
+MessageTemplate builtinTemplateFor(const Notification& n, Language language,
+                                   BodyState state = BodyState::Lines);
+
+/// The old upssched-cmd script's message (Discord style "plain"): the same
+/// title, and a body of one emoji-led line per value — time, host, model,
+/// battery %, runtime in seconds ("168 sec"), load ("Charge appliquée"),
+/// input V → output V, power VA, status — plus the reason for events that
+/// have one. Progress texts: the progress title, then the text and the time.
+MessageTemplate plainTemplateFor(const Notification& n, Language language);
 
 } // namespace hidupsd::notify

@@ -23,14 +23,15 @@ WebhookSink::WebhookSink(WebhookOptions options, HttpClient& http)
       headers_(std::move(options.headers)), http_(http) {}
 
 std::string WebhookSink::payload(const Notification& n) const {
-  MessageTemplate m = message(n);
+  RenderedMessage m = message(n);
   Json root = Json::object();
   root["event"] = core::eventName(n.event.kind);
   root["severity"] = nameOf(severityOf(n.event.kind));
   root["time"] = isoUtc(n.wallTime);
   root["unix_time"] = n.wallTime;
   root["host"] = n.host;
-  root["reason"] = n.event.reason;
+  root["reason"] = say(n.event.reason, options().language);
+  root["reason_key"] = n.event.reason.key;
   root["message"] = Json{{"title", m.title}, {"body", m.body}};
   root["ups"] = upsJson(n.event.snapshot);
   root["status"] = n.event.snapshot.statusFlags();

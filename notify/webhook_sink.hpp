@@ -27,7 +27,8 @@ struct WebhookOptions {
 ///      "time": "2026-11-25T20:31:02Z",  // wallTime, ISO 8601, UTC
 ///      "unix_time": 1795638662,         // wallTime, Unix seconds (integer)
 ///      "host": "pve1",
-///      "reason": "",                    // the monitor's words; "" when none
+///      "reason": "",                    // why, in the entry's language; "" when none
+///      "reason_key": "",                // the reason's catalogue key ("reason.low_battery")
 ///      "message": {"title": "⚡ Power outage on pve1",
 ///                  "body": "Running on battery since …"},   // as rendered for people
 ///      "ups": {"battery.charge": "100", // every variable of the snapshot,

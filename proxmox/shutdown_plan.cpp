@@ -103,6 +103,24 @@ std::chrono::seconds shutdownTimeout(const Guest& guest, const StopRules& rules,
   return std::max(std::min(wanted, room), std::chrono::seconds(1));
 }
 
+std::vector<GroupWorstCase> worstCases(std::vector<Guest> guests, const StopRules& rules) {
+  std::vector<GroupWorstCase> out;
+  std::chrono::seconds total{0};
+  for (auto& group : stopGroups(std::move(guests))) {
+    std::chrono::seconds worst{0};
+    for (const auto& g : group.guests) {
+      const auto down = g.startup.down && *g.startup.down > 0
+                            ? std::chrono::seconds(*g.startup.down)
+                            : rules.guestTimeout;
+      worst = std::max(worst,
+                       down + (rules.forceStop ? rules.forceStopTimeout : std::chrono::seconds(0)));
+    }
+    total += worst;
+    out.push_back({std::move(group), worst, total});
+  }
+  return out;
+}
+
 std::chrono::milliseconds shutdownKillAfter(std::chrono::seconds timeout, const StopRules& rules,
                                             std::chrono::milliseconds remaining) {
   const std::chrono::milliseconds full = timeout + rules.toolGrace;

@@ -87,6 +87,18 @@ std::chrono::seconds shutdownTimeout(const Guest& guest, const StopRules& rules,
 std::chrono::milliseconds shutdownKillAfter(std::chrono::seconds timeout, const StopRules& rules,
                                             std::chrono::milliseconds remaining);
 
+/// One stop group at its slowest: every guest uses its whole clean-shutdown timeout (its
+/// `down=`, else guestTimeout), then its force stop (forceStopTimeout, with forceStop).
+struct GroupWorstCase {
+  StopGroup group;
+  std::chrono::seconds worst{0};  ///< the group's slowest guest
+  std::chrono::seconds endsBy{0}; ///< this and every group before it, one after the other
+};
+
+/// stopGroups(guests), each with its worst case (no deadline applied: what the guests would
+/// take, to compare with it). Pure.
+std::vector<GroupWorstCase> worstCases(std::vector<Guest> guests, const StopRules& rules);
+
 /// `qm shutdown ID --timeout T` / `pct shutdown ID --timeout T`.
 std::vector<std::string> shutdownArgv(const Guest& guest, const StopRules& rules,
                                       std::chrono::seconds timeout);

@@ -124,6 +124,37 @@ void renderEvents(Exposition& e, const MetricsData& d) {
              Exposition::label("event", name));
 }
 
+double unixSeconds(const std::optional<std::chrono::system_clock::time_point>& t) {
+  return t ? unixSeconds(*t) : 0;
+}
+
+/// One family over the sinks: `value` of each, labelled sink="<name>".
+void sinkFamily(Exposition& e, const MetricsData& d, const char* name, const char* type,
+                const char* help, double (*value)(const core::SinkHealth&)) {
+  e.family(name, type, help);
+  for (const auto& s : d.sinks)
+    e.sample(name, value(s), Exposition::label("sink", s.name));
+}
+
+void renderNotifications(Exposition& e, const MetricsData& d) {
+  if (d.sinks.empty()) return;
+  sinkFamily(e, d, "hidupsd_notify_delivered_total", "counter",
+             "Notifications this sink took, since hidupsd started.",
+             [](const core::SinkHealth& s) { return static_cast<double>(s.delivered); });
+  sinkFamily(e, d, "hidupsd_notify_failed_total", "counter",
+             "Notifications given up on for this sink (retries used up), since hidupsd started.",
+             [](const core::SinkHealth& s) { return static_cast<double>(s.failed); });
+  sinkFamily(e, d, "hidupsd_notify_failures_in_row", "gauge",
+             "Failed attempts of this sink since its last delivery; 0 when it works.",
+             [](const core::SinkHealth& s) { return static_cast<double>(s.failuresInRow); });
+  sinkFamily(e, d, "hidupsd_notify_last_success_timestamp_seconds", "gauge",
+             "Time of this sink's last delivery since the Unix epoch, 0 when never.",
+             [](const core::SinkHealth& s) { return unixSeconds(s.lastSuccess); });
+  sinkFamily(e, d, "hidupsd_notify_last_failure_timestamp_seconds", "gauge",
+             "Time of this sink's last failed attempt since the Unix epoch, 0 when never.",
+             [](const core::SinkHealth& s) { return unixSeconds(s.lastFailure); });
+}
+
 void counter(Exposition& e, std::string_view name, std::string_view help, double value) {
   e.family(name, "counter", help);
   e.sample(name, value);
@@ -318,6 +349,7 @@ std::string renderMetrics(const MetricsData& data) {
   Exposition e(data.upsName);
   renderProcess(e, data);
   renderEvents(e, data);
+  renderNotifications(e, data);
   if (data.history) renderHistory(e, *data.history);
   renderInfo(e, data);
   if (data.everRead && data.commOk) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/daemon_state.hpp"
 #include "core/snapshot.hpp"
 
 namespace hidupsd::serve {
@@ -54,6 +55,8 @@ struct MetricsData {
   /// rendered (zero when absent here); other names are rendered after them.
   std::map<std::string, EventCount, std::less<>> events;
   std::chrono::system_clock::time_point processStart{};
+  /// Each [[notify]] sink's health, in order (names only, never URLs).
+  std::vector<core::SinkHealth> sinks;
   std::optional<HistoryMetrics> history; ///< [history] on
 };
 
@@ -66,6 +69,9 @@ struct MetricsData {
 ///    hidupsd_shutdown_started, hidupsd_events_total and
 ///    hidupsd_event_last_timestamp_seconds: always; hidupsd_shutdown_ready once
 ///    the preflight has run.
+///  - hidupsd_notify_{delivered,failed}_total, hidupsd_notify_failures_in_row and
+///    hidupsd_notify_last_{success,failure}_timestamp_seconds{sink="discord #1"}: one
+///    series per sink, when there are sinks.
 ///  - hidupsd_ups_info{<variable>="<value>",…} 1: identity strings (ups.mfr,
 ///    ups.model, ups.serial, ups.firmware, device.* …; see kInfoVariables in
 ///    metrics.cpp), dots turned into underscores; also while comms are lost.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// --status and --command through serve::NutClient, or --command straight on the device.
+// --command through serve::NutClient, or straight on the device.
 #include "src/client_commands.hpp"
 
 #include <fmt/format.h>
@@ -9,11 +9,8 @@
 
 #include "config/config.hpp"
 #include "hid/report_descriptor.hpp"
-#include "proxmox/bounded_runner.hpp"
 #include "serve/nut_client.hpp"
 #include "src/device_opener.hpp"
-#include "src/history_cli.hpp"
-#include "src/preflight.hpp"
 #include "ups/ups_commands.hpp"
 
 namespace hidupsd {
@@ -82,49 +79,12 @@ int commandOnDevice(const Config& config, const CommandOptions& o) {
   return 0;
 }
 
-/// The preflight of `config`, run by this command (the daemon keeps its own verdict in
-/// /metrics, hidupsd_shutdown_ready): one line, then one per error.
-void printReadiness(const Config& config) {
-  proxmox::ProcessRunner processes;
-  proxmox::BoundedRunner runner(processes, std::chrono::seconds(15));
-  const auto report = preflight(config, runner);
-  std::cout << "shutdown readiness (checked now): " << (report.ready() ? "ready" : "NOT READY")
-            << "\n";
-  for (const auto& p : report.problems)
-    if (p.error) std::cout << "  " << p.text << "\n";
-}
-
 Config configOrDefaults(const std::filesystem::path& path, bool required) {
   if (required || std::filesystem::exists(path)) return loadConfig(path);
   return {};
 }
 
 } // namespace
-
-int runStatus(const std::filesystem::path& configPath) {
-  const Config config = loadConfig(configPath);
-  if (!config.nut) {
-    std::cerr << "hidupsd --status: " << configPath.string()
-              << " has no [serve.nut]: the status is read through the daemon's NUT server\n";
-    return 1;
-  }
-  const auto options = daemonClientOptions(*config.nut);
-  try {
-    serve::NutClient client(options);
-    for (const auto& [name, value] : client.listVariables(config.nut->name))
-      std::cout << name << ": " << value << "\n";
-    printReadiness(config);
-    printHistoryStatus(config, std::cout);
-    return 0;
-  } catch (const serve::NutError& e) {
-    std::cerr << "hidupsd --status: the daemon at " << daemonAddress(options) << " answered "
-              << e.what() << "\n";
-  } catch (const std::system_error& e) {
-    std::cerr << "hidupsd --status: cannot reach the daemon at " << daemonAddress(options) << ": "
-              << e.code().message() << " (is it running? systemctl status hidupsd)\n";
-  }
-  return 1;
-}
 
 int runCommand(const CommandOptions& o) {
   if (!findInstantCommand(o.name)) {

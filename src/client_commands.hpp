@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// hidupsd --status and --command: the running daemon seen and driven through its own NUT server.
+// hidupsd --command: the running daemon driven through its own NUT server; the client's address.
 #pragma once
 
 #include <filesystem>
@@ -16,14 +16,6 @@ namespace hidupsd {
 serve::NutClientOptions daemonClientOptions(const NutServerConfig& nut);
 /// "host:port", "[v6]:port": for messages.
 std::string daemonAddress(const serve::NutClientOptions& options);
-
-/// `hidupsd --status`: every variable of the running daemon's UPS, one
-/// "name: value" line each as upsc prints them, read through [serve.nut]
-/// (at its address; a wildcard listen address is reached on loopback), then
-/// "shutdown readiness (checked now): ready" or "NOT READY" and why (the
-/// preflight, run by this command).
-/// Exit 0, or 1 with a message naming the address and what to check.
-int runStatus(const std::filesystem::path& configPath);
 
 struct CommandOptions {
   std::filesystem::path configPath;

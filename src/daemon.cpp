@@ -2,6 +2,7 @@
 // The running daemon: device thread, monitor, event log, pipeline, signals, systemd.
 #include "src/daemon.hpp"
 
+#include <grp.h>
 #include <signal.h>
 
 #include <atomic>
@@ -16,12 +17,16 @@
 #include "lib/log.hpp"
 #include "lib/signal_wait.hpp"
 #include "proxmox/bounded_runner.hpp"
+#include "serve/control_server.hpp"
+#include "serve/state_json.hpp"
 #include "src/daemon_setup.hpp"
+#include "src/daemon_status.hpp"
 #include "src/device_opener.hpp"
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
 #include "src/history_service.hpp"
+#include "src/migration_guard.hpp"
 #include "src/notifier.hpp"
 #include "src/power_watch.hpp"
 #include "src/preflight.hpp"
@@ -95,6 +100,9 @@ private:
   void scheduleTests();
   TestConditions testConditions() const;
   void startReadinessChecks();
+  void startControl();
+  void warnIfNutRuns();
+  NotifierHooks notifierHooks();
   void readinessChanged(Readiness::Change change, const PreflightReport& report);
   /// [[shed]] and [comeback]: their controller, told every reading from now on.
   void startShedding();
@@ -104,6 +112,7 @@ private:
   lib::SignalWait wait_; // the main thread sleeps here: signals, the timer, the pipeline's end
   std::unique_ptr<core::Clock> clock_;
   EventLog eventLog_;
+  EventHistory recentEvents_; // the last events, for --status
   Notifier notifier_;
   std::shared_ptr<proxmox::InventoryKeeper> keeper_; // the shutdown plan, made ahead
   RecordWriter shedRecord_;              // load shedding's lines: never the device thread's wait
@@ -122,6 +131,7 @@ private:
   std::unique_ptr<ReadinessChecker> checker_;
   std::unique_ptr<UpsService> service_;
   std::unique_ptr<Servers> servers_; // set before the device thread starts
+  std::unique_ptr<serve::ControlServer> control_;
   std::thread deviceThread_;
   std::atomic<bool> deviceThreadEnded_{false};
   core::Clock::time_point startedAt_{};
@@ -133,9 +143,10 @@ private:
 
 Daemon::Daemon(const DaemonOptions& options, Config config)
     : options_(options), config_(std::move(config)), wait_(controlSignals()), clock_(makeClock()),
-      eventLog_(config_.log.file),
+      eventLog_(config_.log.file), recentEvents_(config_.policy.onBatteryDelay),
       notifier_(config_.notify, {},
-                config_.policy.simulation ? notify::Marker::Simulation : notify::Marker::None),
+                config_.policy.simulation ? notify::Marker::Simulation : notify::Marker::None,
+                notifierHooks()),
       keeper_(makeInventoryKeeper(config_, nodeName(config_),
                                   std::make_shared<proxmox::ProcessRunner>())),
       shedRecord_(eventLog_), pipeline_(makePipeline(
@@ -165,11 +176,11 @@ void Daemon::startShedding() {
   if (config_.shed.empty() && (!config_.comeback.enabled || options_.simulate)) return;
   ShedOutput out;
   out.log = [this](const std::string& line) { shedRecord_.add(line); };
-  out.notify = [this](core::EventKind kind, const std::string& text) {
+  out.notify = [this](core::EventKind kind, const core::Phrase& what) {
     core::Event event;
     event.kind = kind;
     event.time = clock_->now();
-    notifier_.notifyText(event, text);
+    notifier_.notifyProgress(event, what);
   };
   auto comeback = config_;
   if (options_.simulate) comeback.comeback.enabled = false;
@@ -208,8 +219,10 @@ std::unique_ptr<HistoryService> Daemon::makeHistory() {
           reasons += (reasons.empty() ? "" : "; ") + r;
         engine_.requestEvent(
             core::EventKind::ReplaceBattery,
-            fmt::format("battery health {}: {}",
-                        health.score ? fmt::format("{} %", *health.score) : "unknown", reasons));
+            health.score ? core::Phrase("reason.battery_health")
+                               .with("score", fmt::format("{}", *health.score))
+                               .with("reasons", reasons)
+                         : core::Phrase("reason.battery_health_unknown").with("reasons", reasons));
       });
 }
 
@@ -225,7 +238,7 @@ void Daemon::startDeviceThread() {
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
   servers_ = std::make_unique<Servers>(config_, *service_, stats_, *pipeline_, &readiness_,
-                                       history_.get());
+                                       history_.get(), [this] { return notifier_.health(); });
   deviceThread_ = std::thread([this] {
     try {
       reader_->run();
@@ -244,12 +257,14 @@ int Daemon::run() {
                                    config_.policy.simulation ? " (simulation)" : ""));
   router_.addNotifier(notifier_);
   router_.addNotifier(stats_);
+  router_.addNotifier(recentEvents_);
   // The host is up: a power cycle the last shutdown asked for is over.
   if (!options_.simulate) clearStaleKillPowerFlag(config_.shutdown.killPowerFlag);
   if (options_.configPath) {
     if (const auto w = secretsExposureWarning(*options_.configPath, config_); !w.empty())
       log::warning(kDomain, "{}", w);
   }
+  if (!options_.simulate) warnIfNutRuns();
   startedAt_ = clock_->now();
   keeper_->refresh(); // the first shutdown plan, before any outage
   startedWall_ =
@@ -257,6 +272,7 @@ int Daemon::run() {
   nextTestCheck_ = startedAt_ + std::chrono::seconds(30);
   startShedding();
   startDeviceThread();
+  startControl();
   startReadinessChecks();
   systemd::notify("READY=1");
   // Nothing wakes this thread but a signal, the watchdog's timer (none
@@ -279,6 +295,7 @@ int Daemon::run() {
   pipeline_->wait(); // the servers keep showing FSD to the secondaries meanwhile
   servers_->stop();
   notifier_.stop(); // pending messages get a short bounded grace
+  if (control_) control_->stop();
   log::notice(kDomain, "stopped");
   return exitStatus_;
 }
@@ -339,6 +356,65 @@ void Daemon::startReadinessChecks() {
       });
 }
 
+/// The migration guard: NUT's driver still running would fight us for the UPS (bounded: 5 s).
+void Daemon::warnIfNutRuns() {
+  const auto advice = nutAdvice(activeNutUnits(checkProcesses_));
+  if (advice.empty()) return;
+  log::warning(kDomain, "{}", advice);
+  eventLog_.appendLine(wallClockText() + " " + advice);
+}
+
+/// The sinks' health: a sink that starts failing or works again is a line of the event log;
+/// one that fails alert_after_failures times in a row is a notifyfail the other sinks say.
+NotifierHooks Daemon::notifierHooks() {
+  NotifierHooks hooks;
+  hooks.record = [this](const std::string& line) {
+    log::warning("notify", "{}", line.substr(line.find(' ') + 1));
+    eventLog_.appendLine(wallClockText() + " " + line);
+  };
+  hooks.raise = [this](const core::Event& event) { router_.onEvent(event); };
+  return hooks;
+}
+
+/// The control socket (`hidupsd --status`): root, and the [serve.control] group. A socket
+/// that cannot be made is an error in the log, never fatal: the monitor and the shutdown
+/// work without it. Stopped last: --status answers while the shutdown runs.
+void Daemon::startControl() {
+  // --simulate without a config is a demonstration: the host's real daemon keeps its socket.
+  if (options_.simulate && !options_.configPath) return;
+  serve::ControlServerOptions o;
+  o.path = config_.control.socket;
+  if (!config_.control.group.empty()) {
+    if (const group* g = ::getgrnam(config_.control.group.c_str()); g != nullptr)
+      o.group = g->gr_gid;
+    else
+      log::warning(kDomain, "group '{}' does not exist: the control socket is for root only",
+                   config_.control.group);
+  }
+  StatusParts parts;
+  parts.upsName = config_.nut ? config_.nut->name : "ups";
+  parts.simulation = config_.policy.simulation;
+  parts.startedAt = std::chrono::system_clock::now();
+  parts.backend = service_.get();
+  parts.pipeline = pipeline_.get();
+  parts.readiness = &readiness_;
+  parts.history = &recentEvents_;
+  parts.sinks = [this] { return notifier_.health(); };
+  parts.dropped = [this] { return notifier_.stats().dropped; };
+  auto handler = [parts](std::string_view request) -> std::optional<std::string> {
+    if (request != "status") return std::nullopt;
+    return serve::stateJson(daemonState(parts));
+  };
+  try {
+    control_ = std::make_unique<serve::ControlServer>(o, handler);
+    control_->start();
+    log::notice(kDomain, "control socket on {} (hidupsd --status)", o.path.string());
+  } catch (const std::exception& e) {
+    control_.reset();
+    log::error(kDomain, "control socket off: {}", e.what());
+  }
+}
+
 /// Said once per change: a broken tool is an error and a notification the moment it is found
 /// (not at the next outage); warnings go to the log.
 void Daemon::readinessChanged(Readiness::Change change, const PreflightReport& report) {
@@ -355,7 +431,7 @@ void Daemon::readinessChanged(Readiness::Change change, const PreflightReport& r
   core::Event event;
   event.kind = core::EventKind::NotReady;
   event.time = clock_->now();
-  event.reason = report.errorText();
+  event.reason = report.errorPhrase();
   event.snapshot = engine_.latest();
   router_.onEvent(event);
 }

@@ -79,8 +79,8 @@ std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& e
     return record->flush(until);
   };
   if (notifier != nullptr)
-    output.notify = [notifier](const core::Event& event, const std::string& text) {
-      notifier->notifyText(event, text);
+    output.notify = [notifier](const core::Event& event, const core::Phrase& what) {
+      notifier->notifyProgress(event, what);
     };
   return std::make_unique<ProxmoxPipeline>(config, nodeName(config),
                                            std::make_unique<proxmox::ProcessRunner>(),

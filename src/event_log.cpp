@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "lib/log.hpp"
+#include "notify/catalogue.hpp"
 
 namespace hidupsd {
 
@@ -49,7 +50,7 @@ std::string localTimeText(std::time_t wall) {
 
 std::string formatEventLine(const core::Event& event, std::time_t wall) {
   std::string line = localTimeText(wall) + " " + std::string(core::eventName(event.kind));
-  if (!event.reason.empty()) line += ": " + event.reason;
+  if (!event.reason.empty()) line += ": " + notify::say(event.reason, notify::Language::En);
   return line + " | " + stateText(event.snapshot) + "\n";
 }
 

@@ -3,6 +3,7 @@
 #include "src/event_router.hpp"
 
 #include "lib/log.hpp"
+#include "notify/catalogue.hpp"
 
 namespace hidupsd {
 
@@ -25,11 +26,9 @@ void EventRouter::onEvent(const core::Event& event) noexcept {
   try {
     core::Event annotated = event;
     annotated.powerCycle = cycle;
-    annotated.reason += std::string(event.reason.empty() ? "" : "; ") +
-                        (cycle ? "the shutdown goes on: the UPS then cuts and restores its "
-                                 "output, and the host starts again"
-                               : "the shutdown goes on and the host stays off "
-                                 "(ups_shutdown_return = false): start it by hand");
+    annotated.reason =
+        core::Phrase(cycle ? "reason.shutdown_goes_on" : "reason.shutdown_goes_on_stays_off")
+            .with("before", event.reason);
     route(annotated);
   } catch (const std::bad_alloc&) {
     route(event);
@@ -46,8 +45,10 @@ void EventRouter::onEvents(const std::vector<core::Event>& events) noexcept {
 void EventRouter::route(const core::Event& event) noexcept {
   for (EventSink* n : notifiers_)
     n->onEvent(event);
-  log::notice("event", "{}{}{}", core::eventName(event.kind), event.reason.empty() ? "" : ": ",
-              event.reason);
+  if (log::enabled(log::Level::Notice)) {
+    const auto reason = notify::say(event.reason, notify::Language::En);
+    log::notice("event", "{}{}{}", core::eventName(event.kind), reason.empty() ? "" : ": ", reason);
+  }
   log_.append(event);
 }
 

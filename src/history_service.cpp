@@ -3,6 +3,7 @@
 #include "src/history_service.hpp"
 
 #include "lib/log.hpp"
+#include "notify/catalogue.hpp"
 
 namespace hidupsd {
 
@@ -58,9 +59,10 @@ void HistoryService::onSnapshot(const core::Snapshot& snapshot) noexcept {
 void HistoryService::onEvent(const core::Event& event) noexcept {
   try {
     history::Items items;
+    auto reason = notify::say(event.reason, notify::Language::En);
     {
       const std::lock_guard lock(mutex_);
-      items = recorder_.onEvent(event, wallAt(event.time));
+      items = recorder_.onEvent(event, std::move(reason), wallAt(event.time));
     }
     writer_.post(std::move(items));
   } catch (...) {

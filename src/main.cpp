@@ -28,8 +28,10 @@
 #include "src/history_cli.hpp"
 #include "src/import_nut.hpp"
 #include "src/kill_power.hpp"
+#include "src/migration_guard.hpp"
 #include "src/preflight.hpp"
 #include "src/probe.hpp"
+#include "src/status_command.hpp"
 #include "src/test_event.hpp"
 #include "ups/simulated_device.hpp"
 
@@ -59,9 +61,10 @@ constexpr std::string_view kUsage = R"(usage:
                       after ups_off_delay and to restore it ups_on_delay after the
                       request once mains are back (NUT's shutdown.return); with
                       --if-flagged only when [shutdown] kill_power_flag exists
-  hidupsd --status [-c FILE]
-                      the running daemon's UPS variables, as upsc shows them
-                      (through [serve.nut])
+  hidupsd --status [--json] [-c FILE]
+                      the running daemon's state: UPS, time on battery, shutdown
+                      progress, readiness, last events, notifications (its control
+                      socket); else the UPS variables through [serve.nut] or the UPS
   hidupsd --command NAME [--value N] [-c FILE] [--replay FILE | --simulate]
                       run an instant command (beeper.disable, test.battery.start.quick,
                       shutdown.return, ...): through the running daemon when
@@ -93,8 +96,9 @@ options:
                       left bound, when the UPS has a hidraw node)
   --replay FILE       use a replay file (see DESIGN.md) instead of a USB device
   --simulate          use the built-in simulated Eaton Ellipse PRO
-  --json              --probe prints one JSON object {device, variables, paths};
-                      --history one object {outages, tests, statistics, health}
+  --json              --probe: one JSON object {device, variables, paths};
+                      --status: the daemon's state as JSON;
+                      --history: one object {outages, tests, statistics, health}
   --speed N           with --simulate: time runs N times faster
   -c, --config FILE   the config file (default /etc/hidupsd/hidupsd.toml)
 )";
@@ -168,7 +172,7 @@ core::EventKind parseEvent(const std::string& name) {
   std::string known;
   for (auto n : core::kEventNames)
     known += (known.empty() ? "" : ", ") + std::string(n);
-  throw UsageError("--test-event: unknown event '" + name + "' (one of " + known + ")");
+  throw UsageError("--test-event: unknown event '" + name + "'; events: " + known);
 }
 
 void setMode(Options& o, Options::Mode m) {
@@ -242,6 +246,8 @@ void checkCombinations(const Options& o) {
   if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
   if (o.really && o.mode != Mode::TestEvent) throw UsageError("--really goes with --test-event");
   if (o.value && o.mode != Mode::Command) throw UsageError("--value goes with --command");
+  if (o.json && o.mode != Mode::Probe && o.mode != Mode::Status && o.mode != Mode::History)
+    throw UsageError("--json goes with --probe, --status or --history");
   if (o.ifFlagged && o.mode != Mode::KillPower)
     throw UsageError("--if-flagged goes with --kill-power");
   if (o.since && o.mode != Mode::History) throw UsageError("--since goes with --history");
@@ -326,6 +332,9 @@ int runProbe(const Options& o) {
   core::SteadyClock clock;
   std::unique_ptr<hid::UsbUpsOpener> usb;
   if (!o.simulate && !o.replay) {
+    proxmox::ProcessRunner processes(std::chrono::seconds(1));
+    if (const auto advice = nutAdvice(activeNutUnits(processes)); !advice.empty())
+      std::cerr << "hidupsd: warning: " << advice << "\n\n";
     const std::string list = upsList(o.backend.value_or(hid::Backend::Auto));
     // --json keeps stdout one JSON object.
     if (!list.empty()) (o.json ? std::cerr : std::cout) << "USB HID UPSes:\n" << list << "\n";
@@ -423,8 +432,9 @@ int runCommandMode(const Options& o) {
 int run(const Options& o) {
   switch (o.mode) {
   case Options::Mode::Status:
-    return runChecked(
-        [&] { return runStatus(o.config.value_or(std::string(kDefaultConfigPath))); });
+    return runChecked([&] {
+      return runStatus({o.config.value_or(std::string(kDefaultConfigPath)), o.json});
+    });
   case Options::Mode::Command: return runChecked([&] { return runCommandMode(o); });
   case Options::Mode::History:
     return runChecked([&] {
@@ -460,7 +470,7 @@ int main(int argc, char** argv) {
   try {
     return run(parseOptions(std::vector<std::string>(argv + 1, argv + argc)));
   } catch (const UsageError& e) {
-    std::cerr << "hidupsd: " << e.what() << "\n" << kUsage;
+    std::cerr << "hidupsd: " << e.what() << "\n(hidupsd --help lists the commands and options)\n";
     return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "hidupsd: " << e.what() << "\n";

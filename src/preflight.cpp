@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "notify/catalogue.hpp"
 #include "proxmox/guests.hpp"
 
 namespace hidupsd {
@@ -36,47 +37,53 @@ public:
 
   PreflightReport run() {
     hostCommand();
-    const bool qm = tool("qm", config_.proxmox.qm, "no VM would be stopped");
-    const bool pct = !config_.proxmox.containers ||
-                     tool("pct", config_.proxmox.pct, "no container would be stopped");
+    const bool qm = tool("qm", config_.proxmox.qm, "preflight.no_vm");
+    const bool pct =
+        !config_.proxmox.containers || tool("pct", config_.proxmox.pct, "preflight.no_container");
     if (config_.shutdown.strategy == ShutdownStrategy::StopAll)
-      tool("pvesh", config_.proxmox.pvesh, "stopall would fall back to stopping each guest");
+      tool("pvesh", config_.proxmox.pvesh, "preflight.stopall_fallback");
     if (onPve_ && options_.listGuests) {
       if (qm) list(config_.proxmox.qm.string(), "qm list");
       if (pct && config_.proxmox.containers) list(config_.proxmox.pct.string(), "pct list");
     }
-    if (config_.policy.simulation)
-      add(false, "simulation = true: the shutdown is only logged, nothing is stopped");
+    if (config_.policy.simulation) add(false, core::Phrase("preflight.simulation"));
     return std::move(report_);
   }
 
 private:
-  void add(bool error, std::string text) { report_.problems.push_back({error, std::move(text)}); }
+  void add(bool error, core::Phrase phrase) {
+    std::string text = notify::say(phrase, notify::Language::En);
+    report_.problems.push_back({error, std::move(text), std::move(phrase)});
+  }
 
   void hostCommand() {
     const auto& program = config_.shutdown.hostCommand.front();
     try {
       resolveExecutable(program);
     } catch (const std::system_error& e) {
-      add(true, fmt::format("host_command: {} cannot run: {}: the host would not power off",
-                            program, e.code().message()));
+      add(true, core::Phrase("preflight.host_command")
+                    .with("program", program)
+                    .with("error", e.code().message()));
     }
   }
 
   bool tool(const char* key, const std::filesystem::path& path, const char* consequence) {
     const int error = executableError(path);
     if (error == 0) return true;
-    add(onPve_,
-        fmt::format(
-            "{} = {} cannot run: {}: {}{}", key, path.string(),
-            std::error_code(error, std::generic_category()).message(), consequence,
-            onPve_ ? "" : fmt::format(" (no {}: not a Proxmox node?)", options_.pveDir.string())));
+    add(onPve_, core::Phrase(onPve_ ? "preflight.tool" : "preflight.tool_not_pve")
+                    .with("key", key)
+                    .with("path", path.string())
+                    .with("error", std::error_code(error, std::generic_category()).message())
+                    .with("consequence", core::Phrase(consequence))
+                    .with("dir", options_.pveDir.string()));
     return false;
   }
 
   void list(const std::string& program, const char* name) {
     const auto r = runner_.run({program, "list"}, options_.listTimeout);
-    if (!r.ok()) add(true, fmt::format("cannot list guests: {}: {}", name, r.describe()));
+    if (!r.ok())
+      add(true,
+          core::Phrase("preflight.cannot_list").with("name", name).with("error", r.describe()));
   }
 
   const Config& config_;
@@ -99,6 +106,13 @@ std::string PreflightReport::errorText() const {
   for (const auto& p : problems)
     if (p.error) out += (out.empty() ? "" : "; ") + p.text;
   return out;
+}
+
+core::Phrase PreflightReport::errorPhrase() const {
+  std::vector<core::Phrase> errors;
+  for (const auto& p : problems)
+    if (p.error) errors.push_back(p.phrase);
+  return core::Phrase("reason.not_ready").with("problems", std::move(errors));
 }
 
 std::filesystem::path resolveExecutable(const std::string& program) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/phrase.hpp"
 #include "proxmox/command_runner.hpp"
 
 namespace hidupsd {
@@ -15,6 +16,7 @@ namespace hidupsd {
 struct PreflightProblem {
   bool error = false; ///< the shutdown would fail (else: worth knowing, it would still work)
   std::string text;   ///< "host_command: /sbin/shutdwn cannot run: No such file or directory…"
+  core::Phrase phrase = {}; ///< the same, to be said in each notification's language
   bool operator==(const PreflightProblem&) const = default;
 };
 
@@ -22,8 +24,10 @@ struct PreflightReport {
   std::vector<PreflightProblem> problems;
   /// No error: the shutdown path works as configured.
   bool ready() const noexcept;
-  /// The errors, "; "-separated ("" when ready): for the notification and the metrics.
+  /// The errors, "; "-separated ("" when ready): for the log and the metrics.
   std::string errorText() const;
+  /// The errors as the reason of a notready event (reason.not_ready).
+  core::Phrase errorPhrase() const;
   bool operator==(const PreflightReport&) const = default;
 };
 

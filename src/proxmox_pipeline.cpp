@@ -15,6 +15,7 @@
 #include "hidupsd_config.hpp"
 #include "lib/durable_file.hpp"
 #include "lib/log.hpp"
+#include "notify/catalogue.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "proxmox/guests.hpp"
 #include "proxmox/inventory.hpp"
@@ -51,29 +52,56 @@ std::string names(const std::vector<proxmox::Guest>& guests) {
   return out;
 }
 
-std::string guestLine(const proxmox::GuestReport& r, std::size_t done, std::size_t total,
-                      bool simulation) {
-  using O = proxmox::GuestOutcome;
-  std::string what = simulation && r.outcome == O::Stopped ? "would be stopped" : nameOf(r.outcome);
-  std::string line = fmt::format("{}/{} {} {}", done, total, proxmox::label(r.guest), what);
-  if (!simulation) line += " after " + secondsText(r.duration);
-  if (!r.detail.empty()) line += " (" + r.detail + ")";
-  return line;
+/// "12.3": seconds with one decimal, for a phrase ("… after {duration} s").
+std::string seconds(std::chrono::milliseconds d) {
+  return fmt::format("{:.1f}", static_cast<double>(d.count()) / 1000.0);
 }
 
-std::string summaryLine(const proxmox::StopSummary& s, bool simulation) {
+std::string_view outcomeKey(proxmox::GuestOutcome outcome, bool simulation) {
+  using O = proxmox::GuestOutcome;
+  switch (outcome) {
+  case O::Stopped: return simulation ? "progress.guest.would_stop" : "progress.guest.stopped";
+  case O::AlreadyStopped: return "progress.guest.already_stopped";
+  case O::ForceStopped: return "progress.guest.force_stopped";
+  case O::Failed: return "progress.guest.failed";
+  case O::LeftRunning: return "progress.guest.left_running";
+  }
+  return "progress.guest.failed";
+}
+
+core::Phrase guestPhrase(const proxmox::GuestReport& r, std::size_t done, std::size_t total,
+                         bool simulation) {
+  return core::Phrase(std::string(outcomeKey(r.outcome, simulation)))
+      .with("done", std::to_string(done))
+      .with("total", std::to_string(total))
+      .with("guest", proxmox::label(r.guest))
+      .with("duration", seconds(r.duration))
+      .with("detail", r.detail);
+}
+
+/// The summary; guests that stopped by themselves before their turn are counted apart
+/// (", 2 already stopped"), never as stopped by us.
+core::Phrase summaryPhrase(const proxmox::StopSummary& s, bool simulation) {
   using O = proxmox::GuestOutcome;
   const auto skipped = s.count(O::AlreadyStopped);
-  const std::string already = skipped == 0 ? "" : fmt::format(", {} already stopped", skipped);
-  if (simulation)
-    return fmt::format("guests: {} would be stopped{}", s.reports.size() - skipped, already);
-  std::string line =
-      fmt::format("guests: {} of {} stopped cleanly, {} force-stopped, {} failed, "
-                  "{} left running{}, in {}",
-                  s.count(O::Stopped), s.reports.size() - skipped, s.count(O::ForceStopped),
-                  s.count(O::Failed), s.count(O::LeftRunning), already, secondsText(s.elapsed));
-  if (s.deadlineReached) line += "; the deadline was reached";
-  return line;
+  const auto ours = std::to_string(s.reports.size() - skipped);
+  auto already = [&](core::Phrase phrase) {
+    if (skipped == 0) return std::move(phrase).with("already", std::string());
+    return std::move(phrase).with(
+        "already", core::Phrase("progress.already_stopped").with("count", std::to_string(skipped)));
+  };
+  if (simulation) return already(core::Phrase("progress.summary_dry").with("count", ours));
+  return already(core::Phrase(s.deadlineReached ? "progress.summary_deadline" : "progress.summary")
+                     .with("stopped", std::to_string(s.count(O::Stopped)))
+                     .with("total", ours)
+                     .with("forced", std::to_string(s.count(O::ForceStopped)))
+                     .with("failed", std::to_string(s.count(O::Failed)))
+                     .with("left", std::to_string(s.count(O::LeftRunning)))
+                     .with("elapsed", seconds(s.elapsed)));
+}
+
+std::string english(const core::Phrase& phrase) {
+  return notify::say(phrase, notify::Language::En);
 }
 
 /// "VM 100 (web) running, CT 200 stopped": what a discovery found, to see a change.
@@ -149,7 +177,22 @@ void ProxmoxPipeline::wait() noexcept {
   if (thread_.joinable()) thread_.join();
 }
 
+core::PipelineState ProxmoxPipeline::state() const {
+  const std::lock_guard lock(stateMutex_);
+  return state_;
+}
+
+void ProxmoxPipeline::update(const std::function<void(core::PipelineState&)>& change) noexcept {
+  try {
+    const std::lock_guard lock(stateMutex_);
+    change(state_);
+  } catch (...) {
+    // Out of memory: --status shows an older step; the pipeline goes on.
+  }
+}
+
 void ProxmoxPipeline::say(const std::string& line) noexcept {
+  update([&](core::PipelineState& s) { s.step = line; });
   try {
     if (output_.log) output_.log(line);
   } catch (...) {
@@ -168,10 +211,10 @@ void ProxmoxPipeline::flushRecord() noexcept {
   }
 }
 
-void ProxmoxPipeline::tell(const core::Event& event, const std::string& text) noexcept {
-  say(text);
+void ProxmoxPipeline::tell(const core::Event& event, const core::Phrase& what) noexcept {
   try {
-    if (output_.notify) output_.notify(event, text);
+    say(english(what));
+    if (output_.notify) output_.notify(event, what);
   } catch (...) {
     // Out of memory: that notification is lost, the pipeline goes on.
     log::error("pipeline", "a notification of the shutdown was lost (out of memory)");
@@ -180,12 +223,18 @@ void ProxmoxPipeline::tell(const core::Event& event, const std::string& text) no
 
 void ProxmoxPipeline::run(const core::Event& event) noexcept {
   const auto t0 = SteadyClock::now();
+  const std::string reason = event.reason.empty() ? "requested" : english(event.reason);
+  update([&](core::PipelineState& s) {
+    s.phase = core::PipelineState::Phase::Running;
+    s.startedAt = std::chrono::system_clock::now();
+    s.reason = reason;
+  });
   say(fmt::format("shutdown pipeline started{}: {}",
-                  simulation_ ? " (simulation: nothing is executed)" : "",
-                  event.reason.empty() ? "requested" : event.reason));
+                  simulation_ ? " (simulation: nothing is executed)" : "", reason));
   const auto runtime = event.snapshot.number("battery.runtime");
   const auto budget =
       proxmox::guestPhaseBudget(runtime, shutdown_.deadline, shutdown_.deadlineMargin);
+  update([&](core::PipelineState& s) { s.deadlineSeconds = budget.count(); });
   say(budgetLine(budget, runtime, shutdown_));
   try {
     preflightCheck(event);
@@ -197,7 +246,7 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
     stopped = stopGuests(event, t0 + budget);
     awaitShedding(event, t0 + budget);
   } catch (const std::exception& e) {
-    tell(event, fmt::format("stopping the guests failed: {}; powering off anyway", e.what()));
+    tell(event, core::Phrase("progress.stop_failed").with("error", e.what()));
   }
   writeComebackRecord(stopped);
   try {
@@ -210,6 +259,10 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   say(fmt::format(
       "shutdown pipeline finished{} after {}", simulation_ ? " (simulation)" : "",
       secondsText(std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - t0))));
+  update([](core::PipelineState& s) {
+    s.phase = core::PipelineState::Phase::Finished;
+    s.finishedAt = std::chrono::system_clock::now();
+  });
   flushRecord();
   finished_.store(true);
   try {
@@ -242,7 +295,7 @@ void ProxmoxPipeline::preflightCheck(const core::Event& event) {
   o.listGuests = false;
   const auto report = preflight(config_, *runner_, o);
   for (const auto& p : report.problems)
-    if (p.error) tell(event, "preflight: " + p.text + "; trying anyway");
+    if (p.error) tell(event, core::Phrase("progress.preflight").with("problem", p.phrase));
 }
 
 std::vector<proxmox::Guest> ProxmoxPipeline::stopGuests(const core::Event& event,
@@ -258,7 +311,8 @@ std::vector<proxmox::Guest> ProxmoxPipeline::stopGuests(const core::Event& event
     problems += (problems.empty() ? "" : "; ") + problem;
   }
   // A list that failed is not an empty one: never "no running guests" then.
-  if (known->listFailed()) tell(event, "cannot list guests: " + problems);
+  if (known->listFailed())
+    tell(event, core::Phrase("progress.cannot_list").with("problems", problems));
   auto set = proxmox::stopSet(*known, proxmox_.exclude);
   if (!set.excluded.empty()) say("left running (exclude): " + names(set.excluded));
   leaveToShedding(set.guests);
@@ -268,6 +322,8 @@ std::vector<proxmox::Guest> ProxmoxPipeline::stopGuests(const core::Event& event
   }
   say(set.guests.empty() ? std::string("no running guests in the plan; checking again")
                          : fmt::format("running guests: {}", names(set.guests)));
+  if (simulation_ && shutdown_.strategy != ShutdownStrategy::StopAll && !set.guests.empty())
+    sayWorstCases(set.guests, deadline);
   const proxmox::Recheck recheck{
       [this, ticket] { return keeper_->ready(ticket); },
       [this, ticket](SteadyClock::time_point until) { return keeper_->waitFor(ticket, until); }};
@@ -276,7 +332,7 @@ std::vector<proxmox::Guest> ProxmoxPipeline::stopGuests(const core::Event& event
   if (summary.reports.empty())
     say("no running guests to stop");
   else
-    tell(event, summaryLine(summary, simulation_));
+    tell(event, summaryPhrase(summary, simulation_));
   std::vector<proxmox::Guest> stopped;
   for (const auto& r : summary.reports)
     if (r.outcome == proxmox::GuestOutcome::Stopped ||
@@ -321,8 +377,7 @@ void ProxmoxPipeline::awaitShedding(const core::Event& event, SteadyClock::time_
     return;
   }
   // Shedding's own timeout runs past the guest deadline: the pipeline forces them now.
-  tell(event,
-       "load shedding did not finish by the guest deadline, force-stopping: " + names(still));
+  tell(event, core::Phrase("progress.shed_forced").with("guests", names(still)));
   leftToShedding_.clear();
   stop(still, false, nullptr, event, SteadyClock::now());
 }
@@ -372,9 +427,7 @@ std::shared_ptr<const proxmox::Inventory> ProxmoxPipeline::plan(const core::Even
       std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now()) / 2, kFirstListWait);
   say(fmt::format("no guest plan yet: listing the guests now ({} at most)", secondsText(wait)));
   if (auto listed = keeper_->waitFor(ticket, SteadyClock::now() + wait)) return listed;
-  tell(event, fmt::format("the guest list did not come within {} (qm or /etc/pve hung?): no guest "
-                          "is known, powering off (the host's own shutdown stops its guests)",
-                          secondsText(wait)));
+  tell(event, core::Phrase("progress.no_guest_list").with("wait", seconds(wait)));
   return nullptr;
 }
 
@@ -385,9 +438,13 @@ proxmox::StopSummary ProxmoxPipeline::stop(const std::vector<proxmox::Guest>& gu
   auto progress = [this, &event](const proxmox::GuestReport& r, std::size_t done,
                                  std::size_t total) {
     using O = proxmox::GuestOutcome;
-    const auto line = guestLine(r, done, total, simulation_);
+    update([&](core::PipelineState& s) {
+      s.guestsDone = done;
+      s.guestsTotal = total;
+    });
+    const auto line = guestPhrase(r, done, total, simulation_);
     if (r.outcome == O::Stopped || r.outcome == O::AlreadyStopped)
-      say(line);
+      say(english(line));
     else
       tell(event, line);
   };
@@ -403,6 +460,28 @@ proxmox::StopSummary ProxmoxPipeline::stop(const std::vector<proxmox::Guest>& gu
     return again ? proxmox::stopSet(*again, proxmox_.exclude).guests : guests;
   };
   return stopper.stopAll(guests, someExcluded, rediscover, deadline);
+}
+
+/// The dry run's answer to "would the guests stop in time?": each group's worst case against
+/// the deadline, and a warning for the first one that would end past it.
+void ProxmoxPipeline::sayWorstCases(const std::vector<proxmox::Guest>& guests,
+                                    SteadyClock::time_point deadline) {
+  const auto budget =
+      std::chrono::ceil<std::chrono::seconds>(deadline - SteadyClock::now()).count();
+  for (const auto& w : proxmox::worstCases(guests, stopRules())) {
+    const std::string group =
+        w.group.order ? fmt::format("order {}", *w.group.order) : std::string("no order");
+    say(fmt::format("worst case, group {} ({}): {} s, all done by {} s of the {} s deadline", group,
+                    names(w.group.guests), w.worst.count(), w.endsBy.count(), budget));
+    if (w.endsBy.count() <= budget) continue;
+    const auto warning = fmt::format(
+        "WARNING: the guests may not fit the deadline: group {} could end {} s past it, and "
+        "what is still running then is force-stopped (lower guest_timeout or the guests' "
+        "down=, or stop fewer guests)",
+        group, w.endsBy.count() - budget);
+    say(warning);
+    return;
+  }
 }
 
 void ProxmoxPipeline::writeKillPowerFlag() {
@@ -428,11 +507,13 @@ void ProxmoxPipeline::writeKillPowerFlag() {
 
 void ProxmoxPipeline::powerOff(const core::Event& event) {
   const auto line = proxmox::commandLine(shutdown_.hostCommand);
-  if (!simulation_) tell(event, "powering off the host: " + line);
+  if (!simulation_) tell(event, core::Phrase("progress.power_off").with("command", line));
   flushRecord();
   const auto result = runner_->run(shutdown_.hostCommand, kHostCommandTimeout);
   if (!result.ok())
-    tell(event, fmt::format("the host command failed: {}: {}", line, result.describe()));
+    tell(event, core::Phrase("progress.host_command_failed")
+                    .with("command", line)
+                    .with("error", result.describe()));
 }
 
 void clearStaleKillPowerFlag(const std::filesystem::path& flag) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -33,8 +34,9 @@ struct ShedHooks {
 struct PipelineOutput {
   /// Every step, for the event log and the daemon log.
   std::function<void(const std::string& line)> log;
-  /// The steps worth a notification (forced guests, the summary, power-off).
-  std::function<void(const core::Event& shutdown, const std::string& text)> notify;
+  /// The steps worth a notification (forced guests, the summary, power-off),
+  /// said in each sink's language.
+  std::function<void(const core::Event& shutdown, const core::Phrase& what)> notify;
   /// Called after the guests, before the kill-power flag and the host command:
   /// the wait for NUT secondaries (bounded by the callee). May be empty.
   std::function<void()> beforePowerOff;
@@ -88,6 +90,7 @@ public:
   bool started() const noexcept override { return started_.load(); }
   bool finished() const noexcept override { return finished_.load(); }
   void wait() noexcept override;
+  core::PipelineState state() const override;
   bool powerCycles() const noexcept override { return shutdown_.upsShutdownReturn; }
 
 private:
@@ -103,6 +106,8 @@ private:
   void awaitShedding(const core::Event& event, std::chrono::steady_clock::time_point deadline);
   /// [comeback]: the guests stopped and shed, in state_file, for the next start.
   void writeComebackRecord(const std::vector<proxmox::Guest>& stopped);
+  void sayWorstCases(const std::vector<proxmox::Guest>& guests,
+                     std::chrono::steady_clock::time_point deadline);
   /// The plan: the keeper's latest, else the discovery `ticket` (waited for).
   std::shared_ptr<const proxmox::Inventory> plan(const core::Event& event, std::uint64_t ticket,
                                                  std::chrono::steady_clock::time_point deadline,
@@ -112,10 +117,13 @@ private:
                             std::chrono::steady_clock::time_point deadline);
   void writeKillPowerFlag();
   void powerOff(const core::Event& event);
+  /// A line of the shutdown's record (English; also its state's last step).
   void say(const std::string& line) noexcept;
   /// The record on disk before the host goes down (PipelineOutput::flush), bounded.
   void flushRecord() noexcept;
-  void tell(const core::Event& event, const std::string& text) noexcept;
+  /// A step worth a notification: said in English to the record, and notified.
+  void tell(const core::Event& event, const core::Phrase& what) noexcept;
+  void update(const std::function<void(core::PipelineState&)>& change) noexcept;
   proxmox::StopRules stopRules() const;
 
   ShutdownConfig shutdown_;
@@ -133,6 +141,8 @@ private:
   std::shared_ptr<proxmox::InventoryKeeper> keeper_;
   std::atomic<bool> started_{false};
   std::atomic<bool> finished_{false};
+  mutable std::mutex stateMutex_;
+  core::PipelineState state_; // guarded by stateMutex_
   std::thread thread_;
 };
 

@@ -15,6 +15,7 @@ Readiness::Change Readiness::update(PreflightReport report) {
   else if (!(*report_ == report))
     change = Change::Different;
   report_ = std::move(report);
+  checkedAt_ = std::chrono::system_clock::now();
   return change;
 }
 
@@ -27,6 +28,11 @@ std::optional<bool> Readiness::ready() const {
 std::optional<PreflightReport> Readiness::report() const {
   std::lock_guard lock(mutex_);
   return report_;
+}
+
+std::optional<std::chrono::system_clock::time_point> Readiness::checkedAt() const {
+  std::lock_guard lock(mutex_);
+  return checkedAt_;
 }
 
 ReadinessChecker::ReadinessChecker(Readiness& state, Config config, Check check,

@@ -27,10 +27,13 @@ public:
   /// nullopt before the first check.
   std::optional<bool> ready() const;
   std::optional<PreflightReport> report() const;
+  /// When the last check ended (wall clock); nullopt before the first.
+  std::optional<std::chrono::system_clock::time_point> checkedAt() const;
 
 private:
   mutable std::mutex mutex_;
   std::optional<PreflightReport> report_;
+  std::optional<std::chrono::system_clock::time_point> checkedAt_;
 };
 
 /// Runs the preflight on a thread of its own (a hung `qm list` must not hold anything up):

@@ -84,9 +84,10 @@ serve::HistoryMetrics historyMetrics(const history::Summary& summary,
 
 Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
                  const ShutdownPipeline& pipeline, const Readiness* readiness,
-                 const HistoryService* history)
+                 const HistoryService* history,
+                 std::function<std::vector<core::SinkHealth>()> sinks)
     : stats_(stats), pipeline_(pipeline), readiness_(readiness), history_(history),
-      simulation_(config.policy.simulation) {
+      sinks_(std::move(sinks)), simulation_(config.policy.simulation) {
   const std::size_t nutWanted = !config.nut ? 0
                                 : config.nut->maxConnections > 0
                                     ? static_cast<std::size_t>(config.nut->maxConnections)
@@ -147,6 +148,7 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     for (const auto& [event, entry] : stats_.counts())
       d.events[event] = {entry.count, entry.last};
     d.processStart = started_;
+    if (sinks_) d.sinks = sinks_();
     if (history_ != nullptr)
       d.history = historyMetrics(history_->summary(), std::chrono::system_clock::now());
     return d;

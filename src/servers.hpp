@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "config/config.hpp"
@@ -28,9 +29,11 @@ class Servers {
 public:
   /// Starts them now. `backend`, `stats`, `pipeline` and `readiness` (may be null) must
   /// outlive this.
+  /// `sinks`: the notification sinks' health for /metrics (may be empty).
   Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
           const ShutdownPipeline& pipeline, const Readiness* readiness = nullptr,
-          const HistoryService* history = nullptr);
+          const HistoryService* history = nullptr,
+          std::function<std::vector<core::SinkHealth>()> sinks = {});
   ~Servers();
   Servers(const Servers&) = delete;
   Servers& operator=(const Servers&) = delete;
@@ -52,6 +55,7 @@ private:
   const ShutdownPipeline& pipeline_;
   const Readiness* readiness_;
   const HistoryService* history_;
+  std::function<std::vector<core::SinkHealth>()> sinks_;
   bool simulation_;
   std::chrono::seconds hostsync_{0};
   std::unique_ptr<serve::NutServer> nut_;

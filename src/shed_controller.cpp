@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "lib/log.hpp"
+#include "notify/catalogue.hpp"
 #include "lib/wake_on_lan.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "proxmox/guest_stopper.hpp"
@@ -40,8 +41,19 @@ std::string names(const std::vector<proxmox::Guest>& guests) {
   return out.empty() ? "none" : out;
 }
 
-std::string runtimeText(const std::optional<double>& runtime) {
-  return runtime ? fmt::format("battery.runtime {:.0f} s", *runtime) : "battery.runtime unknown";
+core::Phrase runtimePhrase(const std::optional<double>& runtime) {
+  if (!runtime) return core::Phrase("shed.unknown");
+  return core::Phrase("shed.runtime").with("seconds", fmt::format("{:.0f}", *runtime));
+}
+
+/// `phrase` with {guests}: their labels, or the catalogue's "none".
+core::Phrase withGuests(core::Phrase phrase, const std::vector<proxmox::Guest>& guests) {
+  if (guests.empty()) return std::move(phrase).with("guests", core::Phrase("shed.none"));
+  return std::move(phrase).with("guests", names(guests));
+}
+
+core::Phrase simulationMark(bool simulation) {
+  return simulation ? core::Phrase("shed.simulation") : core::Phrase();
 }
 
 } // namespace
@@ -77,10 +89,11 @@ struct ShedController::Shared {
     std::lock_guard lock(mutex);
     if (output.log) output.log(line);
   }
-  void tell(core::EventKind kind, const std::string& text) {
+  void tell(core::EventKind kind, const core::Phrase& what) {
+    const auto text = notify::say(what, notify::Language::En);
     std::lock_guard lock(mutex);
     if (output.log) output.log(text);
-    if (output.notify) output.notify(kind, text);
+    if (output.notify) output.notify(kind, what);
   }
   /// False once the controller goes or the shutdown has begun (asked under the lock: the
   /// daemon's pipeline is never asked after the controller is gone).
@@ -128,10 +141,14 @@ void stopTier(const SharedPtr& s, ShedStop stop) {
             f.end());
   }
   s->tell(core::EventKind::OnBattery,
-          fmt::format("load shedding, tier \"{}\": {} of {} stopped ({}){}; {} before, {} now",
-                      stop.name, stopped.size(), stop.guests.size(), names(stopped),
-                      s->simulation ? " (simulation)" : "", runtimeText(before),
-                      runtimeText(s->runtimeNow())));
+          withGuests(core::Phrase("shed.stopped")
+                         .with("tier", stop.name)
+                         .with("stopped", std::to_string(stopped.size()))
+                         .with("total", std::to_string(stop.guests.size()))
+                         .with("simulation", simulationMark(s->simulation))
+                         .with("before", runtimePhrase(before))
+                         .with("after", runtimePhrase(s->runtimeNow())),
+                     stopped));
 }
 
 /// Starts `guests` one after the other; false if the shutdown began (or the controller went).
@@ -163,9 +180,11 @@ void restart(const SharedPtr& s, std::vector<proxmox::Guest> guests) {
   std::vector<proxmox::Guest> started;
   startGuests(s, guests, started, "mains back");
   s->tell(core::EventKind::Online,
-          fmt::format("load shedding over: {} of {} shed guests started again ({}){}",
-                      started.size(), guests.size(), names(started),
-                      s->simulation ? " (simulation)" : ""));
+          withGuests(core::Phrase("shed.restarted")
+                         .with("started", std::to_string(started.size()))
+                         .with("total", std::to_string(guests.size()))
+                         .with("simulation", simulationMark(s->simulation)),
+                     started));
 }
 
 /// Wake-on-LAN for [comeback] wake: one magic packet each; returns how many went out.
@@ -240,10 +259,14 @@ void runComeback(const SharedPtr& s, const ComebackPlan& plan) {
     std::filesystem::remove(s->comeback.stateFile, ec);
   }
   s->tell(core::EventKind::Online,
-          fmt::format("comeback after the UPS shutdown: {} of {} guests started ({}){}{}",
-                      started.size(), plan.start.size(), names(started),
-                      woken > 0 ? fmt::format("; Wake-on-LAN sent to {} peer(s)", woken) : "",
-                      s->simulation ? " (simulation)" : ""));
+          withGuests(core::Phrase("comeback.done")
+              .with("started", std::to_string(started.size()))
+              .with("total", std::to_string(plan.start.size()))
+              .with("woken", woken > 0 ? core::Phrase("comeback.woken").with(
+                                             "count", std::to_string(woken))
+                                       : core::Phrase())
+              .with("simulation", simulationMark(s->simulation)),
+              started));
 }
 
 void spawn(std::function<void()> work) {

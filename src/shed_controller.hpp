@@ -10,6 +10,7 @@
 
 #include "config/config.hpp"
 #include "core/event.hpp"
+#include "core/phrase.hpp"
 #include "core/snapshot.hpp"
 #include "proxmox/command_runner.hpp"
 #include "proxmox/inventory_keeper.hpp"
@@ -22,8 +23,9 @@ namespace hidupsd {
 struct ShedOutput {
   /// Every step, for the event log and the daemon log.
   std::function<void(const std::string& line)> log;
-  /// The steps worth a notification: what was shed (`onbatt`), what came back (`online`).
-  std::function<void(core::EventKind kind, const std::string& text)> notify;
+  /// The steps worth a notification: what was shed (`onbatt`), what came back (`online`),
+  /// as catalogue phrases ("shed.*", "comeback.*"); their English text goes to `log` too.
+  std::function<void(core::EventKind kind, const core::Phrase& what)> notify;
 };
 
 /// Carries out the ShedPlanner's decisions and the comeback after a UPS shutdown

@@ -3,6 +3,8 @@
 #include "src/test_event.hpp"
 
 #include <iostream>
+
+#include <fmt/format.h>
 #include <system_error>
 
 #include "config/config.hpp"
@@ -102,6 +104,72 @@ void describeTiers(const Config& config, EventLog& eventLog) {
   }
 }
 
+/// The UPS as at a real low battery: OB LB, battery.runtime and battery.charge at the UPS's
+/// low limits (battery.runtime.low, battery.charge.low) when it gives them: the pipeline's
+/// deadline is then the one of a real low battery, not of today's full battery.
+core::Snapshot atLowBattery(core::Snapshot s) {
+  s.variables["ups.status"] = "OB DISCHRG LB";
+  const auto runtime = s.number("battery.runtime");
+  const auto charge = s.number("battery.charge");
+  const auto chargeLow = s.number("battery.charge.low");
+  if (chargeLow) s.variables["battery.charge"] = *s.get("battery.charge.low");
+  if (const auto low = s.get("battery.runtime.low")) {
+    s.variables["battery.runtime"] = *low;
+    log::notice(kDomain,
+                "as at a real low battery: ups.status OB DISCHRG LB, battery.runtime {} s "
+                "(battery.runtime.low)",
+                *low);
+  } else if (runtime && charge && chargeLow && *chargeLow < *charge) {
+    // No battery.runtime.low: the runtime left at battery.charge.low, if it falls in line.
+    s.variables["battery.runtime"] = fmt::format("{:.0f}", *runtime * *chargeLow / *charge);
+    log::notice(kDomain,
+                "as at a real low battery: ups.status OB DISCHRG LB, battery.runtime {} s "
+                "(no battery.runtime.low: {:.0f} s now x battery.charge.low {:g} % / "
+                "battery.charge {:g} %)",
+                s.variables["battery.runtime"], *runtime, *chargeLow, *charge);
+  } else {
+    log::notice(kDomain, "as at a real low battery: ups.status OB DISCHRG LB; the UPS gives "
+                         "neither battery.runtime.low nor battery.charge.low: the deadline uses "
+                         "the runtime read now");
+  }
+  return s;
+}
+
+/// Marks what the policy says as a test: "manual test (…), as at a real low battery: UPS
+/// reports low battery" (an event log must never show a test as a real outage).
+class AsTest final : public EventSink {
+public:
+  explicit AsTest(EventSink& next) : next_(next) {}
+  void onEvent(const core::Event& event) noexcept override { onEvents({event}); }
+  void onEvents(const std::vector<core::Event>& events) noexcept override {
+    try {
+      auto marked = events;
+      for (auto& e : marked)
+        e.reason = core::Phrase("reason.test_event_as").with("reason", e.reason);
+      next_.onEvents(marked);
+    } catch (const std::bad_alloc&) {
+      next_.onEvents(events);
+    }
+  }
+
+private:
+  EventSink& next_;
+};
+
+/// lowbatt as the UPS's LB would be: the policy (the monitor) decides, so lowbatt and then,
+/// with shutdown_on_low_battery, the shutdown.
+void throughPolicy(const Config& config, const core::Event& event, core::Clock& clock,
+                   EventRouter& router) {
+  if (!config.policy.shutdownOnLowBattery)
+    log::notice(kDomain, "shutdown_on_low_battery = false: the UPS's low battery does not shut "
+                         "this host down");
+  AsTest marked(router);
+  Engine engine(policyOptions(config.policy), clock, marked);
+  auto snapshot = event.snapshot;
+  snapshot.time = clock.now();
+  engine.onSnapshot(snapshot);
+}
+
 } // namespace
 
 int runTestEvent(const TestEventOptions& o) {
@@ -110,18 +178,24 @@ int runTestEvent(const TestEventOptions& o) {
   core::Event event;
   event.kind = o.event;
   event.time = clock.now();
-  event.reason = "manual test (hidupsd --test-event)";
+  event.reason = core::Phrase("reason.test_event");
   if (o.configPath) {
     if (const auto w = secretsExposureWarning(*o.configPath, config); !w.empty())
       log::warning(kDomain, "{}", w);
   }
   event.snapshot = readState(o, config, clock);
+  const bool lowBattery = o.event == core::EventKind::LowBattery;
+  if (lowBattery || o.event == core::EventKind::Shutdown)
+    event.snapshot = atLowBattery(std::move(event.snapshot));
   EventLog eventLog(config.log.file);
   Notifier notifier(config.notify, {}, notify::Marker::Test);
   auto pipeline = makePipeline(config, eventLog, &notifier);
   EventRouter router(eventLog, *pipeline);
   router.addNotifier(notifier);
-  router.onEvent(event);
+  if (lowBattery)
+    throughPolicy(config, event, clock, router);
+  else
+    router.onEvent(event);
   if (o.event == core::EventKind::OnBattery || o.event == core::EventKind::Shutdown)
     describeTiers(config, eventLog);
   pipeline->wait();

@@ -164,7 +164,7 @@ serve::CommandStatus UpsService::setVariable(const std::string& name, const std:
 
 void UpsService::forcedShutdown(const std::string& who) {
   log::warning(kDomain, "FSD from {}: starting the shutdown", who);
-  engine_.requestForcedShutdown("FSD from NUT client " + who);
+  engine_.requestForcedShutdown(core::Phrase("reason.fsd_from").with("client", who));
 }
 
 } // namespace hidupsd

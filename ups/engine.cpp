@@ -91,7 +91,7 @@ void Engine::requestPolicy(PolicyOptions options) {
   pending_ = options;
 }
 
-void Engine::requestForcedShutdown(std::string reason) {
+void Engine::requestForcedShutdown(core::Phrase reason) {
   std::lock_guard lock(mutex_);
   if (!forced_) forced_ = std::move(reason);
 }
@@ -113,7 +113,7 @@ void Engine::requestTestFailed(std::string why) {
   });
 }
 
-void Engine::requestEvent(core::EventKind kind, std::string reason) {
+void Engine::requestEvent(core::EventKind kind, core::Phrase reason) {
   enqueue([kind, reason = std::move(reason)](Monitor& m, core::Clock::time_point now) {
     return Monitor::Events{
         core::Event{kind, now, reason, m.lastSnapshot(), std::nullopt, std::nullopt}};
@@ -146,7 +146,7 @@ bool Engine::commLost() const noexcept {
 }
 
 void Engine::applyForcedShutdown(core::Clock::time_point now) noexcept {
-  std::optional<std::string> reason;
+  std::optional<core::Phrase> reason;
   {
     std::lock_guard lock(mutex_);
     reason.swap(forced_);

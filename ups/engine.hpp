@@ -49,7 +49,7 @@ public:
   /// New policy (SIGHUP): applied on the device thread at its next step.
   void requestPolicy(PolicyOptions options);
   /// FSD from a NUT client: fsd and shutdown on the device thread at its next step.
-  void requestForcedShutdown(std::string reason);
+  void requestForcedShutdown(core::Phrase reason);
   /// A battery test we start (Monitor::onTestRequested): startselftest and
   /// the hold on the device thread at its next step, before the UPS goes OB.
   void requestTest(std::string kind, std::string who);
@@ -57,7 +57,7 @@ public:
   void requestTestFailed(std::string why);
   /// An event from outside the monitor (the history's battery warning), routed
   /// on the device thread at its next step, stamped then, with the latest snapshot.
-  void requestEvent(core::EventKind kind, std::string reason);
+  void requestEvent(core::EventKind kind, core::Phrase reason);
   /// A battery test runs (as of the last step).
   bool testRunning() const noexcept;
   /// True between onCommLost and onCommRestored.
@@ -82,7 +82,7 @@ private:
   mutable std::mutex mutex_;
   core::Snapshot latest_;                // guarded
   std::optional<PolicyOptions> pending_; // guarded
-  std::optional<std::string> forced_;    // guarded: FSD reason
+  std::optional<core::Phrase> forced_;   // guarded: FSD reason
   bool commLost_ = false;                // guarded
   bool shutdown_ = false;                // guarded
   bool testRunning_ = false;             // guarded

@@ -13,15 +13,21 @@ namespace hidupsd {
 namespace {
 
 using core::EventKind;
+using core::Phrase;
+
+/// A value for a phrase: "12", "12.5" (as %g).
+std::string number(double v) { return fmt::format("{:g}", v); }
 
 double secondsBetween(core::Clock::time_point from, core::Clock::time_point to) {
   return std::chrono::duration_cast<core::Seconds>(to - from).count();
 }
 
-std::string whoText(const std::string& who) {
-  if (who == "schedule") return "the schedule";
-  if (who == "command") return "a command";
-  return "the UPS";
+// The catalogue's words for a test's kind and who started it (notify/messages_*.cpp).
+Phrase testKindWord(const std::string& kind) {
+  return Phrase(kind == "quick" || kind == "deep" ? "test.kind." + kind : "test.kind.unknown");
+}
+Phrase testByWord(const std::string& who) {
+  return Phrase(who == "schedule" || who == "command" ? "test.by." + who : "test.by.ups");
 }
 
 } // namespace
@@ -56,7 +62,7 @@ Monitor::Events Monitor::onSnapshot(const core::Snapshot& s, TimePoint now) {
   return out;
 }
 
-Monitor::Events Monitor::onCommLost(TimePoint now, std::string reason) {
+Monitor::Events Monitor::onCommLost(TimePoint now, std::string error) {
   Events out;
   if (!commOk_) return out;
   fireDue(now, false, out);
@@ -65,10 +71,10 @@ Monitor::Events Monitor::onCommLost(TimePoint now, std::string reason) {
   commBadSent_ = true;
   nocommSent_ = false;
   commLostAt_ = now;
-  emit(out, EventKind::CommBad, now, std::move(reason));
+  emit(out, EventKind::CommBad, now, Phrase("reason.comm_lost").with("error", std::move(error)));
   // upsmon's rule: an unreachable UPS that was last seen on battery is critical.
   if (power_ == Power::OnBattery || (outageStart_ && onbattSent_))
-    shutdown(now, "UPS unreachable while on battery", out);
+    shutdown(now, Phrase("reason.unreachable_on_battery"), out);
   return out;
 }
 
@@ -78,7 +84,7 @@ Monitor::Events Monitor::onCommRestored(TimePoint now) {
   commOk_ = true;
   if (commBadSent_)
     emit(out, EventKind::CommOk, now,
-         fmt::format("communication restored after {:g} s", secondsBetween(commLostAt_, now)));
+         Phrase("reason.comm_restored").with("seconds", number(secondsBetween(commLostAt_, now))));
   commBadSent_ = false;
   return out;
 }
@@ -135,27 +141,29 @@ void Monitor::testStarted(const core::TestInfo& info, TimePoint now, Events& out
   // The UPS's test status came a poll after its OB: that OB was the test's, not an outage.
   if (outageStart_ && !onbattSent_ && held()) outageStart_.reset();
   emit(out, EventKind::TestStarted, now,
-       fmt::format("{} battery test started by {}", info.kind, whoText(info.startedBy)));
+       Phrase("reason.test_started")
+           .with("kind", testKindWord(info.kind))
+           .with("who", testByWord(info.startedBy)));
   out.back().test = info;
 }
 
 void Monitor::testFinished(const core::TestInfo& info, TimePoint now, Events& out) {
-  emit(out, EventKind::TestFinished, now, fmt::format("battery test finished: {}", info.result));
+  emit(out, EventKind::TestFinished, now,
+       Phrase("reason.test_finished").with("result", info.result));
   out.back().test = info;
 }
 
 void Monitor::applyFlags(TimePoint now, Events& out) {
   if (!last_.get("ups.status")) return;
-  latchFlag("RB", replbattSent_, EventKind::ReplaceBattery, now,
-            "UPS reports the battery needs replacing", out);
-  latchFlag("OVER", overloadSent_, EventKind::Overload, now, "UPS reports an output overload", out);
+  latchFlag("RB", replbattSent_, EventKind::ReplaceBattery, now, "reason.replace_battery", out);
+  latchFlag("OVER", overloadSent_, EventKind::Overload, now, "reason.overload", out);
   rearmLowBattery();
 }
 
 void Monitor::latchFlag(const char* flag, bool& sent, EventKind kind, TimePoint now,
-                        const char* reason, Events& out) {
+                        const char* reasonKey, Events& out) {
   const bool present = last_.hasStatus(flag);
-  if (present && !sent) emit(out, kind, now, reason);
+  if (present && !sent) emit(out, kind, now, Phrase(reasonKey));
   sent = present;
 }
 
@@ -173,19 +181,27 @@ void Monitor::checkLowBattery(TimePoint now, Events& out) {
   if (lowbattSent_ || !last_.hasStatus("LB")) return;
   lowbattSent_ = true;
   announceOutage(now, out);
-  emit(out, EventKind::LowBattery, now, "UPS reports low battery");
-  if (options_.shutdownOnLowBattery) shutdown(now, "UPS reports low battery", out);
+  emit(out, EventKind::LowBattery, now, Phrase("reason.low_battery"));
+  if (options_.shutdownOnLowBattery) shutdown(now, Phrase("reason.low_battery"), out);
 }
 
 void Monitor::checkThresholds(TimePoint now, Events& out) {
   const double chargeMin = options_.shutdownChargeBelow;
   const auto charge = last_.number("battery.charge");
   if (chargeMin > 0 && charge && *charge < chargeMin)
-    return shutdown(now, fmt::format("battery.charge {:g} % < {:g} %", *charge, chargeMin), out);
+    return shutdown(now,
+                    Phrase("reason.charge_below")
+                        .with("charge", number(*charge))
+                        .with("limit", number(chargeMin)),
+                    out);
   const auto runtimeMin = options_.shutdownRuntimeBelow.count();
   const auto runtime = last_.number("battery.runtime");
   if (runtimeMin > 0 && runtime && *runtime < static_cast<double>(runtimeMin))
-    shutdown(now, fmt::format("battery.runtime {:g} s < {} s", *runtime, runtimeMin), out);
+    shutdown(now,
+             Phrase("reason.runtime_below")
+                 .with("runtime", number(*runtime))
+                 .with("limit", std::to_string(runtimeMin)),
+             out);
 }
 
 void Monitor::fireDue(TimePoint now, bool inclusive, Events& out) {
@@ -202,18 +218,20 @@ void Monitor::fire(const Due& due, Events& out) {
   case Timer::OnBattery:
     onbattSent_ = true;
     emit(out, EventKind::OnBattery, due.at,
-         fmt::format("on battery for {} s", options_.onBatteryDelay.count()));
+         Phrase("reason.on_battery")
+             .with("seconds", std::to_string(options_.onBatteryDelay.count())));
     return;
   case Timer::OnLine:
     emit(out, EventKind::Online, due.at,
-         fmt::format("mains back for {} s after an outage of {:.1f} s",
-                     options_.onlineDelay.count(), secondsBetween(*outageStart_, olSince_)));
+         Phrase("reason.mains_back")
+             .with("seconds", std::to_string(options_.onlineDelay.count()))
+             .with("outage", fmt::format("{:.1f}", secondsBetween(*outageStart_, olSince_))));
     return endOutage();
   case Timer::AfterOnBattery:
     return shutdown(due.at,
-                    fmt::format("on battery for {:g} s >= {} s",
-                                secondsBetween(*outageStart_, due.at),
-                                options_.shutdownAfterOnBattery.count()),
+                    Phrase("reason.after_on_battery")
+                        .with("seconds", number(secondsBetween(*outageStart_, due.at)))
+                        .with("limit", std::to_string(options_.shutdownAfterOnBattery.count())),
                     out);
   case Timer::Test:
     if (const auto info = test_.tick(due.at)) testFinished(*info, due.at, out);
@@ -221,8 +239,7 @@ void Monitor::fire(const Due& due, Events& out) {
   case Timer::NoComm:
     nocommSent_ = true;
     emit(out, EventKind::NoComm, due.at,
-         fmt::format("no communication with the UPS for {:g} s",
-                     secondsBetween(commLostAt_, due.at)));
+         Phrase("reason.no_comm").with("seconds", number(secondsBetween(commLostAt_, due.at))));
     return;
   }
 }
@@ -237,10 +254,10 @@ void Monitor::announceOutage(TimePoint at, Events& out) {
   if (power_ != Power::OnBattery || onbattSent_) return;
   if (!outageStart_) outageStart_ = at; // critical during a test: an outage after all
   onbattSent_ = true;
-  emit(out, EventKind::OnBattery, at, "on battery, critical before on_battery_delay ran out");
+  emit(out, EventKind::OnBattery, at, Phrase("reason.on_battery_critical"));
 }
 
-Monitor::Events Monitor::onForcedShutdown(TimePoint now, std::string reason) {
+Monitor::Events Monitor::onForcedShutdown(TimePoint now, Phrase reason) {
   Events out;
   if (shutdown_) return out;
   emit(out, EventKind::Fsd, now, reason);
@@ -248,14 +265,14 @@ Monitor::Events Monitor::onForcedShutdown(TimePoint now, std::string reason) {
   return out;
 }
 
-void Monitor::shutdown(TimePoint at, std::string reason, Events& out) {
+void Monitor::shutdown(TimePoint at, Phrase reason, Events& out) {
   if (shutdown_) return;
   announceOutage(at, out);
   shutdown_ = true;
   emit(out, EventKind::Shutdown, at, std::move(reason));
 }
 
-void Monitor::emit(Events& out, EventKind kind, TimePoint at, std::string reason) const {
+void Monitor::emit(Events& out, EventKind kind, TimePoint at, Phrase reason) const {
   out.push_back(core::Event{kind, at, std::move(reason), last_, std::nullopt, std::nullopt});
 }
 

@@ -93,15 +93,16 @@ public:
   /// the critical conditions.
   Events onSnapshot(const core::Snapshot& s, TimePoint now);
   /// The reader gave up on the UPS (it already waited commsLostTimeout).
-  /// `reason` becomes the commbad event's reason. No-op if already lost.
-  Events onCommLost(TimePoint now, std::string reason);
+  /// `error` (the reader's last one) goes into the commbad event's reason.
+  /// No-op if already lost.
+  Events onCommLost(TimePoint now, std::string error);
   /// The UPS answers again. No-op if comm was not lost.
   Events onCommRestored(TimePoint now);
   /// Fires every timer due at or before `now`, in deadline order.
   Events tick(TimePoint now);
   /// A NUT client with the fsd right sent FSD: fsd, then shutdown (unless
   /// one already happened; at most one shutdown, as always).
-  Events onForcedShutdown(TimePoint now, std::string reason);
+  Events onForcedShutdown(TimePoint now, core::Phrase reason);
   /// We asked the UPS for a battery test (`kind` "quick"/"deep", `who`
   /// "schedule"/"command"): startselftest now, the hold starts before the
   /// UPS goes on battery. No-op while a test runs.
@@ -145,15 +146,15 @@ private:
   void applyPower(Power p, TimePoint now);
   void applyFlags(TimePoint now, Events& out);
   void latchFlag(const char* flag, bool& sent, core::EventKind kind, TimePoint now,
-                 const char* reason, Events& out);
+                 const char* reasonKey, Events& out);
   void checkCritical(TimePoint now, Events& out);
   void checkLowBattery(TimePoint now, Events& out);
   void checkThresholds(TimePoint now, Events& out);
   void fireDue(TimePoint now, bool inclusive, Events& out);
   void fire(const Due& due, Events& out);
   void endOutage();
-  void shutdown(TimePoint at, std::string reason, Events& out);
-  void emit(Events& out, core::EventKind kind, TimePoint at, std::string reason) const;
+  void shutdown(TimePoint at, core::Phrase reason, Events& out);
+  void emit(Events& out, core::EventKind kind, TimePoint at, core::Phrase reason) const;
 
   std::optional<Due> earliestDue() const;
   std::optional<TimePoint> deadline(Timer t) const;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config.hpp"
+#include "tests/config/config_errors.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
@@ -17,15 +18,7 @@ namespace {
 
 /// Every error of `text` as "t.toml:LINE:COL: message"; empty when it parses.
 std::vector<std::string> errorsOf(std::string_view text) {
-  try {
-    parseConfig(text, "t.toml");
-  } catch (const ConfigError& e) {
-    std::vector<std::string> out;
-    for (const auto& entry : e.entries())
-      out.push_back(formatEntry(entry));
-    return out;
-  }
-  return {};
+  return t::errorLines([&] { parseConfig(text, "t.toml"); });
 }
 
 /// The only error of `text`.
@@ -94,6 +87,25 @@ TEST_CASE("a present [serve.*] table turns its server on with default addresses"
   const Config v6 = parseConfig("[serve.nut]\nlisten = \"[::1]:0\"\n", "t.toml");
   CHECK(v6.nut->listen == ListenAddress{"::1", 0});
   CHECK(hostPort(v6.nut->listen) == "[::1]:0");
+}
+
+TEST_CASE("[serve.control]: the socket and its group, checked where they are written") {
+  const Config d = parseConfig("", "t.toml");
+  CHECK(d.control.socket == "/run/hidupsd/control.sock");
+  CHECK(d.control.group == "hidupsd");
+  const Config c =
+      parseConfig("[serve.control]\nsocket = \"/tmp/x/c.sock\"\ngroup = \"\"\n", "t.toml");
+  CHECK(c.control.socket == "/tmp/x/c.sock");
+  CHECK(c.control.group.empty());
+  CHECK(errorOf("[serve.control]\nsocket = \"run/c.sock\"\n") ==
+        "t.toml:2:10: in [serve.control]: socket must be an absolute path of at most 107 bytes");
+  CHECK(errorOf("[serve.control]\nsocket = \"/" + std::string(120, 'a') + "\"\n")
+            .find("at most 107 bytes") != std::string::npos);
+  CHECK(errorOf("[serve.control]\nsocket = \"/run/hidupsd/\"\n").find("not a folder") !=
+        std::string::npos);
+  CHECK(errorOf("[serve.control]\ngroup = \"wheel users\"\n").find("must be a group name") !=
+        std::string::npos);
+  CHECK(errorOf("[serve.control]\nmode = 438\n").find("t.toml:2:1:") == 0); // unknown key
 }
 
 TEST_CASE("USB ids are TOML integers or hex strings, both or neither") {
@@ -322,7 +334,8 @@ command = ["/usr/local/bin/upssched-cmd"]
   CHECK_FALSE(n.priority);
   CHECK(n.wants(core::EventKind::LowBattery));
   CHECK_FALSE(n.wants(core::EventKind::OnBattery));
-  CHECK(n.templates.at(core::EventKind::LowBattery) == "Battery low: {battery.charge} %");
+  CHECK(n.templates.at("lowbatt").body == "Battery low: {battery.charge} %");
+  CHECK_FALSE(n.templates.at("lowbatt").title);
   CHECK(c.notify[1].events.size() == core::kEventNames.size());
   CHECK(c.notify[1].timeout == seconds(10));
   CHECK(c.notify[1].retries == 3);
@@ -394,7 +407,8 @@ rights = ["primary", "fsd"]
 TEST_CASE("redacted() of the fully uncommented example reads back, strings escaped") {
   Config c = parseConfig(uncommented(t::readFile(shippedConfig())), "u.toml");
   c.device.serial = "quote\" backslash\\ tab\t";
-  c.notify[0].templates[core::EventKind::Online] = "line1\nline2 \x01";
+  c.notify[0].templates["online"].body = "line1\nline2 \x01";
+  c.notify[0].templates["progress"].title = "⏳ {host}";
   Config back = parseConfig(redacted(c), "dump.toml");
   CHECK(back.device.serial == c.device.serial);
   CHECK(back.notify[0].templates == c.notify[0].templates);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "config/nut_import.hpp"
+#include "tests/config/config_errors.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace hidupsd;
@@ -39,15 +40,7 @@ std::vector<Source> files(std::initializer_list<std::pair<const char*, std::stri
 
 /// The refusals of `sources`, "FILE:LINE:COL: message" each; empty when it imports.
 std::vector<std::string> refusals(const std::vector<Source>& sources) {
-  try {
-    (void)nutconf::importNut(sources);
-  } catch (const ConfigError& e) {
-    std::vector<std::string> out;
-    for (const auto& entry : e.entries())
-      out.push_back(formatEntry(entry));
-    return out;
-  }
-  return {};
+  return test::errorLines([&] { (void)nutconf::importNut(sources); });
 }
 
 /// The reason `place` ("upsmon.conf:3") was dropped with, "" if it was not.

@@ -12,6 +12,7 @@
 
 #include "config/config.hpp"
 #include "config/secret_reader.hpp"
+#include "tests/config/config_errors.hpp"
 
 using namespace hidupsd;
 using config::SecretError;
@@ -37,15 +38,7 @@ private:
 };
 
 std::vector<std::string> errorsOf(std::string_view text, const config::SecretReader& secrets) {
-  try {
-    parseConfig(text, "t.toml", secrets);
-  } catch (const ConfigError& e) {
-    std::vector<std::string> out;
-    for (const auto& entry : e.entries())
-      out.push_back(formatEntry(entry));
-    return out;
-  }
-  return {};
+  return test::errorLines([&] { parseConfig(text, "t.toml", secrets); });
 }
 
 /// A directory removed with its contents.

@@ -23,7 +23,7 @@ struct Feed {
     add(recorder.onSnapshot(t::upsAt(s, status, charge, std::move(more)), s, kWall0 + s));
   }
   void event(double s, core::EventKind kind, std::optional<core::TestInfo> test = {}) {
-    add(recorder.onEvent(t::eventAt(s, kind, std::move(test)), kWall0 + s));
+    add(recorder.onEvent(t::eventAt(s, kind, std::move(test)), "", kWall0 + s));
   }
   void add(Items more) {
     for (auto& i : more)

@@ -72,9 +72,11 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   Ports ports;
   const auto replay = t::fixturesDir() / "eaton-5sc-750.replay";
   const auto config = dir / "hidupsd.toml";
-  writeFile(config, "[device]\nreplay = \"" + replay.string() +
-                        "\"\n[history]\nfile = \"\"\n[log]\n" + logFileSection(dir / "events.log") +
-                        serveSections(ports));
+  const std::string common = "[device]\nreplay = \"" + replay.string() +
+                             "\"\n[history]\nfile = \"\"\n[log]\n" +
+                             logFileSection(dir / "events.log") + serveSections(ports);
+  writeFile(config,
+            common + "[serve.control]\nsocket = \"" + (dir / "control.sock").string() + "\"\n");
   HidupsdProcess daemon(dir, {"-c", config.string()});
   REQUIRE_MESSAGE(waitForVariable(ports, "ups.status"), daemon.err());
 
@@ -95,12 +97,26 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   CHECK(served.at("ups.delay.shutdown") == "60");
   CHECK(served.at("ups.delay.start") == "90");
 
-  // --status reads the same through the server.
+  // --status asks the daemon; where its control socket does not answer, the NUT server.
   const auto status =
       t::runProcess({t::hidupsdBinary().string(), "--status", "-c", config.string()});
   CHECK(status.status == 0);
-  CHECK(status.out == upsc.out + "shutdown readiness (checked now): ready\n" +
-                          "history: off ([history] file = \"\")\n");
+  CHECK_MESSAGE(status.out.find("UPS \"ups\": " + served.at("ups.status") + "\n") !=
+                    std::string::npos,
+                status.out);
+  const auto noSocket = dir / "no-socket.toml";
+  writeFile(noSocket,
+            common + "[serve.control]\nsocket = \"" + (dir / "none.sock").string() + "\"\n");
+  const auto viaNut =
+      t::runProcess({t::hidupsdBinary().string(), "--status", "--json", "-c", noSocket.string()});
+  CHECK_MESSAGE(viaNut.status == 0, viaNut.err);
+  CHECK(viaNut.err.find("no control socket at " + (dir / "none.sock").string()) !=
+        std::string::npos);
+  const auto state = nlohmann::json::parse(viaNut.out);
+  CHECK(state["source"] == "nut");
+  CHECK(state["ups"]["variables"].size() == served.size());
+  CHECK_MESSAGE(status.out.find("history: off ([history] file = \"\")\n") != std::string::npos,
+                status.out);
 
   // --test-event while the daemon holds the UPS: the state comes through the server.
   const auto test =

@@ -25,7 +25,7 @@ Notification outage(core::EventKind kind) {
   n.host = "pve1";
   n.wallTime = kWallTime;
   n.event.kind = kind;
-  n.event.reason = "on battery for 5 s";
+  n.event.reason = core::Phrase("reason.on_battery").with("seconds", "5");
   n.event.snapshot.variables = {{"battery.charge", "100"},    {"battery.runtime", "1772"},
                                 {"ups.load", "29"},           {"input.voltage", "229.0"},
                                 {"output.voltage", "228.4"},  {"ups.power", "137"},

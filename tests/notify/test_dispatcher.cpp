@@ -41,7 +41,7 @@ public:
   Delivery deliver(const Notification& n) noexcept override {
     if (hold_ > 0ms) std::this_thread::sleep_for(hold_);
     std::lock_guard lock(mutex_);
-    calls_.push_back({n.event.kind, n.text, Clock::now()});
+    calls_.push_back({n.event.kind, n.progress.key, Clock::now()});
     const std::size_t i = std::min(calls_.size() - 1, script_.size() - 1);
     return script_[i];
   }
@@ -70,7 +70,7 @@ const Delivery kFailed{Delivery::Result::Failed, 0ms, "HTTP 404"};
 Notification note(EventKind kind, std::string text = "") {
   Notification n;
   n.event.kind = kind;
-  n.text = std::move(text);
+  if (!text.empty()) n.progress = hidupsd::core::Phrase(std::move(text));
   return n;
 }
 

@@ -112,12 +112,11 @@ TEST_CASE("discord: the exact JSON of an outage, posted to ?wait=true") {
   auto seen = receiver.only();
   CHECK(seen.target == "/api/webhooks/123/secret-token?wait=true");
   CHECK(seen.header("Content-Type") == "application/json");
-  const std::string body = rendered(n).body;
+  // The title is the message line; the values are said once, as fields.
   Json expected = Json::parse(R"({
     "content": "⚡ Power outage on pve1",
     "embeds": [{
-      "title": "⚡ Power outage on pve1",
-      "description": "",
+      "description": "Running on battery since 2026-11-25 20:31:02.",
       "color": 15105570,
       "timestamp": "2026-11-25T20:31:02Z",
       "fields": [
@@ -130,8 +129,30 @@ TEST_CASE("discord: the exact JSON of an outage, posted to ?wait=true") {
         {"name": "Model", "value": "Ellipse PRO 850", "inline": true}],
       "footer": {"text": "hidupsd"}}],
     "allowed_mentions": {"parse": []}})");
-  expected["embeds"][0]["description"] = body;
   CHECK(seen.body == expected.dump());
+}
+
+TEST_CASE("discord: without fields the body says the values; without an embed, the line does") {
+  Receiver receiver;
+  CurlHttpClient http;
+  DiscordOptions options{quick(), receiver.url("/hook")};
+  options.fields = false;
+  DiscordSink noFields(options, http);
+  options.embed = false;
+  DiscordSink noEmbed(options, http);
+  const Notification n = outage();
+  const std::string body = rendered(n).body;
+  CHECK(noFields.deliver(n).result == R::Delivered);
+  CHECK(noEmbed.deliver(n).result == R::Delivered);
+  const auto sent = receiver.seen();
+  REQUIRE(sent.size() == 2);
+  const Json withEmbed = Json::parse(sent[0].body);
+  CHECK(withEmbed["content"] == "⚡ Power outage on pve1");
+  CHECK(withEmbed["embeds"][0]["description"] == body);
+  CHECK(!withEmbed["embeds"][0].contains("fields"));
+  const Json lineOnly = Json::parse(sent[1].body);
+  CHECK(lineOnly["content"] == "⚡ Power outage on pve1\n" + body);
+  CHECK(!lineOnly.contains("embeds"));
   // The old message's seven values, in the words people read.
   for (const char* value :
        {"Model: Ellipse PRO 850", "Battery: 100 %", "runtime: 30 min", "Load: 29 %",
@@ -147,12 +168,20 @@ TEST_CASE("discord: French field names, real power, critical colour") {
   DiscordSink sink({options, receiver.url("/hook")}, http);
   Notification n = outage(EventKind::LowBattery);
   n.event.snapshot.variables["ups.realpower"] = "120";
+  n.event.snapshot.variables["battery.runtime"] = "168";
   CHECK(sink.deliver(n).result == R::Delivered);
   auto sent = Json::parse(receiver.only().body);
   CHECK(sent["embeds"][0]["color"] == 0xe74c3c);
   CHECK(sent["embeds"][0]["fields"][0]["name"] == "Batterie");
+  CHECK(sent["embeds"][0]["fields"][1] ==
+        Json::parse(R"({"name": "Autonomie", "value": "2 min 48 s", "inline": true})"));
+  CHECK(sent["embeds"][0]["fields"][2] ==
+        Json::parse(R"({"name": "Charge appliquée", "value": "29 %", "inline": true})"));
   CHECK(sent["embeds"][0]["fields"][5] ==
-        Json::parse(R"({"name": "Puissance réelle", "value": "120 W", "inline": true})"));
+        Json::parse(R"({"name": "Puissance active", "value": "120 W", "inline": true})"));
+  CHECK(sent["embeds"][0]["description"] ==
+        "L'onduleur signale une batterie faible à 2026-11-25 20:31:02.\n"
+        "Raison : sur batterie depuis 5 s");
 }
 
 TEST_CASE("discord: wait=true joins an existing query") {
@@ -212,7 +241,7 @@ TEST_CASE("discord: long texts cut to Discord's limits, UTF-8 intact") {
   std::string longBody;
   for (int i = 0; i < 5000; ++i)
     longBody += "é😀";
-  options.templates[EventKind::OnBattery] = longBody;
+  options.templates["onbatt"].body = longBody;
   DiscordSink sink({options, receiver.url("/hook")}, http);
   Notification n = outage();
   n.host.clear();
@@ -229,11 +258,10 @@ TEST_CASE("discord: long texts cut to Discord's limits, UTF-8 intact") {
   auto length = [](const Json& j) { return utf8Length(j.get<std::string>()); };
   const Json& embed = sent["embeds"][0];
   CHECK(length(sent["content"]) == 2000);
-  CHECK(length(embed["title"]) == 256);
+  CHECK(!embed.contains("title"));
   CHECK(length(embed["fields"][6]["value"]) == 1024);
   CHECK(embed["fields"][6]["value"].get<std::string>().ends_with("M…"));
-  std::size_t total =
-      length(embed["title"]) + length(embed["description"]) + length(embed["footer"]["text"]);
+  std::size_t total = length(embed["description"]) + length(embed["footer"]["text"]);
   for (const auto& f : embed["fields"])
     total += length(f["name"]) + length(f["value"]);
   CHECK(length(embed["description"]) < 4096); // gave way to the fields
@@ -257,7 +285,7 @@ TEST_CASE("webhook: the documented schema, extra headers, statuses") {
   Json expected = Json::parse(R"({
     "event": "onbatt", "severity": "warning",
     "time": "2026-11-25T20:31:02Z", "unix_time": 1795638662,
-    "host": "pve1", "reason": "on battery for 5 s",
+    "host": "pve1", "reason": "on battery for 5 s", "reason_key": "reason.on_battery",
     "message": {"title": "⚡ Power outage on pve1", "body": ""},
     "ups": {"battery.charge": "100", "battery.runtime": "1772", "input.voltage": "229.0",
             "output.voltage": "228.4", "ups.load": "29", "ups.model": "Ellipse PRO 850",

@@ -95,7 +95,7 @@ TEST_CASE("smtp: subject template, header encoding, long lines, errors") {
   FakeMailer mailer;
   SmtpOptions options = smtpOptions();
   options.subject = "[UPS] {event} on {host}";
-  options.common.templates[EventKind::OnBattery] = std::string(2000, 'x') + "\n.dot";
+  options.common.templates["onbatt"].body = std::string(2000, 'x') + "\n.dot";
   SmtpSink sink(options, mailer);
   CHECK(sink.deliver(outage()).result == R::Delivered);
   const std::string& m = mailer.sent.at(0).message;
@@ -161,7 +161,7 @@ TEST_CASE("smtp: a real SMTP session through CurlMailer") {
   options.port = std::stoi(slurp(dir.path / "port"));
   options.starttls = false;
   options.username.clear();
-  options.common.templates[EventKind::OnBattery] = "first line\n.starts with a dot\n..two";
+  options.common.templates["onbatt"].body = "first line\n.starts with a dot\n..two";
   CurlMailer mailer;
   SmtpSink sink(options, mailer);
   Delivery d = sink.deliver(outage());
@@ -227,7 +227,8 @@ TEST_CASE("exec: $1 is the event, the UPS in the environment, output in detail")
                          "UPS_BATTERY_CHARGE=100\nUPS_BATTERY_RUNTIME=1772\n"
                          "UPS_EVENT=onbatt\nUPS_HOST=pve1\n"
                          "UPS_INPUT_VOLTAGE=229.0\nUPS_OUTPUT_VOLTAGE=228.4\n"
-                         "UPS_REASON=on battery for 5 s\nUPS_TIME=2026-11-25T20:31:02Z\n"
+                         "UPS_REASON=on battery for 5 s\nUPS_REASON_KEY=reason.on_battery\n"
+                         "UPS_TIME=2026-11-25T20:31:02Z\n"
                          "UPS_UPS_LOAD=29\nUPS_UPS_MODEL=Ellipse PRO 850\n"
                          "UPS_UPS_POWER=137\nUPS_UPS_STATUS=OB DISCHRG\n");
 }

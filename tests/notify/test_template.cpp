@@ -18,7 +18,7 @@ namespace {
 Notification outage() {
   Notification n;
   n.event.kind = EventKind::OnBattery;
-  n.event.reason = "UPS on battery";
+  n.event.reason = hidupsd::core::Phrase("reason.on_battery").with("seconds", "5");
   n.event.snapshot.variables = {
       {"battery.charge", "87"},     {"battery.runtime", "1530"},  {"ups.load", "23"},
       {"input.voltage", "0.0"},     {"output.voltage", "230.0"},  {"ups.power", "180"},
@@ -59,7 +59,9 @@ TEST_CASE("every named placeholder") {
   CHECK(r("{host}") == "pve1");
   CHECK(r("{time}") == "2023-11-14 22:13:20");
   CHECK(r("{event}") == "onbatt");
-  CHECK(r("{reason}") == "UPS on battery");
+  CHECK(r("{reason}") == "on battery for 5 s");
+  CHECK(render("{reason}", outage(), Language::Fr) == "sur batterie depuis 5 s");
+  CHECK(r("{runtime}") == "26 min"); // 1530 s: ten minutes and more in whole minutes
   CHECK(r("{runtime_min}") == "26"); // 25.5 min rounds up
   CHECK(r("{severity}") == "warning");
   CHECK(render("{severity}", outage(), Language::Fr) == "avertissement");
@@ -117,6 +119,7 @@ TEST_CASE("built-in messages carry the old script's values, both languages") {
   CHECK(fr.title == "⚡ Coupure de courant sur pve1");
   CHECK(fr.body.find("Batterie : 87 %\n") != std::string::npos);
   CHECK(fr.body.find("Autonomie estimée : 26 min\n") != std::string::npos);
+  CHECK(fr.body.find("Charge appliquée : 23 %\n") != std::string::npos);
   CHECK(fr.body.find("Entrée 0.0 V → Sortie 230.0 V\n") != std::string::npos);
   CHECK(fr.body.find("Statut : OB DISCHRG") != std::string::npos);
   CHECK(builtinTemplate(EventKind::Online, Language::Fr).title == "✅ Secteur rétabli sur {host}");
@@ -133,7 +136,8 @@ TEST_CASE("every kind has a distinct built-in message without stray braces") {
       CHECK(!m.title.empty());
       CHECK(m.title.find('{') == std::string::npos);
       CHECK(m.body.find('{') == std::string::npos);
-      CHECK(m.body.find("87 %") != std::string::npos);
+      // Every UPS event says the state; notifyfail is about a sink.
+      CHECK((m.body.find("87 %") != std::string::npos) == (kind != EventKind::NotifyFail));
       if (k > 0) CHECK(m.title != builtinTemplate(static_cast<EventKind>(k - 1), language).title);
     }
   }
@@ -148,16 +152,19 @@ TEST_CASE("every kind has a distinct built-in message without stray braces") {
         std::string::npos);
 }
 
-TEST_CASE("progress text uses its own template") {
+TEST_CASE("progress text uses its own template, in the sink's language") {
   Notification n = outage();
   n.event.kind = EventKind::Shutdown;
-  n.text = "3/7 guests stopped";
+  n.progress = hidupsd::core::Phrase("progress.summary_dry").with("count", "3").with("already", "");
   MessageTemplate m = render(builtinTemplateFor(n, Language::En), n, Language::En);
   CHECK(m.title == "⏳ Shutdown in progress on pve1");
-  CHECK(m.body == "3/7 guests stopped\n2023-11-14 22:13:20");
-  n.text.clear();
-  CHECK(&builtinTemplateFor(n, Language::Fr) ==
-        &builtinTemplate(EventKind::Shutdown, Language::Fr));
+  CHECK(m.body == "guests: 3 would be stopped\n2023-11-14 22:13:20");
+  m = render(builtinTemplateFor(n, Language::Fr), n, Language::Fr);
+  CHECK(m.title == "⏳ Arrêt en cours sur pve1");
+  CHECK(m.body == "VM et conteneurs qui seraient arrêtés : 3\n2023-11-14 22:13:20");
+  n.progress = {};
+  CHECK(builtinTemplateFor(n, Language::Fr).title ==
+        builtinTemplate(EventKind::Shutdown, Language::Fr).title);
 }
 
 TEST_CASE("severities and names") {
@@ -200,13 +207,16 @@ TEST_CASE("battery test messages, both languages: kind, who and result in the la
 TEST_CASE("replbatt carries its reason: the UPS's RB or the history's battery health") {
   Notification n = outage();
   n.event.kind = EventKind::ReplaceBattery;
-  n.event.reason = "battery health 42 %: runtime: 42 % of its baseline";
+  n.event.reason = hidupsd::core::Phrase("reason.battery_health")
+                       .with("score", "42")
+                       .with("reasons", "runtime: 42 % of its baseline");
   const auto en = render(builtinTemplate(EventKind::ReplaceBattery, Language::En), n, Language::En);
   CHECK(en.body.starts_with("The UPS battery needs replacing (2023-11-14 22:13:20).\nReason: "
                             "battery health 42 %: runtime: 42 % of its baseline\n"));
   const auto fr = render(builtinTemplate(EventKind::ReplaceBattery, Language::Fr), n, Language::Fr);
-  CHECK(fr.body.starts_with("La batterie de l'onduleur doit être remplacée (2023-11-14 22:13:20)."
-                            "\nRaison : battery health 42 %"));
+  CHECK(
+      fr.body.starts_with("La batterie de l'onduleur doit être remplacée (2023-11-14 22:13:20)."
+                          "\nRaison : santé de la batterie 42 % : runtime: 42 % of its baseline"));
 }
 
 TEST_CASE("mains back after the shutdown started: never an all-clear, in both languages") {
@@ -241,10 +251,17 @@ TEST_CASE("test and simulation markers go before the title") {
 TEST_CASE("notready says the shutdown would fail, and why") {
   Notification n = outage();
   n.event.kind = EventKind::NotReady;
-  n.event.reason = "host_command: /sbin/shutdwn cannot run: No such file or directory";
-  for (Language language : {Language::En, Language::Fr}) {
-    const MessageTemplate m = render(builtinTemplateFor(n, language), n, language);
-    CHECK(m.body.find("/sbin/shutdwn cannot run") != std::string::npos);
-  }
+  const auto problem = hidupsd::core::Phrase("preflight.host_command")
+                           .with("program", "/sbin/shutdwn")
+                           .with("error", "No such file or directory");
+  n.event.reason = hidupsd::core::Phrase("reason.not_ready").with("problems", {problem, problem});
+  const MessageTemplate en = render(builtinTemplateFor(n, Language::En), n, Language::En);
+  CHECK(en.body.find("Reason: host_command: /sbin/shutdwn cannot run: No such file or directory: "
+                     "the host would not power off; host_command: /sbin/shutdwn") !=
+        std::string::npos);
+  const MessageTemplate fr = render(builtinTemplateFor(n, Language::Fr), n, Language::Fr);
+  CHECK(fr.title == "🚫 L'arrêt automatique échouerait sur pve1");
+  CHECK(fr.body.find("Raison : host_command : /sbin/shutdwn ne peut pas être lancé (No such file "
+                     "or directory) : l'hôte ne s'éteindrait pas") != std::string::npos);
   CHECK(severityOf(EventKind::NotReady) == Severity::Critical);
 }

@@ -93,6 +93,24 @@ Guest vm(int id, std::optional<int> order, std::optional<int> down = {}) {
   return Guest{GuestType::Vm, id, "", "running", Startup{order, {}, down}, false, {}};
 }
 
+TEST_CASE("worst cases: each group's slowest guest plus its force stop, added up in order") {
+  StopRules rules;
+  rules.guestTimeout = std::chrono::seconds(120);
+  rules.forceStopTimeout = std::chrono::seconds(60);
+  const auto w = worstCases({vm(101, 1), vm(102, 2, 30), vm(103, 2, 200), vm(104, {})}, rules);
+  REQUIRE(w.size() == 3);
+  CHECK_FALSE(w[0].group.order); // unordered first: VM 104 at guest_timeout
+  CHECK(w[0].worst.count() == 180);
+  CHECK(w[1].group.order == 2); // down=200 beats down=30
+  CHECK(w[1].worst.count() == 260);
+  CHECK(w[1].endsBy.count() == 440);
+  CHECK(w[2].worst.count() == 180);
+  CHECK(w[2].endsBy.count() == 620);
+  rules.forceStop = false; // no force stop: the clean shutdowns only
+  CHECK(worstCases({vm(101, 1)}, rules).at(0).worst.count() == 120);
+  CHECK(worstCases({}, rules).empty());
+}
+
 TEST_CASE("stop groups: unordered first, then the highest order down to the lowest") {
   const auto groups =
       stopGroups({vm(104, 1), vm(101, {}), vm(103, 2), vm(102, 1), vm(100, {}),

@@ -151,6 +151,32 @@ TEST_CASE("events outside kEventNames, shutdown flag and ordering") {
   CHECK(serve::renderMetrics(d) == text);
 }
 
+TEST_CASE("each sink's health is a series labelled with its name; none without sinks") {
+  auto d = t::eaton5scMetricsData();
+  CHECK(serve::renderMetrics(d).find("hidupsd_notify_") == std::string::npos);
+  core::SinkHealth ok;
+  ok.name = "discord #1";
+  ok.delivered = 7;
+  ok.lastSuccess = std::chrono::system_clock::from_time_t(1796000000);
+  core::SinkHealth bad;
+  bad.name = "webhook #2";
+  bad.failed = 2;
+  bad.failuresInRow = 5;
+  bad.lastFailure = std::chrono::system_clock::from_time_t(1796000100);
+  bad.lastError = "HTTP 500";
+  d.sinks = {ok, bad};
+  const auto m = t::parseExposition(serve::renderMetrics(d));
+  CHECK(m.value("hidupsd_notify_delivered_total", {{"sink", "discord #1"}}) == 7);
+  CHECK(m.value("hidupsd_notify_failed_total", {{"sink", "webhook #2"}}) == 2);
+  CHECK(m.value("hidupsd_notify_failures_in_row", {{"sink", "webhook #2"}}) == 5);
+  CHECK(m.value("hidupsd_notify_failures_in_row", {{"sink", "discord #1"}}) == 0);
+  CHECK(m.value("hidupsd_notify_last_success_timestamp_seconds", {{"sink", "discord #1"}}) ==
+        1796000000);
+  CHECK(m.value("hidupsd_notify_last_success_timestamp_seconds", {{"sink", "webhook #2"}}) == 0);
+  CHECK(m.value("hidupsd_notify_last_failure_timestamp_seconds", {{"sink", "webhook #2"}}) ==
+        1796000100);
+}
+
 TEST_CASE("a duplicate info label name is rendered once") {
   auto d = t::eaton5scMetricsData();
   d.snapshot.variables["device.a-b"] = "first";

@@ -28,6 +28,12 @@ std::vector<std::pair<std::string, std::string>> renderedVariants() {
   odd.snapshot.variables["outlet.1.power"] = "1e308";
   odd.snapshot.variables["weird.name\"x"] = "-0.0";
   odd.events["new\nevent"] = {1, {}};
+  core::SinkHealth sink;
+  sink.name = "exec \"#1\"\n\xff";
+  sink.failuresInRow = 3;
+  odd.sinks = {sink};
+  sink.name = "ntfy #2"; // names are unique: "<type> #<position>"
+  odd.sinks.push_back(sink);
   out.emplace_back("odd strings", serve::renderMetrics(odd));
   auto stale = d;
   stale.commOk = false;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "notify/catalogue.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "tests/support/fake_pve.hpp"
 
@@ -59,9 +60,9 @@ struct Recorded {
               const std::lock_guard lock(mutex);
               lines.push_back(l);
             },
-            [this](const core::Event&, const std::string& t) {
+            [this](const core::Event&, const core::Phrase& what) {
               const std::lock_guard lock(mutex);
-              notified.push_back(t);
+              notified.push_back(notify::say(what, notify::Language::En));
             },
             {},
             {},
@@ -77,7 +78,7 @@ struct Recorded {
 inline core::Event shutdownEvent(std::optional<double> runtime) {
   core::Event e;
   e.kind = core::EventKind::Shutdown;
-  e.reason = "UPS reports low battery";
+  e.reason = core::Phrase("reason.low_battery");
   if (runtime) e.snapshot.variables["battery.runtime"] = std::to_string(static_cast<int>(*runtime));
   return e;
 }

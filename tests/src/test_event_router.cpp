@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "notify/catalogue.hpp"
 #include "src/event_router.hpp"
 
 namespace hidupsd {
@@ -12,13 +13,15 @@ namespace {
 
 using Trace = std::vector<std::string>;
 
+std::string english(const core::Phrase& p) { return notify::say(p, notify::Language::En); }
+
 class FakePipeline final : public ShutdownPipeline {
 public:
   explicit FakePipeline(Trace& trace) : trace_(trace) {}
   void start(const core::Event& event) noexcept override {
     if (started_) return;
     started_ = true;
-    trace_.push_back("start: " + event.reason);
+    trace_.push_back("start: " + english(event.reason));
   }
   bool started() const noexcept override { return started_; }
   bool finished() const noexcept override { return started_; }
@@ -35,7 +38,7 @@ class FakeNotifier final : public EventSink {
 public:
   explicit FakeNotifier(Trace& trace) : trace_(trace) {}
   void onEvent(const core::Event& event) noexcept override {
-    trace_.push_back(std::string(core::eventName(event.kind)) + ": " + event.reason);
+    trace_.push_back(std::string(core::eventName(event.kind)) + ": " + english(event.reason));
     last = event;
   }
   core::Event last;
@@ -44,7 +47,7 @@ private:
   Trace& trace_;
 };
 
-core::Event event(core::EventKind kind, std::string reason) {
+core::Event event(core::EventKind kind, core::Phrase reason) {
   core::Event e;
   e.kind = kind;
   e.reason = std::move(reason);
@@ -66,8 +69,8 @@ TEST_CASE(
   Routed routed;
   auto& router = routed.router;
   const auto& trace = routed.trace;
-  router.onEvents({event(core::EventKind::LowBattery, "UPS reports low battery"),
-                   event(core::EventKind::Shutdown, "UPS reports low battery")});
+  const core::Phrase low("reason.low_battery");
+  router.onEvents({event(core::EventKind::LowBattery, low), event(core::EventKind::Shutdown, low)});
   CHECK(trace == Trace{"start: UPS reports low battery", "lowbatt: UPS reports low battery",
                        "shutdown: UPS reports low battery"});
 }
@@ -76,29 +79,35 @@ TEST_CASE("mains back after the start: the online event says the shutdown goes o
   Routed routed;
   auto& router = routed.router;
   const auto& trace = routed.trace;
-  router.onEvent(event(core::EventKind::Online, "mains back"));
-  router.onEvent(event(core::EventKind::Shutdown, "low"));
-  router.onEvent(event(core::EventKind::Online, "mains back"));
-  CHECK(trace == Trace{"online: mains back", "start: low", "shutdown: low",
-                       "online: mains back; the shutdown goes on: the UPS then cuts and restores "
-                       "its output, and the host starts again"});
+  const auto back = core::Phrase("reason.mains_back").with("seconds", "5").with("outage", "12.0");
+  router.onEvent(event(core::EventKind::Online, back));
+  router.onEvent(event(core::EventKind::Shutdown, core::Phrase("reason.low_battery")));
+  router.onEvent(event(core::EventKind::Online, back));
+  CHECK(trace == Trace{"online: mains back for 5 s after an outage of 12.0 s",
+                       "start: UPS reports low battery", "shutdown: UPS reports low battery",
+                       "online: mains back for 5 s after an outage of 12.0 s; the shutdown goes "
+                       "on: the UPS then cuts and restores its output, and the host starts again"});
 }
 
 TEST_CASE("mains back after the start, with ups_shutdown_return = false: the host stays off") {
   // main said "the UPS power cycle brings the host back" even when it would not.
+  const auto back = core::Phrase("reason.mains_back").with("seconds", "5").with("outage", "12.0");
   Routed routed;
   routed.pipeline.cycles = false;
-  routed.router.onEvent(event(core::EventKind::Shutdown, "low"));
-  routed.router.onEvent(event(core::EventKind::Online, "mains back"));
-  CHECK(routed.trace.back() == "online: mains back; the shutdown goes on and the host stays off "
-                               "(ups_shutdown_return = false): start it by hand");
+  routed.router.onEvent(event(core::EventKind::Shutdown, core::Phrase("reason.low_battery")));
+  routed.router.onEvent(event(core::EventKind::Online, back));
+  CHECK(routed.trace.back() ==
+        "online: mains back for 5 s after an outage of 12.0 s; the shutdown goes on and the host "
+        "stays off (ups_shutdown_return = false): start it by hand");
   REQUIRE(routed.notifier.last.powerCycle.has_value());
   CHECK_FALSE(*routed.notifier.last.powerCycle);
 }
 
 TEST_CASE("an online before any shutdown carries no shutdown note") {
   Routed routed;
-  routed.router.onEvent(event(core::EventKind::Online, "mains back"));
+  routed.router.onEvent(
+      event(core::EventKind::Online,
+            core::Phrase("reason.mains_back").with("seconds", "5").with("outage", "12.0")));
   CHECK_FALSE(routed.notifier.last.powerCycle.has_value());
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "notify/catalogue.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "tests/src/pipeline_support.hpp"
 #include "tests/support/fake_pve.hpp"

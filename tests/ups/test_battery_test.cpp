@@ -88,11 +88,13 @@ TEST_CASE("a test we start: on battery for it is no outage, its result ends it")
   p.until(100);
   CHECK(p.story() == "startselftest@10 endselftest@40");
   const auto& start = p.find(core::EventKind::TestStarted);
-  CHECK(start.reason == "quick battery test started by the schedule");
+  CHECK(start.reason == core::Phrase("reason.test_started")
+                            .with("kind", core::Phrase("test.kind.quick"))
+                            .with("who", core::Phrase("test.by.schedule")));
   REQUIRE(start.test.has_value());
   CHECK(start.test->startedBy == "schedule");
   const auto& end = p.find(core::EventKind::TestFinished);
-  CHECK(end.reason == "battery test finished: Done and passed");
+  CHECK(end.reason == core::Phrase("reason.test_finished").with("result", "Done and passed"));
   CHECK(end.test->result == "Done and passed");
   CHECK_FALSE(end.test->failed);
   CHECK_FALSE(p.monitor.testRunning());
@@ -124,7 +126,8 @@ TEST_CASE("safety first: the charge and runtime thresholds hold during a test") 
   p.snapshot(2, "OB", kRunning);
   p.snapshot(20, "OB", {{"ups.test.result", "In progress"}, {"battery.charge", "45"}});
   CHECK(p.story() == "startselftest@0 onbatt@20 shutdown@20");
-  CHECK(p.find(core::EventKind::Shutdown).reason == "battery.charge 45 % < 50 %");
+  CHECK(p.find(core::EventKind::Shutdown).reason ==
+        core::Phrase("reason.charge_below").with("charge", "45").with("limit", "50"));
 }
 
 TEST_CASE("the UPS's own test, seen a poll after its OB: the pending outage was the test") {

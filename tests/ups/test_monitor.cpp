@@ -16,6 +16,8 @@
 using namespace hidupsd;
 using std::chrono::seconds;
 
+using hidupsd::core::Phrase;
+
 namespace {
 
 const core::Clock::time_point kEpoch = core::Clock::time_point{} + std::chrono::hours(1000);
@@ -117,7 +119,7 @@ TEST_CASE("an outage that ends before LB gives onbatt and online, each after its
   CHECK(d.run({{0, "OL"}, {10, "OB DISCHRG", {{"battery.charge", "95"}}}, {40, "OL CHRG"}}, 100) ==
         str({{"onbatt", 15}, {"online", 45}}));
   CHECK(d.events[0].snapshot.get("battery.charge") == "95");
-  CHECK(d.events[0].reason == "on battery for 5 s");
+  CHECK(d.events[0].reason == Phrase("reason.on_battery").with("seconds", "5"));
   CHECK_FALSE(d.monitor.shutdownStarted());
   CHECK_FALSE(d.monitor.outageStart());
 }
@@ -132,7 +134,7 @@ TEST_CASE("an outage to LB gives onbatt, lowbatt and shutdown at the LB snapshot
   Driver d;
   CHECK(d.run({{0, "OL"}, {10, "OB DISCHRG"}, {30, "OB DISCHRG LB"}, {32, "OB DISCHRG LB"}}, 100) ==
         str({{"onbatt", 15}, {"lowbatt", 30}, {"shutdown", 30}}));
-  CHECK(d.last().reason == "UPS reports low battery");
+  CHECK(d.last().reason == Phrase("reason.low_battery"));
   CHECK(d.last().snapshot.hasStatus("LB"));
   CHECK(d.monitor.shutdownStarted());
 }
@@ -166,7 +168,7 @@ TEST_CASE("battery.charge threshold") {
   Driver d(o);
   CHECK(d.run({{0, "OL", c("15")}, {10, "OB", c("25")}, {20, "OB", c("18")}, {22, "OB", c("17")}},
               100) == str({{"onbatt", 15}, {"shutdown", 20}}));
-  CHECK(d.last().reason == "battery.charge 18 % < 20 %");
+  CHECK(d.last().reason == Phrase("reason.charge_below").with("charge", "18").with("limit", "20"));
   SUBCASE("before onbatt: at once") {
     CHECK(run(o, {{0, "OB", c("10")}}, 100) == str({{"onbatt", 0}, {"shutdown", 0}}));
   }
@@ -184,7 +186,8 @@ TEST_CASE("battery.runtime threshold") {
   Driver d(o);
   CHECK(d.run({{0, "OL", r("100")}, {10, "OB", r("600")}, {40, "OB", r("290")}}, 100) ==
         str({{"onbatt", 15}, {"shutdown", 40}}));
-  CHECK(d.last().reason == "battery.runtime 290 s < 300 s");
+  CHECK(d.last().reason ==
+        Phrase("reason.runtime_below").with("runtime", "290").with("limit", "300"));
   SUBCASE("off when 0") {
     CHECK(run({}, {{10, "OB", r("600")}, {40, "OB", r("29")}}, 100) == str({{"onbatt", 15}}));
   }
@@ -195,7 +198,8 @@ TEST_CASE("shutdown_after_on_battery counts from the first OB of the outage") {
   o.shutdownAfterOnBattery = seconds(60);
   Driver d(o);
   CHECK(d.run({{0, "OL"}, {10, "OB"}}, 200) == str({{"onbatt", 15}, {"shutdown", 70}}));
-  CHECK(d.last().reason == "on battery for 60 s >= 60 s");
+  CHECK(d.last().reason ==
+        Phrase("reason.after_on_battery").with("seconds", "60").with("limit", "60"));
   SUBCASE("off when 0") { CHECK(run({}, {{0, "OL"}, {10, "OB"}}, 1000) == str({{"onbatt", 15}})); }
   SUBCASE("mains back at the deadline: fires at the next OB of the outage") {
     o.onlineDelay = seconds(10);
@@ -208,7 +212,7 @@ TEST_CASE("comms lost on mains: commbad only, then commok") {
   Driver d;
   CHECK(d.run({{0, "OL"}, {10, "lost"}, {20, "restored"}, {22, "OL"}}, 1000) ==
         str({{"commbad", 10}, {"commok", 20}}));
-  CHECK(d.events[0].reason == "no answer");
+  CHECK(d.events[0].reason == Phrase("reason.comm_lost").with("error", "no answer"));
   CHECK(d.events[0].snapshot.hasStatus("OL"));
   CHECK(d.monitor.commOk());
   SUBCASE("a snapshot restores comm too") {
@@ -222,7 +226,7 @@ TEST_CASE("comms lost on battery: commbad and shutdown") {
   Driver d;
   CHECK(d.run({{0, "OL"}, {10, "OB"}, {30, "lost"}}, 100) ==
         str({{"onbatt", 15}, {"commbad", 30}, {"shutdown", 30}}));
-  CHECK(d.last().reason == "UPS unreachable while on battery");
+  CHECK(d.last().reason == Phrase("reason.unreachable_on_battery"));
   SUBCASE("during a blip, before onbatt") {
     CHECK(run({}, {{10, "OB"}, {12, "lost"}}, 100) ==
           str({{"commbad", 12}, {"onbatt", 12}, {"shutdown", 12}}));

@@ -38,7 +38,7 @@ public:
     return out;
   }
   std::vector<std::string> events;
-  std::vector<std::string> reasons;
+  std::vector<core::Phrase> reasons;
 };
 
 /// The Eaton 3S 700 capture plus a timeline, read by the real reader on a
@@ -88,7 +88,7 @@ TEST_CASE("an outage down to low battery: onbatt, lowbatt and shutdown") {
                       "at 30 set UPS.PowerSummary.PresentStatus.BelowRemainingCapacityLimit 1\n",
                       kAcPresent));
   CHECK(s.runUntil(60) == "onbatt@15 lowbatt@30 shutdown@30");
-  CHECK(s.recorder.reasons.back() == "UPS reports low battery");
+  CHECK(s.recorder.reasons.back() == core::Phrase("reason.low_battery"));
   CHECK(s.engine.shutdownStarted());
 }
 
@@ -99,7 +99,8 @@ TEST_CASE("the charge threshold starts the shutdown") {
       fmt::format("at 10 set {} 0\nat 20 set UPS.PowerSummary.RemainingCapacity 40\n", kAcPresent),
       p);
   CHECK(s.runUntil(60) == "onbatt@15 shutdown@20");
-  CHECK(s.recorder.reasons.back() == "battery.charge 40 % < 50 %");
+  CHECK(s.recorder.reasons.back() ==
+        core::Phrase("reason.charge_below").with("charge", "40").with("limit", "50"));
 }
 
 TEST_CASE("the runtime threshold starts the shutdown") {
@@ -109,7 +110,8 @@ TEST_CASE("the runtime threshold starts the shutdown") {
       fmt::format("at 10 set {} 0\nat 25 set UPS.PowerSummary.RunTimeToEmpty 200\n", kAcPresent),
       p);
   CHECK(s.runUntil(60) == "onbatt@15 shutdown@25");
-  CHECK(s.recorder.reasons.back() == "battery.runtime 200 s < 300 s");
+  CHECK(s.recorder.reasons.back() ==
+        core::Phrase("reason.runtime_below").with("runtime", "200").with("limit", "300"));
 }
 
 TEST_CASE("the time-on-battery threshold starts the shutdown at its exact deadline") {
@@ -129,7 +131,7 @@ TEST_CASE("comms lost on mains: commbad, then commok; no shutdown") {
 TEST_CASE("comms lost on battery: commbad and the fail-safe shutdown") {
   Story s(fmt::format("at 4 set {} 0\nat 10.5 disconnect\n", kAcPresent));
   CHECK(s.runUntil(60) == "onbatt@9 commbad@25 shutdown@25");
-  CHECK(s.recorder.reasons.back() == "UPS unreachable while on battery");
+  CHECK(s.recorder.reasons.back() == core::Phrase("reason.unreachable_on_battery"));
 }
 
 TEST_CASE("replace battery is said once however long it lasts") {

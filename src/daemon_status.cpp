@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// EventHistory and daemonState(): the daemon's parts, copied into one core::DaemonState.
+#include "src/daemon_status.hpp"
+
+#include "hidupsd_config.hpp"
+#include "notify/catalogue.hpp"
+#include "src/notifier.hpp"
+
+namespace hidupsd {
+
+void EventHistory::onEvent(const core::Event& event) noexcept {
+  try {
+    core::EventRecord r;
+    r.event = std::string(core::eventName(event.kind));
+    r.time = std::chrono::system_clock::now();
+    r.reason = notify::say(event.reason, notify::Language::En);
+    r.reasonKey = event.reason.key;
+    std::lock_guard lock(mutex_);
+    if (event.kind == core::EventKind::OnBattery && !onBatterySince_)
+      onBatterySince_ = r.time - onBatteryDelay_;
+    if (event.kind == core::EventKind::Online) onBatterySince_.reset();
+    events_.push_back(std::move(r));
+    if (events_.size() > core::kLastEvents) events_.pop_front();
+  } catch (...) {
+    // Out of memory: this event is missing from --status; nothing else is affected.
+  }
+}
+
+std::vector<core::EventRecord> EventHistory::events() const {
+  std::lock_guard lock(mutex_);
+  return {events_.begin(), events_.end()};
+}
+
+std::optional<core::WallTime> EventHistory::onBatterySince() const {
+  std::lock_guard lock(mutex_);
+  return onBatterySince_;
+}
+
+core::ReadinessState readinessState(const PreflightReport& report,
+                                    std::optional<core::WallTime> checkedAt) {
+  core::ReadinessState r;
+  r.ready = report.ready();
+  r.checkedAt = checkedAt;
+  for (const auto& p : report.problems)
+    (p.error ? r.errors : r.warnings).push_back(p.text);
+  return r;
+}
+
+core::DaemonState daemonState(const StatusParts& parts) {
+  core::DaemonState s;
+  s.source = "daemon";
+  s.version = HIDUPSD_VERSION;
+  s.host = hostName();
+  s.startedAt = parts.startedAt;
+  s.simulation = parts.simulation;
+  s.ups.name = parts.upsName;
+  if (parts.backend != nullptr) {
+    const auto ups = parts.backend->state();
+    s.ups.everRead = ups.everRead;
+    s.ups.commOk = ups.everRead && !ups.stale;
+    s.ups.variables = ups.snapshot.variables;
+  }
+  if (parts.pipeline != nullptr) s.pipeline = parts.pipeline->state();
+  if (parts.readiness != nullptr) {
+    if (const auto report = parts.readiness->report())
+      s.readiness = readinessState(*report, parts.readiness->checkedAt());
+  }
+  if (parts.history != nullptr) {
+    s.lastEvents = parts.history->events();
+    s.ups.onBatterySince = parts.history->onBatterySince();
+  }
+  if (parts.sinks) s.notifications = parts.sinks();
+  if (parts.dropped) s.notificationsDropped = parts.dropped();
+  return s;
+}
+
+} // namespace hidupsd

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The running daemon's state for the control socket: the last events, and one DaemonState built
+// from the parts that know it.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/daemon_state.hpp"
+#include "serve/ups_backend.hpp"
+#include "src/readiness.hpp"
+#include "src/shutdown_pipeline.hpp"
+#include "ups/engine.hpp"
+
+namespace hidupsd {
+
+/// The last core::kLastEvents events as the router hands them on, and when the current
+/// outage began (an onbatt's time less on_battery_delay; cleared by online). Any thread.
+class EventHistory final : public EventSink {
+public:
+  explicit EventHistory(std::chrono::seconds onBatteryDelay) : onBatteryDelay_(onBatteryDelay) {}
+  void onEvent(const core::Event& event) noexcept override;
+  std::vector<core::EventRecord> events() const;
+  std::optional<core::WallTime> onBatterySince() const;
+
+private:
+  std::chrono::seconds onBatteryDelay_;
+  mutable std::mutex mutex_;
+  std::deque<core::EventRecord> events_;         // guarded, oldest first
+  std::optional<core::WallTime> onBatterySince_; // guarded
+};
+
+/// What DaemonState is built from; every reference outlives the builder. The functions are
+/// called on the control socket's thread and must only copy (no I/O, no wait).
+struct StatusParts {
+  std::string upsName = "ups";
+  bool simulation = true;
+  core::WallTime startedAt{};
+  const serve::UpsBackend* backend = nullptr;
+  const ShutdownPipeline* pipeline = nullptr;
+  const Readiness* readiness = nullptr;
+  const EventHistory* history = nullptr;
+  std::function<std::vector<core::SinkHealth>()> sinks;
+  std::function<std::uint64_t()> dropped;
+};
+
+/// The daemon's state now, from `parts` (source "daemon"). Throws std::bad_alloc only.
+core::DaemonState daemonState(const StatusParts& parts);
+
+/// The readiness part of DaemonState from a preflight report.
+core::ReadinessState readinessState(const PreflightReport& report,
+                                    std::optional<core::WallTime> checkedAt);
+
+} // namespace hidupsd

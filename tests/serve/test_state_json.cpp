@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The daemon state's one JSON form: every field there and back, nulls, and what is refused.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "serve/state_json.hpp"
+
+using namespace hidupsd;
+using core::WallTime;
+
+namespace {
+
+WallTime at(std::int64_t unixSeconds) {
+  return std::chrono::system_clock::from_time_t(static_cast<std::time_t>(unixSeconds));
+}
+
+core::DaemonState everything() {
+  core::DaemonState s;
+  s.version = "0.3.0";
+  s.host = "pve1";
+  s.startedAt = at(1796000000);
+  s.simulation = false;
+  s.ups.name = "eaton";
+  s.ups.everRead = true;
+  s.ups.commOk = true;
+  s.ups.variables = {
+      {"ups.status", "OB DISCHRG"}, {"battery.runtime", "168"}, {"ups.mfr", "É\"\n"}};
+  s.ups.onBatterySince = at(1796000100);
+  s.pipeline.phase = core::PipelineState::Phase::Running;
+  s.pipeline.startedAt = at(1796000200);
+  s.pipeline.reason = "UPS reports low battery";
+  s.pipeline.step = "2/4 VM 101 (web) stopped after 3.1 s";
+  s.pipeline.guestsDone = 2;
+  s.pipeline.guestsTotal = 4;
+  s.pipeline.deadlineSeconds = 108;
+  s.readiness = core::ReadinessState{true, at(1796000050), {}, {"simulation is on"}};
+  s.lastEvents = {{"onbatt", at(1796000105), "on battery", "reason.on_battery"},
+                  {"lowbatt", at(1796000200), "UPS reports low battery", "reason.low_battery"}};
+  core::SinkHealth sink;
+  sink.name = "discord #1";
+  sink.delivered = 3;
+  sink.failed = 1;
+  sink.lastSuccess = at(1796000201);
+  sink.lastFailure = at(1796000150);
+  sink.lastError = "HTTP 404";
+  sink.failuresInRow = 0;
+  s.notifications = {sink};
+  s.notificationsDropped = 2;
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("every field of the state goes to JSON and comes back the same") {
+  const auto s = everything();
+  const auto text = serve::stateJson(s);
+  CHECK(serve::parseStateJson(text) == s);
+  const auto j = nlohmann::json::parse(text);
+  CHECK(j["format"] == 1);
+  CHECK(j["ups"]["on_battery_since"] == "2026-11-30T00:55:00Z");
+  CHECK(j["ups"]["variables"]["ups.mfr"] == "É\"\n");
+  CHECK(j["pipeline"]["phase"] == "running");
+  CHECK(j["pipeline"]["deadline_seconds"] == 108);
+  CHECK(j["readiness"]["warnings"][0] == "simulation is on");
+  CHECK(j["last_events"][1]["reason_key"] == "reason.low_battery");
+  CHECK(j["notifications"][0]["last_error"] == "HTTP 404");
+  // One line for scripts that read line by line.
+  CHECK(serve::stateJson(s, -1).find('\n') == serve::stateJson(s, -1).size() - 1);
+}
+
+TEST_CASE("what is not known is null, and comes back unset") {
+  core::DaemonState s; // the daemon just started: nothing read, nothing checked
+  const auto j = nlohmann::json::parse(serve::stateJson(s));
+  CHECK(j["started_at"].is_null());
+  CHECK(j["readiness"].is_null());
+  CHECK(j["ups"]["on_battery_since"].is_null());
+  CHECK(j["pipeline"]["deadline_seconds"].is_null());
+  CHECK(j["last_events"].empty());
+  CHECK(serve::parseStateJson(serve::stateJson(s)) == s);
+}
+
+TEST_CASE("a UPS string that is not UTF-8 does not break the JSON") {
+  core::DaemonState s;
+  s.ups.variables["ups.model"] = std::string("Ellipse\xff\xfe");
+  const auto text = serve::stateJson(s);
+  CHECK(nlohmann::json::parse(text)["ups"]["variables"]["ups.model"] ==
+        "Ellipse\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+TEST_CASE("another format, a missing key, a bad time or no JSON at all is refused, saying what") {
+  auto j = nlohmann::json::parse(serve::stateJson(everything()));
+  j["format"] = 2;
+  CHECK_THROWS_WITH_AS(serve::parseStateJson(j.dump()), doctest::Contains("format 2"),
+                       serve::StateJsonError);
+  j["format"] = 1;
+  j["started_at"] = "yesterday";
+  CHECK_THROWS_WITH_AS(serve::parseStateJson(j.dump()), doctest::Contains("yesterday"),
+                       serve::StateJsonError);
+  j.erase("started_at");
+  CHECK_THROWS_WITH_AS(serve::parseStateJson(j.dump()), doctest::Contains("started_at"),
+                       serve::StateJsonError);
+  CHECK_THROWS_AS(serve::parseStateJson("error: busy, try again\n"), serve::StateJsonError);
+  // A newer daemon's extra keys are ignored.
+  auto extra = nlohmann::json::parse(serve::stateJson(everything()));
+  extra["history"] = {{"outages", 3}};
+  CHECK(serve::parseStateJson(extra.dump()) == everything());
+}
