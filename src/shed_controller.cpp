@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include "lib/log.hpp"
-#include "notify/catalogue.hpp"
 #include "lib/wake_on_lan.hpp"
+#include "notify/catalogue.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "proxmox/guest_stopper.hpp"
 #include "proxmox/guests.hpp"
@@ -260,13 +260,13 @@ void runComeback(const SharedPtr& s, const ComebackPlan& plan) {
   }
   s->tell(core::EventKind::Online,
           withGuests(core::Phrase("comeback.done")
-              .with("started", std::to_string(started.size()))
-              .with("total", std::to_string(plan.start.size()))
-              .with("woken", woken > 0 ? core::Phrase("comeback.woken").with(
-                                             "count", std::to_string(woken))
-                                       : core::Phrase())
-              .with("simulation", simulationMark(s->simulation)),
-              started));
+                         .with("started", std::to_string(started.size()))
+                         .with("total", std::to_string(plan.start.size()))
+                         .with("woken", woken > 0 ? core::Phrase("comeback.woken")
+                                                        .with("count", std::to_string(woken))
+                                                  : core::Phrase())
+                         .with("simulation", simulationMark(s->simulation)),
+                     started));
 }
 
 void spawn(std::function<void()> work) {
@@ -381,7 +381,7 @@ ShedController::ShedController(const Config& config,
   if (s.record)
     log::notice(kDomain, "comeback: {} guest(s) recorded by the last UPS shutdown in {}",
                 s.record->size(), config.comeback.stateFile.string());
-  thread_ = std::thread([s = shared_] { loop(s); });
+  thread_ = std::thread([shared = shared_] { loop(shared); });
 }
 
 ShedController::~ShedController() {

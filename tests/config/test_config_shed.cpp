@@ -3,24 +3,14 @@
 #include <doctest/doctest.h>
 
 #include "config/config.hpp"
+#include "tests/config/config_errors.hpp"
 
 using namespace hidupsd;
 
 namespace {
 
-std::vector<std::string> errorsOf(std::string_view text) {
-  std::vector<std::string> out;
-  try {
-    parseConfig(text, "t.toml");
-  } catch (const ConfigError& e) {
-    for (const auto& entry : e.entries())
-      out.push_back(formatEntry(entry));
-  }
-  return out;
-}
-
 std::string errorOf(std::string_view text) {
-  const auto all = errorsOf(text);
+  const auto all = test::errorLines([&] { parseConfig(text, "t.toml"); });
   REQUIRE_MESSAGE(all.size() == 1, doctest::toString(all.size()));
   return all[0];
 }

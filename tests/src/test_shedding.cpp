@@ -49,9 +49,9 @@ ShedTier tier(std::string name, ShedTier::Trigger trigger, int threshold, std::v
   return t;
 }
 
-PowerReading at(core::Clock::time_point t0, std::chrono::seconds s, bool onBattery,
+PowerReading at(core::Clock::time_point start, std::chrono::seconds s, bool onBattery,
                 std::optional<double> charge = {}, std::optional<double> runtime = {}) {
-  return {t0 + s, onBattery, !onBattery, charge, runtime};
+  return {start + s, onBattery, !onBattery, charge, runtime};
 }
 
 std::vector<int> ids(const std::vector<Guest>& guests) {
