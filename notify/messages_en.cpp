@@ -136,9 +136,8 @@ constexpr Message kTable[] = {
     {"shed.none", "none"},
     {"shed.simulation", " (simulation)"},
     {"comeback.title", "🔄 Guests coming back on {host}"},
-    {"comeback.done",
-     "comeback after the UPS shutdown: {started} of {total} guests started "
-     "({guests}){woken}{simulation}"},
+    {"comeback.done", "comeback after the UPS shutdown: {started} of {total} guests started "
+                      "({guests}){woken}{simulation}"},
     {"comeback.woken", "; Wake-on-LAN sent to {count} peer(s)"},
 
     // The preflight: would the shutdown work now? (--check-config, --status, notready)
