@@ -66,6 +66,7 @@ struct Recorded {
             },
             {},
             {},
+            {},
             {}};
   }
   bool said(const std::string& prefix) {
