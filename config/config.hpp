@@ -207,6 +207,17 @@ struct NutServerConfig {
   /// absent = everyone. Others are closed before a byte is read, logged once per address a
   /// minute.
   std::vector<lib::IpNetwork> allow;
+  /// certificate: an absolute path to the PEM certificate (then its chain) STARTTLS serves;
+  /// "" = no STARTTLS (answered FEATURE-NOT-CONFIGURED). Goes with `key`.
+  std::string certificate;
+  /// key: an absolute path to the PEM private key, unencrypted, read as a secret file (owner
+  /// root or the daemon's user, mode 0600 or 0640) when the config is read.
+  std::string key;
+  std::string keyPem; ///< the key's text (secret: never dumped, never logged)
+  /// require_tls: clear-text clients may only say VER, NETVER, HELP, STARTTLS and LOGOUT;
+  /// anything else (USERNAME, PASSWORD, GET, LIST...) is ERR ACCESS-DENIED. Needs
+  /// certificate and key.
+  bool requireTls = false;
   std::vector<NutUser> users;
   bool operator==(const NutServerConfig&) const = default;
 };

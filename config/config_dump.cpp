@@ -242,6 +242,9 @@ void nut(Writer& w, const NutServerConfig& n) {
   w.seconds("hostsync", n.hostsync);
   if (n.maxConnections > 0) w.line("max_connections", n.maxConnections);
   allowList(w, n.allow);
+  if (!n.certificate.empty()) w.text("certificate", n.certificate);
+  if (!n.key.empty()) w.text("key", n.key); // the path: the key itself is never written
+  if (n.requireTls) w.line("require_tls", "true");
   for (const auto& u : n.users) {
     w.header("[[serve.nut.users]]");
     w.text("name", u.name);

@@ -569,6 +569,33 @@ void users(TableReader& r, std::vector<NutUser>& out) {
   }
 }
 
+/// certificate, key (read with the secrets' file rules), require_tls.
+void tls(TableReader& r, NutServerConfig& n) {
+  r.string("certificate", n.certificate, absolutePath);
+  const toml::node* key = r.take("key");
+  if (key != nullptr) {
+    const auto path = r.stringOf(*key, "key");
+    if (path && !path->starts_with('/')) {
+      r.fail(*key, "key must be an absolute path");
+    } else if (path) {
+      try {
+        n.keyPem = r.errors().secrets().privateKey(*path);
+        n.key = *path;
+      } catch (const config::SecretError& e) {
+        r.fail(*key, fmt::format("key: {}", e.what()));
+      }
+    }
+  }
+  r.boolean("require_tls", n.requireTls);
+  const toml::node* certificate = r.node().get("certificate");
+  if ((certificate == nullptr) != (key == nullptr))
+    r.fail(certificate != nullptr ? *certificate : *key,
+           "certificate and key go together: give both (or neither: STARTTLS is then answered "
+           "FEATURE-NOT-CONFIGURED)");
+  if (n.requireTls && certificate == nullptr)
+    r.fail(*r.node().get("require_tls"), "require_tls = true needs certificate and key");
+}
+
 NutServerConfig readNut(TableReader& r) {
   NutServerConfig n;
   listen(r, n.listen);
@@ -576,6 +603,7 @@ NutServerConfig readNut(TableReader& r) {
   r.seconds("hostsync", 0, 600, n.hostsync);
   r.integer("max_connections", 1, 4096, n.maxConnections);
   allow(r, n.allow);
+  tls(r, n);
   users(r, n.users);
   return n;
 }

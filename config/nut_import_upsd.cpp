@@ -62,11 +62,22 @@ void upsdDirective(Importer& im, const At& at, bool& listened) {
   if (d == "STATEPATH" || d == "DATAPATH" || d == "ALLOW_NO_DEVICE" || d == "TRACKINGDELAY")
     return im.notNeeded(at, "upsd's own files and bookkeeping: hidupsd has none of them");
   if (d == "MAXCONN") return im.drop(at, "hidupsd sizes its NUT server from the descriptor limit");
-  if (d == "CERTFILE" || d == "DISABLE_WEAK_SSL")
-    return im.drop(at, "hidupsd's NUT server has no TLS in this version");
-  if (d == "CERTPATH" || d == "CERTIDENT" || d == "CERTREQUEST")
-    return im.drop(at, "an NSS certificate database (upsd built with NSS): hidupsd's NUT server "
-                       "has no TLS in this version");
+  // The import reads NUT's text files only: whether the PEM file is there, and safe to hold
+  // a key (0600/0640, owner root), is for the admin to check, then say.
+  if (d == "CERTFILE")
+    return im.drop(at, fmt::format("upsd's PEM holds the certificate and the key: after checking "
+                                   "that only root can read it, set certificate = \"{0}\" and "
+                                   "key = \"{0}\" in [serve.nut]",
+                                   at.word(1)));
+  if (d == "DISABLE_WEAK_SSL")
+    return im.notNeeded(at, "hidupsd's NUT server offers TLS 1.2 and 1.3 alone");
+  if (d == "CERTPATH" || d == "CERTIDENT")
+    return im.drop(at, "an NSS certificate database (upsd built with NSS): hidupsd reads PEM "
+                       "files; export the certificate and key with pk12util, then openssl pkcs12 "
+                       "(README, \"STARTTLS\")");
+  if (d == "CERTREQUEST")
+    return im.drop(at, "hidupsd's NUT server asks no client certificate (clients log in with "
+                       "their password, inside TLS)");
   if (d == "ACL" || d == "ACCEPT" || d == "REJECT")
     return im.drop(at, "upsd has ignored ACL, ACCEPT and REJECT since NUT 2.4 (it warns)");
   // upsd compares every directive with its case but DEBUG_MIN (server/conf.c).
@@ -182,11 +193,14 @@ std::vector<User> readUsers(Importer& im) {
   return users;
 }
 
+/// The value of a `key = value` line (upsd.users also takes `key value`).
+const std::string& valueOf(const At& at) { return at.word(at.word(1) == "=" ? 2 : 1); }
+
 void writeUsers(Importer& im, std::vector<User>& users) {
   auto& out = im.out.config.nut->users;
   for (auto& u : users) {
     // A password whose every character NUT's parser drops is empty too.
-    if (!u.password || u.password->word(u.password->word(1) == "=" ? 2 : 1).empty()) {
+    if (!u.password || valueOf(*u.password).empty()) {
       im.drop(u.header, "no password: upsd refuses every LOGIN of this user");
       for (const auto& at : u.lines)
         im.drop(at, "its user has no password (above)");
@@ -196,7 +210,7 @@ void writeUsers(Importer& im, std::vector<User>& users) {
     NutUser user;
     user.name = u.name;
     const At& p = *u.password;
-    user.password = p.word(p.word(1) == "=" ? 2 : 1);
+    user.password = valueOf(p);
     user.rights.assign(u.rights.begin(), u.rights.end());
     out.push_back(std::move(user));
     im.carried(u.header, key + ".name");

@@ -35,14 +35,14 @@ std::string readSome(int fd, const std::filesystem::path& path) {
     got += static_cast<std::size_t>(n);
   }
   if (got > kMaxSecretFile)
-    throw SecretError(fmt::format("{} is longer than {} KiB: it is not a one-line secret",
+    throw SecretError(fmt::format("{} is longer than {} KiB: it is not a secret or a key",
                                   path.string(), kMaxSecretFile / 1024));
   bytes.resize(got);
   return bytes;
 }
 
-/// Opens, checks and reads `path`.
-std::string readChecked(const std::filesystem::path& path) {
+/// Opens, checks and reads `path`: its bytes as they are.
+std::string readWhole(const std::filesystem::path& path) {
   // O_NONBLOCK: a FIFO must not block the open; a regular file ignores it.
   lib::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.valid())
@@ -54,7 +54,12 @@ std::string readChecked(const std::filesystem::path& path) {
     throw SecretError(fmt::format("{} is not a regular file", path.string()));
   if (const auto why = unsafeSecretFile(path, st.st_mode, st.st_uid, ::geteuid()); !why.empty())
     throw SecretError(fmt::format("{} {}", path.string(), why));
-  const std::string bytes = readSome(fd.get(), path);
+  return readSome(fd.get(), path);
+}
+
+/// Opens, checks and reads `path`: the secret on its one line.
+std::string readChecked(const std::filesystem::path& path) {
+  const std::string bytes = readWhole(path);
   try {
     return secretFromText(bytes);
   } catch (const SecretError& e) {
@@ -81,6 +86,16 @@ public:
           "-p LoadCredential={}:PATH hidupsd --check-config -c CONFIG",
           name, name, name));
     return readChecked(std::filesystem::path(dir) / std::string(name));
+  }
+
+  std::string privateKey(const std::filesystem::path& path) const override {
+    if (!path.is_absolute())
+      throw SecretError(fmt::format("{} is not an absolute path", path.string()));
+    std::string bytes = readWhole(path);
+    if (bytes.find_first_not_of(" \t\r\n") == std::string::npos)
+      throw SecretError(
+          fmt::format("{} is empty: it must hold the private key (PEM)", path.string()));
+    return bytes;
   }
 };
 

@@ -27,12 +27,15 @@ public:
   /// The systemd credential `name` (LoadCredential=NAME:…, LoadCredentialEncrypted=NAME:…).
   /// Throws SecretError.
   virtual std::string credential(std::string_view name) const = 0;
+  /// The whole text of the file at `path` (absolute) holding a private key (PEM, several
+  /// lines): the same checks as file() but the one-line rule. Throws SecretError.
+  virtual std::string privateKey(const std::filesystem::path& path) const = 0;
 };
 
-/// The real reader: files, and credentials in $CREDENTIALS_DIRECTORY (which systemd sets
-/// for a unit with LoadCredential=). A file must be a regular file of at most 64 KiB, owned
-/// by root or by this process's user, not writable by its group and not readable by others
-/// (0600 or 0640); a symbolic link is followed and its target checked. Thread-safe.
+/// The real reader: files (secrets and private keys), and credentials in $CREDENTIALS_DIRECTORY
+/// (which systemd sets for a unit with LoadCredential=). A file must be a regular file of at most
+/// 64 KiB, owned by root or by this process's user, not writable by its group and not readable by
+/// others (0600 or 0640); a symbolic link is followed and its target checked. Thread-safe.
 const SecretReader& systemSecrets();
 
 /// The secret in a file's `bytes`: the text of its one line, without the newline after it

@@ -68,6 +68,25 @@ struct UpsView {
   bool operator==(const UpsView&) const = default;
 };
 
+/// The history's summary ([history] on): what the daemon keeps of it in memory, without
+/// reading the database (the statistics apcupsd shows, the battery's health, the last test).
+struct HistoryView {
+  bool writable = false;                   ///< the last write succeeded
+  std::string problem;                     ///< why the database is not written, "" when fine
+  std::int64_t transfers = 0;              ///< outages since `since`, blips included
+  std::int64_t blips = 0;                  ///< of which over before on_battery_delay
+  double onBatterySeconds = 0;             ///< time on battery in all of them
+  std::optional<WallTime> since;           ///< the history's first day
+  std::optional<WallTime> lastOutage;      ///< start of the last outage
+  std::optional<double> lastOutageSeconds; ///< its duration
+  std::string lastOutageReason;            ///< its cause ("input voltage low", "…")
+  std::optional<int> healthScore;          ///< battery health 0..100, unset until known
+  bool replaceBattery = false;             ///< the health or the battery's age says so
+  std::optional<WallTime> lastTest;        ///< start of the last battery test
+  std::string lastTestResult;              ///< its result words
+  bool operator==(const HistoryView&) const = default;
+};
+
 /// The daemon's state at one instant: one model for `hidupsd --status`
 /// (the control socket), and for the dashboard's /api/v1/status. Value
 /// type; serve/state_json.hpp is its one JSON form.
@@ -85,6 +104,7 @@ struct DaemonState {
   std::vector<EventRecord> lastEvents;     ///< oldest first, at most kLastEvents
   std::vector<SinkHealth> notifications;   ///< one per [[notify]] entry, in order
   std::uint64_t notificationsDropped = 0;  ///< lost to a full queue or at stop
+  std::optional<HistoryView> history;      ///< [history] on
   bool operator==(const DaemonState&) const = default;
 };
 

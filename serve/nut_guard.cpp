@@ -71,6 +71,8 @@ std::string RefusalLog::summary(GuardClock::time_point now) {
       "connections closed for sending no request line in time",
       "failed logins (each address waits longer after each)",
       "accept failures",
+      "TLS handshakes failed, stalled or preceded by injected bytes",
+      "requests refused in clear (require_tls)",
   };
   std::string parts;
   for (std::size_t i = 0; i < kKinds; ++i) {

@@ -59,8 +59,10 @@ public:
     Silent,       ///< closed: no complete request line in time after connecting
     AuthFailed,   ///< a wrong password or unknown user (the address then waits)
     AcceptFailed, ///< accept() failed (out of descriptors: the reserve holds)
+    TlsFailed,    ///< after STARTTLS: a failed or stalled handshake, bytes sent before it
+    TlsRequired,  ///< require_tls: a request in clear refused
   };
-  static constexpr std::size_t kKinds = 5;
+  static constexpr std::size_t kKinds = 7;
 
   explicit RefusalLog(std::chrono::seconds interval = std::chrono::seconds(60));
 

@@ -72,6 +72,14 @@ struct NutServiceOptions {
   std::string description = "hidupsd"; ///< LIST UPS, GET UPSDESC; empty = "Unavailable"
   std::string version;                 ///< hidupsd's version, for VER and server.version
   std::vector<NutUserEntry> users;
+  /// STARTTLS is answered "OK STARTTLS" (the server has a certificate); else
+  /// FEATURE-NOT-CONFIGURED, as upsd without CERTFILE.
+  bool tls = false;
+  /// Before STARTTLS only VER, NETVER, PROTVER, HELP, STARTTLS and LOGOUT are answered;
+  /// everything else (USERNAME and PASSWORD included: no credential is taken in clear, nor
+  /// anything read) is ERR ACCESS-DENIED. Needs `tls`. Clients on this host are spared
+  /// (NutSession's onThisHost).
+  bool requireTls = false;
 };
 
 /// The clients logged into the UPS (LOGIN), shared by the sessions of one server: NUMLOGINS,

@@ -4,6 +4,8 @@
 
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -16,12 +18,12 @@
 #include <fmt/format.h>
 
 #include "lib/log.hpp"
-#include "serve/nut_session.hpp"
+#include "serve/nut_server_client.hpp"
 
 namespace hidupsd::serve {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = NutClock;
 
 /// Above this many unsent reply bytes a client is not read from until it catches up.
 constexpr std::size_t kMaxPendingOutput = 64 * 1024;
@@ -31,6 +33,8 @@ constexpr int kListenBacklog = 128;
 constexpr int kAcceptBatch = 32;
 /// After accept() failed for want of descriptors.
 constexpr std::chrono::milliseconds kAcceptPause{250};
+/// Reads per client per round (TLS may hold decrypted bytes poll() does not announce).
+constexpr int kReadsPerRound = 8;
 
 [[noreturn]] void throwErrno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);
@@ -38,27 +42,10 @@ constexpr std::chrono::milliseconds kAcceptPause{250};
 
 } // namespace
 
-struct NutServer::Client {
-  Client(lib::UniqueFd socket, const std::string& address, NutServer& server)
-      : fd(std::move(socket)),
-        session(server.options_.service, server.backend_, server.logins_, address) {}
-  lib::UniqueFd fd;
-  NutSession session;
-  std::string input;       ///< received, not answered yet (whole lines and a partial one)
-  std::string output;      ///< replies not sent yet
-  bool discarding = false; ///< inside an over-long line: skip to its newline
-  bool closing = false;    ///< LOGOUT: close once `output` is sent
-  bool dead = false;       ///< to be removed after this round
-  bool heardLine = false;  ///< a complete request line has come
-  Clock::time_point connectedAt = Clock::now();
-  Clock::time_point lastHeard = connectedAt;
-  Clock::time_point heldUntil{}; ///< after a failed login: no reading, no answering before
-  bool held(Clock::time_point now) const noexcept { return now < heldUntil; }
-};
-
 NutServer::NutServer(NutServerOptions options, UpsBackend& backend)
     : options_(std::move(options)), backend_(backend), allow_(options_.allow, options_.logInterval),
       throttle_(options_.authDelay, options_.authMaxDelay), refusals_(options_.logInterval) {
+  options_.service.tls = options_.tls != nullptr;
   bindAndListen();
   wake_ = lib::UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_.valid()) throwErrno("eventfd");
@@ -90,6 +77,13 @@ void NutServer::stop() noexcept {
 }
 
 void NutServer::run() noexcept {
+  // OpenSSL writes to the socket with write(): a client gone away must be EPIPE, not a
+  // SIGPIPE that ends the daemon. Blocked in this thread alone (a synchronous signal goes
+  // to the thread that caused it); children the daemon starts are not affected.
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
   while (!stopping_) {
     try {
       pollOnce();
@@ -108,22 +102,16 @@ void NutServer::pollOnce() {
   const bool accepting = now >= acceptPausedUntil_;
   const short listen = accepting ? POLLIN : 0;
   std::vector<pollfd> fds{{wake_.get(), POLLIN, 0}, {listener_.get(), listen, 0}};
-  for (const auto& c : clients_) {
-    const bool held = c.held(now);
-    short events = c.output.empty() || held ? 0 : POLLOUT;
-    if (!c.closing && !held && c.output.size() < kMaxPendingOutput) events |= POLLIN;
-    fds.push_back({c.fd.get(), events, 0});
-  }
+  for (const auto& c : clients_)
+    fds.push_back({c.fd.get(), eventsFor(c, now), 0});
   if (::poll(fds.data(), fds.size(), pollTimeout()) < 0) {
     if (errno == EINTR) return;
     throwErrno("poll");
   }
   if (stopping_) return;
   auto it = clients_.begin();
-  for (std::size_t i = 2; i < fds.size(); ++i, ++it) {
-    if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) readFrom(*it);
-    if (!it->dead && (fds[i].revents & POLLOUT)) flush(*it);
-  }
+  for (std::size_t i = 2; i < fds.size(); ++i, ++it)
+    if (fds[i].revents != 0) handleEvents(*it, fds[i].revents);
   // A client held after a failed login goes on where it stopped once its wait is over.
   const auto later = Clock::now();
   for (auto& c : clients_) {
@@ -132,6 +120,7 @@ void NutServer::pollOnce() {
     drain(c);
     flush(c);
   }
+  readPendingTls();
   if (fds[1].revents & POLLIN) acceptAll();
   closeIdle();
   removeDead();
@@ -143,9 +132,13 @@ void NutServer::pollOnce() {
 /// end of an accept pause (-1: none, sleep until woken or a connection).
 int NutServer::pollTimeout() const {
   auto next = Clock::time_point::max();
+  const auto now = Clock::now();
   for (const auto& c : clients_) {
+    if (c.readable(now) && c.tlsState == NutTlsState::On && c.tls && c.tls->pending()) return 0;
     next = std::min(next, c.lastHeard + options_.idleTimeout);
     if (!c.heardLine) next = std::min(next, c.connectedAt + options_.firstLineTimeout);
+    if (c.tlsState == NutTlsState::Handshake)
+      next = std::min(next, c.tlsSince + options_.firstLineTimeout);
     if (c.heldUntil != Clock::time_point{}) next = std::min(next, c.heldUntil);
   }
   if (const auto due = refusals_.dueAt()) next = std::min(next, *due);
@@ -174,7 +167,8 @@ bool NutServer::acceptOne() {
     return true;
   }
   if (fd.valid()) {
-    admit(std::move(fd), addressText(peer));
+    const bool local = options_.clearOnThisHost && onThisHost(fd.get(), peer);
+    admit(std::move(fd), addressText(peer), local);
     return true;
   }
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return false;
@@ -186,7 +180,7 @@ bool NutServer::acceptOne() {
   return false;
 }
 
-void NutServer::admit(lib::UniqueFd fd, const std::string& address) {
+void NutServer::admit(lib::UniqueFd fd, const std::string& address, bool local) {
   const auto live = static_cast<std::size_t>(
       std::count_if(clients_.begin(), clients_.end(), [](const Client& c) { return !c.dead; }));
   if (live >= options_.maxClients && !evictFor(address)) {
@@ -195,7 +189,7 @@ void NutServer::admit(lib::UniqueFd fd, const std::string& address) {
                      address, live));
     return; // fd closes here
   }
-  clients_.emplace_back(std::move(fd), address, *this);
+  clients_.emplace_back(std::move(fd), address, local, *this);
   clientCount_ = clients_.size();
   log::debug(kNutLogDomain, "NUT server: connection from {}", address);
 }
@@ -211,27 +205,81 @@ bool NutServer::evictFor(const std::string& newcomer) {
        fmt::format("{} connections (the limit): closed the one idle longest, from {}, to admit {}",
                    options_.maxClients, victim->session.peerAddress(), newcomer));
   victim->dead = true;
+  victim->tls.reset();
   victim->fd.reset(); // its descriptor is free at once, for the newcomer
   ++evictions_;
   return true;
 }
 
-void NutServer::readFrom(Client& client) {
-  char buffer[4096];
-  const auto n = ::recv(client.fd.get(), buffer, sizeof(buffer), 0);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-  if (n <= 0) { // closed by the peer, or reset
+/// What to wait for: requests while the client may send them and its replies are read; the
+/// replies; and whatever the TLS layer waits for.
+short NutServer::eventsFor(const Client& c, Clock::time_point now) const {
+  if (c.tlsState == NutTlsState::Handshake) return c.tlsWants;
+  if (c.held(now)) return 0; // a hang-up still shows (POLLHUP, POLLERR)
+  short events = c.output.empty() ? 0 : POLLOUT;
+  if (c.readable(now) && c.output.size() < kMaxPendingOutput) events |= POLLIN;
+  if (c.tlsState == NutTlsState::On) events |= c.tlsWants;
+  return events;
+}
+
+void NutServer::handleEvents(Client& client, short revents) {
+  if (client.tlsState == NutTlsState::Handshake) return continueHandshake(client);
+  // Gone (both directions shut, or an error) while nothing may be read from it: held after a
+  // failed login, "OK STARTTLS" queued, replies unread. Nobody is left to answer.
+  if ((revents & (POLLHUP | POLLERR)) && !client.readable(Clock::now())) {
     client.dead = true;
     return;
   }
-  client.input.append(buffer, static_cast<std::size_t>(n));
-  drain(client);
-  flush(client);
+  // Under TLS a read may wait for the socket to be writable and a write for it to be
+  // readable: both are tried on any event.
+  const bool tls = client.tlsState == NutTlsState::On;
+  if (tls || (revents & (POLLIN | POLLHUP | POLLERR))) readFrom(client);
+  if (!client.dead && (tls || (revents & POLLOUT))) flush(client);
+}
+
+void NutServer::readFrom(Client& client) {
+  char buffer[4096];
+  for (int i = 0; i < kReadsPerRound; ++i) {
+    if (!client.readable(Clock::now()) || client.output.size() >= kMaxPendingOutput) return;
+    const auto n = receive(client, buffer, sizeof(buffer));
+    if (n <= 0) return; // nothing now, or the client is dead
+    client.input.append(buffer, static_cast<std::size_t>(n));
+    drain(client);
+    flush(client);
+    if (!client.tls || !client.tls->pending()) return;
+  }
+}
+
+/// Bytes received (> 0); 0: none now; -1: the connection is over (the client is dead).
+std::ptrdiff_t NutServer::receive(Client& client, char* buffer, std::size_t size) {
+  if (client.tls) return tlsReceive(client, buffer, size);
+  const auto n = ::recv(client.fd.get(), buffer, size, 0);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
+  if (n <= 0) { // closed by the peer, or reset
+    client.dead = true;
+    return -1;
+  }
+  return n;
+}
+
+/// Bytes sent (> 0); 0: the socket is full; -1: the connection is over (the client is dead).
+std::ptrdiff_t NutServer::transmit(Client& client, const char* data, std::size_t size) {
+  if (client.tls) return tlsTransmit(client, data, size);
+  while (true) {
+    const auto n = ::send(client.fd.get(), data, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    if (n <= 0) {
+      client.dead = true;
+      return -1;
+    }
+    return n;
+  }
 }
 
 /// Answers the complete lines received, in order, until the client is held or closing.
 void NutServer::drain(Client& client) {
-  while (!client.closing && !client.dead && !client.held(Clock::now())) {
+  while (client.readable(Clock::now())) {
     const auto newline = client.input.find('\n');
     if (newline == std::string::npos) {
       if (client.discarding) {
@@ -276,6 +324,10 @@ void NutServer::answer(Client& client, std::string_view line) {
   client.output += reply.text;
   client.closing = reply.close;
   const auto& address = client.session.peerAddress();
+  if (reply.startTls) beginTls(client);
+  if (reply.tlsRequired)
+    note(RefusalLog::Kind::TlsRequired,
+         fmt::format("refused a request in clear from {} (require_tls: STARTTLS first)", address));
   if (reply.authSucceeded) throttle_.succeeded(address);
   if (!reply.authFailed) return;
   const auto wait = throttle_.failed(address, now);
@@ -288,24 +340,24 @@ void NutServer::answer(Client& client, std::string_view line) {
 void NutServer::flush(Client& client) {
   if (client.held(Clock::now())) return; // a failed login's answer waits with the client
   while (!client.output.empty()) {
-    const auto n =
-        ::send(client.fd.get(), client.output.data(), client.output.size(), MSG_NOSIGNAL);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      client.dead = true;
-      return;
-    }
+    const auto n = transmit(client, client.output.data(), client.output.size());
+    if (n <= 0) return;
     client.output.erase(0, static_cast<std::size_t>(n));
   }
-  if (client.closing) client.dead = true;
+  if (client.tlsState == NutTlsState::Starting) return startHandshake(client);
+  if (!client.closing) return;
+  if (client.tls) client.tls->shutdown();
+  client.dead = true;
 }
 
 void NutServer::closeIdle() {
   const auto now = Clock::now();
   for (auto& c : clients_) {
     if (c.dead) continue;
-    if (!c.heardLine && now - c.connectedAt >= options_.firstLineTimeout) {
+    if (c.tlsState == NutTlsState::Handshake && now - c.tlsSince >= options_.firstLineTimeout) {
+      tlsFailed(c, fmt::format("the TLS handshake did not end within {} ms",
+                               options_.firstLineTimeout.count()));
+    } else if (!c.heardLine && now - c.connectedAt >= options_.firstLineTimeout) {
       note(RefusalLog::Kind::Silent,
            fmt::format("closed the connection from {}: no request line within {} ms",
                        c.session.peerAddress(), options_.firstLineTimeout.count()));

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "serve/nut_guard.hpp"
 #include "serve/nut_protocol.hpp"
 #include "serve/nut_socket.hpp"
+#include "serve/tls_context.hpp"
 #include "serve/ups_backend.hpp"
 
 namespace hidupsd::serve {
@@ -50,6 +52,15 @@ struct NutServerOptions {
   /// Who may connect (allow = [...]); empty: everyone. Others are closed on accept, before a
   /// byte is read, and logged once per address per logInterval.
   std::vector<lib::IpNetwork> allow;
+  /// The certificate and key: STARTTLS answers "OK STARTTLS" and the connection goes on in
+  /// TLS (null: FEATURE-NOT-CONFIGURED). The handshake must end within firstLineTimeout of
+  /// the STARTTLS line; a failed one closes the connection. service.requireTls refuses
+  /// clear-text requests.
+  std::shared_ptr<const TlsContext> tls;
+  /// service.requireTls spares clients on this host (onThisHost: loopback, or this host's
+  /// own address): their bytes never cross a network, and hidupsd --status / --command speak
+  /// in clear. Tests turn it off to see the refusals on 127.0.0.1.
+  bool clearOnThisHost = true;
 };
 
 /// Serves the NUT network protocol (see NutSession) on one listening socket.
@@ -89,6 +100,9 @@ public:
   std::size_t deniedCount() const noexcept { return denied_.load(); }
   /// Connections closed to admit new ones, since start.
   std::size_t evictionCount() const noexcept { return evictions_.load(); }
+  /// Connections closed after STARTTLS, since start: a failed or stalled handshake, or bytes
+  /// sent after the STARTTLS line before the handshake (STARTTLS command injection).
+  std::size_t tlsFailureCount() const noexcept { return tlsFailures_.load(); }
 
 private:
   struct Client;
@@ -99,9 +113,21 @@ private:
   int pollTimeout() const;
   void acceptAll();
   bool acceptOne();
-  void admit(lib::UniqueFd fd, const std::string& address);
+  void admit(lib::UniqueFd fd, const std::string& address, bool local);
   bool evictFor(const std::string& newcomer);
+  short eventsFor(const Client& client, std::chrono::steady_clock::time_point now) const;
+  void handleEvents(Client& client, short revents);
   void readFrom(Client& client);
+  std::ptrdiff_t receive(Client& client, char* buffer, std::size_t size);
+  std::ptrdiff_t transmit(Client& client, const char* data, std::size_t size);
+  // STARTTLS (nut_server_tls.cpp).
+  void beginTls(Client& client);
+  void startHandshake(Client& client);
+  void continueHandshake(Client& client);
+  std::ptrdiff_t tlsReceive(Client& client, char* buffer, std::size_t size);
+  std::ptrdiff_t tlsTransmit(Client& client, const char* data, std::size_t size);
+  void tlsFailed(Client& client, const std::string& detail);
+  void readPendingTls();
   void drain(Client& client);
   bool gated(Client& client, std::string_view line);
   void answer(Client& client, std::string_view line);
@@ -124,6 +150,7 @@ private:
   std::atomic<std::size_t> clientCount_{0};
   std::atomic<std::size_t> evictions_{0};
   std::atomic<std::size_t> denied_{0};
+  std::atomic<std::size_t> tlsFailures_{0};
   std::atomic<bool> stopping_{false};
   std::mutex stopMutex_;
   std::thread thread_;

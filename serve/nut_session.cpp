@@ -32,9 +32,9 @@ const NutSession::Command NutSession::kCommands[] = {
 std::string nutError(std::string_view code) { return fmt::format("ERR {}\n", code); }
 
 NutSession::NutSession(const NutServiceOptions& options, UpsBackend& backend,
-                       NutLoginRegistry& logins, std::string peerAddress)
+                       NutLoginRegistry& logins, std::string peerAddress, bool onThisHost)
     : options_(options), backend_(backend), logins_(logins), peer_(std::move(peerAddress)),
-      random_(std::random_device{}()) {}
+      onThisHost_(onThisHost), random_(std::random_device{}()) {}
 
 NutSession::~NutSession() {
   if (!loggedIn_) return;
@@ -49,12 +49,14 @@ NutSession::~NutSession() {
 
 NutReply NutSession::handleLine(std::string_view line) {
   const auto words = splitWords(line);
-  authFailed_ = authSucceeded_ = false;
+  authFailed_ = authSucceeded_ = startTls_ = tlsRequired_ = false;
   NutReply reply;
   reply.text = dispatch(words);
   reply.close = closing_;
   reply.authFailed = authFailed_;
   reply.authSucceeded = authSucceeded_;
+  reply.startTls = startTls_;
+  reply.tlsRequired = tlsRequired_;
   return reply;
 }
 
@@ -71,6 +73,10 @@ std::string NutSession::dispatch(const std::vector<std::string>& words) {
   if (words.empty()) return nutError("UNKNOWN-COMMAND");
   for (const auto& command : kCommands) {
     if (!equalsIgnoreCase(command.name, words[0])) continue;
+    if (options_.requireTls && !tls_ && !onThisHost_ && !allowedInClear(command.name)) {
+      tlsRequired_ = true; // the server logs it (once per interval)
+      return nutError("ACCESS-DENIED");
+    }
     if (command.needsCredentials && !username_) return nutError("USERNAME-REQUIRED");
     if (command.needsCredentials && !password_) return nutError("PASSWORD-REQUIRED");
     return (this->*command.handler)(Args(words).subspan(1));
@@ -93,9 +99,20 @@ std::string NutSession::help(Args args) {
   return "Commands: HELP VER GET LIST SET INSTCMD LOGIN LOGOUT USERNAME PASSWORD STARTTLS\n";
 }
 
+bool NutSession::allowedInClear(std::string_view command) {
+  for (const std::string_view clear : {"VER", "NETVER", "PROTVER", "HELP", "STARTTLS", "LOGOUT"})
+    if (command == clear) return true;
+  return false;
+}
+
+// upsd's net_starttls (server/netssl.c): arguments ignored; a second STARTTLS is
+// ALREADY-SSL-MODE (sent inside TLS); without CERTFILE, FEATURE-NOT-CONFIGURED. After LOGIN
+// it is allowed, as in upsd.
 std::string NutSession::starttls(Args) {
-  // What Debian's upsd (built with SSL) says when no certificate is configured.
-  return nutError("FEATURE-NOT-CONFIGURED");
+  if (tls_) return nutError("ALREADY-SSL-MODE");
+  if (!options_.tls) return nutError("FEATURE-NOT-CONFIGURED");
+  tls_ = startTls_ = true;
+  return "OK STARTTLS\n";
 }
 
 std::string NutSession::username(Args args) {

@@ -22,6 +22,10 @@ struct NutReply {
   bool close = false;         ///< send `text`, then close the connection (LOGOUT)
   bool authFailed = false;    ///< a wrong password or unknown user was tried (not logged here)
   bool authSucceeded = false; ///< the credentials were checked and are right
+  /// "OK STARTTLS" was answered: send `text` in clear, then the TLS handshake; whatever the
+  /// client sent after the STARTTLS line, before the handshake, must not be read as requests.
+  bool startTls = false;
+  bool tlsRequired = false; ///< refused: require_tls and the client has not done STARTTLS
 };
 
 /// One connection's protocol state (USERNAME, PASSWORD, LOGIN, tracking) and upsd 2.8's
@@ -37,8 +41,9 @@ struct NutReply {
 /// as ERR INSTCMD-FAILED / SET-FAILED / DRIVER-NOT-CONNECTED).
 class NutSession {
 public:
+  /// `onThisHost`: the client runs on this host (require_tls does not apply to it).
   NutSession(const NutServiceOptions& options, UpsBackend& backend, NutLoginRegistry& logins,
-             std::string peerAddress);
+             std::string peerAddress, bool onThisHost = false);
   /// A client that had logged in leaves the registry (upsd's declogins at disconnect).
   ~NutSession();
   NutSession(const NutSession&) = delete;
@@ -48,6 +53,8 @@ public:
   NutReply handleLine(std::string_view line);
 
   bool loggedIn() const noexcept { return loggedIn_; }
+  /// STARTTLS was answered OK (the server then runs TLS or closes the connection).
+  bool tls() const noexcept { return tls_; }
   /// Whether `line` names a command that checks the password (LOGIN, PRIMARY, FSD, SET,
   /// INSTCMD...): what a throttled address must wait for.
   static bool checksCredentials(std::string_view line);
@@ -62,6 +69,8 @@ private:
     bool needsCredentials; ///< upsd's FLAG_USER: USERNAME and PASSWORD first
   };
   static const Command kCommands[];
+  /// What a client may send in clear when require_tls is set.
+  static bool allowedInClear(std::string_view command);
 
   std::string dispatch(const std::vector<std::string>& words);
   std::string ver(Args args);
@@ -127,6 +136,10 @@ private:
   bool loggedIn_ = false;
   bool closing_ = false;
   bool tracking_ = false;
+  bool tls_ = false;
+  bool onThisHost_ = false;
+  bool startTls_ = false;      ///< set by starttls() for the reply being built
+  bool tlsRequired_ = false;   ///< set by dispatch() for the reply being built
   bool authFailed_ = false;    ///< set by allowed() for the reply being built
   bool authSucceeded_ = false; ///< likewise
   std::map<std::string, std::string> trackingResults_; ///< id → GET TRACKING answer

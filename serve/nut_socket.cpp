@@ -51,6 +51,27 @@ std::string addressText(const sockaddr_storage& address) {
   return text;
 }
 
+namespace {
+
+bool loopback(const sockaddr_storage& a) {
+  if (a.ss_family == AF_INET)
+    return (ntohl(reinterpret_cast<const sockaddr_in*>(&a)->sin_addr.s_addr) >> 24) == 127;
+  if (a.ss_family != AF_INET6) return false;
+  const auto& v6 = reinterpret_cast<const sockaddr_in6*>(&a)->sin6_addr;
+  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+}
+
+} // namespace
+
+bool onThisHost(int fd, const sockaddr_storage& peer) {
+  if (loopback(peer)) return true;
+  sockaddr_storage local{};
+  socklen_t length = sizeof(local);
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return false;
+  return local.ss_family == peer.ss_family && addressText(local) == addressText(peer);
+}
+
 lib::UniqueFd openStreamSocket(int family) {
   lib::UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_TCP));
   if (!fd.valid()) throw std::system_error(errno, std::generic_category(), "socket");

@@ -30,6 +30,11 @@ SocketAddress literalAddress(const std::string& host, std::uint16_t port);
 /// The address part of `address` ("127.0.0.1", "::1"), as upsd prints clients.
 std::string addressText(const sockaddr_storage& address);
 
+/// Whether the peer of the connected socket `fd` runs on this host: a loopback address
+/// (127.0.0.0/8, ::1, their IPv4-mapped forms), or the very address the connection came to
+/// (a client of this host's own LAN address). Its bytes never cross a network.
+bool onThisHost(int fd, const sockaddr_storage& peer);
+
 /// A TCP socket, close-on-exec and non-blocking. Throws std::system_error.
 lib::UniqueFd openStreamSocket(int family);
 

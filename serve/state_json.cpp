@@ -89,6 +89,23 @@ Json sinksJson(const std::vector<core::SinkHealth>& sinks) {
   return out;
 }
 
+Json historyJson(const std::optional<core::HistoryView>& h) {
+  if (!h) return nullptr;
+  return {{"writable", h->writable},
+          {"problem", h->problem},
+          {"transfers", h->transfers},
+          {"blips", h->blips},
+          {"on_battery_seconds", h->onBatterySeconds},
+          {"since", timeJson(h->since)},
+          {"last_outage", timeJson(h->lastOutage)},
+          {"last_outage_seconds", optionalJson(h->lastOutageSeconds)},
+          {"last_outage_reason", h->lastOutageReason},
+          {"health_score", optionalJson(h->healthScore)},
+          {"replace_battery", h->replaceBattery},
+          {"last_test", timeJson(h->lastTest)},
+          {"last_test_result", h->lastTestResult}};
+}
+
 core::PipelineState pipelineOf(const Json& j) {
   core::PipelineState p;
   const auto phase = j.at("phase").get<std::string>();
@@ -150,6 +167,26 @@ std::vector<core::SinkHealth> sinksOf(const Json& j) {
   return out;
 }
 
+std::optional<core::HistoryView> historyOf(const Json& j) {
+  if (j.is_null()) return std::nullopt;
+  core::HistoryView h;
+  h.writable = j.at("writable").get<bool>();
+  h.problem = j.at("problem").get<std::string>();
+  h.transfers = j.at("transfers").get<std::int64_t>();
+  h.blips = j.at("blips").get<std::int64_t>();
+  h.onBatterySeconds = j.at("on_battery_seconds").get<double>();
+  h.since = timeOf(j.at("since"));
+  h.lastOutage = timeOf(j.at("last_outage"));
+  if (!j.at("last_outage_seconds").is_null())
+    h.lastOutageSeconds = j.at("last_outage_seconds").get<double>();
+  h.lastOutageReason = j.at("last_outage_reason").get<std::string>();
+  if (!j.at("health_score").is_null()) h.healthScore = j.at("health_score").get<int>();
+  h.replaceBattery = j.at("replace_battery").get<bool>();
+  h.lastTest = timeOf(j.at("last_test"));
+  h.lastTestResult = j.at("last_test_result").get<std::string>();
+  return h;
+}
+
 core::DaemonState stateOf(const Json& j) {
   if (j.at("format").get<int>() != kStateFormat)
     throw StateJsonError("format " + j.at("format").dump() + ", this hidupsd reads format " +
@@ -166,6 +203,8 @@ core::DaemonState stateOf(const Json& j) {
   s.lastEvents = eventsOf(j.at("last_events"));
   s.notifications = sinksOf(j.at("notifications"));
   s.notificationsDropped = j.at("notifications_dropped").get<std::uint64_t>();
+  // Added within format 1: a daemon from before the history says nothing of it.
+  if (const auto it = j.find("history"); it != j.end()) s.history = historyOf(*it);
   return s;
 }
 
@@ -183,7 +222,8 @@ std::string stateJson(const core::DaemonState& s, int indent) {
                   {"readiness", readinessJson(s.readiness)},
                   {"last_events", eventsJson(s.lastEvents)},
                   {"notifications", sinksJson(s.notifications)},
-                  {"notifications_dropped", s.notificationsDropped}};
+                  {"notifications_dropped", s.notificationsDropped},
+                  {"history", historyJson(s.history)}};
   // Replace, not throw, on invalid UTF-8 (a UPS string read off the wire).
   return j.dump(indent, ' ', false, Json::error_handler_t::replace) + "\n";
 }

@@ -401,6 +401,10 @@ void Daemon::startControl() {
   parts.history = &recentEvents_;
   parts.sinks = [this] { return notifier_.health(); };
   parts.dropped = [this] { return notifier_.stats().dropped; };
+  if (history_)
+    parts.historyView = [this]() -> std::optional<core::HistoryView> {
+      return historyView(history_->summary());
+    };
   auto handler = [parts](std::string_view request) -> std::optional<std::string> {
     if (request != "status") return std::nullopt;
     return serve::stateJson(daemonState(parts));

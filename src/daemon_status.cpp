@@ -36,6 +36,42 @@ std::optional<core::WallTime> EventHistory::onBatterySince() const {
   return onBatterySince_;
 }
 
+namespace {
+
+core::WallTime wallOf(history::WallTime seconds) {
+  return core::WallTime(
+      std::chrono::duration_cast<core::WallTime::duration>(std::chrono::duration<double>(seconds)));
+}
+
+std::optional<core::WallTime> wallOf(const std::optional<history::WallTime>& seconds) {
+  return seconds ? std::optional(wallOf(*seconds)) : std::nullopt;
+}
+
+} // namespace
+
+core::HistoryView historyView(const history::Summary& summary) {
+  core::HistoryView h;
+  h.writable = summary.store.writable;
+  h.problem = summary.store.problem;
+  const auto& s = summary.statistics;
+  h.transfers = s.transfers;
+  h.blips = s.blips;
+  h.onBatterySeconds = s.onBatterySeconds;
+  h.since = wallOf(s.since);
+  if (s.last) {
+    h.lastOutage = wallOf(s.last->start);
+    h.lastOutageSeconds = s.last->duration;
+    h.lastOutageReason = s.last->reason;
+  }
+  h.healthScore = summary.health.score;
+  h.replaceBattery = summary.health.replace;
+  if (summary.lastTest) {
+    h.lastTest = wallOf(summary.lastTest->start);
+    h.lastTestResult = summary.lastTest->result;
+  }
+  return h;
+}
+
 core::ReadinessState readinessState(const PreflightReport& report,
                                     std::optional<core::WallTime> checkedAt) {
   core::ReadinessState r;
@@ -71,6 +107,7 @@ core::DaemonState daemonState(const StatusParts& parts) {
   }
   if (parts.sinks) s.notifications = parts.sinks();
   if (parts.dropped) s.notificationsDropped = parts.dropped();
+  if (parts.historyView) s.history = parts.historyView();
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/daemon_state.hpp"
+#include "history/records.hpp"
 #include "serve/ups_backend.hpp"
 #include "src/readiness.hpp"
 #include "src/shutdown_pipeline.hpp"
@@ -46,10 +47,15 @@ struct StatusParts {
   const EventHistory* history = nullptr;
   std::function<std::vector<core::SinkHealth>()> sinks;
   std::function<std::uint64_t()> dropped;
+  /// [history] on: its summary (HistoryService::summary, a copy under a lock).
+  std::function<std::optional<core::HistoryView>()> historyView;
 };
 
 /// The daemon's state now, from `parts` (source "daemon"). Throws std::bad_alloc only.
 core::DaemonState daemonState(const StatusParts& parts);
+
+/// The history part of DaemonState from the history's in-memory summary.
+core::HistoryView historyView(const history::Summary& summary);
 
 /// The readiness part of DaemonState from a preflight report.
 core::ReadinessState readinessState(const PreflightReport& report,

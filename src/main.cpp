@@ -31,6 +31,7 @@
 #include "src/migration_guard.hpp"
 #include "src/preflight.hpp"
 #include "src/probe.hpp"
+#include "src/servers.hpp"
 #include "src/status_command.hpp"
 #include "src/test_event.hpp"
 #include "ups/simulated_device.hpp"
@@ -366,7 +367,9 @@ int runCheckConfig(const Options& o) {
     const Config config = loadConfig(path);
     proxmox::ProcessRunner processes;
     proxmox::BoundedRunner runner(processes, std::chrono::seconds(15));
-    const auto report = preflight(config, runner);
+    auto report = preflight(config, runner);
+    for (auto& p : checkNutTls(config))
+      report.problems.push_back(std::move(p));
     if (!report.ready()) {
       for (const auto& p : report.problems)
         std::cerr << path << ": " << (p.error ? "error: " : "warning: ") << p.text << "\n";

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "hidupsd_config.hpp"
 #include "lib/log.hpp"
 
@@ -37,6 +39,22 @@ std::string allowText(const std::vector<lib::IpNetwork>& allow) {
   return out;
 }
 
+/// "; STARTTLS (CN=pve1, valid until 2027-12-07 04:00:00 UTC), required from other hosts"
+/// or "".
+std::string tlsText(const serve::TlsContext* tls, bool required) {
+  if (tls == nullptr) return "";
+  const auto& c = tls->certificate();
+  return fmt::format("; STARTTLS ({}, valid until {}){}", c.subject, c.notAfter,
+                     required ? ", required from other hosts" : "");
+}
+
+/// Why clients that verify the certificate refuse it, or "".
+std::string unusable(const serve::CertificateInfo& c) {
+  if (c.expired) return fmt::format("expired on {}", c.notAfter);
+  if (c.notYetValid) return fmt::format("is not valid before {}", c.notBefore);
+  return "";
+}
+
 } // namespace
 
 serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
@@ -47,9 +65,34 @@ serve::NutServerOptions nutServerOptions(const NutServerConfig& c) {
   o.service.description = "hidupsd on " + std::string(c.name);
   o.service.version = HIDUPSD_VERSION;
   o.allow = c.allow;
+  o.service.requireTls = c.requireTls;
   for (const auto& u : c.users)
     o.service.users.push_back(userEntry(u));
   return o;
+}
+
+std::shared_ptr<const serve::TlsContext> nutTlsContext(const NutServerConfig& c) {
+  if (c.certificate.empty()) return nullptr;
+  return std::make_shared<const serve::TlsContext>(c.certificate, c.keyPem, c.key);
+}
+
+std::vector<PreflightProblem> checkNutTls(const Config& config) {
+  if (!config.nut || config.nut->certificate.empty()) return {};
+  const auto& path = config.nut->certificate;
+  try {
+    const auto tls = nutTlsContext(*config.nut);
+    const auto& c = tls->certificate();
+    if (const auto why = unusable(c); !why.empty())
+      return {{true, fmt::format("[serve.nut] certificate {} ({}) {}: clients that verify it "
+                                 "(upsmon's CERTVERIFY 1) refuse it",
+                                 path, c.subject, why)}};
+    if (c.expiresSoon)
+      return {{false, fmt::format("[serve.nut] certificate {} ({}) expires on {}: renew it", path,
+                                  c.subject, c.notAfter)}};
+  } catch (const serve::TlsError& e) {
+    return {{true, fmt::format("[serve.nut] {}", e.what())}};
+  }
+  return {};
 }
 
 serve::HistoryMetrics historyMetrics(const history::Summary& summary,
@@ -117,10 +160,17 @@ void Servers::startNut(const Config& config, serve::UpsBackend& backend, std::si
   try {
     auto options = nutServerOptions(*config.nut);
     options.maxClients = clients;
+    options.tls = nutTlsContext(*config.nut);
+    if (options.tls)
+      if (const auto why = unusable(options.tls->certificate()); !why.empty())
+        log::error(kDomain, "NUT server: certificate {} {}: clients that verify it refuse it",
+                   config.nut->certificate, why);
+    const auto tls = tlsText(options.tls.get(), config.nut->requireTls);
     nut_ = std::make_unique<serve::NutServer>(std::move(options), backend);
     nut_->start();
-    log::notice(kDomain, "NUT server on {} (ups \"{}\", {} users{})", hostPort(config.nut->listen),
-                config.nut->name, config.nut->users.size(), allowText(config.nut->allow));
+    log::notice(kDomain, "NUT server on {} (ups \"{}\", {} users{}{})",
+                hostPort(config.nut->listen), config.nut->name, config.nut->users.size(),
+                allowText(config.nut->allow), tls);
   } catch (const std::exception& e) {
     nut_.reset();
     log::error(kDomain, "NUT server off: {}", e.what());

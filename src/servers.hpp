@@ -13,6 +13,7 @@
 #include "serve/nut_server.hpp"
 #include "src/event_stats.hpp"
 #include "src/history_service.hpp"
+#include "src/preflight.hpp"
 #include "src/readiness.hpp"
 #include "src/shutdown_pipeline.hpp"
 
@@ -67,8 +68,18 @@ private:
 serve::HistoryMetrics historyMetrics(const history::Summary& summary,
                                      std::chrono::system_clock::time_point now);
 
-/// [serve.nut] as the server's options (users and rights mapped, the log to ours).
+/// [serve.nut] as the server's options (users and rights mapped, the log to ours; the TLS
+/// context is nutTlsContext's).
 serve::NutServerOptions nutServerOptions(const NutServerConfig& config);
+
+/// [serve.nut]'s certificate and key, loaded; null without a certificate. Throws
+/// serve::TlsError (unreadable, not PEM, the key not the certificate's).
+std::shared_ptr<const serve::TlsContext> nutTlsContext(const NutServerConfig& config);
+
+/// What --check-config says of them: an error when they cannot serve, or when the
+/// certificate has expired or is not valid yet (clients that verify it refuse it); a warning
+/// when it expires within 30 days. Empty: fine, or no certificate.
+std::vector<PreflightProblem> checkNutTls(const Config& config);
 
 /// The NUT server's connections when max_connections is not set: upsd sizes MAXCONN from the
 /// descriptor limit; a UPS has a handful of clients, so past this the limit buys nothing.

@@ -90,7 +90,6 @@ int runStatus(const StatusOptions& o) {
       std::cout << answer;
     else
       print(state, false);
-    if (!o.json) printHistoryStatus(config, std::cout);
     return 0;
   } catch (const std::system_error& e) {
     std::cerr << "hidupsd --status: " << socketProblem(socket, e) << "\n";

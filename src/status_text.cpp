@@ -110,6 +110,31 @@ std::string notificationLines(const core::DaemonState& s) {
   return out;
 }
 
+std::string historyLines(const std::optional<core::HistoryView>& h) {
+  if (!h) return "History: off ([history] file = \"\")\n";
+  std::string out =
+      fmt::format("History: {} transfer{} to battery ({} blip{}), {} on battery in total",
+                  h->transfers, h->transfers == 1 ? "" : "s", h->blips, h->blips == 1 ? "" : "s",
+                  notify::durationText(h->onBatterySeconds, notify::Language::En));
+  if (h->since) out += ", since " + when(*h->since);
+  out += "\n";
+  if (h->lastOutage)
+    out += "  last outage " + when(*h->lastOutage) +
+           (h->lastOutageSeconds
+                ? " for " + notify::durationText(*h->lastOutageSeconds, notify::Language::En)
+                : std::string()) +
+           (h->lastOutageReason.empty() ? "" : " (" + h->lastOutageReason + ")") + "\n";
+  out +=
+      "  battery health: " +
+      (h->healthScore ? fmt::format("{} / 100", *h->healthScore) : std::string("not known yet")) +
+      (h->replaceBattery ? " — REPLACE THE BATTERY" : "") + "\n";
+  if (h->lastTest)
+    out += "  last battery test " + when(*h->lastTest) +
+           (h->lastTestResult.empty() ? "" : ": " + h->lastTestResult) + "\n";
+  if (!h->writable && !h->problem.empty()) out += "  NOT WRITTEN: " + h->problem + "\n";
+  return out;
+}
+
 std::string header(const core::DaemonState& s, core::WallTime now) {
   std::string out = fmt::format("hidupsd {} on {}", s.version, s.host);
   if (s.startedAt) out += ", running since " + since(*s.startedAt, now);
@@ -127,7 +152,8 @@ std::string statusText(const core::DaemonState& s, core::WallTime now) {
            upsLine(s.ups, now);
   }
   return header(s, now) + upsLine(s.ups, now) + pipelineLines(s.pipeline, now) +
-         readinessLines(s.readiness) + eventLines(s.lastEvents) + notificationLines(s);
+         readinessLines(s.readiness) + eventLines(s.lastEvents) + notificationLines(s) +
+         historyLines(s.history);
 }
 
 } // namespace hidupsd

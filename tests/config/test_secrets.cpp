@@ -25,6 +25,7 @@ class FakeSecrets final : public config::SecretReader {
 public:
   std::map<std::string, std::string> files, credentials;
   std::string file(const fs::path& path) const override { return find(files, path.string()); }
+  std::string privateKey(const fs::path& path) const override { return find(files, path.string()); }
   std::string credential(std::string_view name) const override {
     return find(credentials, std::string(name));
   }
@@ -214,7 +215,7 @@ TEST_CASE("systemSecrets: real files and $CREDENTIALS_DIRECTORY") {
   CHECK(reader.file(dir.path / "link") == "s3cret");
   const auto big = dir.write("big", std::string(70000, 'x'));
   CHECK_THROWS_WITH(reader.file(big),
-                    (big.string() + " is longer than 64 KiB: it is not a one-line secret").c_str());
+                    (big.string() + " is longer than 64 KiB: it is not a secret or a key").c_str());
 
   ::unsetenv("CREDENTIALS_DIRECTORY");
   CHECK_THROWS_WITH(reader.credential("discord"),
@@ -228,4 +229,56 @@ TEST_CASE("systemSecrets: real files and $CREDENTIALS_DIRECTORY") {
   CHECK_THROWS_WITH(reader.credential("../x"),
                     "'../x' holds a '/': name the credential, not a path");
   ::unsetenv("CREDENTIALS_DIRECTORY");
+}
+
+TEST_CASE("[serve.nut] certificate and key: paths, the key read as a secret, errors at the key") {
+  FakeSecrets secrets;
+  const std::string pem = "-----BEGIN PRIVATE KEY-----\nSECRETkey\n-----END PRIVATE KEY-----\n";
+  secrets.files = {{"/etc/hidupsd/nut.key", pem}};
+  const char* good = "[serve.nut]\ncertificate = \"/etc/hidupsd/nut.crt\"\n"
+                     "key = \"/etc/hidupsd/nut.key\"\nrequire_tls = true\n";
+  const Config c = parseConfig(good, "t.toml", secrets);
+  CHECK(c.nut->certificate == "/etc/hidupsd/nut.crt");
+  CHECK(c.nut->key == "/etc/hidupsd/nut.key");
+  CHECK(c.nut->keyPem == pem);
+  CHECK(c.nut->requireTls);
+  const std::string dump = redacted(c);
+  CHECK(dump.find("SECRET") == std::string::npos);
+  CHECK(dump.find("certificate = \"/etc/hidupsd/nut.crt\"\nkey = \"/etc/hidupsd/nut.key\"\n"
+                  "require_tls = true\n") != std::string::npos);
+  CHECK(parseConfig(dump, "dump.toml", secrets) == c);
+  CHECK_FALSE(parseConfig("[serve.nut]\n", "t.toml", secrets).nut->requireTls);
+
+  CHECK(errorsOf("[serve.nut]\ncertificate = \"/c.pem\"\n", secrets) ==
+        std::vector<std::string>{
+            "t.toml:2:15: in [serve.nut]: certificate and key go together: give both (or "
+            "neither: STARTTLS is then answered FEATURE-NOT-CONFIGURED)"});
+  CHECK(errorsOf("[serve.nut]\nkey = \"/etc/hidupsd/nut.key\"\nrequire_tls = true\n", secrets) ==
+        std::vector<std::string>{
+            "t.toml:2:7: in [serve.nut]: certificate and key go together: give both (or "
+            "neither: STARTTLS is then answered FEATURE-NOT-CONFIGURED)",
+            "t.toml:3:15: in [serve.nut]: require_tls = true needs certificate and key"});
+  CHECK(
+      errorsOf("[serve.nut]\ncertificate = \"c.pem\"\nkey = \"k.pem\"\n", secrets) ==
+      std::vector<std::string>{"t.toml:2:15: in [serve.nut]: certificate must be an absolute path",
+                               "t.toml:3:7: in [serve.nut]: key must be an absolute path"});
+  CHECK(errorsOf("[serve.nut]\ncertificate = \"/c.pem\"\nkey = \"/missing.key\"\n", secrets) ==
+        std::vector<std::string>{"t.toml:3:7: in [serve.nut]: key: /missing.key: not found"});
+  CHECK(errorsOf("[serve.nut]\nrequire_tls = \"yes\"\n", secrets).size() == 1);
+}
+
+TEST_CASE("systemSecrets: a private key file, whole, with the secrets' mode rules") {
+  Scratch dir;
+  const auto& reader = config::systemSecrets();
+  const std::string pem = "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n";
+  CHECK(reader.privateKey(dir.write("k", pem, 0600)) == pem);
+  CHECK(reader.privateKey(dir.write("k640", pem, 0640)) == pem);
+  const auto open = dir.write("open", pem, 0644);
+  CHECK_THROWS_WITH(
+      reader.privateKey(open),
+      (open.string() + " may be read by any user (mode 0644): chmod 600 " + open.string()).c_str());
+  const auto empty = dir.write("empty", "\n", 0600);
+  CHECK_THROWS_WITH(reader.privateKey(empty),
+                    (empty.string() + " is empty: it must hold the private key (PEM)").c_str());
+  CHECK_THROWS_WITH(reader.privateKey("k.pem"), "k.pem is not an absolute path");
 }

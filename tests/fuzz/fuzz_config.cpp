@@ -23,6 +23,7 @@ class MemorySecrets final : public config::SecretReader {
 public:
   std::string file(const std::filesystem::path&) const override { return kSecret; }
   std::string credential(std::string_view) const override { return kSecret; }
+  std::string privateKey(const std::filesystem::path&) const override { return kSecret; }
 
 private:
   static constexpr const char* kSecret = "https://fuzz.example/secret";

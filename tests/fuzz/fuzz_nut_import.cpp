@@ -26,6 +26,7 @@ class NoSecrets final : public config::SecretReader {
 public:
   std::string file(const std::filesystem::path&) const override { std::abort(); }
   std::string credential(std::string_view) const override { std::abort(); }
+  std::string privateKey(const std::filesystem::path&) const override { std::abort(); }
 };
 
 [[noreturn]] void finding(const std::string& what, const std::string& text) {

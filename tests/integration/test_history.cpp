@@ -25,7 +25,8 @@ using namespace std::chrono_literals;
 std::string historyConfig(const fs::path& replay, const fs::path& dir, const fs::path& db,
                           std::uint16_t metricsPort) {
   return daemonConfig(replay, logFileSection(dir / "events.log"), db) +
-         "[serve.metrics]\nlisten = " + "\"127.0.0.1:" + std::to_string(metricsPort) + "\"\n";
+         "[serve.metrics]\nlisten = " + "\"127.0.0.1:" + std::to_string(metricsPort) + "\"\n" +
+         "[serve.control]\nsocket = \"" + (dir / "control.sock").string() + "\"\n";
 }
 
 /// GET /metrics; the value of a series without labels but ups, or -1.
@@ -89,6 +90,14 @@ TEST_CASE("history: three outages recorded, listed, and counted again after a re
     const auto text = t::runProcess({t::hidupsdBinary().string(), "--history", "-c", args[1]});
     CHECK(text.status == 0);
     CHECK(contains(text.out, "transfers to battery  3 (0 blips)"));
+    // --status: the daemon's own summary of it, through the control socket.
+    const auto status = t::runProcess({t::hidupsdBinary().string(), "--status", "-c", args[1]});
+    CHECK_MESSAGE(status.status == 0, status.err);
+    CHECK_MESSAGE(contains(status.out, "History: 3 transfers to battery (0 blips), "), status.out);
+    const auto state = nlohmann::json::parse(
+        t::runProcess({t::hidupsdBinary().string(), "--status", "--json", "-c", args[1]}).out);
+    CHECK(state["history"]["transfers"] == 3);
+    CHECK(state["history"]["writable"] == true);
     stop(daemon);
   }
   writeReplay(replay, ""); // mains all along now

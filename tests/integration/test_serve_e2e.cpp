@@ -115,7 +115,7 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   const auto state = nlohmann::json::parse(viaNut.out);
   CHECK(state["source"] == "nut");
   CHECK(state["ups"]["variables"].size() == served.size());
-  CHECK_MESSAGE(status.out.find("history: off ([history] file = \"\")\n") != std::string::npos,
+  CHECK_MESSAGE(status.out.find("History: off ([history] file = \"\")\n") != std::string::npos,
                 status.out);
 
   // --test-event while the daemon holds the UPS: the state comes through the server.

@@ -16,6 +16,7 @@
 #include "src/probe.hpp"
 #include "tests/serve/test_nut_support.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/support/tls_support.hpp"
 
 using namespace hidupsd;
 using namespace std::chrono_literals;
@@ -43,7 +44,8 @@ struct Fixture {
   std::unique_ptr<serve::NutServer> server;
 
   explicit Fixture(std::size_t maxClients = 8, std::string listen = "127.0.0.1",
-                   std::vector<lib::IpNetwork> allow = {}) {
+                   std::vector<lib::IpNetwork> allow = {},
+                   std::shared_ptr<const serve::TlsContext> tls = nullptr) {
     backend.setVariables(variables);
     serve::NutServerOptions options;
     options.host = std::move(listen);
@@ -51,6 +53,9 @@ struct Fixture {
     options.port = 0;
     options.maxClients = maxClients;
     options.service = {"ups", "Eaton 5SC 750", "0.1.0", t::testUsers()};
+    options.service.requireTls = tls != nullptr;
+    options.clearOnThisHost = false;
+    options.tls = std::move(tls);
     server = std::make_unique<serve::NutServer>(options, backend);
     server->start();
   }
@@ -224,4 +229,21 @@ TEST_CASE("upsc outside the allow-list gets nothing; inside it, the UPS (127.0.0
     CHECK(out.out.empty());
     CHECK(out.err.find("ups.status") == std::string::npos); // not one variable came through
   }
+}
+
+TEST_CASE("upsc goes over STARTTLS by itself: it works with require_tls") {
+  if (!haveClients() || !t::TestCertificate::unavailable().empty()) {
+    MESSAGE("skipped: Debian's nut-client or openssl is not installed");
+    return;
+  }
+  const t::TestCertificate cert;
+  Fixture f(8, "127.0.0.1", {},
+            std::make_shared<serve::TlsContext>(cert.certificate().string(), cert.keyText(),
+                                                cert.key().string()));
+  const auto status = run({kUpsc, f.ups(), "ups.status"});
+  CHECK(status.status == 0);
+  CHECK(status.out == f.variables.at("ups.status") + "\n");
+  // upsc 2.8.0 tries STARTTLS (without CERTPATH it does not verify the certificate).
+  CHECK(status.err.find("Connected to NUT server 127.0.0.1 in SSL") != std::string::npos);
+  CHECK(f.server->tlsFailureCount() == 0);
 }

@@ -173,6 +173,26 @@ TEST_CASE_FIXTURE(Fixture, "parallel guesses from one address wait their turn") 
   CHECK(took >= 1200ms);
 }
 
+TEST_CASE_FIXTURE(Fixture,
+                  "a client that leaves while held after a wrong password is gone at once") {
+  auto o = options();
+  o.authDelay = 5000ms;
+  o.authMaxDelay = 5000ms;
+  NutServer server(o, backend);
+  server.start();
+  {
+    RawConnection c(server.port());
+    c.send("USERNAME monsec\nPASSWORD wrong\nLOGIN ups\n");
+    std::this_thread::sleep_for(300ms); // answered, held: the answers wait 5 s with it
+    REQUIRE(server.clientCount() == 1);
+    const linger reset{1, 0};
+    REQUIRE(::setsockopt(c.fd.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof(reset)) == 0);
+  } // reset here, while held
+  // Gone long before its wait is over (and nothing spun on its hang-up meanwhile). A plain
+  // close (FIN) is seen when the wait is over, as before: nothing is read from a held client.
+  CHECK(eventually([&] { return server.clientCount() == 0; }, 2000ms));
+}
+
 TEST_CASE("AuthThrottle doubles the wait per failure up to the longest, per address") {
   AuthThrottle t(100ms, 1000ms, 60s);
   const auto now = Clock::now();

@@ -310,3 +310,51 @@ TEST_CASE_FIXTURE(Fixture, "a throwing backend is an error reply, not a crash") 
   CHECK(ask(s, "GET VAR ups ups.status") == "ERR DRIVER-NOT-CONNECTED\n");
   CHECK(logs.contains("device gone"));
 }
+
+TEST_CASE_FIXTURE(Fixture, "STARTTLS with a certificate: OK once, then ALREADY-SSL-MODE") {
+  options.tls = true;
+  auto s = session();
+  const auto first = s->handleLine("STARTTLS");
+  CHECK(first.text == "OK STARTTLS\n");
+  CHECK(first.startTls);
+  CHECK(s->tls());
+  const auto second = s->handleLine("starttls now"); // arguments ignored, as upsd
+  CHECK(second.text == "ERR ALREADY-SSL-MODE\n");
+  CHECK_FALSE(second.startTls);
+  // After LOGIN, as upsd: allowed.
+  auto late = session();
+  identify(*late, "monsec", "secpass");
+  REQUIRE(ask(*late, "LOGIN ups") == "OK\n");
+  CHECK(late->handleLine("STARTTLS").startTls);
+}
+
+TEST_CASE_FIXTURE(Fixture,
+                  "require_tls: only VER, NETVER, PROTVER, HELP, STARTTLS, LOGOUT in clear") {
+  options.tls = true;
+  options.requireTls = true;
+  auto s = session();
+  CHECK(ask(*s, "VER").starts_with("hidupsd"));
+  CHECK(ask(*s, "NETVER") == "1.3\n");
+  CHECK(ask(*s, "PROTVER") == "1.3\n");
+  CHECK(ask(*s, "HELP").starts_with("Commands:"));
+  for (const char* line : {"USERNAME monsec", "PASSWORD secpass", "LOGIN ups",
+                           "GET VAR ups ups.status", "LIST UPS", "LIST VAR ups", "SET VAR ups x 1",
+                           "INSTCMD ups load.off", "FSD ups", "PRIMARY ups", "MASTER ups"}) {
+    const auto r = s->handleLine(line);
+    CHECK_MESSAGE(r.text == "ERR ACCESS-DENIED\n", line);
+    CHECK(r.tlsRequired);
+    CHECK_FALSE(r.authFailed); // no password was looked at
+  }
+  CHECK(ask(*s, "BOGUS") == "ERR UNKNOWN-COMMAND\n");
+  REQUIRE(ask(*s, "STARTTLS") == "OK STARTTLS\n");
+  identify(*s, "monsec", "secpass"); // the password was not kept from before
+  CHECK(ask(*s, "LOGIN ups") == "OK\n");
+  CHECK(ask(*s, "GET VAR ups ups.status") == "VAR ups ups.status \"OL\"\n");
+  CHECK(ask(*s, "LOGOUT") == "OK Goodbye\n");
+  auto leaving = session();
+  CHECK(ask(*leaving, "LOGOUT") == "OK Goodbye\n");
+  // A client on this host is spared: its bytes never cross a network.
+  NutSession local(options, backend, logins, "127.0.0.1", true);
+  identify(local, "monsec", "secpass");
+  CHECK(ask(local, "LOGIN ups") == "OK\n");
+}

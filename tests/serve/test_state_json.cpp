@@ -47,6 +47,19 @@ core::DaemonState everything() {
   sink.failuresInRow = 0;
   s.notifications = {sink};
   s.notificationsDropped = 2;
+  core::HistoryView h;
+  h.writable = true;
+  h.transfers = 3;
+  h.blips = 1;
+  h.onBatterySeconds = 412.5;
+  h.since = at(1790000000);
+  h.lastOutage = at(1795990000);
+  h.lastOutageSeconds = 301.2;
+  h.lastOutageReason = "low line voltage (180 V < 184 V)";
+  h.healthScore = 87;
+  h.lastTest = at(1795000000);
+  h.lastTestResult = "Done and passed";
+  s.history = h;
   return s;
 }
 
@@ -58,6 +71,9 @@ TEST_CASE("every field of the state goes to JSON and comes back the same") {
   CHECK(serve::parseStateJson(text) == s);
   const auto j = nlohmann::json::parse(text);
   CHECK(j["format"] == 1);
+  CHECK(j["history"]["transfers"] == 3);
+  CHECK(j["history"]["last_outage"] == "2026-11-30T23:06:40Z");
+  CHECK(j["history"]["health_score"] == 87);
   CHECK(j["ups"]["on_battery_since"] == "2026-11-30T00:55:00Z");
   CHECK(j["ups"]["variables"]["ups.mfr"] == "É\"\n");
   CHECK(j["pipeline"]["phase"] == "running");
@@ -105,4 +121,22 @@ TEST_CASE("another format, a missing key, a bad time or no JSON at all is refuse
   auto extra = nlohmann::json::parse(serve::stateJson(everything()));
   extra["history"] = {{"outages", 3}};
   CHECK(serve::parseStateJson(extra.dump()) == everything());
+}
+
+TEST_CASE("the history part: null when off, absent from an older daemon's answer") {
+  auto s = everything();
+  s.history.reset();
+  auto j = nlohmann::json::parse(serve::stateJson(s));
+  CHECK(j["history"].is_null());
+  CHECK(serve::parseStateJson(j.dump()) == s);
+  j.erase("history"); // a format-1 daemon from before the history
+  CHECK_FALSE(serve::parseStateJson(j.dump()).history);
+  s = everything();
+  s.history->healthScore.reset(); // not known yet: null, and back
+  s.history->lastOutageSeconds.reset();
+  j = nlohmann::json::parse(serve::stateJson(s));
+  CHECK(j["history"]["health_score"].is_null());
+  CHECK(serve::parseStateJson(j.dump()) == s);
+  j["history"]["transfers"] = "three";
+  CHECK_THROWS_AS(serve::parseStateJson(j.dump()), serve::StateJsonError);
 }

@@ -55,6 +55,18 @@ TEST_CASE("a running shutdown on battery, a failing sink: each said once, in ord
   bad.lastError = "HTTP 404";
   bad.failuresInRow = 2;
   s.notifications = {bad};
+  core::HistoryView h;
+  h.writable = true;
+  h.transfers = 3;
+  h.blips = 1;
+  h.onBatterySeconds = 412;
+  h.since = at(kT0 - 86400);
+  h.lastOutage = at(kT0 - 3600);
+  h.lastOutageSeconds = 95;
+  h.lastOutageReason = "mains lost";
+  h.healthScore = 42;
+  h.replaceBattery = true;
+  s.history = h;
   const auto text = statusText(s, at(kT0 + 228));
   CHECK(text == "hidupsd 0.3.0 on pve1, running since 2026-11-30 00:53:20 UTC (3 min 48 s ago)\n"
                 "SIMULATION: the shutdown only says what it would do\n"
@@ -71,7 +83,11 @@ TEST_CASE("a running shutdown on battery, a failing sink: each said once, in ord
                 "  2026-11-30 00:54:25 UTC  onbatt: on battery\n"
                 "Notifications:\n"
                 "  discord #1: 0 delivered, 2 given up; last failure 2026-11-30 00:56:41 UTC: "
-                "HTTP 404 — FAILING (2 in a row)\n");
+                "HTTP 404 — FAILING (2 in a row)\n"
+                "History: 3 transfers to battery (1 blip), 6 min 52 s on battery in total, since "
+                "2026-11-29 00:53:20 UTC\n"
+                "  last outage 2026-11-29 23:53:20 UTC for 1 min 35 s (mains lost)\n"
+                "  battery health: 42 / 100 — REPLACE THE BATTERY\n");
 }
 
 TEST_CASE("a daemon just started: nothing read, nothing checked, no sinks") {

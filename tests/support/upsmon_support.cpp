@@ -25,13 +25,16 @@ namespace {
 const fs::path kUpsmon = "/lib/nut/upsmon";
 
 void writeConfig(const fs::path& dir, std::uint16_t port, const std::string& user,
-                 const std::string& password) {
+                 const std::string& password, const UpsmonTls* tls) {
   std::ofstream conf(dir / "upsmon.conf");
   conf << "MONITOR ups@127.0.0.1:" << port << " 1 " << user << " " << password << " secondary\n"
        << "MINSUPPLIES 1\n"
        << "SHUTDOWNCMD \"/bin/sh -c 'echo done >> " << (dir / "shutdown").string() << "'\"\n"
        << "POWERDOWNFLAG " << (dir / "killpower").string() << "\n"
        << "POLLFREQ 1\nPOLLFREQALERT 1\nFINALDELAY 0\nDEADTIME 15\nRUN_AS_USER root\n";
+  if (tls != nullptr)
+    conf << "CERTPATH " << tls->certPath.string() << "\nCERTVERIFY " << int(tls->verify)
+         << "\nFORCESSL " << int(tls->force) << "\n";
   conf.close();
   fs::permissions(dir / "upsmon.conf", fs::perms::owner_read | fs::perms::owner_write);
 }
@@ -45,11 +48,11 @@ std::string UpsmonSecondary::unavailable() {
 }
 
 UpsmonSecondary::UpsmonSecondary(std::uint16_t port, const std::string& user,
-                                 const std::string& password) {
+                                 const std::string& password, const UpsmonTls* tls) {
   char pattern[] = "/tmp/hidupsd-upsmon-XXXXXX";
   REQUIRE(::mkdtemp(pattern) != nullptr);
   dir_ = pattern;
-  writeConfig(dir_, port, user, password);
+  writeConfig(dir_, port, user, password, tls);
   // upsmon 2.8.0 keeps its pid file in /run/nut whatever NUT_ALTPIDPATH says, and refuses to
   // start while the pid in it exists: an earlier test's upsmon, a zombie where nobody reaps
   // orphans (a container's init), counts. Tests run one upsmon at a time (is_parallel: false).

@@ -10,6 +10,13 @@
 
 namespace hidupsd::test {
 
+/// upsmon's STARTTLS settings: CERTPATH (an NSS database), CERTVERIFY, FORCESSL.
+struct UpsmonTls {
+  std::filesystem::path certPath;
+  bool verify = true;
+  bool force = true;
+};
+
 /// upsmon -D in the foreground, in its own process group, with a config in a
 /// fresh temp dir: MONITOR ups@127.0.0.1:PORT as `user`/`password` secondary,
 /// SHUTDOWNCMD appends "done" to shutdownFile(), polls every second. The whole
@@ -19,7 +26,8 @@ public:
   /// Why it cannot run here ("" when it can): not installed, not root.
   static std::string unavailable();
 
-  UpsmonSecondary(std::uint16_t port, const std::string& user, const std::string& password);
+  UpsmonSecondary(std::uint16_t port, const std::string& user, const std::string& password,
+                  const UpsmonTls* tls = nullptr);
   ~UpsmonSecondary();
   UpsmonSecondary(const UpsmonSecondary&) = delete;
   UpsmonSecondary& operator=(const UpsmonSecondary&) = delete;
