@@ -99,7 +99,8 @@ def hidupsd_config(workdir, fixture, nut_port=None, history=False):
     text = (f'[device]\nreplay = "{fixture}"\n'
             f'[shutdown]\nkill_power_flag = "{workdir / "killpower"}"\n'
             f'[log]\nfile = "{workdir / "events.log"}"\n'
-            f'[history]\nfile = "{history_file}"\n')
+            f'[history]\nfile = "{history_file}"\n'
+            f'[comeback]\nstate_file = "{workdir / "comeback"}"\n')
     if nut_port:
         text += f'[serve.nut]\nlisten = "127.0.0.1:{nut_port}"\nname = "ups"\n'
     path = workdir / "hidupsd.toml"

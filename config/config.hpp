@@ -291,6 +291,43 @@ struct BatteryTestConfig {
   bool operator==(const BatteryTestConfig&) const = default;
 };
 
+/// One [[shed]] tier: guests stopped early on battery to stretch the runtime (load shedding).
+struct ShedTier {
+  /// name: for the log and the messages, [A-Za-z0-9_.-]{1,32}; absent = "tier N" (N from 1)
+  std::string name;
+  /// guests: VM/CT ids (100..999999999, no repeats); tags: Proxmox tags. At least one of the
+  /// two, both allowed (a guest matching either belongs to the tier).
+  std::vector<int> guests;
+  std::vector<std::string> tags;
+  /// Exactly one trigger: after_on_battery (1..86400 s on battery), charge_below (1..100 %),
+  /// runtime_below (1..86400 s of battery.runtime).
+  enum class Trigger : std::uint8_t { AfterOnBattery, ChargeBelow, RuntimeBelow };
+  Trigger trigger = Trigger::AfterOnBattery;
+  int threshold = 0;                 ///< the trigger's value (seconds or percent)
+  bool restartOnMains = true;        ///< restart_on_mains: started again when mains are back
+  std::chrono::seconds timeout{120}; ///< timeout, 5..3600 s: clean shutdown, then forced
+  bool operator==(const ShedTier&) const = default;
+};
+
+/// [comeback]: after a UPS shutdown, the guests it stopped come back once the battery holds.
+struct ComebackConfig {
+  bool enabled = true; ///< enabled: start the recorded guests that Proxmox will not (no onboot)
+  int minCharge = 50;  ///< min_charge, 0..100 %: only once battery.charge reaches it
+  /// state_file: absolute path; the guests the shutdown stopped (and shed), written atomically
+  std::filesystem::path stateFile{"/var/lib/hidupsd/comeback"};
+  /// max_wait, 0..604800 s: give up when the charge is not reached this long after the start
+  /// (0 = wait for ever)
+  std::chrono::seconds maxWait{86400};
+  /// wake: MAC addresses ("aa:bb:cc:dd:ee:ff", stored lowercase) woken with a magic packet
+  /// (UDP port 9) once the comeback is due, after a UPS shutdown
+  std::vector<std::string> wake;
+  /// wake_address: the IPv4 address the packets go to; default the broadcast
+  std::string wakeAddress = "255.255.255.255";
+  bool operator==(const ComebackConfig&) const = default;
+};
+
+const char* nameOf(ShedTier::Trigger t) noexcept;
+
 struct Config {
   DeviceConfig device;
   PolicyConfig policy;
@@ -303,6 +340,8 @@ struct Config {
   ControlConfig control;                ///< [serve.control]
   HistoryConfig history;
   BatteryTestConfig batteryTest;
+  std::vector<ShedTier> shed; ///< [[shed]], in file order
+  ComebackConfig comeback;
   bool operator==(const Config&) const = default;
 };
 

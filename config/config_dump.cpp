@@ -292,6 +292,26 @@ void batteryTest(Writer& w, const BatteryTestConfig& b) {
   w.seconds("max_duration", b.maxDuration);
 }
 
+void shed(Writer& w, const ShedTier& t) {
+  w.header("[[shed]]");
+  w.text("name", t.name);
+  if (!t.guests.empty()) w.line("guests", fmt::format("[{}]", fmt::join(t.guests, ", ")));
+  if (!t.tags.empty()) w.line("tags", quoteAll(t.tags));
+  w.line(config::triggerKey(t.trigger), t.threshold);
+  w.flag("restart_on_mains", t.restartOnMains);
+  w.seconds("timeout", t.timeout);
+}
+
+void comeback(Writer& w, const ComebackConfig& c) {
+  w.header("[comeback]");
+  w.flag("enabled", c.enabled);
+  w.line("min_charge", c.minCharge);
+  w.text("state_file", c.stateFile.string());
+  w.seconds("max_wait", c.maxWait);
+  w.line("wake", quoteAll(c.wake));
+  w.text("wake_address", c.wakeAddress);
+}
+
 void all(Writer& w, const Config& c) {
   device(w, c.device);
   policy(w, c.policy);
@@ -307,6 +327,9 @@ void all(Writer& w, const Config& c) {
   w.text("group", c.control.group);
   history(w, c.history);
   batteryTest(w, c.batteryTest);
+  for (const auto& t : c.shed)
+    shed(w, t);
+  comeback(w, c.comeback);
 }
 
 } // namespace

@@ -156,6 +156,13 @@ bool TableReader::choice(std::string_view key, std::span<const Choice<E>> names,
   return false;
 }
 
+/// [[shed]] (config_shed.cpp): every tier, ids unique across tiers, exactly one trigger each.
+void readShed(TableReader& root, std::vector<ShedTier>& out);
+/// [comeback] (config_shed.cpp).
+ComebackConfig readComeback(TableReader& r);
+/// "after_on_battery", "charge_below", "runtime_below": the key of a trigger.
+std::string_view triggerKey(ShedTier::Trigger t) noexcept;
+
 /// The whole file: every section into its struct (config_schema.cpp).
 Config readConfig(const toml::table& root, ErrorList& errors);
 

@@ -729,6 +729,8 @@ Config readConfig(const toml::table& root, ErrorList& errors) {
   serve(r, c);
   section(r, "history", c.history, readHistory);
   section(r, "battery_test", c.batteryTest, readBatteryTest);
+  readShed(r, c.shed);
+  section(r, "comeback", c.comeback, readComeback);
   r.finish();
   return c;
 }

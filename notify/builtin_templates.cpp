@@ -95,9 +95,11 @@ MessageTemplate builtinTemplate(core::EventKind kind, Language language, BodySta
   return eventTemplate(event, language, state);
 }
 
-MessageTemplate progressTemplate(Language language) {
-  return {std::string(text("progress.title", language)),
-          std::string(text("progress.body", language))};
+MessageTemplate progressTemplate(Language language, std::string_view key) {
+  std::string_view title = "progress.title";
+  if (key.starts_with("shed.")) title = "shed.title";
+  if (key.starts_with("comeback.")) title = "comeback.title";
+  return {std::string(text(title, language)), std::string(text("progress.body", language))};
 }
 
 std::string_view markerText(Marker marker, Language language) noexcept {
@@ -115,11 +117,12 @@ std::string markedTitle(std::string title, Marker marker, Language language) {
 }
 
 MessageTemplate builtinTemplateFor(const Notification& n, Language language, BodyState state) {
-  return n.progress.empty() ? eventTemplate(n.event, language, state) : progressTemplate(language);
+  return n.progress.empty() ? eventTemplate(n.event, language, state)
+                            : progressTemplate(language, n.progress.key);
 }
 
 MessageTemplate plainTemplateFor(const Notification& n, Language language) {
-  if (!n.progress.empty()) return progressTemplate(language);
+  if (!n.progress.empty()) return progressTemplate(language, n.progress.key);
   const Shape& shape = shapeOf(n.event.kind);
   std::string body = shape.state ? lines(kPlainKeys, language)
                                  : std::string(text("plain.time", language)) + "\n" +

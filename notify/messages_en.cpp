@@ -121,6 +121,24 @@ constexpr Message kTable[] = {
     {"progress.host_command_failed", "the host command failed: {command}: {error}"},
     {"progress.preflight", "preflight: {problem}; trying anyway"},
     {"progress.cannot_list", "cannot list guests: {problems}"},
+    {"progress.shed_forced",
+     "load shedding did not finish by the guest deadline, force-stopping: {guests}"},
+
+    // Load shedding ([[shed]]) and the comeback after a UPS shutdown ([comeback]).
+    {"shed.title", "🔌 Load shedding on {host}"},
+    {"shed.stopped",
+     "load shedding, tier \"{tier}\": {stopped} of {total} stopped ({guests}){simulation}; "
+     "battery.runtime {before} before, {after} now"},
+    {"shed.restarted",
+     "load shedding over: {started} of {total} shed guests started again ({guests}){simulation}"},
+    {"shed.runtime", "{seconds} s"},
+    {"shed.unknown", "unknown"},
+    {"shed.none", "none"},
+    {"shed.simulation", " (simulation)"},
+    {"comeback.title", "🔄 Guests coming back on {host}"},
+    {"comeback.done", "comeback after the UPS shutdown: {started} of {total} guests started "
+                      "({guests}){woken}{simulation}"},
+    {"comeback.woken", "; Wake-on-LAN sent to {count} peer(s)"},
 
     // The preflight: would the shutdown work now? (--check-config, --status, notready)
     {"preflight.host_command",

@@ -115,6 +115,26 @@ constexpr Message kTable[] = {
      "la commande d'extinction de l'hôte a échoué : {command} : {error}"},
     {"progress.preflight", "vérification préalable : {problem} ; tentative malgré tout"},
     {"progress.cannot_list", "impossible de lister les VM et conteneurs : {problems}"},
+    {"progress.shed_forced",
+     "le délestage n'a pas fini avant l'échéance, arrêt forcé de : {guests}"},
+
+    // Délestage ([[shed]]) et retour après un arrêt par l'onduleur ([comeback]).
+    {"shed.title", "🔌 Délestage sur {host}"},
+    {"shed.stopped",
+     "délestage, palier « {tier} » : {stopped} sur {total} arrêtés ({guests}){simulation} ; "
+     "autonomie {before} avant, {after} maintenant"},
+    {"shed.restarted",
+     "fin du délestage : {started} sur {total} VM et conteneurs délestés redémarrés "
+     "({guests}){simulation}"},
+    {"shed.runtime", "{seconds} s"},
+    {"shed.unknown", "inconnue"},
+    {"shed.none", "aucun"},
+    {"shed.simulation", " (simulation)"},
+    {"comeback.title", "🔄 Retour des VM et conteneurs sur {host}"},
+    {"comeback.done",
+     "retour après l'arrêt par l'onduleur : {started} sur {total} VM et conteneurs démarrés "
+     "({guests}){woken}{simulation}"},
+    {"comeback.woken", " ; réveil par le réseau (Wake-on-LAN) envoyé à {count} machine(s)"},
 
     {"preflight.host_command",
      "host_command : {program} ne peut pas être lancé ({error}) : l'hôte ne s'éteindrait pas"},

@@ -61,7 +61,8 @@ MessageTemplate builtinTemplate(core::EventKind kind, Language language,
                                 BodyState state = BodyState::Lines);
 
 /// The built-in message of a shutdown progress text (Notification::progress).
-MessageTemplate progressTemplate(Language language);
+/// `key`: the progress phrase's key: "shed.*" and "comeback.*" get their own titles.
+MessageTemplate progressTemplate(Language language, std::string_view key = {});
 
 /// "🧪 TEST", "🔸 SIMULATION" (and in French); "" for Marker::None. Static storage.
 std::string_view markerText(Marker marker, Language language) noexcept;

@@ -33,7 +33,9 @@
 #include "src/preflight.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "src/readiness.hpp"
+#include "src/record_writer.hpp"
 #include "src/servers.hpp"
+#include "src/shed_controller.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "src/systemd_notify.hpp"
 #include "src/test_scheduler.hpp"
@@ -84,6 +86,7 @@ public:
 
 private:
   std::unique_ptr<core::Clock> makeClock() const;
+  ShedHooks shedHooks();
   /// The main thread's timer: the watchdog's half interval, 1 s for --simulate, else none.
   std::chrono::nanoseconds timerPeriod() const;
   void startDeviceThread();
@@ -105,6 +108,8 @@ private:
   void warnIfNutRuns();
   NotifierHooks notifierHooks();
   void readinessChanged(Readiness::Change change, const PreflightReport& report);
+  /// [[shed]] and [comeback]: their controller, told every reading from now on.
+  void startShedding();
 
   DaemonOptions options_;
   Config config_;
@@ -114,6 +119,8 @@ private:
   EventHistory recentEvents_; // the last events, for --status
   Notifier notifier_;
   std::shared_ptr<proxmox::InventoryKeeper> keeper_; // the shutdown plan, made ahead
+  RecordWriter shedRecord_;              // load shedding's lines: never the device thread's wait
+  std::unique_ptr<ShedController> shed_; // set before the device thread starts
   std::unique_ptr<ShutdownPipeline> pipeline_;
   EventRouter router_;
   Engine engine_;
@@ -148,16 +155,45 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
                 notifierHooks()),
       keeper_(makeInventoryKeeper(config_, nodeName(config_),
                                   std::make_shared<proxmox::ProcessRunner>())),
-      pipeline_(makePipeline(
-          config_, eventLog_, &notifier_,
-          [this] {
-            if (servers_) servers_->waitForSecondaries();
-          },
-          keeper_, [this] { wait_.wake(); })),
+      shedRecord_(eventLog_), pipeline_(makePipeline(
+                                  config_, eventLog_, &notifier_,
+                                  [this] {
+                                    if (servers_) servers_->waitForSecondaries();
+                                  },
+                                  keeper_, [this] { wait_.wake(); }, shedHooks())),
       router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
-      powerWatch_(engine_, [this](bool onBattery) { keeper_->setOnBattery(onBattery); }),
+      powerWatch_(
+          engine_, [this](bool onBattery) { keeper_->setOnBattery(onBattery); },
+          [this](const core::Snapshot& s) {
+            if (shed_) shed_->observe(s);
+          }),
       source_(options.simulate ? simulatedSource(*clock_)
                                : makeDeviceSource(config_.device, *clock_)) {}
+
+ShedHooks Daemon::shedHooks() {
+  ShedHooks h;
+  h.sheddingNow = [this] { return shed_ ? shed_->inFlight() : std::vector<proxmox::Guest>{}; };
+  h.shedSoFar = [this] { return shed_ ? shed_->shed() : std::vector<ShedGuest>{}; };
+  return h;
+}
+
+void Daemon::startShedding() {
+  // --simulate's story is no real outage: no comeback record is read or written for it.
+  if (config_.shed.empty() && (!config_.comeback.enabled || options_.simulate)) return;
+  ShedOutput out;
+  out.log = [this](const std::string& line) { shedRecord_.add(line); };
+  out.notify = [this](core::EventKind kind, const core::Phrase& what) {
+    core::Event event;
+    event.kind = kind;
+    event.time = clock_->now();
+    notifier_.notifyProgress(event, what);
+  };
+  auto comeback = config_;
+  if (options_.simulate) comeback.comeback.enabled = false;
+  shed_ = std::make_unique<ShedController>(
+      comeback, keeper_, std::make_unique<proxmox::ProcessRunner>(),
+      [this] { return pipeline_->started(); }, std::move(out));
+}
 
 std::unique_ptr<core::Clock> Daemon::makeClock() const {
   if (options_.speed != 1) return std::make_unique<core::ScaledClock>(options_.speed);
@@ -264,6 +300,7 @@ int Daemon::run() {
   startedWall_ =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   nextTestCheck_ = startedAt_ + std::chrono::seconds(30);
+  startShedding();
   startDeviceThread();
   startControl();
   startReadinessChecks();
@@ -283,6 +320,7 @@ int Daemon::run() {
   checker_->stop();
   reader_->stop();
   deviceThread_.join();
+  shed_.reset(); // workers still stopping or starting guests end on their own
   if (history_) history_->stop(std::chrono::seconds(1)); // never longer: the exit goes on
   pipeline_->wait(); // the servers keep showing FSD to the secondaries meanwhile
   servers_->stop();

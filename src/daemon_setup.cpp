@@ -66,8 +66,9 @@ std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& e
                                                Notifier* notifier,
                                                std::function<void()> beforePowerOff,
                                                std::shared_ptr<proxmox::InventoryKeeper> keeper,
-                                               std::function<void()> finished) {
+                                               std::function<void()> finished, ShedHooks shedding) {
   PipelineOutput output;
+  output.shedding = std::move(shedding);
   output.beforePowerOff = std::move(beforePowerOff);
   output.finished = std::move(finished);
   // The record goes to the daemon log and the event log on a writer thread:

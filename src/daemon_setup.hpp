@@ -9,6 +9,7 @@
 #include "proxmox/inventory_keeper.hpp"
 #include "src/event_log.hpp"
 #include "src/notifier.hpp"
+#include "src/proxmox_pipeline.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "ups/device_reader.hpp"
 #include "ups/engine.hpp"
@@ -32,7 +33,7 @@ std::unique_ptr<ShutdownPipeline>
 makePipeline(const Config& config, EventLog& log, Notifier* notifier,
              std::function<void()> beforePowerOff = {},
              std::shared_ptr<proxmox::InventoryKeeper> keeper = nullptr,
-             std::function<void()> finished = {});
+             std::function<void()> finished = {}, ShedHooks shedding = {});
 /// Applies what can change at run time (policy, log file, log level) and
 /// logs what needs a restart ([device], [shutdown], [proxmox]).
 void applyReload(const Config& running, const Config& next, Engine& engine, EventLog& log);

@@ -6,12 +6,14 @@
 
 namespace hidupsd {
 
-PowerWatch::PowerWatch(ReaderListener& inner, std::function<void(bool onBattery)> onChange)
-    : inner_(inner), onChange_(std::move(onChange)) {}
+PowerWatch::PowerWatch(ReaderListener& inner, std::function<void(bool onBattery)> onChange,
+                       std::function<void(const core::Snapshot&)> onReading)
+    : inner_(inner), onChange_(std::move(onChange)), onReading_(std::move(onReading)) {}
 
 void PowerWatch::onSnapshot(const core::Snapshot& snapshot) noexcept {
   inner_.onSnapshot(snapshot);
   try {
+    if (onReading_) onReading_(snapshot);
     const bool ob = snapshot.hasStatus("OB");
     if (!ob && !snapshot.hasStatus("OL")) return; // no power state in this reading
     if (onBattery_ == ob) return;

@@ -19,7 +19,10 @@ namespace hidupsd {
 /// and must not block (InventoryKeeper::setOnBattery does not).
 class PowerWatch final : public ReaderListener {
 public:
-  PowerWatch(ReaderListener& inner, std::function<void(bool onBattery)> onChange);
+  /// `onReading` (may be empty) is told every snapshot after `inner`, before `onChange`
+  /// (load shedding: must not block).
+  PowerWatch(ReaderListener& inner, std::function<void(bool onBattery)> onChange,
+             std::function<void(const core::Snapshot&)> onReading = {});
 
   void onSnapshot(const core::Snapshot& snapshot) noexcept override;
   void onCommLost(std::string reason) noexcept override;
@@ -30,6 +33,7 @@ public:
 private:
   ReaderListener& inner_;
   std::function<void(bool)> onChange_;
+  std::function<void(const core::Snapshot&)> onReading_;
   std::optional<bool> onBattery_;
 };
 

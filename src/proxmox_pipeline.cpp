@@ -2,7 +2,6 @@
 // ProxmoxPipeline: each step bounded and caught, so that the host command always runs.
 #include "src/proxmox_pipeline.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -14,12 +13,13 @@
 #include <system_error>
 
 #include "hidupsd_config.hpp"
+#include "lib/durable_file.hpp"
 #include "lib/log.hpp"
-#include "lib/unique_fd.hpp"
 #include "notify/catalogue.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "proxmox/guests.hpp"
 #include "proxmox/inventory.hpp"
+#include "src/comeback.hpp"
 #include "src/preflight.hpp"
 
 namespace hidupsd {
@@ -29,6 +29,8 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 constexpr std::chrono::seconds kHostCommandTimeout{60};
+/// How often the pipeline looks whether load shedding has stopped the guests left to it.
+constexpr milliseconds kSheddingPoll{200};
 /// The longest wait for a first guest list when no plan was made ahead.
 constexpr std::chrono::seconds kFirstListWait{60};
 /// The longest wait for the record to reach the disk before the host command.
@@ -138,24 +140,6 @@ std::string budgetLine(std::chrono::seconds budget, std::optional<double> runtim
                      proxmox::kMinimumDeadline.count());
 }
 
-/// Writes `text` to `path` through a temporary file and a rename, both synced:
-/// the flag must survive the power-off that follows.
-void writeDurably(const std::filesystem::path& path, const std::string& text) {
-  std::filesystem::create_directories(path.parent_path());
-  const auto tmp = path.string() + ".tmp";
-  {
-    lib::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd.valid()) throw std::system_error(errno, std::generic_category(), tmp);
-    const bool ok =
-        ::write(fd.get(), text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-        ::fsync(fd.get()) == 0;
-    if (!ok) throw std::system_error(errno, std::generic_category(), tmp);
-  }
-  std::filesystem::rename(tmp, path);
-  const lib::UniqueFd dir(::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.valid()) ::fsync(dir.get());
-}
-
 } // namespace
 
 ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
@@ -163,9 +147,9 @@ ProxmoxPipeline::ProxmoxPipeline(const Config& config, std::string node,
                                  PipelineOutput output,
                                  std::shared_ptr<proxmox::InventoryKeeper> keeper,
                                  std::chrono::milliseconds commandOverrun)
-    : shutdown_(config.shutdown), proxmox_(config.proxmox), config_(config),
-      simulation_(config.policy.simulation), node_(std::move(node)), realRunner_(std::move(runner)),
-      output_(std::move(output)),
+    : shutdown_(config.shutdown), proxmox_(config.proxmox), comeback_(config.comeback),
+      config_(config), simulation_(config.policy.simulation), node_(std::move(node)),
+      realRunner_(std::move(runner)), output_(std::move(output)),
       keeper_(keeper ? std::move(keeper) : makeInventoryKeeper(config, node_, realRunner_)) {
   boundedRunner_ = std::make_unique<proxmox::BoundedRunner>(
       *realRunner_, commandOverrun, [this](const std::string& line) { say(line); });
@@ -257,11 +241,14 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   } catch (const std::exception& e) {
     say(fmt::format("preflight check failed: {}", e.what()));
   }
+  std::vector<proxmox::Guest> stopped;
   try {
-    stopGuests(event, t0 + budget);
+    stopped = stopGuests(event, t0 + budget);
+    awaitShedding(event, t0 + budget);
   } catch (const std::exception& e) {
     tell(event, core::Phrase("progress.stop_failed").with("error", e.what()));
   }
+  writeComebackRecord(stopped);
   try {
     if (output_.beforePowerOff) output_.beforePowerOff();
   } catch (const std::exception& e) {
@@ -294,6 +281,10 @@ proxmox::StopRules ProxmoxPipeline::stopRules() const {
   r.guestTimeout = shutdown_.guestTimeout;
   r.forceStop = shutdown_.forceStop;
   r.exclude = proxmox_.exclude;
+  // Guests a [[shed]] tier is stopping: neither planned nor added by the recheck (VMIDs
+  // are unique in a cluster, VMs and CTs alike).
+  for (const auto& g : leftToShedding_)
+    r.exclude.push_back(g.id);
   return r;
 }
 
@@ -307,12 +298,13 @@ void ProxmoxPipeline::preflightCheck(const core::Event& event) {
     if (p.error) tell(event, core::Phrase("progress.preflight").with("problem", p.phrase));
 }
 
-void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_point deadline) {
+std::vector<proxmox::Guest> ProxmoxPipeline::stopGuests(const core::Event& event,
+                                                        SteadyClock::time_point deadline) {
   // The fresh look begins now, beside the stops: it corrects the groups still to come.
   const auto ticket = keeper_->refreshNow();
   bool fresh = false;
   const auto known = plan(event, ticket, deadline, fresh);
-  if (!known) return;
+  if (!known) return {};
   std::string problems;
   for (const auto& problem : known->problems) {
     say("guest discovery: " + problem);
@@ -321,11 +313,12 @@ void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_poi
   // A list that failed is not an empty one: never "no running guests" then.
   if (known->listFailed())
     tell(event, core::Phrase("progress.cannot_list").with("problems", problems));
-  const auto set = proxmox::stopSet(*known, proxmox_.exclude);
+  auto set = proxmox::stopSet(*known, proxmox_.exclude);
   if (!set.excluded.empty()) say("left running (exclude): " + names(set.excluded));
+  leaveToShedding(set.guests);
   if (set.guests.empty() && fresh) {
     if (!known->listFailed()) say("no running guests to stop");
-    return;
+    return {};
   }
   say(set.guests.empty() ? std::string("no running guests in the plan; checking again")
                          : fmt::format("running guests: {}", names(set.guests)));
@@ -340,6 +333,84 @@ void ProxmoxPipeline::stopGuests(const core::Event& event, SteadyClock::time_poi
     say("no running guests to stop");
   else
     tell(event, summaryPhrase(summary, simulation_));
+  std::vector<proxmox::Guest> stopped;
+  for (const auto& r : summary.reports)
+    if (r.outcome == proxmox::GuestOutcome::Stopped ||
+        r.outcome == proxmox::GuestOutcome::ForceStopped)
+      stopped.push_back(r.guest);
+  return stopped;
+}
+
+void ProxmoxPipeline::leaveToShedding(std::vector<proxmox::Guest>& guests) {
+  if (!output_.shedding.sheddingNow) return;
+  const auto shedding = output_.shedding.sheddingNow();
+  if (shedding.empty()) return;
+  std::vector<proxmox::Guest> left;
+  std::erase_if(guests, [&](const proxmox::Guest& g) {
+    const bool busy = std::any_of(shedding.begin(), shedding.end(),
+                                  [&](const auto& o) { return proxmox::sameGuest(o, g); });
+    if (busy) left.push_back(g);
+    return busy;
+  });
+  if (!left.empty()) say("being stopped by load shedding, left to it: " + names(left));
+  leftToShedding_ = std::move(left);
+}
+
+void ProxmoxPipeline::awaitShedding(const core::Event& event, SteadyClock::time_point deadline) {
+  if (leftToShedding_.empty() || !output_.shedding.sheddingNow) return;
+  auto busy = [this] {
+    std::vector<proxmox::Guest> still;
+    const auto now = output_.shedding.sheddingNow();
+    for (const auto& g : leftToShedding_)
+      if (std::any_of(now.begin(), now.end(),
+                      [&](const auto& o) { return proxmox::sameGuest(o, g); }))
+        still.push_back(g);
+    return still;
+  };
+  auto still = busy();
+  while (!still.empty() && SteadyClock::now() < deadline) {
+    std::this_thread::sleep_for(kSheddingPoll);
+    still = busy();
+  }
+  if (still.empty()) {
+    say("load shedding has stopped " + names(leftToShedding_));
+    return;
+  }
+  // Shedding's own timeout runs past the guest deadline: the pipeline forces them now.
+  tell(event, core::Phrase("progress.shed_forced").with("guests", names(still)));
+  leftToShedding_.clear();
+  stop(still, false, nullptr, event, SteadyClock::now());
+}
+
+void ProxmoxPipeline::writeComebackRecord(const std::vector<proxmox::Guest>& stopped) {
+  if (!comeback_.enabled) return;
+  std::vector<ComebackEntry> entries;
+  try {
+    if (output_.shedding.shedSoFar)
+      for (const auto& s : output_.shedding.shedSoFar())
+        entries.push_back(
+            {s.restartOnMains ? ComebackEntry::Why::Shed : ComebackEntry::Why::ShedKept,
+             s.guest.type, s.guest.id});
+    for (const auto& g : stopped)
+      entries.push_back({ComebackEntry::Why::Stopped, g.type, g.id});
+  } catch (const std::exception& e) {
+    say(fmt::format("the comeback record could not be made: {}", e.what()));
+    return;
+  }
+  // With peers to wake the record is written even empty: it says a UPS shutdown happened.
+  if (entries.empty() && comeback_.wake.empty()) return;
+  const auto& file = comeback_.stateFile;
+  if (simulation_) {
+    say(fmt::format("would record {} guest(s) for the comeback in {}", entries.size(),
+                    file.string()));
+    return;
+  }
+  try {
+    writeComeback(file, entries);
+    say(fmt::format("recorded {} guest(s) for the comeback in {}", entries.size(), file.string()));
+  } catch (const std::exception& e) {
+    say(fmt::format("cannot write the comeback record {}: {}", file.string(), e.what()));
+  }
 }
 
 std::shared_ptr<const proxmox::Inventory> ProxmoxPipeline::plan(const core::Event& event,
@@ -424,8 +495,8 @@ void ProxmoxPipeline::writeKillPowerFlag() {
   }
   try {
     std::time_t now = std::time(nullptr);
-    writeDurably(flag, fmt::format("hidupsd {} kill-power requested at {}", HIDUPSD_VERSION,
-                                   static_cast<long long>(now)));
+    lib::writeDurably(flag, fmt::format("hidupsd {} kill-power requested at {}", HIDUPSD_VERSION,
+                                        static_cast<long long>(now)));
     say(fmt::format("kill-power flag written to {}: {}", flag.string(), what));
   } catch (const std::exception& e) {
     say(fmt::format("cannot write the kill-power flag {}: {}; the UPS will not power-cycle the "

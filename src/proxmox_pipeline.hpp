@@ -15,9 +15,19 @@
 #include "proxmox/discovery.hpp"
 #include "proxmox/guest_stopper.hpp"
 #include "proxmox/inventory_keeper.hpp"
+#include "src/shedding.hpp"
 #include "src/shutdown_pipeline.hpp"
 
 namespace hidupsd {
+
+/// What the pipeline asks of load shedding (ShedController). Both may be empty.
+struct ShedHooks {
+  /// The guests a [[shed]] tier is stopping right now: the pipeline leaves them to it (no
+  /// double stop); the plan's recheck stops those still running later.
+  std::function<std::vector<proxmox::Guest>()> sheddingNow;
+  /// The guests shed before the shutdown, for the comeback record.
+  std::function<std::vector<ShedGuest>()> shedSoFar;
+};
 
 /// Where the pipeline's words go. Both are called from the pipeline thread
 /// and must only hand the text on (append a line, enqueue a message).
@@ -37,6 +47,7 @@ struct PipelineOutput {
   /// (before the host command, and at the end). May be empty (`log` is
   /// synchronous then).
   std::function<bool(std::chrono::steady_clock::time_point until)> flush;
+  ShedHooks shedding;
 };
 
 /// The shutdown pipeline (DESIGN.md "Proxmox shutdown"): stop the running
@@ -85,7 +96,16 @@ public:
 private:
   void run(const core::Event& event) noexcept;
   void preflightCheck(const core::Event& event);
-  void stopGuests(const core::Event& event, std::chrono::steady_clock::time_point deadline);
+  /// Returns the guests it stopped (cleanly or forced).
+  std::vector<proxmox::Guest> stopGuests(const core::Event& event,
+                                         std::chrono::steady_clock::time_point deadline);
+  /// Takes out of `guests` those load shedding is stopping now (said in the record).
+  void leaveToShedding(std::vector<proxmox::Guest>& guests);
+  /// Waits (polling, no lock of the shedding's held) until load shedding has stopped the
+  /// guests left to it, or the deadline: those still being stopped are then force-stopped.
+  void awaitShedding(const core::Event& event, std::chrono::steady_clock::time_point deadline);
+  /// [comeback]: the guests stopped and shed, in state_file, for the next start.
+  void writeComebackRecord(const std::vector<proxmox::Guest>& stopped);
   void sayWorstCases(const std::vector<proxmox::Guest>& guests,
                      std::chrono::steady_clock::time_point deadline);
   /// The plan: the keeper's latest, else the discovery `ticket` (waited for).
@@ -108,7 +128,9 @@ private:
 
   ShutdownConfig shutdown_;
   ProxmoxConfig proxmox_;
-  Config config_; // for the preflight check as the pipeline starts
+  ComebackConfig comeback_;
+  std::vector<proxmox::Guest> leftToShedding_; // the pipeline thread's
+  Config config_;                              // for the preflight check as the pipeline starts
   bool simulation_;
   std::string node_;
   std::shared_ptr<proxmox::CommandRunner> realRunner_;    // shared with the keeper's discoveries

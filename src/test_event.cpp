@@ -17,6 +17,8 @@
 #include "src/event_router.hpp"
 #include "src/notifier.hpp"
 #include "src/probe.hpp"
+#include "src/proxmox_pipeline.hpp"
+#include "src/shedding.hpp"
 
 namespace hidupsd {
 
@@ -83,6 +85,22 @@ core::Snapshot readState(const TestEventOptions& o, const Config& config, core::
                             : " (while the service runs it holds the UPS: with [serve.nut] "
                               "--test-event reads the state through it)");
     return {};
+  }
+}
+
+/// What the [[shed]] tiers would stop on this node now (onbatt and shutdown tests): the
+/// guests listed as the daemon does, at most 30 s.
+void describeTiers(const Config& config, EventLog& eventLog) {
+  if (config.shed.empty()) return;
+  const auto keeper =
+      makeInventoryKeeper(config, nodeName(config), std::make_shared<proxmox::ProcessRunner>());
+  const auto ticket = keeper->refreshNow();
+  const auto inventory =
+      keeper->waitFor(ticket, std::chrono::steady_clock::now() + std::chrono::seconds(30));
+  if (!inventory) log::warning(kDomain, "load shedding: the guests could not be listed in 30 s");
+  for (const auto& line : describeShedding(config.shed, inventory.get())) {
+    log::notice(kDomain, "load shedding: {}", line);
+    eventLog.appendLine(wallClockText() + " load shedding (test): " + line);
   }
 }
 
@@ -178,6 +196,8 @@ int runTestEvent(const TestEventOptions& o) {
     throughPolicy(config, event, clock, router);
   else
     router.onEvent(event);
+  if (o.event == core::EventKind::OnBattery || o.event == core::EventKind::Shutdown)
+    describeTiers(config, eventLog);
   pipeline->wait();
   // The manual test is how a user checks a webhook: wait for the delivery
   // (each attempt is bounded by its sink's timeout).

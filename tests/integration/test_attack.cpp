@@ -45,8 +45,8 @@ std::string config(const TempDir& dir, const t::FakePve& pve, std::uint16_t nut,
          "[shutdown]\nhost_command = [\"" +
          pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
          "\"\nguest_timeout = 30\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
-         "\"\npvesh = \"" + pve.pvesh() + "\"\ncontainers = false\n[log]\n" +
-         logFileSection(dir / "events.log") +
+         "\"\npvesh = \"" + pve.pvesh() + "\"\ncontainers = false\n[comeback]\nstate_file = \"" +
+         (dir / "comeback").string() + "\"\n[log]\n" + logFileSection(dir / "events.log") +
          "[serve.nut]\nlisten = \"127.0.0.1:" + std::to_string(nut) +
          "\"\n[serve.metrics]\nlisten = \"127.0.0.1:" + std::to_string(http) + "\"\n";
 }

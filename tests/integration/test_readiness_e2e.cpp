@@ -36,15 +36,6 @@ std::string readyGauge(std::uint16_t port) {
   return at == std::string::npos ? "" : res->body.substr(at + key.size(), 1);
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds limit = 15s) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
-
 /// The webhook bodies of event `name`.
 std::vector<Json> posted(const t::HttpReceiver& hook, const std::string& name) {
   std::vector<Json> out;

@@ -193,8 +193,8 @@ std::string fsdConfig(const TempDir& dir, const t::FakePve& pve, const Ports& po
          (simulation ? "true" : "false") + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
          "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
          pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npmxcfs = \"" + pve.pmxcfs().string() +
-         "\"\n[log]\n" + logFileSection(dir / "events.log") +
-         serveSections(ports, "hostsync = 20\n");
+         "\"\n[comeback]\nstate_file = \"" + (dir / "comeback").string() + "\"\n[log]\n" +
+         logFileSection(dir / "events.log") + serveSections(ports, "hostsync = 20\n");
 }
 
 /// Waits until the server lists a client (upsc -c): upsmon has logged in.

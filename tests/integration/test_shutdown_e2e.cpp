@@ -5,11 +5,14 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "tests/support/daemon_support.hpp"
 #include "tests/support/fake_pve.hpp"
+#include "tests/support/http_receiver.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace {
@@ -49,8 +52,8 @@ std::string configFor(const TempDir& dir, const t::FakePve& pve, bool simulation
          (simulation ? "true" : "false") + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
          "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
          pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() +
-         "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
-         logFileSection(dir / "events.log");
+         "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[comeback]\nstate_file = \"" +
+         (dir / "comeback").string() + "\"\n[log]\n" + logFileSection(dir / "events.log");
 }
 
 /// The daemon for real (no simulation, no on-battery delay) on `pve`, with the UPS replay
@@ -63,8 +66,8 @@ void writePlanConfig(const TempDir& dir, const t::FakePve& pve, const std::strin
                 "[shutdown]\nhost_command = [\"" +
                 pve.poweroff() + "\"]\nkill_power_flag = \"" + (dir / "killpower").string() +
                 "\"\n[proxmox]\nqm = \"" + pve.qm() + "\"\npct = \"" + pve.pct() +
-                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[log]\n" +
-                logFileSection(dir / "events.log"));
+                "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[comeback]\nstate_file = \"" +
+                (dir / "comeback").string() + "\"\n[log]\n" + logFileSection(dir / "events.log"));
 }
 
 } // namespace
@@ -72,7 +75,11 @@ void writePlanConfig(const TempDir& dir, const t::FakePve& pve, const std::strin
 TEST_CASE("low battery to host power-off, for real: guests, flag, power-off, then --kill-power") {
   TempDir dir;
   t::FakePve pve(fourGuests(2.0));
-  writeFile(dir / "hidupsd.toml", configFor(dir, pve, false));
+  t::HttpReceiver hook;
+  writeFile(dir / "hidupsd.toml", configFor(dir, pve, false) +
+                                      "[[notify]]\ntype = \"webhook\"\nevents = [\"online\"]\n"
+                                      "url = \"" +
+                                      hook.url() + "\"\n");
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
   const auto events = dir / "events.log";
   REQUIRE_MESSAGE(waitForContent(events, "shutdown pipeline finished", 30s), readIfAny(events));
@@ -90,6 +97,15 @@ TEST_CASE("low battery to host power-off, for real: guests, flag, power-off, the
   CHECK(contains(log, "the shutdown goes on: the UPS then cuts and restores its output, and the "
                       "host starts again"));
   CHECK(fs::exists(dir / "killpower"));
+  // The notification says so too: the host comes back by itself (issue 22: where NUT's
+  // users lose their host, the UPS never cycling once mains are back).
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  while (hook.bodies().empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  REQUIRE(hook.bodies().size() == 1);
+  const auto online = Json::parse(hook.bodies()[0]);
+  CHECK(online["event"] == "online");
+  CHECK(contains(online["message"]["body"].get<std::string>(), "the host starts again by itself"));
   const auto listed = pve.started("qm list");
   const auto powered = pve.started("poweroff");
   REQUIRE(powered.size() == 1);
@@ -100,7 +116,9 @@ TEST_CASE("low battery to host power-off, for real: guests, flag, power-off, the
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit() == 0);
 
-  // The systemd-shutdown hook's command: the flag is there, the UPS gets its delays.
+  // The systemd-shutdown hook's command: the flag is there, the UPS gets its delays — with
+  // mains present (the replay opens on line, as at the end of this outage): shutdown.return
+  // is armed whatever the mains, so the UPS cuts its output and restores it.
   const auto kill = t::runProcess({t::hidupsdBinary().string(), "--kill-power", "--if-flagged",
                                    "-c", (dir / "hidupsd.toml").string()});
   CHECK(kill.status == 0);

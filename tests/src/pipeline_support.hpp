@@ -45,6 +45,7 @@ inline Config configFor(const FakePve& pve, bool simulation) {
   c.proxmox.node = "pve1";
   c.shutdown.hostCommand = {pve.poweroff(), "--now"};
   c.shutdown.killPowerFlag = pve.dir() / "flag" / "killpower";
+  c.comeback.stateFile = pve.dir() / "comeback";
   c.shutdown.guestTimeout = 30s;
   return c;
 }
@@ -63,6 +64,7 @@ struct Recorded {
               const std::lock_guard lock(mutex);
               notified.push_back(notify::say(what, notify::Language::En));
             },
+            {},
             {},
             {},
             {}};

@@ -69,6 +69,15 @@ bool waitForContent(const fs::path& path, std::string_view needle,
   return true;
 }
 
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > end) return false;
+    std::this_thread::sleep_for(kPollStep);
+  }
+  return true;
+}
+
 std::string missingInOrder(const std::string& text,
                            std::initializer_list<std::string_view> needles) {
   std::size_t from = 0;

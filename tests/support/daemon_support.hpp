@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -43,6 +44,9 @@ std::size_t countOf(const std::string& text, std::string_view needle);
 /// Waits (bounded by `limit`) until `path` contains `needle`; true if it did.
 bool waitForContent(const fs::path& path, std::string_view needle,
                     std::chrono::milliseconds limit = kContentWait);
+/// Polls `condition` (every kPollStep) until it holds or `limit` has passed; true if it held.
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds limit = kContentWait);
 /// The first of `needles` not found in `text` after the previous one; "" if all are, in order.
 std::string missingInOrder(const std::string& text,
                            std::initializer_list<std::string_view> needles);

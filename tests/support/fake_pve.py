@@ -9,7 +9,8 @@ the tool). $FAKE_PVE_DIR holds:
      "guests": [{"type": "vm", "id": 100, "name": "web", "status": "running",
                  "startup": "order=1,down=30", "onboot": 1, "tags": "prod;web",
                  "shutdown": "2",        # seconds to stop | "never" | "hang" | "fail"
-                 "stop": "0.1"}],        # seconds to force-stop | "fail" | "hang"
+                 "stop": "0.1",          # seconds to force-stop | "fail" | "hang"
+                 "start": "0.1"}],       # seconds to start (qm/pct start) | "fail"
      "stopall": "ok",       # "ok" (all stopped at once) | "timed" (as PVE 8 does it, below)
                             # | "fail" | "hang" | "none" (stops nothing)
      "max_workers": 2,      # "timed" stopall's tasks at once (PVE 8: datacenter.cfg
@@ -247,6 +248,21 @@ def do_stop(kind, vmid):
     return 0
 
 
+def do_start(kind, vmid):
+    """qm/pct start: a running guest is an error, as PVE says it."""
+    g = find(kind, vmid)
+    if g["status"] == "running":
+        print(f"{'VM' if kind == 'vm' else 'CT'} {vmid} already running", file=sys.stderr)
+        return 255
+    how = str(g.get("start", "0.1"))
+    if how == "fail":
+        print(f"start failed: {'VM' if kind == 'vm' else 'CT'} {vmid}", file=sys.stderr)
+        return 2
+    time.sleep(float(how))
+    set_status(kind, vmid, "running")
+    return 0
+
+
 def do_guest_tool(kind, args):
     if not args:
         return 1
@@ -259,6 +275,8 @@ def do_guest_tool(kind, args):
         return do_shutdown(kind, rest[0], rest)
     if verb == "stop":
         return do_stop(kind, rest[0])
+    if verb == "start":
+        return do_start(kind, rest[0])
     print(f"400 unknown command '{verb}'", file=sys.stderr)
     return 255
 

@@ -39,8 +39,9 @@ std::string faultConfig(const TempDir& dir, const FakePve& pve, const fs::path& 
          "host_command = [\"" + pve.poweroff() + "\"]\nkill_power_flag = \"" +
          (dir / "killpower").string() + "\"\n" + "[proxmox]\nnode = \"pve1\"\nqm = \"" + pve.qm() +
          "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() + "\"\npmxcfs = \"" +
-         pve.pmxcfs().string() + "\"\n[log]\n" +
-         logFileSection(o.logFile.empty() ? dir / "events.log" : o.logFile) + o.extraConfig;
+         pve.pmxcfs().string() + "\"\n[comeback]\nstate_file = \"" + (dir / "comeback").string() +
+         "\"\n[log]\n" + logFileSection(o.logFile.empty() ? dir / "events.log" : o.logFile) +
+         o.extraConfig;
 }
 
 std::string EventLogWatch::read() {
