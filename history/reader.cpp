@@ -34,6 +34,13 @@ std::vector<EventRow> Reader::events(WallTime since, std::size_t limit) {
   return queryEvents(db_, since, bound(limit));
 }
 
+std::vector<ShedRow> Reader::sheds(WallTime since, std::size_t limit) {
+  // A file the daemon has not migrated yet (written by an older hidupsd) has no sheds table.
+  if (schemaVersion() < 2) return {};
+  budget();
+  return querySheds(db_, since, bound(limit));
+}
+
 std::vector<SampleRow> Reader::samples(WallTime from, WallTime to, std::int64_t resolution,
                                        std::size_t limit) {
   budget();

@@ -34,6 +34,8 @@ public:
   std::vector<TransferRow> outages(WallTime since, std::size_t limit, bool tests = false);
   std::vector<TestRow> tests(WallTime since, std::size_t limit);
   std::vector<EventRow> events(WallTime since, std::size_t limit);
+  /// The load shedding's steps, newest first.
+  std::vector<ShedRow> sheds(WallTime since, std::size_t limit);
   /// Samples in [from, to) at `resolution` seconds (at least the stored one).
   std::vector<SampleRow> samples(WallTime from, WallTime to, std::int64_t resolution,
                                  std::size_t limit);

@@ -31,9 +31,10 @@ struct BatterySeen {
   BatteryRow row;
 };
 
-/// What the writer thread is handed.
+/// What the writer thread is handed. ShedRow comes from the load shedding (the daemon's
+/// ShedController), not from the Recorder.
 using Item = std::variant<SampleRow, EventRow, TransferOpened, TransferClosed, TestOpened,
-                          TestClosed, BatterySeen>;
+                          TestClosed, BatterySeen, ShedRow>;
 using Items = std::vector<Item>;
 
 /// The reading of a snapshot: its numbers and its flags, nothing else.

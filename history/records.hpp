@@ -131,6 +131,23 @@ struct TestRow {
   double startCharge = kNone, endCharge = kNone, meanLoad = kNone;
 };
 
+/// A load-shedding step (sheds table): a [[shed]] tier stopped on battery, or shed guests
+/// started again with mains. Runtime and load: the last reading before the step and the
+/// first one taken after it ended (what the stop bought, as the UPS estimates it).
+struct ShedRow {
+  WallTime time = 0;      ///< when the step ended
+  std::string action;     ///< "stopped", "restarted"
+  std::string tier;       ///< the tier's name ("" for a restart, which may span tiers)
+  std::string why;        ///< the trigger: "5 s on battery", "battery.charge 38 % < 40 %"
+  std::string guests;     ///< those stopped (started): "VM 105 (lab1), CT 205 (lab2)"
+  std::int64_t done = 0;  ///< guests stopped (started)
+  std::int64_t total = 0; ///< guests the step was for
+  double runtimeBefore = kNone, runtimeAfter = kNone; ///< battery.runtime, s
+  double loadBefore = kNone, loadAfter = kNone;       ///< ups.load, %
+  double charge = kNone;                              ///< battery.charge after, %
+  bool simulation = false;                            ///< [policy] simulation: nothing was run
+};
+
 /// A battery installation date (batteries table).
 struct BatteryRow {
   std::string date;   ///< YYYY-MM-DD (or YYYY/MM/DD as the UPS gave it)

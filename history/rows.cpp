@@ -96,6 +96,32 @@ std::vector<EventRow> queryEvents(Database& db, WallTime since, std::size_t limi
   return out;
 }
 
+std::vector<ShedRow> querySheds(Database& db, WallTime since, std::size_t limit) {
+  Statement s = db.prepare("SELECT t, action, tier, why, guests, done, total, runtime_before, "
+                           "runtime_after, load_before, load_after, charge, simulation FROM sheds "
+                           "WHERE t >= ?1 ORDER BY t DESC LIMIT ?2");
+  s.bind(1, since).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<ShedRow> out;
+  while (s.step()) {
+    ShedRow r;
+    r.time = s.real(0);
+    r.action = s.text(1);
+    r.tier = s.text(2);
+    r.why = s.text(3);
+    r.guests = s.text(4);
+    r.done = s.integer(5);
+    r.total = s.integer(6);
+    r.runtimeBefore = real(s, 7);
+    r.runtimeAfter = real(s, 8);
+    r.loadBefore = real(s, 9);
+    r.loadAfter = real(s, 10);
+    r.charge = real(s, 11);
+    r.simulation = s.integer(12) != 0;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::vector<BatteryRow> queryBatteries(Database& db) {
   Statement s = db.prepare("SELECT installed, source, recorded FROM batteries ORDER BY recorded");
   std::vector<BatteryRow> out;

@@ -21,6 +21,8 @@ std::vector<TransferRow> queryTransfers(Database& db, WallTime since, std::size_
 std::vector<TestRow> queryTests(Database& db, WallTime since, std::size_t limit);
 std::vector<EventRow> queryEvents(Database& db, WallTime since, std::size_t limit);
 std::vector<BatteryRow> queryBatteries(Database& db);
+/// The load shedding's steps at or after `since`, newest first; at most `limit`.
+std::vector<ShedRow> querySheds(Database& db, WallTime since, std::size_t limit);
 /// Samples in [from, to) averaged to `resolution` seconds (rows coarser than
 /// that stay as they are), oldest first, at most `limit`.
 std::vector<SampleRow> querySamples(Database& db, WallTime from, WallTime to,

@@ -42,7 +42,17 @@ CREATE TABLE samples (
   PRIMARY KEY (step, t)) WITHOUT ROWID;
 )";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kVersion1};
+// Version 2: the load shedding's steps (ShedRow), with the runtime and load before and after.
+constexpr std::string_view kVersion2 = R"(
+CREATE TABLE sheds (
+  id INTEGER PRIMARY KEY, t REAL NOT NULL, action TEXT NOT NULL, tier TEXT NOT NULL,
+  why TEXT NOT NULL DEFAULT '', guests TEXT NOT NULL DEFAULT '', done INTEGER NOT NULL,
+  total INTEGER NOT NULL, runtime_before REAL, runtime_after REAL, load_before REAL,
+  load_after REAL, charge REAL, simulation INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX sheds_t ON sheds (t);
+)";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kVersion1, kVersion2};
 
 } // namespace
 

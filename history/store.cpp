@@ -182,6 +182,17 @@ void Store::writeOne(const Item& item) {
             s.bind(5, r.charge).bind(6, r.runtime).bind(7, r.load);
             s.run();
           },
+          [&](const ShedRow& r) {
+            Statement s = db.prepare(
+                "INSERT INTO sheds (t, action, tier, why, guests, done, total, runtime_before, "
+                "runtime_after, load_before, load_after, charge, simulation) VALUES (?1, ?2, ?3, "
+                "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+            s.bind(1, r.time).bind(2, r.action).bind(3, r.tier).bind(4, r.why).bind(5, r.guests);
+            s.bind(6, r.done).bind(7, r.total).bind(8, r.runtimeBefore).bind(9, r.runtimeAfter);
+            s.bind(10, r.loadBefore).bind(11, r.loadAfter).bind(12, r.charge);
+            s.bind(13, std::int64_t{r.simulation ? 1 : 0});
+            s.run();
+          },
           [&](const TransferOpened& o) {
             openTransfer_ = upsert(db, "transfers", kTransferColumns, 0,
                                    [&](Statement& s) { bindTransfer(s, o.row); });
@@ -228,9 +239,9 @@ void Store::compact(WallTime now) {
         columns, next, flagsAggregate(), means, all[i].step, cutoff));
   }
   const auto oldest = static_cast<std::int64_t>(now) - all.back().keep;
-  db.exec(fmt::format("DELETE FROM samples WHERE step = {} AND t < {}; DELETE FROM events WHERE "
-                      "t < {}",
-                      all.back().step, oldest, oldest));
+  db.exec(fmt::format("DELETE FROM samples WHERE step = {0} AND t < {1}; DELETE FROM events WHERE "
+                      "t < {1}; DELETE FROM sheds WHERE t < {1}",
+                      all.back().step, oldest));
   t.commit();
 }
 

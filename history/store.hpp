@@ -34,8 +34,8 @@ public:
   /// Writes `items` in one transaction.
   void write(const Items& items);
   /// Merges samples older than each tier's age into the next tier, deletes
-  /// the oldest tier's and the events past keepYears (transfers and tests
-  /// are kept: the statistics count them). One transaction.
+  /// the oldest tier's, the events and the load shedding's steps past keepYears (transfers and
+  /// tests are kept: the statistics count them). One transaction.
   void compact(WallTime now);
   /// PRAGMA data_version: changes when another connection (hidupsd
   /// --battery-replaced) committed.

@@ -188,6 +188,10 @@ void Daemon::startShedding() {
     event.time = clock_->now();
     notifier_.notifyProgress(event, what);
   };
+  // history_ is made later (startDeviceThread) but before any reading reaches the controller.
+  out.record = [this](history::ShedRow row) {
+    if (history_) history_->onShed(std::move(row));
+  };
   auto comeback = config_;
   if (options_.simulate) comeback.comeback.enabled = false;
   shed_ = std::make_unique<ShedController>(

@@ -15,8 +15,10 @@
 #include "history/health.hpp"
 #include "history/reader.hpp"
 #include "history/schema.hpp"
+#include "src/daemon_status.hpp"
 #include "src/history_json.hpp"
 #include "src/history_service.hpp"
+#include "src/status_text.hpp"
 
 namespace hidupsd {
 
@@ -61,6 +63,26 @@ void printTests(const std::vector<history::TestRow>& rows) {
                              seconds(r.duration), r.kind, r.startedBy, r.result);
 }
 
+/// "1200 s → 1850 s": a value before and after a shedding step.
+std::string beforeAfter(double before, double after, std::string_view unit) {
+  return fmt::format("{} → {}", orDash(before, unit), orDash(after, unit));
+}
+
+/// Shown only when there is some: most hosts have no [[shed]] tiers.
+void printSheds(const std::vector<history::ShedRow>& rows) {
+  if (rows.empty()) return;
+  std::cout << fmt::format("\nLoad shedding ({}):\n", rows.size());
+  std::cout << fmt::format("  {:<19}  {:<9}  {:<10}  {:>5}  {:<17}  {:<13}  {}\n", "time", "action",
+                           "tier", "done", "runtime", "load", "guests");
+  for (const auto& r : rows)
+    std::cout << fmt::format(
+        "  {:<19}  {:<9}  {:<10}  {:>5}  {:<17}  {:<13}  {}{}{}\n", localText(r.time), r.action,
+        r.tier.empty() ? "-" : r.tier, fmt::format("{}/{}", r.done, r.total),
+        beforeAfter(r.runtimeBefore, r.runtimeAfter, " s"),
+        beforeAfter(r.loadBefore, r.loadAfter, " %"), r.guests.empty() ? "none" : r.guests,
+        r.why.empty() ? "" : " (" + r.why + ")", r.simulation ? " [simulation]" : "");
+}
+
 void printStatistics(const history::Statistics& s) {
   std::cout << fmt::format("\nStatistics (since {}):\n",
                            s.since ? localText(*s.since) : std::string("the start"));
@@ -89,6 +111,7 @@ int historyOf(const Config& config, const HistoryOptions& o) {
   history::Reader reader(config.history.file);
   const auto outages = reader.outages(since, kRows);
   const auto tests = reader.tests(since, kRows);
+  const auto sheds = reader.sheds(since, kRows);
   const auto statistics = reader.statistics();
   const auto health = reader.health(healthOptions(config.history), wallNow());
   if (o.json) {
@@ -96,17 +119,21 @@ int historyOf(const Config& config, const HistoryOptions& o) {
                        {"since", o.since ? nlohmann::json(since) : nlohmann::json(nullptr)},
                        {"outages", nlohmann::json::array()},
                        {"tests", nlohmann::json::array()},
+                       {"sheds", nlohmann::json::array()},
                        {"statistics", toJson(statistics)},
                        {"health", toJson(health)}};
     for (const auto& r : outages)
       out["outages"].push_back(toJson(r));
     for (const auto& r : tests)
       out["tests"].push_back(toJson(r));
+    for (const auto& r : sheds)
+      out["sheds"].push_back(toJson(r));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
   printOutages(outages);
   printTests(tests);
+  printSheds(sheds);
   printStatistics(statistics);
   printHealth(health);
   return 0;
@@ -144,24 +171,22 @@ double parseDuration(std::string_view text) {
 void printHistoryStatus(const Config& config, std::ostream& out) {
   const auto& file = config.history.file;
   if (file.empty()) {
-    out << "history: off ([history] file = \"\")\n";
+    out << historyLines(std::nullopt);
     return;
   }
   try {
+    // The summary the daemon would keep, read from the file: one rendering for both.
     history::Reader reader(file);
-    const auto s = reader.statistics();
-    const auto h = reader.health(healthOptions(config.history), wallNow());
-    out << fmt::format("history: {} transfer{} to battery ({} blip{}), {} on battery in total",
-                       s.transfers, s.transfers == 1 ? "" : "s", s.blips, s.blips == 1 ? "" : "s",
-                       seconds(s.onBatterySeconds));
-    if (s.last)
-      out << fmt::format("; last {} for {} ({})", localText(s.last->start),
-                         seconds(s.last->duration), s.last->reason);
-    out << fmt::format("\nbattery health: {}{}\n",
-                       h.score ? fmt::format("{} / 100", *h.score) : std::string("not known yet"),
-                       h.replace ? " — replace the battery" : "");
+    history::Summary summary;
+    summary.store.enabled = true;
+    summary.store.writable = true; // not known here; no "NOT WRITTEN" without a daemon
+    summary.store.loaded = true;
+    summary.statistics = reader.statistics();
+    summary.health = reader.health(healthOptions(config.history), wallNow());
+    if (const auto tests = reader.tests(0, 1); !tests.empty()) summary.lastTest = tests.front();
+    out << historyLines(historyView(summary));
   } catch (const std::exception& e) {
-    out << "history: cannot read " << file.string() << ": " << e.what() << "\n";
+    out << "History: cannot read " << file.string() << ": " << e.what() << "\n";
   }
 }
 

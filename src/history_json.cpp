@@ -75,6 +75,23 @@ json toJson(const history::EventRow& r) {
               {"load", value(r.load)}};
 }
 
+json toJson(const history::ShedRow& r) {
+  return json{{"time", r.time},
+              {"time_utc", utcText(r.time)},
+              {"action", r.action},
+              {"tier", r.tier},
+              {"why", r.why},
+              {"guests", r.guests},
+              {"done", r.done},
+              {"total", r.total},
+              {"runtime_before", value(r.runtimeBefore)},
+              {"runtime_after", value(r.runtimeAfter)},
+              {"load_before", value(r.loadBefore)},
+              {"load_after", value(r.loadAfter)},
+              {"charge", value(r.charge)},
+              {"simulation", r.simulation}};
+}
+
 json toJson(const history::SampleRow& r) {
   json j{{"time", r.time}, {"step", r.step}, {"readings", r.count}, {"flags", r.flags}};
   for (std::size_t i = 0; i < history::kFieldCount; ++i)

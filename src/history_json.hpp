@@ -13,6 +13,7 @@ namespace hidupsd {
 nlohmann::json toJson(const history::TransferRow& row);
 nlohmann::json toJson(const history::TestRow& row);
 nlohmann::json toJson(const history::EventRow& row);
+nlohmann::json toJson(const history::ShedRow& row);
 nlohmann::json toJson(const history::SampleRow& row);
 nlohmann::json toJson(const history::Statistics& statistics);
 nlohmann::json toJson(const history::Health& health);

@@ -70,6 +70,16 @@ void HistoryService::onEvent(const core::Event& event) noexcept {
   }
 }
 
+void HistoryService::onShed(history::ShedRow row) noexcept {
+  try {
+    history::Items items;
+    items.emplace_back(std::move(row));
+    writer_.post(std::move(items));
+  } catch (...) {
+    // Out of memory: not recorded.
+  }
+}
+
 void HistoryService::stop(std::chrono::milliseconds grace) noexcept {
   if (std::exchange(stopped_, true)) return;
   try {

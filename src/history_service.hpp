@@ -39,6 +39,8 @@ public:
   void onIdle(core::Clock::time_point now) noexcept override { next_.onIdle(now); }
   std::optional<core::Clock::time_point> wakeAt() const noexcept override { return next_.wakeAt(); }
   void onEvent(const core::Event& event) noexcept override;
+  /// A load-shedding step (any thread): straight onto the writer's queue.
+  void onShed(history::ShedRow row) noexcept;
 
   /// Closes the open transfer and test, hands the last rows over and gives
   /// the writer `grace` to write them; never longer.

@@ -33,6 +33,10 @@ constexpr std::chrono::seconds kProxmoxStartPoll{3};
 constexpr std::chrono::seconds kListWait{30};
 /// The longest up= wait honoured between two starts.
 constexpr std::chrono::seconds kMaxUpWait{600};
+/// How long a step waits for the readings that show its effect (two fresh ones: the first
+/// may come from a poll that began before the last guest stopped).
+constexpr std::chrono::seconds kFreshWait{10};
+constexpr std::uint64_t kFreshReadings = 2;
 
 std::string names(const std::vector<proxmox::Guest>& guests) {
   std::string out;
@@ -51,6 +55,23 @@ core::Phrase withGuests(core::Phrase phrase, const std::vector<proxmox::Guest>& 
   if (guests.empty()) return std::move(phrase).with("guests", core::Phrase("shed.none"));
   return std::move(phrase).with("guests", names(guests));
 }
+
+/// The labels of `guests`, "" for none (a history column).
+std::string labels(const std::vector<proxmox::Guest>& guests) {
+  return guests.empty() ? std::string() : names(guests);
+}
+
+double orNone(const std::optional<double>& v) { return v.value_or(history::kNone); }
+
+double wallNow() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+/// What a shedding step is measured by: the readings before and after it.
+struct Measure {
+  std::optional<double> runtime, load, charge;
+  std::uint64_t readings = 0; ///< how many readings had been observed then
+};
 
 core::Phrase simulationMark(bool simulation) {
   return simulation ? core::Phrase("shed.simulation") : core::Phrase();
@@ -72,11 +93,14 @@ struct ShedController::Shared {
 
   mutable std::mutex mutex;
   std::condition_variable wake;
-  ShedOutput output;     // guarded; cleared when the controller goes
-  bool stopping = false; // guarded
-  PowerReading reading;  // guarded: the latest
-  std::uint64_t seq = 0; // guarded: readings so far
-  ShedPlanner planner;   // guarded
+  ShedOutput output;             // guarded; cleared when the controller goes
+  bool stopping = false;         // guarded
+  PowerReading reading;          // guarded: the latest
+  std::optional<double> load;    // guarded: the latest ups.load, %
+  std::uint64_t seq = 0;         // guarded: readings that woke the planner
+  std::uint64_t readings = 0;    // guarded: every reading observed
+  std::condition_variable fresh; // readings moved
+  ShedPlanner planner;           // guarded
   std::vector<std::pair<std::size_t, std::vector<proxmox::Guest>>> inFlight; // guarded
   std::optional<std::vector<ComebackEntry>> record;                          // guarded
   SteadyClock::time_point startedAt = SteadyClock::now();
@@ -106,9 +130,20 @@ struct ShedController::Shared {
     std::unique_lock lock(mutex);
     wake.wait_for(lock, d, [this] { return stopping; });
   }
-  std::optional<double> runtimeNow() const {
+  Measure measure() const {
     std::lock_guard lock(mutex);
-    return reading.runtime;
+    return {reading.runtime, load, reading.charge, readings};
+  }
+  /// The reading kFreshReadings after `since` (within kFreshWait; the latest then).
+  Measure freshAfter(const Measure& since) {
+    std::unique_lock lock(mutex);
+    fresh.wait_for(lock, kFreshWait,
+                   [&] { return stopping || readings >= since.readings + kFreshReadings; });
+    return {reading.runtime, load, reading.charge, readings};
+  }
+  void recordStep(history::ShedRow row) {
+    std::lock_guard lock(mutex);
+    if (output.record) output.record(std::move(row));
   }
 };
 
@@ -116,8 +151,27 @@ namespace {
 
 using SharedPtr = std::shared_ptr<ShedController::Shared>;
 
+/// The history's row of a step measured `before` and `after`.
+history::ShedRow shedRow(std::string action, const Measure& before, const Measure& after,
+                         const std::vector<proxmox::Guest>& done, std::size_t total,
+                         bool simulation) {
+  history::ShedRow row;
+  row.time = wallNow();
+  row.action = std::move(action);
+  row.guests = labels(done);
+  row.done = static_cast<std::int64_t>(done.size());
+  row.total = static_cast<std::int64_t>(total);
+  row.runtimeBefore = orNone(before.runtime);
+  row.runtimeAfter = orNone(after.runtime);
+  row.loadBefore = orNone(before.load);
+  row.loadAfter = orNone(after.load);
+  row.charge = orNone(after.charge);
+  row.simulation = simulation;
+  return row;
+}
+
 void stopTier(const SharedPtr& s, ShedStop stop) {
-  const auto before = s->runtimeNow();
+  const auto before = s->measure();
   proxmox::StopRules rules = s->rules;
   rules.guestTimeout = stop.timeout;
   auto progress = [&s](const proxmox::GuestReport& r, std::size_t done, std::size_t total) {
@@ -140,14 +194,19 @@ void stopTier(const SharedPtr& s, ShedStop stop) {
     f.erase(std::remove_if(f.begin(), f.end(), [&](const auto& e) { return e.first == stop.tier; }),
             f.end());
   }
+  const auto after = s->freshAfter(s->measure());
+  auto row = shedRow("stopped", before, after, stopped, stop.guests.size(), s->simulation);
+  row.tier = stop.name;
+  row.why = stop.why;
+  s->recordStep(std::move(row));
   s->tell(core::EventKind::OnBattery,
           withGuests(core::Phrase("shed.stopped")
                          .with("tier", stop.name)
                          .with("stopped", std::to_string(stopped.size()))
                          .with("total", std::to_string(stop.guests.size()))
                          .with("simulation", simulationMark(s->simulation))
-                         .with("before", runtimePhrase(before))
-                         .with("after", runtimePhrase(s->runtimeNow())),
+                         .with("before", runtimePhrase(before.runtime))
+                         .with("after", runtimePhrase(after.runtime)),
                      stopped));
 }
 
@@ -177,8 +236,11 @@ bool startGuests(const SharedPtr& s, const std::vector<proxmox::Guest>& guests,
 
 void restart(const SharedPtr& s, std::vector<proxmox::Guest> guests) {
   s->say(fmt::format("load shedding: mains are back, starting again: {}", names(guests)));
+  const auto before = s->measure();
   std::vector<proxmox::Guest> started;
   startGuests(s, guests, started, "mains back");
+  const auto after = s->freshAfter(s->measure());
+  s->recordStep(shedRow("restarted", before, after, started, guests.size(), s->simulation));
   s->tell(core::EventKind::Online,
           withGuests(core::Phrase("shed.restarted")
                          .with("started", std::to_string(started.size()))
@@ -391,6 +453,7 @@ ShedController::~ShedController() {
     shared_->output = {}; // workers left running say nothing more
   }
   shared_->wake.notify_all();
+  shared_->fresh.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -401,6 +464,9 @@ void ShedController::observe(const core::Snapshot& snapshot) noexcept {
     if (!ob && !ol) return;
     std::lock_guard lock(shared_->mutex);
     auto& s = *shared_;
+    ++s.readings;
+    s.load = snapshot.number("ups.load");
+    s.fresh.notify_all(); // a step waiting for its "after" (no waiter: nearly free)
     const bool changed = s.reading.onBattery != ob || s.reading.onMains != ol;
     s.reading.onBattery = ob;
     s.reading.onMains = ol;

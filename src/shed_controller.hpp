@@ -12,6 +12,7 @@
 #include "core/event.hpp"
 #include "core/phrase.hpp"
 #include "core/snapshot.hpp"
+#include "history/records.hpp"
 #include "proxmox/command_runner.hpp"
 #include "proxmox/inventory_keeper.hpp"
 #include "src/shedding.hpp"
@@ -26,6 +27,9 @@ struct ShedOutput {
   /// The steps worth a notification: what was shed (`onbatt`), what came back (`online`),
   /// as catalogue phrases ("shed.*", "comeback.*"); their English text goes to `log` too.
   std::function<void(core::EventKind kind, const core::Phrase& what)> notify;
+  /// Each tier stopped and each restart, with the runtime and load before and after, for
+  /// the history (unset: none kept).
+  std::function<void(history::ShedRow row)> record;
 };
 
 /// Carries out the ShedPlanner's decisions and the comeback after a UPS shutdown
@@ -36,6 +40,8 @@ struct ShedOutput {
 /// otherwise). A thread of its own runs the planner; each tier's stop and each restart run
 /// on a worker thread through its own BoundedRunner over its own process runner: the
 /// shutdown pipeline never waits for shedding, shares no lock, runner or descriptor with it.
+/// After a tier's stop (a restart's starts) the worker waits for two fresh readings (at most
+/// kFreshWait) so that the runtime and load "after" are the UPS's, not the ones from before.
 /// Once `shutdownStarted` says so, nothing new is started (the pipeline takes over; a stop
 /// in flight ends within its bounded timeout, and the pipeline leaves its guests to it:
 /// inFlight()).

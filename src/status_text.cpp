@@ -110,6 +110,8 @@ std::string notificationLines(const core::DaemonState& s) {
   return out;
 }
 
+} // namespace
+
 std::string historyLines(const std::optional<core::HistoryView>& h) {
   if (!h) return "History: off ([history] file = \"\")\n";
   std::string out =
@@ -134,6 +136,8 @@ std::string historyLines(const std::optional<core::HistoryView>& h) {
   if (!h->writable && !h->problem.empty()) out += "  NOT WRITTEN: " + h->problem + "\n";
   return out;
 }
+
+namespace {
 
 std::string header(const core::DaemonState& s, core::WallTime now) {
   std::string out = fmt::format("hidupsd {} on {}", s.version, s.host);

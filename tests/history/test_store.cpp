@@ -91,6 +91,79 @@ TEST_CASE("a new file gets the schema; one from a newer hidupsd is left alone") 
   CHECK(std::filesystem::exists(dir / "h.db"));
 }
 
+TEST_CASE("a version-1 file (before the sheds table) is migrated and keeps its rows") {
+  t::HistoryDir dir;
+  {
+    Database db(dir / "h.db", Database::Mode::ReadWriteCreate);
+    db.exec(migrations()[0]);
+    db.exec("PRAGMA user_version = 1");
+    db.exec("INSERT INTO events (t, kind, reason, status) VALUES (1800000000, 'onbatt', "
+            "'mains lost', 'OB')");
+  }
+  {
+    Reader old(dir / "h.db");
+    CHECK(old.schemaVersion() == 1);
+    CHECK(old.sheds(0, 10).empty()); // no table yet: nothing, no error
+  }
+  Store store(dir / "h.db", 5);
+  store.open(kWall0);
+  CHECK(store.db().scalar("PRAGMA user_version") == 2);
+  CHECK(store.db().scalar("SELECT count(*) FROM events") == 1);
+  CHECK(store.db().scalar("SELECT count(*) FROM sheds") == 0);
+}
+
+TEST_CASE("load shedding steps: written with their runtime and load before and after") {
+  t::HistoryDir dir;
+  {
+    Writer w(quick(dir / "h.db"));
+    ShedRow stopped;
+    stopped.time = kWall0;
+    stopped.action = "stopped";
+    stopped.tier = "lab";
+    stopped.why = "5 s on battery";
+    stopped.guests = "VM 105 (lab1), CT 205 (lab2)";
+    stopped.done = 2;
+    stopped.total = 2;
+    stopped.runtimeBefore = 1200;
+    stopped.runtimeAfter = 1850;
+    stopped.loadBefore = 42;
+    stopped.loadAfter = 27;
+    stopped.charge = 96;
+    ShedRow restarted;
+    restarted.time = kWall0 + 60;
+    restarted.action = "restarted";
+    restarted.done = 1;
+    restarted.total = 2;
+    restarted.guests = "CT 205 (lab2)";
+    restarted.simulation = true; // runtime and load unknown: NULL, read back as absent
+    w.post({stopped, restarted});
+    REQUIRE(w.sync(5s));
+    w.stop(5s);
+  }
+  Reader r(dir / "h.db");
+  const auto rows = r.sheds(0, 10);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].action == "restarted"); // newest first
+  CHECK(rows[0].done == 1);
+  CHECK(rows[0].total == 2);
+  CHECK(rows[0].simulation);
+  CHECK_FALSE(present(rows[0].runtimeBefore));
+  CHECK_FALSE(present(rows[0].loadAfter));
+  const auto& s = rows[1];
+  CHECK(s.action == "stopped");
+  CHECK(s.tier == "lab");
+  CHECK(s.why == "5 s on battery");
+  CHECK(s.guests == "VM 105 (lab1), CT 205 (lab2)");
+  CHECK(s.runtimeBefore == 1200);
+  CHECK(s.runtimeAfter == 1850);
+  CHECK(s.loadBefore == 42);
+  CHECK(s.loadAfter == 27);
+  CHECK(s.charge == 96);
+  CHECK_FALSE(s.simulation);
+  CHECK(r.sheds(kWall0 + 1, 10).size() == 1); // since
+  CHECK(r.sheds(0, 1).size() == 1);           // limit
+}
+
 TEST_CASE("writer and reader: outages written, read back, counted; counters survive a restart") {
   t::HistoryDir dir;
   {

@@ -76,7 +76,8 @@ TEST_CASE("shedding: a tier after_on_battery = 5 stops 5 s into the outage, back
   const std::string shed = "[[shed]]\nname = \"lab\"\ntags = [\"lab\"]\nguests = [205]\n"
                            "after_on_battery = 5\nrestart_on_mains = true\ntimeout = 30\n"
                            "[comeback]\nstate_file = \"" +
-                           (dir / "comeback").string() + "\"\n";
+                           (dir / "comeback").string() + "\"\n[history]\nfile = \"" +
+                           (dir / "history.db").string() + "\"\n";
   writeFile(dir / "hidupsd.toml", config(dir, pve, outageAt(3) + mainsBackAt(16), hook, shed));
   const double spawned = monotonicNow();
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
@@ -121,6 +122,32 @@ TEST_CASE("shedding: a tier after_on_battery = 5 stops 5 s into the outage, back
   CHECK_FALSE(fs::exists(dir / "comeback")); // no shutdown: nothing recorded
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit() == 0);
+
+  // The history keeps both steps with the runtime and load before and after them.
+  const auto history = t::runProcess(
+      {t::hidupsdBinary().string(), "--history", "--json", "-c", (dir / "hidupsd.toml").string()});
+  REQUIRE_MESSAGE(history.status == 0, history.err);
+  const auto sheds = Json::parse(history.out)["sheds"];
+  CAPTURE(sheds.dump());
+  REQUIRE(sheds.size() == 2);
+  const auto& stopped = sheds[1]; // newest first
+  CHECK(stopped["action"] == "stopped");
+  CHECK(stopped["tier"] == "lab");
+  CHECK(stopped["why"] == "5 s on battery");
+  CHECK(stopped["guests"] == "VM 105 (lab1), CT 205 (lab2)");
+  CHECK(stopped["done"] == 2);
+  CHECK(stopped["total"] == 2);
+  for (const char* key : {"runtime_before", "runtime_after", "load_before", "load_after"})
+    CHECK_MESSAGE(stopped[key].is_number(), key); // the replayed UPS reports both
+  CHECK(stopped["simulation"] == false);
+  CHECK(sheds[0]["action"] == "restarted");
+  CHECK(sheds[0]["done"] == 2);
+  CHECK(sheds[0]["guests"] == "CT 205 (lab2), VM 105 (lab1)");
+  CHECK(sheds[0]["time"].get<double>() > stopped["time"].get<double>());
+  const auto text = t::runProcess(
+      {t::hidupsdBinary().string(), "--history", "-c", (dir / "hidupsd.toml").string()});
+  CHECK_MESSAGE(contains(text.out, "Load shedding (2):"), text.out);
+  CHECK(contains(text.out, "stopped    lab"));
 
   // --test-event onbatt says what the tier would stop on this node now.
   pve.setStatus("vm", 105, "running");
