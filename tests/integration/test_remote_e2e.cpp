@@ -234,6 +234,18 @@ TEST_CASE("a secondary loses its primary: commbad, and commok once it is back") 
   CHECK(probe.status == 0);
   CHECK(contains(probe.out, "ups.status: OL"));
   CHECK(contains(probe.out, "Instant commands:"));
+  // --test-event reads the state the same way (a dry run: no --really).
+  const auto test = t::runProcess({t::hidupsdBinary().string(), "--test-event", "onbatt", "-c",
+                                   (secondaryDir / "hidupsd.toml").string()});
+  CHECK(test.status == 0);
+  CHECK_MESSAGE(contains(readIfAny(secondaryDir / "events.log"),
+                         "onbatt: manual test (hidupsd --test-event) | ups.status OL"),
+                (test.err + readIfAny(secondaryDir / "events.log")));
+  // --kill-power leaves the UPS to its primary.
+  const auto kill = t::runProcess({t::hidupsdBinary().string(), "--kill-power", "-c",
+                                   (secondaryDir / "hidupsd.toml").string()});
+  CHECK(kill.status == 0);
+  CHECK(contains(kill.out, "its primary asks it to power-cycle, not this host"));
 
   const auto lostAt = std::chrono::steady_clock::now();
   primary->signal(SIGTERM);
