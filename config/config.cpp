@@ -52,6 +52,7 @@ bool holdsSecrets(const Config& c) {
   // A secret read from a file or a credential (secretSources) is not in the file.
   const auto inFile = [](const std::string& value, const SecretSources& sources,
                          std::string_view key) { return !value.empty() && !sources.contains(key); };
+  if (inFile(c.device.password, c.device.secretSources, "password")) return true;
   for (const auto& n : c.notify) {
     const bool urlIsSecret = n.type == NotifyType::Discord || n.type == NotifyType::Webhook;
     if ((urlIsSecret && inFile(n.url, n.secretSources, "url")) ||

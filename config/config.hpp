@@ -16,12 +16,24 @@
 #include "core/event.hpp"
 #include "lib/ip_network.hpp"
 #include "lib/log.hpp"
+#include "lib/nut_address.hpp"
 
 namespace hidupsd {
 
 // Every struct below is a plain value; its member defaults are the defaults of
 // the key named in its comment (see hidupsd.toml, which documents each key).
 // Durations are whole seconds in the file: a TOML integer, never a float or a string.
+
+/// Where a secret came from when it is not written in the config itself: KEY_file (a file
+/// holding it on one line) or KEY_credential (a systemd credential, LoadCredential=).
+struct SecretSource {
+  enum class Kind : std::uint8_t { File, Credential };
+  Kind kind = Kind::File;
+  std::string name; ///< the absolute path (File) or the credential's name (Credential)
+  bool operator==(const SecretSource&) const = default;
+};
+/// Secret key ("url", "token", "password") → where it was read from; inline keys are absent.
+using SecretSources = std::map<std::string, SecretSource, std::less<>>;
 
 /// [device] backend: how a USB UPS is reached (hid::Backend; src/ maps one to the other).
 enum class DeviceBackend : std::uint8_t { Auto, Hidraw, Libusb };
@@ -37,6 +49,13 @@ struct DeviceConfig {
   std::optional<std::filesystem::path> replay; ///< replay; set = replay backend, not USB
   DeviceBackend backend = DeviceBackend::Auto; ///< backend "auto" | "hidraw" | "libusb"
   bool descriptorFixups = true;                ///< descriptor_fixups (NUT's fix_report_desc)
+  /// nut = "ups@host[:port]": set = follow that UPS on a NUT server (upsd or hidupsd) instead
+  /// of a USB one; excludes vendor_id, product_id, serial and replay.
+  std::optional<lib::NutAddress> nut;
+  std::string username;               ///< username: LOGIN as a secondary ("" = read only)
+  std::string password;               ///< password (secret; with username)
+  SecretSources secretSources;        ///< password read from a file or a credential
+  std::chrono::seconds nutTimeout{5}; ///< nut_timeout, 1..60 s: connect, and each reply
   bool operator==(const DeviceConfig&) const = default;
 };
 
@@ -100,17 +119,6 @@ struct LogConfig {
   log::Level level = log::Level::Info; ///< level "debug"|"info"|"notice"|"warning"|"error"
   bool operator==(const LogConfig&) const = default;
 };
-
-/// Where a secret came from when it is not written in the config itself: KEY_file (a file
-/// holding it on one line) or KEY_credential (a systemd credential, LoadCredential=).
-struct SecretSource {
-  enum class Kind : std::uint8_t { File, Credential };
-  Kind kind = Kind::File;
-  std::string name; ///< the absolute path (File) or the credential's name (Credential)
-  bool operator==(const SecretSource&) const = default;
-};
-/// Secret key ("url", "token", "password") → where it was read from; inline keys are absent.
-using SecretSources = std::map<std::string, SecretSource, std::less<>>;
 
 enum class NotifyType : std::uint8_t { Discord, Webhook, Ntfy, Smtp, Exec };
 enum class Language : std::uint8_t { En, Fr };

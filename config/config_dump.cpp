@@ -97,8 +97,20 @@ private:
   std::string out_;
 };
 
+/// A remote UPS: its keys only (the local ones would be refused beside nut).
+void remoteDevice(Writer& w, const DeviceConfig& d) {
+  w.text("nut", lib::nutAddressText(*d.nut));
+  if (!d.username.empty()) {
+    w.text("username", d.username);
+    w.secret("password", d.password, d.secretSources);
+  }
+  w.seconds("nut_timeout", d.nutTimeout);
+  w.seconds("poll_interval", d.pollInterval);
+}
+
 void device(Writer& w, const DeviceConfig& d) {
   w.header("[device]");
+  if (d.nut) return remoteDevice(w, d);
   if (d.vendorId && d.productId) {
     w.line("vendor_id", fmt::format("0x{:04x}", *d.vendorId));
     w.line("product_id", fmt::format("0x{:04x}", *d.productId));

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "config/config_reader.hpp"
+#include "lib/nut_address.hpp"
 #include "lib/password.hpp"
 
 namespace hidupsd::config {
@@ -164,6 +165,41 @@ std::optional<std::uint16_t> usbId(TableReader& r, std::string_view key) {
   return std::nullopt;
 }
 
+std::string nutAddress(std::string_view s) {
+  try {
+    lib::parseNutAddress(s);
+    return "";
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+}
+
+/// nut, username, password, nut_timeout: a UPS followed over the NUT protocol. A remote UPS
+/// and a local one's keys exclude each other (which one would the daemon follow?).
+void readRemote(TableReader& r, DeviceConfig& d) {
+  std::string nut;
+  r.string("nut", nut, nutAddress);
+  r.string("username", d.username, userName);
+  secret(r, "password", d.password, d.secretSources, nonEmpty);
+  r.seconds("nut_timeout", 1, 60, d.nutTimeout);
+  if (!nut.empty() && nutAddress(nut).empty()) d.nut = lib::parseNutAddress(nut);
+  if (!r.has("nut")) {
+    for (const char* key :
+         {"username", "password", "password_file", "password_credential", "nut_timeout"})
+      if (r.has(key)) r.fail(*r.take(key), fmt::format("{} is for a remote UPS: add nut", key));
+    return;
+  }
+  for (const char* key : {"vendor_id", "product_id", "serial", "replay"})
+    if (r.has(key))
+      r.fail(*r.take(key), fmt::format("{} is for a local UPS, nut for a remote one: give one "
+                                       "of them",
+                                       key));
+  if (d.username.empty() != d.password.empty())
+    r.fail(r.node(), d.username.empty() ? "password without username: add username"
+                                        : "username without password: add password "
+                                          "(or password_file, password_credential)");
+}
+
 DeviceConfig readDevice(TableReader& r) {
   DeviceConfig d;
   d.vendorId = usbId(r, "vendor_id");
@@ -175,6 +211,7 @@ DeviceConfig readDevice(TableReader& r) {
   if (!replay.empty()) d.replay = replay;
   r.choice<DeviceBackend>("backend", kBackends, d.backend);
   r.boolean("descriptor_fixups", d.descriptorFixups);
+  readRemote(r, d);
   if (r.has("vendor_id") != r.has("product_id")) {
     const bool vendor = r.has("vendor_id");
     r.fail(*r.take(vendor ? "vendor_id" : "product_id"),

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // --import-nut: upsmon.conf's policy (MONITOR, MINSUPPLIES, SHUTDOWNCMD, POWERDOWNFLAG, timers).
 #include <algorithm>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "config/nut_importer.hpp"
+#include "lib/nut_address.hpp"
 
 namespace hidupsd::nutconf {
 
@@ -27,6 +29,32 @@ bool primaryType(const std::string& type) {
   return equalNoCase(type, "primary") || equalNoCase(type, "master");
 }
 
+bool secondaryType(const std::string& type) {
+  return equalNoCase(type, "secondary") || equalNoCase(type, "slave");
+}
+
+/// A secondary of a UPS another host serves: hidupsd follows it ([device] nut) when this
+/// host has no USB UPS of its own (one UPS per daemon).
+void remote(Importer& im, const At& at) {
+  if (!im.upsSection.empty())
+    return im.drop(at, "a UPS that another host serves: hidupsd watches the UPS on this host's "
+                       "USB port (keep NUT's upsmon for this one)");
+  if (!secondaryType(at.word(5)))
+    return im.drop(at, "a primary of a UPS another host serves: that host's daemon is its "
+                       "primary; hidupsd follows a remote UPS as a secondary");
+  if (im.out.config.device.nut) return im.drop(at, "hidupsd follows one UPS: the MONITOR above");
+  try {
+    im.out.config.device.nut = lib::parseNutAddress(at.word(1));
+  } catch (const std::invalid_argument& e) {
+    return im.drop(at, e.what());
+  }
+  im.out.config.device.username = at.word(3);
+  im.out.config.device.password = at.word(4);
+  im.carried(at, "device.nut",
+             "followed over the NUT protocol, logged in as a secondary (username, password): "
+             "its primary waits for this host");
+}
+
 void monitor(Importer& im, const At& at) {
   if (at.size() == 5)
     return im.refuse(at, 0,
@@ -34,9 +62,7 @@ void monitor(Importer& im, const At& at) {
                      "to use old-style MONITOR line without a username\")");
   if (at.size() < 6) return im.drop(at, "upsmon ignores it: MONITOR SYSTEM POWER USER PASS TYPE");
   const auto [ups, local] = systemOf(at.word(1));
-  if (!local)
-    return im.drop(at, "a UPS that another host serves: hidupsd watches the UPS on this host's "
-                       "USB port (keep NUT's upsmon for this one)");
+  if (!local) return remote(im, at);
   if (im.upsSection.empty() || ups != im.upsSection)
     return im.drop(at, im.upsSection.empty()
                            ? "no USB HID UPS (driver usbhid-ups) of that name in ups.conf"

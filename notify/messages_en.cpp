@@ -173,6 +173,7 @@ constexpr Message kTable[] = {
     {"reason.replace_battery", "UPS reports the battery needs replacing"},
     {"reason.overload", "UPS reports an output overload"},
     {"reason.fsd_from", "FSD from NUT client {client}"},
+    {"reason.fsd_status", "the UPS's primary set FSD (forced shutdown)"},
     {"reason.test_started", "{kind} battery test started by {who}"},
     {"reason.test_finished", "battery test finished: {result}"},
     {"reason.battery_health", "battery health {score} %: {reasons}"},

@@ -170,6 +170,7 @@ constexpr Message kTable[] = {
     {"reason.replace_battery", "l'onduleur signale que sa batterie est à remplacer"},
     {"reason.overload", "l'onduleur signale une surcharge en sortie"},
     {"reason.fsd_from", "FSD envoyé par le client NUT {client}"},
+    {"reason.fsd_status", "le primaire de l'onduleur a posé FSD (arrêt forcé)"},
     {"reason.test_started", "test de batterie {kind} lancé par {who}"},
     {"reason.test_finished", "test de batterie terminé : {result}"},
     {"reason.battery_health", "santé de la batterie {score} % : {reasons}"},

@@ -17,6 +17,10 @@ namespace {
 
 /// Replies longer than this are a broken server (upsd's are under 512 bytes).
 constexpr std::size_t kMaxReplyLine = 64 * 1024;
+/// A list longer than this is a broken server (a UPS has a few hundred variables at most).
+constexpr std::size_t kMaxListLines = 10000;
+/// A whole list is read within this many timeouts.
+constexpr int kListTimeouts = 4;
 
 [[noreturn]] void throwErrno(int error, const std::string& what) {
   throw std::system_error(error, std::generic_category(), what);
@@ -107,6 +111,8 @@ void NutClient::authenticate(const std::string& user, const std::string& passwor
   request("PASSWORD " + quoteArgument(password));
 }
 
+void NutClient::login(const std::string& ups) { request("LOGIN " + ups); }
+
 void NutClient::instantCommand(const std::string& ups, const std::string& command,
                                const std::string& value) {
   auto line = "INSTCMD " + ups + " " + command;
@@ -132,9 +138,13 @@ std::vector<std::vector<std::string>> NutClient::list(std::string_view line) {
   const auto begin = request(line);
   if (begin.size() < 2 || begin[0] != "BEGIN" || begin[1] != "LIST")
     throw NutError({}, "unexpected reply to " + std::string(line));
+  const auto deadline = std::chrono::steady_clock::now() + kListTimeouts * timeout_;
   std::vector<std::vector<std::string>> out;
-  for (auto words = readReply(); !(words.size() >= 2 && words[0] == "END"); words = readReply())
+  for (auto words = readReply(); !(words.size() >= 2 && words[0] == "END"); words = readReply()) {
+    if (out.size() >= kMaxListLines) throw NutError({}, "NUT list too long: " + std::string(line));
+    if (std::chrono::steady_clock::now() > deadline) throwErrno(ETIMEDOUT, "NUT list");
     out.push_back(std::move(words));
+  }
   return out;
 }
 

@@ -57,6 +57,9 @@ public:
   std::vector<std::string> listCommands(const std::string& ups);
   /// USERNAME and PASSWORD (upsd checks them on the first command that needs them).
   void authenticate(const std::string& user, const std::string& password);
+  /// LOGIN (after authenticate()): counted by the server as an upsmon secondary attached to
+  /// `ups` (NUMLOGINS; a primary's FSD waits for it to log out, HOSTSYNC).
+  void login(const std::string& ups);
   /// INSTCMD (after authenticate()); `value` empty = none.
   void instantCommand(const std::string& ups, const std::string& command,
                       const std::string& value = {});
@@ -69,6 +72,8 @@ public:
   /// Throws NutError for "ERR …".
   std::vector<std::string> request(std::string_view line);
   /// Sends a LIST request and returns the lines between BEGIN and END, split into words.
+  /// A list longer than 10000 lines, or one whose lines keep coming past 4 timeouts, is a
+  /// broken server (NutError, resp. ETIMEDOUT): a trickle never holds the caller for ever.
   std::vector<std::vector<std::string>> list(std::string_view line);
 
 private:

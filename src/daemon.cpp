@@ -29,6 +29,7 @@
 #include "src/history_service.hpp"
 #include "src/migration_guard.hpp"
 #include "src/notifier.hpp"
+#include "src/nut_reader.hpp"
 #include "src/power_watch.hpp"
 #include "src/preflight.hpp"
 #include "src/proxmox_pipeline.hpp"
@@ -90,6 +91,11 @@ private:
   /// The main thread's timer: the watchdog's half interval, 1 s for --simulate, else none.
   std::chrono::nanoseconds timerPeriod() const;
   void startDeviceThread();
+  /// The reader of the UPS [device] names: a USB (or replay) one, or a remote one (nut).
+  std::unique_ptr<UpsSource> makeSource(ReaderListener& listener);
+  /// The pipeline ran the host command: following a remote UPS, we log out of its primary
+  /// (its HOSTSYNC wait ends: this host is done), and the main thread wakes.
+  void pipelineFinished();
   bool handleSignal(int sig);
   void reload();
   void pingWatchdog();
@@ -126,7 +132,8 @@ private:
   Engine engine_;
   PowerWatch powerWatch_; // between the reader and the engine: OB refreshes the plan
   DeviceSource source_;
-  std::unique_ptr<DeviceReader> reader_;
+  std::unique_ptr<UpsSource> reader_;
+  NutReader* remote_ = nullptr;             // reader_ when it follows a remote UPS
   std::unique_ptr<HistoryService> history_; // before the reader, after the engine
   EventStats stats_;
   Readiness readiness_;
@@ -160,7 +167,7 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
                                   [this] {
                                     if (servers_) servers_->waitForSecondaries();
                                   },
-                                  keeper_, [this] { wait_.wake(); }, shedHooks())),
+                                  keeper_, [this] { pipelineFinished(); }, shedHooks())),
       router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
       powerWatch_(
           engine_, [this](bool onBattery) { keeper_->setOnBattery(onBattery); },
@@ -258,10 +265,7 @@ void Daemon::startDeviceThread() {
   history_ = makeHistory();
   ReaderListener& listener = history_ ? static_cast<ReaderListener&>(*history_) : powerWatch_;
   if (history_) router_.addNotifier(*history_);
-  auto readerConfig = readerOptions(config_);
-  readerConfig.resetPort = source_.resetPort;
-  reader_ =
-      std::make_unique<DeviceReader>(source_.open, *clock_, listener, std::move(readerConfig));
+  reader_ = makeSource(listener);
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
       std::make_unique<UpsService>(engine_, *reader_, *pipeline_, !config_.policy.simulation);
@@ -281,6 +285,25 @@ void Daemon::startDeviceThread() {
     }
     deviceThreadEnded_.store(true);
   });
+}
+
+std::unique_ptr<UpsSource> Daemon::makeSource(ReaderListener& listener) {
+  if (config_.device.nut && !options_.simulate) {
+    auto remote = std::make_unique<NutReader>(nutReaderOptions(config_), *clock_, listener);
+    remote_ = remote.get();
+    return remote;
+  }
+  auto readerConfig = readerOptions(config_);
+  readerConfig.resetPort = source_.resetPort;
+  return std::make_unique<DeviceReader>(source_.open, *clock_, listener, std::move(readerConfig));
+}
+
+// As upsmon's secondary, whose connection ends as its host goes down: after the host
+// command, never before (the primary must not cut the power while this host still stops).
+// Without waiting: the device thread does it within one read slice, or one NUT call.
+void Daemon::pipelineFinished() {
+  if (remote_ != nullptr) remote_->logout(std::chrono::milliseconds(0));
+  wait_.wake();
 }
 
 int Daemon::run() {

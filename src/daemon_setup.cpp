@@ -52,6 +52,18 @@ ReaderOptions readerOptions(const Config& c) {
   return o;
 }
 
+NutReaderOptions nutReaderOptions(const Config& c) {
+  NutReaderOptions o;
+  o.address = *c.device.nut;
+  o.username = c.device.username;
+  o.password = c.device.password;
+  o.timeout = ms(c.device.nutTimeout);
+  o.pollInterval = ms(c.device.pollInterval);
+  o.commsLostTimeout = ms(c.policy.commsLostTimeout);
+  o.readSlice = std::min(ms(c.device.pollInterval), kLongestReadSlice);
+  return o;
+}
+
 std::optional<std::chrono::nanoseconds> suspendedTime() noexcept {
   timespec boot{}, mono{};
   if (::clock_gettime(CLOCK_BOOTTIME, &boot) != 0 || ::clock_gettime(CLOCK_MONOTONIC, &mono) != 0)

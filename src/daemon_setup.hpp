@@ -9,6 +9,7 @@
 #include "proxmox/inventory_keeper.hpp"
 #include "src/event_log.hpp"
 #include "src/notifier.hpp"
+#include "src/nut_reader.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "src/shutdown_pipeline.hpp"
 #include "ups/device_reader.hpp"
@@ -19,6 +20,8 @@ namespace hidupsd {
 
 PolicyOptions policyOptions(const PolicyConfig& policy);
 ReaderOptions readerOptions(const Config& config);
+/// The NutReader's options for [device] nut (which must be set).
+NutReaderOptions nutReaderOptions(const Config& config);
 /// The time the system has spent suspended since boot (CLOCK_BOOTTIME minus
 /// CLOCK_MONOTONIC), for the reader's resume check; nullopt if unknown.
 std::optional<std::chrono::nanoseconds> suspendedTime() noexcept;

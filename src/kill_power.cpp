@@ -53,6 +53,12 @@ CommandTrace killPower(const DeviceOpener& open, ModelOptions delays) {
 
 int runKillPower(const KillPowerOptions& o) {
   const Config config = killPowerConfig(o);
+  // A follower's UPS is its primary's: the primary power-cycles it (no flag is written here).
+  if (config.device.nut && !o.simulate && !o.replay) {
+    std::cout << "the UPS is " << lib::nutAddressText(*config.device.nut)
+              << "'s ([device] nut): its primary asks it to power-cycle, not this host\n";
+    return 0;
+  }
   if (o.ifFlagged) {
     std::error_code ec;
     if (!std::filesystem::exists(config.shutdown.killPowerFlag, ec)) {

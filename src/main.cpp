@@ -29,6 +29,7 @@
 #include "src/import_nut.hpp"
 #include "src/kill_power.hpp"
 #include "src/migration_guard.hpp"
+#include "src/nut_reader.hpp"
 #include "src/preflight.hpp"
 #include "src/probe.hpp"
 #include "src/servers.hpp"
@@ -57,6 +58,9 @@ constexpr std::string_view kUsage = R"(usage:
                 [--backend auto|hidraw|libusb]
                       identify the UPS, dump every descriptor field with its report
                       ID, type, bit offset, size and value, then the NUT variables
+  hidupsd --probe [--json] --nut UPS@HOST[:PORT]
+                      what a NUT server (upsd, another hidupsd) says of one UPS: its
+                      variables and instant commands, as upsc and upscmd -l show them
   hidupsd --kill-power [--if-flagged] [-c FILE] [--replay FILE | --simulate]
                       (for the systemd-shutdown hook) ask the UPS to cut its output
                       after ups_off_delay and to restore it ups_on_delay after the
@@ -135,6 +139,7 @@ struct Options {
   bool simulate = false;
   std::optional<std::string> replay;
   std::optional<hid::DeviceMatch> device;
+  std::optional<lib::NutAddress> nut;  ///< --nut UPS@HOST[:PORT]
   std::optional<hid::Backend> backend; ///< --backend
   std::optional<std::string> config;   ///< -c FILE
   std::string nutDir = kDefaultNutDir; ///< --import-nut [DIR]
@@ -145,6 +150,14 @@ struct Options {
 hid::Backend parseBackendOption(const std::string& text) {
   if (const auto b = hid::parseBackend(text)) return *b;
   throw UsageError("--backend: '" + text + "' is not auto, hidraw or libusb");
+}
+
+lib::NutAddress parseNutOption(const std::string& spec) {
+  try {
+    return lib::parseNutAddress(spec);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--nut: ") + e.what());
+  }
 }
 
 hid::DeviceMatch parseDevice(const std::string& spec) {
@@ -227,6 +240,8 @@ const Flag kFlags[] = {
        if (!v.empty()) o.nutDir = v;
      },
      true},
+    {"--nut", "", Mode::None, true,
+     [](Options& o, const std::string& v) { o.nut = parseNutOption(v); }},
     {"--backend", "", Mode::None, true,
      [](Options& o, const std::string& v) { o.backend = parseBackendOption(v); }},
 };
@@ -242,6 +257,8 @@ void checkCombinations(const Options& o) {
   if (int(o.replay.has_value()) + int(o.simulate) + int(o.device.has_value()) > 1)
     throw UsageError("--replay, --simulate and --device exclude each other");
   if (o.device && o.mode != Mode::Probe) throw UsageError("--device goes with --probe");
+  if (o.nut && (o.mode != Mode::Probe || o.replay || o.simulate || o.device || o.backend))
+    throw UsageError("--nut goes with --probe alone (no --replay, --simulate, --device)");
   if (o.backend && (o.mode != Mode::Probe || o.replay || o.simulate))
     throw UsageError("--backend goes with --probe of a USB UPS");
   if (o.speed != 1 && !o.simulate) throw UsageError("--speed goes with --simulate");
@@ -330,6 +347,10 @@ int runList(const Options& o) {
 }
 
 int runProbe(const Options& o) {
+  if (o.nut) {
+    std::cout << remoteProbe(*o.nut, std::chrono::seconds(5), o.json);
+    return kExitOk;
+  }
   core::SteadyClock clock;
   std::unique_ptr<hid::UsbUpsOpener> usb;
   if (!o.simulate && !o.replay) {

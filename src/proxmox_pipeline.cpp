@@ -254,7 +254,12 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   } catch (const std::exception& e) {
     say(fmt::format("waiting for NUT secondaries failed: {}", e.what()));
   }
-  if (shutdown_.upsShutdownReturn) writeKillPowerFlag();
+  if (config_.device.nut)
+    say(fmt::format("no kill-power flag: the UPS is {}'s, whose primary powers it off (this "
+                    "host follows it over the NUT protocol)",
+                    lib::nutAddressText(*config_.device.nut)));
+  else if (shutdown_.upsShutdownReturn)
+    writeKillPowerFlag();
   powerOff(event);
   say(fmt::format(
       "shutdown pipeline finished{} after {}", simulation_ ? " (simulation)" : "",

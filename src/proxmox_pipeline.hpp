@@ -91,7 +91,10 @@ public:
   bool finished() const noexcept override { return finished_.load(); }
   void wait() noexcept override;
   core::PipelineState state() const override;
-  bool powerCycles() const noexcept override { return shutdown_.upsShutdownReturn; }
+  /// Following a remote UPS ([device] nut) never: its primary owns the UPS.
+  bool powerCycles() const noexcept override {
+    return shutdown_.upsShutdownReturn && !config_.device.nut;
+  }
 
 private:
   void run(const core::Event& event) noexcept;

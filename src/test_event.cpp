@@ -16,6 +16,7 @@
 #include "src/event_log.hpp"
 #include "src/event_router.hpp"
 #include "src/notifier.hpp"
+#include "src/nut_reader.hpp"
 #include "src/probe.hpp"
 #include "src/proxmox_pipeline.hpp"
 #include "src/shedding.hpp"
@@ -71,6 +72,15 @@ std::optional<core::Snapshot> stateFromDaemon(const NutServerConfig& nut, core::
 core::Snapshot readState(const TestEventOptions& o, const Config& config, core::Clock& clock) {
   if (config.nut && !o.simulate && !o.replay) {
     if (auto state = stateFromDaemon(*config.nut, clock)) return std::move(*state);
+  }
+  if (config.device.nut && !o.simulate && !o.replay) {
+    try {
+      return readRemoteOnce(*config.device.nut, config.device.nutTimeout, clock.now());
+    } catch (const std::exception& e) {
+      log::warning(kDomain, "no UPS state for the test event from {}: {}",
+                   lib::nutAddressText(*config.device.nut), e.what());
+      return {};
+    }
   }
   try {
     DeviceConfig device = config.device;

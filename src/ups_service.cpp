@@ -45,7 +45,7 @@ std::string withFsd(const std::string& status) {
   return status.empty() ? "FSD" : "FSD " + status;
 }
 
-UpsService::UpsService(Engine& engine, DeviceReader& reader, const ShutdownPipeline& pipeline,
+UpsService::UpsService(Engine& engine, UpsSource& reader, const ShutdownPipeline& pipeline,
                        bool announceFsd, std::chrono::milliseconds callTimeout)
     : engine_(engine), reader_(reader), pipeline_(pipeline), announceFsd_(announceFsd),
       callTimeout_(callTimeout) {}

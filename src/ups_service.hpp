@@ -9,8 +9,8 @@
 
 #include "serve/ups_backend.hpp"
 #include "src/shutdown_pipeline.hpp"
-#include "ups/device_reader.hpp"
 #include "ups/engine.hpp"
+#include "ups/ups_source.hpp"
 
 namespace hidupsd {
 
@@ -23,8 +23,8 @@ class UpsService final : public serve::UpsBackend {
 public:
   /// `announceFsd` false (simulation): the status never gains FSD, since the
   /// other nodes' upsmon would shut down for real.
-  UpsService(Engine& engine, DeviceReader& reader, const ShutdownPipeline& pipeline,
-             bool announceFsd, std::chrono::milliseconds callTimeout = std::chrono::seconds(5));
+  UpsService(Engine& engine, UpsSource& reader, const ShutdownPipeline& pipeline, bool announceFsd,
+             std::chrono::milliseconds callTimeout = std::chrono::seconds(5));
 
   serve::UpsState state() const override;
   std::vector<std::string> commands() const override;
@@ -43,7 +43,7 @@ private:
   serve::CommandStatus onDevice(const std::string& what, std::function<void(DeviceAccess&)> work);
 
   Engine& engine_;
-  DeviceReader& reader_;
+  UpsSource& reader_;
   const ShutdownPipeline& pipeline_;
   bool announceFsd_;
   std::chrono::milliseconds callTimeout_;

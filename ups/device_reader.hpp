@@ -21,6 +21,7 @@
 #include "lib/log.hpp"
 #include "ups/reader_health.hpp"
 #include "ups/ups_model.hpp"
+#include "ups/ups_source.hpp"
 #include "ups/writables.hpp"
 
 namespace hidupsd {
@@ -52,16 +53,6 @@ public:
   /// The next instant onIdle() must run; the loop never waits past it.
   virtual std::optional<core::Clock::time_point> wakeAt() const noexcept { return std::nullopt; }
 };
-
-/// The open connection, lent to a device task for the time of the call.
-struct DeviceAccess {
-  hid::Device& device;
-  UpsModel& model; ///< a task may change its server-side options (SET VAR ups.delay.*)
-  hid::ReportState& state;
-};
-/// Work for the device thread (an instant command, a variable write):
-/// `access` is nullptr when no UPS is connected. Must not throw.
-using DeviceTask = std::function<void(DeviceAccess* access)>;
 
 struct ReaderOptions {
   std::chrono::milliseconds pollInterval{2000};      ///< between feature-report polls
@@ -131,17 +122,17 @@ struct ReaderStats {
 /// device thread); stop(), stopping() and stats() from any thread. The
 /// opener and listener are called on the device thread only. Nothing here
 /// throws except std::bad_alloc (errors are logged, domain "device", and counted).
-class DeviceReader {
+class DeviceReader final : public UpsSource {
 public:
   DeviceReader(DeviceOpener opener, core::Clock& clock, ReaderListener& listener,
                ReaderOptions options = {});
-  ~DeviceReader();
+  ~DeviceReader() override;
   DeviceReader(const DeviceReader&) = delete;
   DeviceReader& operator=(const DeviceReader&) = delete;
 
   /// Steps until stop(); returns within one read slice (or one device call
   /// timeout) of it.
-  void run();
+  void run() override;
   /// One bounded unit of work: an open attempt, a backoff wait of at most
   /// one slice, a poll, or one input read.
   void step();
@@ -150,7 +141,7 @@ public:
   void runUntil(core::Clock::time_point end);
   void runFor(core::Clock::duration d) { runUntil(clock_.now() + d); }
 
-  void stop() noexcept { stop_.store(true); }
+  void stop() noexcept override { stop_.store(true); }
   bool stopping() const noexcept { return stop_.load(); }
 
   /// Device thread only.
@@ -165,11 +156,11 @@ public:
   /// the start of the next step (within one read slice); a snapshot is
   /// published after each that had a connection. Tasks still queued when
   /// run() returns are run with nullptr, so nobody waits for them forever.
-  void post(DeviceTask task);
+  void post(DeviceTask task) override;
   /// The instant commands of the UPS connected last (supportedCommands), any thread.
-  std::vector<std::string> commands() const;
+  std::vector<std::string> commands() const override;
   /// The writable variables of the UPS connected last (supportedWritables), any thread.
-  std::vector<WritableSpec> writables() const;
+  std::vector<WritableSpec> writables() const override;
 
 private:
   struct Connection;

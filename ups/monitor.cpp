@@ -58,6 +58,7 @@ Monitor::Events Monitor::onSnapshot(const core::Snapshot& s, TimePoint now) {
   beginHeldOutage(now);
   applyFlags(now, out);
   fireDue(now, true, out);
+  checkForcedShutdown(now, out);
   checkCritical(now, out);
   return out;
 }
@@ -169,6 +170,14 @@ void Monitor::latchFlag(const char* flag, bool& sent, EventKind kind, TimePoint 
 
 void Monitor::rearmLowBattery() {
   if (!outageStart_ && last_.get("ups.status") && !last_.hasStatus("LB")) lowbattSent_ = false;
+}
+
+// upsmon's rule: FSD is critical whatever the power says (a primary set it: it powers off
+// after its HOSTSYNC, on mains or not).
+void Monitor::checkForcedShutdown(TimePoint now, Events& out) {
+  if (shutdown_ || !last_.hasStatus("FSD")) return;
+  emit(out, EventKind::Fsd, now, Phrase("reason.fsd_status"));
+  shutdown(now, Phrase("reason.fsd_status"), out);
 }
 
 void Monitor::checkCritical(TimePoint now, Events& out) {

@@ -64,6 +64,8 @@ struct PolicyOptions {
 /// - Power timers do not fire while comm is lost, nor after a restore
 ///   until a snapshot came: one that came due meanwhile fires at that
 ///   snapshot's time if the snapshot still agrees.
+/// Forced shutdown: FSD in ups.status (a followed NUT primary set it) →
+/// fsd, then shutdown at once, on battery or not (upsmon's rule).
 /// Status: RB appears → one replbatt, OVER appears → one overload; each is
 /// re-armed when its flag clears.
 /// Battery tests (TestWatch): a test runs from onTestRequested() (ours), or
@@ -147,6 +149,7 @@ private:
   void applyFlags(TimePoint now, Events& out);
   void latchFlag(const char* flag, bool& sent, core::EventKind kind, TimePoint now,
                  const char* reasonKey, Events& out);
+  void checkForcedShutdown(TimePoint now, Events& out);
   void checkCritical(TimePoint now, Events& out);
   void checkLowBattery(TimePoint now, Events& out);
   void checkThresholds(TimePoint now, Events& out);

@@ -322,6 +322,23 @@ TEST_CASE("upsmon.conf: a remote UPS, power value 0, MINSUPPLIES, no POWERDOWNFL
   readBack(im);
 }
 
+TEST_CASE("upsmon.conf: a secondary of another host's UPS, no USB UPS here: [device] nut") {
+  const Import im = nutconf::importNut(files(
+      {{"upsmon.conf", "MONITOR ups@[fd00::1]:3494 1 follower s3cret secondary\n"
+                       "MONITOR other@pve3 1 follower s3cret slave\n"
+                       "MONITOR big@pve4 1 admin pw primary\nSHUTDOWNCMD \"/sbin/poweroff\"\n"}}));
+  REQUIRE(im.config.device.nut);
+  CHECK(*im.config.device.nut == lib::NutAddress{"ups", "fd00::1", 3494});
+  CHECK(im.config.device.username == "follower");
+  CHECK(im.config.device.password == "s3cret");
+  CHECK(droppedWhy(im, "upsmon.conf:1").empty());
+  CHECK(droppedWhy(im, "upsmon.conf:2") == "hidupsd follows one UPS: the MONITOR above");
+  CHECK(droppedWhy(im, "upsmon.conf:3").starts_with("a primary of a UPS another host serves"));
+  const Config back = readBack(im);
+  CHECK(back.device == im.config.device);
+  CHECK(nutconf::render(im, "nut").find("s3cret") != std::string::npos); // its own file: clear
+}
+
 TEST_CASE("what NUT's parser changed is listed, and secrets are never shown") {
   const Import im = nutconf::importNut(
       files({{"ups.conf", kGuideUps + " desc = \"Onduleur \xc3\xa9t\xc3\xa9\"\n"},

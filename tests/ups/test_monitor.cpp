@@ -208,6 +208,22 @@ TEST_CASE("shutdown_after_on_battery counts from the first OB of the outage") {
   }
 }
 
+TEST_CASE("FSD in ups.status: fsd and shutdown at once, on mains too (upsmon's rule)") {
+  Driver d;
+  CHECK(d.run({{0, "OL"}, {10, "FSD OL"}, {12, "FSD OL"}}, 100) ==
+        str({{"fsd", 10}, {"shutdown", 10}}));
+  CHECK(d.last().reason == Phrase("reason.fsd_status"));
+  CHECK(d.monitor.shutdownStarted());
+  SUBCASE("on battery: the outage is announced first") {
+    CHECK(run({}, {{0, "OL"}, {10, "OB"}, {12, "FSD OB"}}, 100) ==
+          str({{"fsd", 12}, {"onbatt", 12}, {"shutdown", 12}}));
+  }
+  SUBCASE("after a low-battery shutdown: no second one") {
+    CHECK(run({}, {{0, "OB"}, {3, "OB LB"}, {6, "FSD OB LB"}}, 100) ==
+          str({{"onbatt", 3}, {"lowbatt", 3}, {"shutdown", 3}}));
+  }
+}
+
 TEST_CASE("comms lost on mains: commbad only, then commok") {
   Driver d;
   CHECK(d.run({{0, "OL"}, {10, "lost"}, {20, "restored"}, {22, "OL"}}, 1000) ==
