@@ -6,9 +6,13 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <system_error>
+#include <thread>
 
 #include "serve/nut_protocol.hpp"
 
@@ -26,19 +30,68 @@ constexpr int kListTimeouts = 4;
   throw std::system_error(error, std::generic_category(), what);
 }
 
-using AddressList = std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)>;
+using AddressList = std::shared_ptr<addrinfo>;
 
-AddressList resolve(const NutClientOptions& options) {
+/// Name lookups still running on their own thread (left behind by a timeout); more than this
+/// and a new one is refused at once: a hung resolver costs a few threads, never more.
+constexpr int kMaxPendingLookups = 4;
+std::atomic<int> pendingLookups{0};
+
+struct Lookup {
+  std::mutex mutex;
+  std::condition_variable done;
+  bool finished = false;
+  int rc = EAI_AGAIN;
+  AddressList found;
+};
+
+AddressList lookup(const std::string& host, const std::string& port, int flags, int& rc) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
+  hints.ai_flags = AI_NUMERICSERV | flags;
   addrinfo* found = nullptr;
+  rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found);
+  return rc == 0 && found != nullptr ? AddressList(found, &::freeaddrinfo) : AddressList();
+}
+
+/// getaddrinfo within options.timeout: an IP literal at once; a name on a thread of its own,
+/// given up (the thread left to end on its own) when the resolver hangs, so the caller's
+/// bound holds (a follower's device thread must reach its commbad on time).
+AddressList resolve(const NutClientOptions& options) {
   const auto endpoint = formatEndpoint(options.host, options.port);
-  const int rc =
-      ::getaddrinfo(options.host.c_str(), std::to_string(options.port).c_str(), &hints, &found);
-  if (rc != 0 || found == nullptr) throwErrno(EHOSTUNREACH, endpoint + ": " + ::gai_strerror(rc));
-  return AddressList(found, &::freeaddrinfo);
+  const auto port = std::to_string(options.port);
+  int rc = 0;
+  if (auto literal = lookup(options.host, port, AI_NUMERICHOST, rc)) return literal;
+  if (pendingLookups.load() >= kMaxPendingLookups)
+    throwErrno(EAGAIN, endpoint + ": earlier name lookups still hang (the resolver does not "
+                                  "answer)");
+  auto state = std::make_shared<Lookup>();
+  ++pendingLookups;
+  try {
+    std::thread([state, host = options.host, port] {
+      int code = 0;
+      auto found = lookup(host, port, 0, code);
+      {
+        std::lock_guard lock(state->mutex);
+        state->rc = code;
+        state->found = std::move(found);
+        state->finished = true;
+      }
+      state->done.notify_all();
+      --pendingLookups;
+    }).detach();
+  } catch (const std::system_error&) {
+    --pendingLookups;
+    throw;
+  }
+  std::unique_lock lock(state->mutex);
+  if (!state->done.wait_for(lock, options.timeout, [&] { return state->finished; }))
+    throwErrno(ETIMEDOUT, endpoint + ": the name lookup took longer than " +
+                              std::to_string(options.timeout.count()) + " ms");
+  if (state->rc != 0 || !state->found)
+    throwErrno(EHOSTUNREACH, endpoint + ": " + ::gai_strerror(state->rc));
+  return state->found;
 }
 
 /// Connects a non-blocking socket to `address` within `timeout`; an invalid fd and `error`

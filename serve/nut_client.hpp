@@ -27,7 +27,9 @@ private:
 };
 
 struct NutClientOptions {
-  std::string host = "127.0.0.1"; ///< a name or an IP literal
+  /// A name or an IP literal. A name is looked up within `timeout` too (on a thread of its
+  /// own, left behind if the resolver hangs; at most 4 such at a time).
+  std::string host = "127.0.0.1";
   std::uint16_t port = 3493;
   /// For connecting, and for each reply line.
   std::chrono::milliseconds timeout{5000};

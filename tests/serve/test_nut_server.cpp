@@ -55,6 +55,14 @@ TEST_CASE_FIXTURE(Fixture, "a client reads variables from a server on an ephemer
   CHECK(logs.contains("NUT server listening on 127.0.0.1:"));
 }
 
+TEST_CASE_FIXTURE(Fixture, "NutClient looks a host name up within its timeout") {
+  NutServer server(options(), backend);
+  server.start();
+  // "localhost" is a name, not a literal: it goes through the bounded lookup's thread.
+  auto client = connect(server, "localhost");
+  CHECK(client.version().starts_with("hidupsd 0.1.0"));
+}
+
 TEST_CASE_FIXTURE(Fixture, "NutClient raises the server's error code") {
   NutServer server(options(), backend);
   server.start();
