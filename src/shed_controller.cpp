@@ -371,7 +371,7 @@ void planStep(const SharedPtr& s) {
   const auto inventory = s->keeper->latest();
   s->reading.now = SteadyClock::now();
   auto d = s->planner.step(s->reading, inventory.get(), s->shutdownStarted());
-  if (d.handOver && s->output.log)
+  if (d.handOver && !s->planner.empty() && s->output.log) // no [[shed]]: nothing to say
     s->output.log("load shedding: the shutdown has started and takes over every guest");
   for (auto& stop : d.stop) {
     if (s->output.log)
