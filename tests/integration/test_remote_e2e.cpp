@@ -2,9 +2,7 @@
 // [device] nut: a hidupsd following another hidupsd (or NUT's upsd) over the NUT protocol on
 // loopback: its own guests, its host command before the primary's, comm loss and return.
 #include <doctest/doctest.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +14,7 @@
 #include "tests/support/daemon_support.hpp"
 #include "tests/support/fake_pve.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/support/upsmon_support.hpp"
 
 namespace {
 
@@ -105,29 +104,7 @@ private:
   pid_t spawn(std::vector<std::string> argv, const std::string& logName) const {
     std::vector<std::string> env{"NUT_CONFPATH=" + dir_.string(), "NUT_STATEPATH=" + dir_.string(),
                                  "NUT_ALTPIDPATH=" + dir_.string(), "PATH=/usr/sbin:/usr/bin"};
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawnattr_init(&attr);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    const auto log = dir_ / logName;
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    std::vector<char*> args, envp;
-    for (auto& a : argv)
-      args.push_back(a.data());
-    for (auto& e : env)
-      envp.push_back(e.data());
-    args.push_back(nullptr);
-    envp.push_back(nullptr);
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, args[0], &actions, &attr, args.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    REQUIRE(rc == 0);
-    return pid;
+    return t::spawnInOwnGroup(std::move(argv), std::move(env), dir_ / logName);
   }
   // The group is killed while its leader is unreaped: its id cannot have been reused.
   static void stop(pid_t pid) {

@@ -41,6 +41,32 @@ void writeConfig(const fs::path& dir, std::uint16_t port, const std::string& use
 
 } // namespace
 
+pid_t spawnInOwnGroup(std::vector<std::string> argv, std::vector<std::string> env,
+                      const std::filesystem::path& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attr);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  std::vector<char*> args, envp;
+  for (auto& a : argv)
+    args.push_back(a.data());
+  for (auto& e : env)
+    envp.push_back(e.data());
+  args.push_back(nullptr);
+  envp.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, args[0], &actions, &attr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  REQUIRE(rc == 0);
+  return pid;
+}
+
 std::string UpsmonSecondary::unavailable() {
   if (!fs::exists(kUpsmon)) return kUpsmon.string() + " (Debian's nut-client) is not installed";
   if (::geteuid() != 0) return "upsmon switches to RUN_AS_USER, which needs root";
@@ -64,27 +90,7 @@ UpsmonSecondary::UpsmonSecondary(std::uint16_t port, const std::string& user,
   std::vector<std::string> env{"NUT_CONFPATH=" + dir_.string(), "NUT_STATEPATH=" + dir_.string(),
                                "NUT_ALTPIDPATH=" + dir_.string(),
                                "PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attr);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  const auto log = dir_ / "upsmon.log";
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  std::vector<char*> args, envp;
-  for (auto& a : argv)
-    args.push_back(a.data());
-  for (auto& e : env)
-    envp.push_back(e.data());
-  args.push_back(nullptr);
-  envp.push_back(nullptr);
-  const int rc = ::posix_spawn(&pid_, args[0], &actions, &attr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  REQUIRE(rc == 0);
+  pid_ = spawnInOwnGroup(std::move(argv), std::move(env), dir_ / "upsmon.log");
 }
 
 UpsmonSecondary::~UpsmonSecondary() {

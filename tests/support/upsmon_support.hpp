@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace hidupsd::test {
 
@@ -21,6 +22,11 @@ struct UpsmonTls {
 /// fresh temp dir: MONITOR ups@127.0.0.1:PORT as `user`/`password` secondary,
 /// SHUTDOWNCMD appends "done" to shutdownFile(), polls every second. The whole
 /// group is killed and reaped on destruction.
+/// Starts `argv` with only `env`, in a process group of its own (killed as one), stdin from
+/// /dev/null, stdout and stderr to `log` (created 0600). REQUIREs that it started.
+pid_t spawnInOwnGroup(std::vector<std::string> argv, std::vector<std::string> env,
+                      const std::filesystem::path& log);
+
 class UpsmonSecondary {
 public:
   /// Why it cannot run here ("" when it can): not installed, not root.
