@@ -70,12 +70,11 @@ GateVerdict ActionGate::rate(const std::string& peer, GuardClock::time_point now
   return {};
 }
 
-bool ActionGate::credentialMatches(const std::string& credential) const {
-  if (credential.empty()) return false;
-  if (!credentials_.token.empty() && constantTimeEquals(credential, credentials_.token))
-    return true;
-  return !credentials_.passwordHash.empty() &&
-         lib::verifyPassword(credential, credentials_.passwordHash);
+bool credentialMatches(const ActionCredentials& credentials, const std::string& presented) {
+  if (presented.empty()) return false;
+  if (!credentials.token.empty() && constantTimeEquals(presented, credentials.token)) return true;
+  return !credentials.passwordHash.empty() &&
+         lib::verifyPassword(presented, credentials.passwordHash);
 }
 
 GateVerdict ActionGate::check(const HttpRequest& r, GuardClock::time_point now) {
@@ -86,12 +85,15 @@ GateVerdict ActionGate::check(const HttpRequest& r, GuardClock::time_point now) 
   if (!constantTimeEquals(member(body, "csrf"), csrf_))
     return {403, "the page's CSRF token is stale: reload the page"};
   if (auto v = rate(r.peer, now); !v.allowed()) return v;
-  if (!credentialMatches(member(body, "credential"))) {
+  auto credential = member(body, "credential");
+  if (!credentialMatches(credentials_, credential)) {
     throttle_.failed(r.peer, now);
     return {401, "wrong " + credentialKind()};
   }
   throttle_.succeeded(r.peer);
-  return {};
+  GateVerdict allowed;
+  allowed.credential = std::move(credential);
+  return allowed;
 }
 
 std::string randomToken() {

@@ -22,6 +22,9 @@ struct GateVerdict {
   int status = 200;                   ///< 200: allowed; else 400, 401, 403, 404 (off), 415, 429
   std::string why;                    ///< for the answer and the log (never the credential)
   std::chrono::seconds retryAfter{0}; ///< with 429
+  /// Allowed: the credential that matched, passed on with the action so that the daemon's root
+  /// side checks it again (the listener's verdict is not trusted with the decision).
+  std::string credential;
   bool allowed() const noexcept { return status == 200; }
 };
 
@@ -55,7 +58,6 @@ public:
 private:
   GateVerdict sameOrigin(const HttpRequest& request) const;
   GateVerdict rate(const std::string& peer, GuardClock::time_point now);
-  bool credentialMatches(const std::string& credential) const;
 
   ActionCredentials credentials_;
   std::string csrf_;
@@ -63,6 +65,10 @@ private:
   GuardClock::time_point window_{};
   int checksInWindow_ = 0;
 };
+
+/// Whether `presented` is the token or the password of the hash (constant-time for the token).
+/// False when empty or when `credentials` has neither.
+bool credentialMatches(const ActionCredentials& credentials, const std::string& presented);
 
 /// 32 hex digits from getrandom(2). Throws std::system_error.
 std::string randomToken();

@@ -163,7 +163,7 @@ HttpResponse Dashboard::action(DashboardAction a, const HttpRequest& r) {
       answer.headers.emplace_back("Retry-After", std::to_string(verdict.retryAfter.count()));
     return answer;
   }
-  const auto outcome = backend_.act(a, r.peer);
+  const auto outcome = backend_.act(a, r.peer, verdict.credential);
   log::notice(kDomain, "action {} from {}: {}{}", nameOf(a), r.peer,
               outcome.ok ? "" : "failed: ", outcome.message);
   return json(outcome.ok ? 200 : 502, nlohmann::json{{"api", kApiVersion},

@@ -49,8 +49,10 @@ public:
   /// GET /api/v1/chart?metric=&range=: one chart's data ("charge", "runtime", "load",
   /// "voltage"); `metric` is one of kChartMetrics.
   virtual ChartData chart(std::string_view metric, HistoryRange range) = 0;
-  /// POST /api/v1/actions/NAME, after the gate let it through; `peer` for the log.
-  virtual ActionOutcome act(DashboardAction action, const std::string& peer) = 0;
+  /// POST /api/v1/actions/NAME, after the gate let it through; `peer` for the log;
+  /// `credential`: the one the gate accepted (checked again by the daemon's root side).
+  virtual ActionOutcome act(DashboardAction action, const std::string& peer,
+                            const std::string& credential) = 0;
 };
 
 /// The metrics /api/v1/chart draws.

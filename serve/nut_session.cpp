@@ -195,6 +195,10 @@ bool NutSession::allowed(NutAction action, std::string_view what) {
   return false;
 }
 
+Requester NutSession::requester() const {
+  return {username_.value_or(""), password_.value_or(""), who()};
+}
+
 std::string NutSession::who() const {
   return fmt::format("{}@{}", username_ ? *username_ : std::string("(none)"), peer_);
 }

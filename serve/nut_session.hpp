@@ -125,6 +125,7 @@ private:
   bool isOurUps(const std::string& ups) const noexcept;
   bool allowed(NutAction action, std::string_view what);
   std::string who() const;
+  Requester requester() const;
 
   const NutServiceOptions& options_;
   UpsBackend& backend_;

@@ -48,7 +48,7 @@ std::string NutSession::fsd(Args args) {
   if (!allowed(NutAction::Fsd, "FSD")) return nutError("ACCESS-DENIED");
   log::warning(kNutLogDomain, "Client {} set FSD on UPS [{}]", who(), options_.upsName);
   try {
-    backend_.forcedShutdown(who());
+    backend_.forcedShutdown(requester());
   } catch (const std::exception& e) {
     log::error(kNutLogDomain, "FSD from {} failed: {}", who(), e.what());
     return nutError("DRIVER-NOT-CONNECTED");
@@ -92,7 +92,7 @@ std::string NutSession::setVar(const std::string& ups, const std::string& var,
             value);
   CommandStatus status = CommandStatus::Failed;
   try {
-    status = backend_.setVariable(rw->name, value);
+    status = backend_.setVariable(rw->name, value, requester());
   } catch (const std::exception& e) {
     log::error(kNutLogDomain, "SET {} failed: {}", rw->name, e.what());
   }
@@ -138,7 +138,7 @@ std::string NutSession::instcmd(Args args) {
             value.empty() ? "" : " with value ", value, options_.upsName);
   CommandStatus status = CommandStatus::Failed;
   try {
-    status = backend_.instantCommand(*it, value);
+    status = backend_.instantCommand(*it, value, requester());
   } catch (const std::exception& e) {
     log::error(kNutLogDomain, "INSTCMD {} failed: {}", *it, e.what());
   }

@@ -27,6 +27,15 @@ struct UpsState {
   bool stale = false;      ///< true: comms lost (ERR DATA-STALE)
 };
 
+/// Who asked for a command, a write or FSD, as the NUT session knows them. The daemon's root
+/// side checks the user's password and right again against its own configuration (the process
+/// that parsed the request is not trusted with the decision).
+struct Requester {
+  std::string user;     ///< as sent with USERNAME
+  std::string password; ///< as sent with PASSWORD
+  std::string who;      ///< "user@address", for the log
+};
+
 enum class CommandStatus : std::uint8_t {
   Ok,
   NotSupported,    ///< CMD-NOT-SUPPORTED / VAR-NOT-SUPPORTED
@@ -46,10 +55,12 @@ public:
   virtual std::vector<std::string> commands() const = 0;
   /// The writable variables, sorted by name.
   virtual std::vector<RwVariable> writable() const = 0;
-  virtual CommandStatus instantCommand(const std::string& name, const std::string& value) = 0;
-  virtual CommandStatus setVariable(const std::string& name, const std::string& value) = 0;
+  virtual CommandStatus instantCommand(const std::string& name, const std::string& value,
+                                       const Requester& by) = 0;
+  virtual CommandStatus setVariable(const std::string& name, const std::string& value,
+                                    const Requester& by) = 0;
   /// A client with the fsd right sent FSD: the daemon starts its shutdown.
-  virtual void forcedShutdown(const std::string& who) = 0;
+  virtual void forcedShutdown(const Requester& by) = 0;
 };
 
 } // namespace hidupsd::serve

@@ -102,7 +102,9 @@ serve::ChartData DaemonDashboard::chart(std::string_view metric, serve::HistoryR
   return chartData(metric, range, samples, outages, now);
 }
 
-serve::ActionOutcome DaemonDashboard::act(serve::DashboardAction action, const std::string& peer) {
+serve::ActionOutcome
+DaemonDashboard::act(serve::DashboardAction action, const std::string& peer,
+                     const std::string& /*credential: checked by the caller*/) {
   serve::ActionOutcome outcome;
   switch (action) {
   case serve::DashboardAction::TestNotification: outcome = testNotification(peer); break;
@@ -144,7 +146,7 @@ serve::ActionOutcome DaemonDashboard::beeperMute() {
   if (parts_.ups == nullptr) return {false, "no UPS"};
   for (const std::string name : {"beeper.mute", "beeper.disable"}) {
     if (!supports(*parts_.ups, name)) continue;
-    const auto status = parts_.ups->instantCommand(name, "");
+    const auto status = parts_.ups->instantCommand(name, "", {});
     if (status == serve::CommandStatus::Ok) return {true, name + " sent"};
     return {false, name + " failed"};
   }

@@ -41,7 +41,8 @@ public:
   std::string history(serve::HistoryRange range) override;
   std::string plan() override;
   serve::ChartData chart(std::string_view metric, serve::HistoryRange range) override;
-  serve::ActionOutcome act(serve::DashboardAction action, const std::string& peer) override;
+  serve::ActionOutcome act(serve::DashboardAction action, const std::string& peer,
+                           const std::string& credential) override;
 
 private:
   serve::ActionOutcome beeperMute();

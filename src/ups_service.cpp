@@ -107,7 +107,8 @@ serve::CommandStatus UpsService::onDevice(const std::string& what,
   return *outcome->status;
 }
 
-serve::CommandStatus UpsService::instantCommand(const std::string& name, const std::string& value) {
+serve::CommandStatus UpsService::instantCommand(const std::string& name, const std::string& value,
+                                                const serve::Requester&) {
   const auto supported = reader_.commands();
   if (std::find(supported.begin(), supported.end(), name) == supported.end())
     return serve::CommandStatus::NotSupported;
@@ -151,7 +152,8 @@ void UpsService::startTest(const std::string& kind, const std::string& who) {
   });
 }
 
-serve::CommandStatus UpsService::setVariable(const std::string& name, const std::string& value) {
+serve::CommandStatus UpsService::setVariable(const std::string& name, const std::string& value,
+                                             const serve::Requester&) {
   const auto writable = reader_.writables();
   if (std::none_of(writable.begin(), writable.end(),
                    [&](const WritableSpec& w) { return w.name == name; }))
@@ -162,9 +164,9 @@ serve::CommandStatus UpsService::setVariable(const std::string& name, const std:
   });
 }
 
-void UpsService::forcedShutdown(const std::string& who) {
-  log::warning(kDomain, "FSD from {}: starting the shutdown", who);
-  engine_.requestForcedShutdown(core::Phrase("reason.fsd_from").with("client", who));
+void UpsService::forcedShutdown(const serve::Requester& by) {
+  log::warning(kDomain, "FSD from {}: starting the shutdown", by.who);
+  engine_.requestForcedShutdown(core::Phrase("reason.fsd_from").with("client", by.who));
 }
 
 } // namespace hidupsd

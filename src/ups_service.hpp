@@ -29,9 +29,11 @@ public:
   serve::UpsState state() const override;
   std::vector<std::string> commands() const override;
   std::vector<serve::RwVariable> writable() const override;
-  serve::CommandStatus instantCommand(const std::string& name, const std::string& value) override;
-  serve::CommandStatus setVariable(const std::string& name, const std::string& value) override;
-  void forcedShutdown(const std::string& who) override;
+  serve::CommandStatus instantCommand(const std::string& name, const std::string& value,
+                                      const serve::Requester& by) override;
+  serve::CommandStatus setVariable(const std::string& name, const std::string& value,
+                                   const serve::Requester& by) override;
+  void forcedShutdown(const serve::Requester& by) override;
   /// Starts a battery test (`kind` "quick" or "deep") without waiting: the
   /// engine holds it as a test (startselftest) first, then the command goes
   /// to the device thread; a failed command ends the test with its reason.

@@ -43,15 +43,17 @@ public:
             {"ups.delay.shutdown", Kind::Number, 0, {}, {}},
             {"ups.id", Kind::String, 32, {}, {}}};
   }
-  serve::CommandStatus instantCommand(const std::string&, const std::string&) override {
+  serve::CommandStatus instantCommand(const std::string&, const std::string&,
+                                      const serve::Requester&) override {
     return fail_ ? serve::CommandStatus::Failed : serve::CommandStatus::Ok;
   }
-  serve::CommandStatus setVariable(const std::string& name, const std::string& value) override {
+  serve::CommandStatus setVariable(const std::string& name, const std::string& value,
+                                   const serve::Requester&) override {
     if (fail_) return serve::CommandStatus::InvalidArgument;
     state_.snapshot.variables[name] = value;
     return serve::CommandStatus::Ok;
   }
-  void forcedShutdown(const std::string&) override {
+  void forcedShutdown(const serve::Requester&) override {
     state_.snapshot.variables["ups.status"] = "FSD OL CHRG";
   }
 

@@ -29,13 +29,16 @@ public:
     d.series.push_back({"x", {{1000, 1}, {2000, 2}}});
     return d;
   }
-  ActionOutcome act(DashboardAction action, const std::string& peer) override {
+  ActionOutcome act(DashboardAction action, const std::string& peer,
+                    const std::string& credential) override {
     ++acts;
     lastPeer = peer;
+    lastCredential = credential;
     return {true, std::string(nameOf(action)) + " done"};
   }
   std::atomic<int> acts{0};
   std::string lastPeer;
+  std::string lastCredential;
 };
 
 const std::string kToken = "0123456789abcdef0123";
@@ -162,6 +165,7 @@ TEST_CASE("an action needs JSON, this origin, the CSRF token and the credential"
     REQUIRE(r);
     CHECK(r->status == 200);
     CHECK(r->body.find("battery-test done") != std::string::npos);
+    CHECK(s.backend.lastCredential == kToken); // passed on, for the root side to re-check
     CHECK(s.backend.lastPeer == "127.0.0.1");
   }
   CHECK(s.backend.acts <= 1);

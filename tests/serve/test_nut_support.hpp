@@ -55,20 +55,22 @@ public:
     std::lock_guard lock(mutex_);
     return writable_;
   }
-  serve::CommandStatus instantCommand(const std::string& name, const std::string& value) override {
+  serve::CommandStatus instantCommand(const std::string& name, const std::string& value,
+                                      const serve::Requester&) override {
     std::lock_guard lock(mutex_);
     instantCalls_.emplace_back(name, value);
     return answer_;
   }
-  serve::CommandStatus setVariable(const std::string& name, const std::string& value) override {
+  serve::CommandStatus setVariable(const std::string& name, const std::string& value,
+                                   const serve::Requester&) override {
     std::lock_guard lock(mutex_);
     setCalls_.emplace_back(name, value);
     if (answer_ == serve::CommandStatus::Ok) state_.snapshot.variables[name] = value;
     return answer_;
   }
-  void forcedShutdown(const std::string& who) override {
+  void forcedShutdown(const serve::Requester& by) override {
     std::lock_guard lock(mutex_);
-    fsdCalls_.push_back(who);
+    fsdCalls_.push_back(by.who);
     state_.snapshot.variables["ups.status"] = "FSD " + state_.snapshot.variables["ups.status"];
   }
 
