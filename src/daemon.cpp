@@ -27,6 +27,8 @@
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
 #include "src/history_service.hpp"
+#include "src/listener_requests.hpp"
+#include "src/listener_supervisor.hpp"
 #include "src/migration_guard.hpp"
 #include "src/notifier.hpp"
 #include "src/nut_reader.hpp"
@@ -111,6 +113,11 @@ private:
   TestConditions testConditions() const;
   void startReadinessChecks();
   void startControl();
+  /// [serve.nut] / [serve.metrics]: the listener process that serves them, unprivileged.
+  void startListener();
+  /// What the listener serves next (its UPS, its scrape, the dashboard's state).
+  serve::channel::State listenerState() const;
+  serve::MetricsData metricsData() const;
   void warnIfNutRuns();
   NotifierHooks notifierHooks();
   void readinessChanged(Readiness::Change change, const PreflightReport& report);
@@ -141,8 +148,9 @@ private:
   proxmox::BoundedRunner checkRunner_{checkProcesses_, std::chrono::seconds(15)};
   std::unique_ptr<ReadinessChecker> checker_;
   std::unique_ptr<UpsService> service_;
-  std::unique_ptr<DaemonDashboard> dashboard_; // read by servers_'s HTTP thread
-  std::unique_ptr<Servers> servers_;           // set before the device thread starts
+  std::unique_ptr<DaemonDashboard> dashboard_;   // asked through requests_
+  std::unique_ptr<RootRequests> requests_;       // the listener's requests, checked again
+  std::unique_ptr<ListenerSupervisor> listener_; // the servers' process; before the device thread
   std::unique_ptr<serve::ControlServer> control_;
   std::thread deviceThread_;
   std::atomic<bool> deviceThreadEnded_{false};
@@ -162,17 +170,21 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
                 notifierHooks()),
       keeper_(makeInventoryKeeper(config_, nodeName(config_),
                                   std::make_shared<proxmox::ProcessRunner>())),
-      shedRecord_(eventLog_), pipeline_(makePipeline(
-                                  config_, eventLog_, &notifier_,
-                                  [this] {
-                                    if (servers_) servers_->waitForSecondaries();
-                                  },
-                                  keeper_, [this] { pipelineFinished(); }, shedHooks())),
+      shedRecord_(eventLog_),
+      pipeline_(makePipeline(
+          config_, eventLog_, &notifier_,
+          [this] {
+            if (config_.nut)
+              waitForSecondaries([this] { return listener_ ? listener_->loginCount() : 0; },
+                                 config_.nut->hostsync, config_.policy.simulation);
+          },
+          keeper_, [this] { pipelineFinished(); }, shedHooks())),
       router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
       powerWatch_(
           engine_, [this](bool onBattery) { keeper_->setOnBattery(onBattery); },
           [this](const core::Snapshot& s) {
             if (shed_) shed_->observe(s);
+            if (listener_) listener_->wake(); // the servers see each reading at once
           }),
       source_(options.simulate ? simulatedSource(*clock_)
                                : makeDeviceSource(config_.device, *clock_)) {}
@@ -274,9 +286,7 @@ void Daemon::startDeviceThread() {
         config_, service_.get(),
         [parts = statusParts()] { return serve::stateJson(daemonState(parts), -1) + "\n"; },
         keeper_, &eventLog_});
-  servers_ = std::make_unique<Servers>(
-      config_, *service_, stats_, *pipeline_, &readiness_, history_.get(),
-      [this] { return notifier_.health(); }, dashboard_.get());
+  startListener();
   deviceThread_ = std::thread([this] {
     try {
       reader_->run();
@@ -285,6 +295,52 @@ void Daemon::startDeviceThread() {
     }
     deviceThreadEnded_.store(true);
   });
+}
+
+/// The servers run in a process of their own that drops root (src/listener.hpp): the daemon
+/// keeps the UPS, the policy and the shutdown, feeds the listener the state and checks each
+/// of its requests again. A listener that dies or hangs is started again; meanwhile the
+/// monitor and the shutdown go on (a FSD's HOSTSYNC wait then sees no logged-in client).
+void Daemon::startListener() {
+  if (!config_.nut && !config_.metrics) return;
+  if (!options_.configPath) {
+    log::error(kDomain, "servers off: the listener reads the config file, and there is none");
+    return;
+  }
+  requests_ = std::make_unique<RootRequests>(config_, *service_, dashboard_.get());
+  std::vector<std::string> argv = {"/proc/self/exe", "--listener",
+                                   std::filesystem::absolute(*options_.configPath).string()};
+  listener_ = std::make_unique<ListenerSupervisor>(
+      std::move(argv), [this] { return listenerState(); },
+      [this](const serve::channel::Request& q) { return requests_->handle(q); });
+  listener_->start();
+}
+
+serve::MetricsData Daemon::metricsData() const {
+  serve::MetricsData d;
+  const auto state = service_->state();
+  d.upsName = config_.nut ? config_.nut->name : "ups";
+  d.version = HIDUPSD_VERSION;
+  d.everRead = state.everRead;
+  d.commOk = state.everRead && !state.stale;
+  d.shutdownStarted = pipeline_->started();
+  d.shutdownReady = readiness_.ready();
+  for (const auto& [event, entry] : stats_.counts())
+    d.events[event] = {entry.count, entry.last};
+  d.processStart = startedSystem_;
+  d.sinks = notifier_.health();
+  if (history_) d.history = historyMetrics(history_->summary(), std::chrono::system_clock::now());
+  return d;
+}
+
+serve::channel::State Daemon::listenerState() const {
+  serve::channel::State s;
+  s.ups = service_->state();
+  s.commands = service_->commands();
+  s.writable = service_->writable();
+  if (config_.metrics) s.metrics = metricsData();
+  if (dashboard_) s.statusJson = serve::stateJson(daemonState(statusParts()), -1) + "\n";
+  return s;
 }
 
 std::unique_ptr<UpsSource> Daemon::makeSource(ReaderListener& listener) {
@@ -350,7 +406,7 @@ int Daemon::run() {
   shed_.reset(); // workers still stopping or starting guests end on their own
   if (history_) history_->stop(std::chrono::seconds(1)); // never longer: the exit goes on
   pipeline_->wait(); // the servers keep showing FSD to the secondaries meanwhile
-  servers_->stop();
+  if (listener_) listener_->stop();
   notifier_.stop(); // pending messages get a short bounded grace
   if (control_) control_->stop();
   log::notice(kDomain, "stopped");

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // hidupsd: the command line.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -28,6 +30,7 @@
 #include "src/history_cli.hpp"
 #include "src/import_nut.hpp"
 #include "src/kill_power.hpp"
+#include "src/listener.hpp"
 #include "src/migration_guard.hpp"
 #include "src/nut_reader.hpp"
 #include "src/preflight.hpp"
@@ -491,6 +494,17 @@ int run(const Options& o) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // The daemon's own listener process (src/listener.hpp), not a command for people: the
+  // daemon starts it with its channel on descriptor 3.
+  if (argc == 3 && std::string_view(argv[1]) == "--listener") {
+    hidupsd::ListenerOptions listener;
+    listener.configPath = argv[2];
+    const int status = hidupsd::runListener(listener);
+    // Its servers are stopped; nothing else to tear down. (LeakSanitizer's exit check would
+    // need ptrace, which the listener's syscall filter forbids.)
+    std::fflush(stderr);
+    ::_exit(status);
+  }
   try {
     return run(parseOptions(std::vector<std::string>(argv + 1, argv + argc)));
   } catch (const UsageError& e) {

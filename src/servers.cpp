@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Servers: [serve.nut] and [serve.metrics] from the config; both optional, neither fatal.
+// They run in the listener process; waitForSecondaries runs on the root side.
 #include "src/servers.hpp"
 
 #include <thread>
@@ -125,14 +126,9 @@ serve::HistoryMetrics historyMetrics(const history::Summary& summary,
   return h;
 }
 
-Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
-                 const ShutdownPipeline& pipeline, const Readiness* readiness,
-                 const HistoryService* history,
-                 std::function<std::vector<core::SinkHealth>()> sinks,
-                 serve::DashboardBackend* dashboard)
-    : stats_(stats), pipeline_(pipeline), readiness_(readiness), history_(history),
-      sinks_(std::move(sinks)), simulation_(config.policy.simulation),
-      dashboardBackend_(dashboard) {
+Servers::Servers(const Config& config, serve::UpsBackend& backend,
+                 std::function<serve::MetricsData()> metrics, serve::DashboardBackend* dashboard)
+    : metricsSource_(std::move(metrics)), dashboardBackend_(dashboard) {
   const std::size_t nutWanted = !config.nut ? 0
                                 : config.nut->maxConnections > 0
                                     ? static_cast<std::size_t>(config.nut->maxConnections)
@@ -144,16 +140,15 @@ Servers::Servers(const Config& config, serve::UpsBackend& backend, const EventSt
   if (config.nut || config.metrics)
     log::notice(kDomain,
                 "descriptors: limit {}, {} open; NUT server up to {} clients, HTTP up to {} "
-                "connections; {} kept for the shutdown",
+                "connections; {} kept spare",
                 use.limit, use.open, plan.nutClients, plan.httpConnections, plan.reserve);
-  if (config.nut) startNut(config, backend, plan.nutClients);
-  if (config.metrics) startMetrics(config, backend, plan.httpConnections);
+  if (config.nut) makeNut(config, backend, plan.nutClients);
+  if (config.metrics) makeMetrics(config, plan.httpConnections);
 }
 
 Servers::~Servers() { stop(); }
 
-void Servers::startNut(const Config& config, serve::UpsBackend& backend, std::size_t clients) {
-  hostsync_ = config.nut->hostsync;
+void Servers::makeNut(const Config& config, serve::UpsBackend& backend, std::size_t clients) {
   if (clients == 0) {
     log::error(kDomain, "NUT server off: too few descriptors left under the limit (raise "
                         "LimitNOFILE=)");
@@ -169,42 +164,21 @@ void Servers::startNut(const Config& config, serve::UpsBackend& backend, std::si
                    config.nut->certificate, why);
     const auto tls = tlsText(options.tls.get(), config.nut->requireTls);
     nut_ = std::make_unique<serve::NutServer>(std::move(options), backend);
-    nut_->start();
-    log::notice(kDomain, "NUT server on {} (ups \"{}\", {} users{}{})",
-                hostPort(config.nut->listen), config.nut->name, config.nut->users.size(),
-                allowText(config.nut->allow), tls);
+    started_.push_back(fmt::format("NUT server on {} (ups \"{}\", {} users{}{})",
+                                   hostPort(config.nut->listen), config.nut->name,
+                                   config.nut->users.size(), allowText(config.nut->allow), tls));
   } catch (const std::exception& e) {
     nut_.reset();
     log::error(kDomain, "NUT server off: {}", e.what());
   }
 }
 
-void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
-                           std::size_t connections) {
+void Servers::makeMetrics(const Config& config, std::size_t connections) {
   if (connections == 0) {
     log::error(kDomain, "metrics endpoint off: too few descriptors left under the limit (raise "
                         "LimitNOFILE=)");
     return;
   }
-  const std::string name = config.nut ? config.nut->name : "ups";
-  auto source = [this, &backend, name] {
-    serve::MetricsData d;
-    const auto state = backend.state();
-    d.upsName = name;
-    d.version = HIDUPSD_VERSION;
-    d.snapshot = state.snapshot;
-    d.everRead = state.everRead;
-    d.commOk = state.everRead && !state.stale;
-    d.shutdownStarted = pipeline_.started();
-    if (readiness_ != nullptr) d.shutdownReady = readiness_->ready();
-    for (const auto& [event, entry] : stats_.counts())
-      d.events[event] = {entry.count, entry.last};
-    d.processStart = started_;
-    if (sinks_) d.sinks = sinks_();
-    if (history_ != nullptr)
-      d.history = historyMetrics(history_->summary(), std::chrono::system_clock::now());
-    return d;
-  };
   try {
     serve::HttpServerOptions options;
     options.host = config.metrics->listen.host;
@@ -212,21 +186,21 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     options.maxConnections = connections;
     options.allow = config.metrics->allow;
     const auto& m = *config.metrics;
-    metrics_ = std::make_unique<serve::MetricsServer>(std::move(options), source, m.nutExporter);
+    metrics_ =
+        std::make_unique<serve::MetricsServer>(std::move(options), metricsSource_, m.nutExporter);
     const bool page = m.dashboard && dashboardBackend_ != nullptr;
     if (page)
       dashboard_ = std::make_unique<serve::Dashboard>(
           metrics_->http(), *dashboardBackend_,
           serve::ActionCredentials{m.actionToken, m.actionPasswordHash});
-    metrics_->start();
-    log::notice(kDomain, "metrics on http://{}/metrics{}{}", hostPort(m.listen),
-                m.nutExporter ? " and /ups_metrics" : "", allowText(m.allow));
+    started_.push_back(fmt::format("metrics on http://{}/metrics{}{}", hostPort(m.listen),
+                                   m.nutExporter ? " and /ups_metrics" : "", allowText(m.allow)));
     if (page)
-      log::notice(kDomain, "dashboard on http://{}/, its API under /api/v1/; actions {}",
-                  hostPort(m.listen),
-                  m.actionToken.empty() && m.actionPasswordHash.empty()
-                      ? "off (no action_token or action_password_hash)"
-                      : "on, behind the configured credential");
+      started_.push_back(fmt::format("dashboard on http://{}/, its API under /api/v1/; actions {}",
+                                     hostPort(m.listen),
+                                     m.actionToken.empty() && m.actionPasswordHash.empty()
+                                         ? "off (no action_token or action_password_hash)"
+                                         : "on, behind the configured credential"));
   } catch (const std::exception& e) {
     dashboard_.reset();
     metrics_.reset();
@@ -234,34 +208,61 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
   }
 }
 
+void Servers::start() {
+  if (nut_) {
+    try {
+      nut_->start();
+    } catch (const std::exception& e) {
+      nut_.reset();
+      log::error(kDomain, "NUT server off: {}", e.what());
+    }
+  }
+  if (metrics_) {
+    try {
+      metrics_->start();
+    } catch (const std::exception& e) {
+      dashboard_.reset();
+      metrics_.reset();
+      log::error(kDomain, "metrics endpoint off: {}", e.what());
+    }
+  }
+  for (const auto& line : started_)
+    log::notice(kDomain, "{}", line);
+}
+
 void Servers::stop() noexcept {
   if (nut_) nut_->stop();
   if (metrics_) metrics_->stop();
 }
 
-void Servers::waitForSecondaries() noexcept {
-  if (!nut_) return;
-  const auto logged = nut_->loginCount();
-  if (logged == 0) {
-    log::notice("pipeline", "no NUT secondary is logged in (any that was has logged out)");
-    return;
+std::size_t Servers::loginCount() const noexcept { return nut_ ? nut_->loginCount() : 0; }
+
+void waitForSecondaries(const std::function<std::size_t()>& logins, std::chrono::seconds hostsync,
+                        bool simulation) noexcept {
+  try {
+    const auto logged = logins();
+    if (logged == 0) {
+      log::notice("pipeline", "no NUT secondary is logged in (any that was has logged out)");
+      return;
+    }
+    if (simulation) {
+      log::notice("pipeline", "would set FSD and wait up to {} s for {} logged-in NUT client(s)",
+                  hostsync.count(), logged);
+      return;
+    }
+    log::notice("pipeline", "FSD set: waiting up to {} s for {} logged-in NUT client(s) to log out",
+                hostsync.count(), logged);
+    const auto deadline = std::chrono::steady_clock::now() + hostsync;
+    while (logins() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto left = logins();
+    if (left == 0)
+      log::notice("pipeline", "every NUT secondary has logged out");
+    else
+      log::warning("pipeline", "{} NUT client(s) still logged in after {} s: powering off anyway",
+                   left, hostsync.count());
+  } catch (...) {
   }
-  if (simulation_) {
-    log::notice("pipeline", "would set FSD and wait up to {} s for {} logged-in NUT client(s)",
-                hostsync_.count(), logged);
-    return;
-  }
-  log::notice("pipeline", "FSD set: waiting up to {} s for {} logged-in NUT client(s) to log out",
-              hostsync_.count(), logged);
-  const auto deadline = std::chrono::steady_clock::now() + hostsync_;
-  while (nut_->loginCount() > 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  const auto left = nut_->loginCount();
-  if (left == 0)
-    log::notice("pipeline", "every NUT secondary has logged out");
-  else
-    log::warning("pipeline", "{} NUT client(s) still logged in after {} s: powering off anyway",
-                 left, hostsync_.count());
 }
 
 std::uint16_t Servers::nutPort() const noexcept { return nut_ ? nut_->port() : 0; }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Servers: the NUT-protocol server and the metrics endpoint of [serve.*], and the wait for
-// secondaries.
+// Servers: the NUT-protocol server and the HTTP server of [serve.*] (in the listener process),
+// and the root side's wait for secondaries.
 #pragma once
 
 #include <chrono>
@@ -8,66 +8,56 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "history/records.hpp"
 #include "lib/fd_budget.hpp"
 #include "serve/dashboard.hpp"
 #include "serve/metrics_server.hpp"
 #include "serve/nut_server.hpp"
-#include "src/event_stats.hpp"
-#include "src/history_service.hpp"
 #include "src/preflight.hpp"
-#include "src/readiness.hpp"
-#include "src/shutdown_pipeline.hpp"
 
 namespace hidupsd {
 
-/// The servers the config asks for ([serve.nut], [serve.metrics]). A server
-/// that cannot listen is logged as an error and left off: the monitor and
-/// the shutdown must work without it. Their connections are sized from the
-/// descriptor limit (lib::planDescriptors): together they never hold more than
-/// half of the free descriptors, so the shutdown always has its reserve.
-/// Thread rules: construct, stop() on the control thread; waitForSecondaries()
-/// on the pipeline thread.
+/// The servers the config asks for ([serve.nut], [serve.metrics] with its dashboard), as the
+/// listener process runs them (src/listener.hpp): the constructor binds (as root, before the
+/// listener drops its privileges), start() starts their threads (after). A server that cannot
+/// listen is logged as an error and left off. Their connections are sized from the listener's
+/// own descriptor limit (lib::planDescriptors).
+/// Thread rules: construct, start(), stop() on one thread; loginCount() from any.
 class Servers {
 public:
-  /// Starts them now. `backend`, `stats`, `pipeline`, `readiness`, `history` and `dashboard`
-  /// (these three may be null) must outlive this.
-  /// `sinks`: the notification sinks' health for /metrics (may be empty).
-  /// `dashboard`: the page and /api/v1/ on the HTTP server ([serve.http] dashboard = true).
-  Servers(const Config& config, serve::UpsBackend& backend, const EventStats& stats,
-          const ShutdownPipeline& pipeline, const Readiness* readiness = nullptr,
-          const HistoryService* history = nullptr,
-          std::function<std::vector<core::SinkHealth>()> sinks = {},
-          serve::DashboardBackend* dashboard = nullptr);
+  /// `backend`, `metrics` (called on the HTTP thread for each scrape) and `dashboard` (may be
+  /// null: no dashboard) must outlive this.
+  Servers(const Config& config, serve::UpsBackend& backend,
+          std::function<serve::MetricsData()> metrics, serve::DashboardBackend* dashboard);
   ~Servers();
   Servers(const Servers&) = delete;
   Servers& operator=(const Servers&) = delete;
 
+  void start();
   void stop() noexcept;
-  /// After FSD, before this host powers off: waits until no NUT client is
-  /// logged in (the other nodes' upsmon log out when they shut down), at most
-  /// hostsync. Simulation: only says what it would wait for. Never throws.
-  void waitForSecondaries() noexcept;
+  /// NUT clients logged in now (0 without a NUT server).
+  std::size_t loginCount() const noexcept;
   /// The ports listened on (0: that server is off): tests use port 0.
   std::uint16_t nutPort() const noexcept;
   std::uint16_t metricsPort() const noexcept;
 
 private:
-  void startNut(const Config& config, serve::UpsBackend& backend, std::size_t clients);
-  void startMetrics(const Config& config, serve::UpsBackend& backend, std::size_t connections);
+  void makeNut(const Config& config, serve::UpsBackend& backend, std::size_t clients);
+  void makeMetrics(const Config& config, std::size_t connections);
 
-  const EventStats& stats_;
-  const ShutdownPipeline& pipeline_;
-  const Readiness* readiness_;
-  const HistoryService* history_;
-  std::function<std::vector<core::SinkHealth>()> sinks_;
-  bool simulation_;
-  std::chrono::seconds hostsync_{0};
+  std::function<serve::MetricsData()> metricsSource_;
   std::unique_ptr<serve::NutServer> nut_;
   std::unique_ptr<serve::MetricsServer> metrics_;
   serve::DashboardBackend* dashboardBackend_;
   std::unique_ptr<serve::Dashboard> dashboard_; // its routes on metrics_'s server
-  std::chrono::system_clock::time_point started_ = std::chrono::system_clock::now();
+  std::vector<std::string> started_;            // what start() logs
 };
+
+/// After FSD, before this host powers off: waits until no NUT client is logged in (the other
+/// nodes' upsmon log out when they shut down), at most `hostsync`; `logins` says how many are.
+/// Simulation: only says what it would wait for. Never throws.
+void waitForSecondaries(const std::function<std::size_t()>& logins, std::chrono::seconds hostsync,
+                        bool simulation) noexcept;
 
 /// The history's summary as /metrics shows it, at wall time `now`.
 serve::HistoryMetrics historyMetrics(const history::Summary& summary,

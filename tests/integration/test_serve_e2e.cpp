@@ -137,7 +137,9 @@ TEST_CASE("upsc, upscmd, upsrw, --status, --command and /metrics against the run
   const auto command = t::runProcess(
       {t::hidupsdBinary().string(), "--command", "beeper.disable", "-c", config.string()});
   CHECK_MESSAGE(command.status == 0, command.err);
-  CHECK(t::runProcess({"/usr/bin/upsc", upsAt(ports), "ups.beeper.status"}).out == "disabled\n");
+  CHECK_MESSAGE(t::runProcess({"/usr/bin/upsc", upsAt(ports), "ups.beeper.status"}).out ==
+                    "disabled\n",
+                daemon.err());
   const auto list = t::runProcess({"/usr/bin/upscmd", "-l", upsAt(ports)});
   CHECK(list.out.find("shutdown.return - Turn off the load and return when power is back") !=
         std::string::npos);

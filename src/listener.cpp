@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The listener process: servers fed from the channel; every request that needs the UPS, the
+// pipeline or the history goes back to the root side, which decides.
+#include "src/listener.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "config/config.hpp"
+#include "lib/log.hpp"
+#include "lib/privileges.hpp"
+#include "serve/channel.hpp"
+#include "src/servers.hpp"
+
+namespace hidupsd {
+
+namespace {
+
+constexpr std::string_view kDomain = "listener";
+namespace ch = serve::channel;
+
+/// Requests waiting for the root side at once; more are refused at once (the servers answer
+/// an error) rather than queued: a flood of clients cannot pile work up for the root side.
+constexpr std::size_t kMaxPending = 8;
+
+/// Writes whole frames to the channel, from any thread; a root side that does not read for
+/// this long is gone (the listener then ends).
+constexpr std::chrono::seconds kWriteTimeout{5};
+
+class Channel {
+public:
+  explicit Channel(int fd) : fd_(fd) {}
+
+  /// False when the channel is broken (closed, or not read within kWriteTimeout).
+  bool send(const ch::Message& message) {
+    const auto bytes = ch::frame(message);
+    std::lock_guard lock(mutex_);
+    if (broken_) return false;
+    const auto deadline = std::chrono::steady_clock::now() + kWriteTimeout;
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+      const auto n =
+          ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        done += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        pollfd p{fd_, POLLOUT, 0};
+        if (left.count() > 0 && ::poll(&p, 1, static_cast<int>(left.count())) >= 0) continue;
+      }
+      broken_ = true;
+      return false;
+    }
+    return true;
+  }
+  bool broken() const {
+    std::lock_guard lock(mutex_);
+    return broken_;
+  }
+
+private:
+  int fd_;
+  mutable std::mutex mutex_;
+  bool broken_ = false;
+};
+
+/// What the servers see: the latest State from the root side, and requests sent back to it.
+class ListenerBackend final : public serve::UpsBackend, public serve::DashboardBackend {
+public:
+  explicit ListenerBackend(Channel& channel) : channel_(channel) {}
+
+  void update(ch::State state) {
+    std::lock_guard lock(mutex_);
+    state_ = std::move(state);
+    have_ = true;
+  }
+  void deliver(ch::Reply reply) {
+    std::lock_guard lock(mutex_);
+    if (const auto it = pending_.find(reply.id); it != pending_.end()) {
+      it->second = std::move(reply);
+      answered_.notify_all();
+    } // an answer nobody waits for any more (timed out): dropped
+  }
+  void closed() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    answered_.notify_all();
+  }
+
+  serve::MetricsData metrics() const {
+    std::lock_guard lock(mutex_);
+    if (!have_) throw std::runtime_error("no state from the daemon yet");
+    auto m = state_.metrics;
+    m.snapshot = state_.ups.snapshot;
+    return m;
+  }
+
+  // serve::UpsBackend
+  serve::UpsState state() const override {
+    std::lock_guard lock(mutex_);
+    return state_.ups; // before the first State: never read (DRIVER-NOT-CONNECTED)
+  }
+  std::vector<std::string> commands() const override {
+    std::lock_guard lock(mutex_);
+    return state_.commands;
+  }
+  std::vector<serve::RwVariable> writable() const override {
+    std::lock_guard lock(mutex_);
+    return state_.writable;
+  }
+  serve::CommandStatus instantCommand(const std::string& name, const std::string& value,
+                                      const serve::Requester& by) override {
+    auto q = asked(ch::Request::Kind::InstantCommand, by);
+    q.name = name;
+    q.value = value;
+    const auto r = ask(std::move(q), std::chrono::seconds(20));
+    return r ? r->status : serve::CommandStatus::Failed;
+  }
+  serve::CommandStatus setVariable(const std::string& name, const std::string& value,
+                                   const serve::Requester& by) override {
+    auto q = asked(ch::Request::Kind::SetVariable, by);
+    q.name = name;
+    q.value = value;
+    const auto r = ask(std::move(q), std::chrono::seconds(20));
+    return r ? r->status : serve::CommandStatus::Failed;
+  }
+  void forcedShutdown(const serve::Requester& by) override {
+    const auto r = ask(asked(ch::Request::Kind::ForcedShutdown, by), std::chrono::seconds(5));
+    if (!r || !r->ok)
+      throw std::runtime_error(r ? r->text : "the daemon did not answer the FSD request");
+  }
+
+  // serve::DashboardBackend
+  std::string status() override {
+    std::lock_guard lock(mutex_);
+    if (!have_) throw std::runtime_error("no state from the daemon yet");
+    return state_.statusJson;
+  }
+  std::string history(serve::HistoryRange range) override {
+    ch::Request q;
+    q.kind = ch::Request::Kind::History;
+    q.range = range;
+    return text(std::move(q));
+  }
+  std::string plan() override {
+    ch::Request q;
+    q.kind = ch::Request::Kind::Plan;
+    return text(std::move(q));
+  }
+  serve::ChartData chart(std::string_view metric, serve::HistoryRange range) override {
+    ch::Request q;
+    q.kind = ch::Request::Kind::Chart;
+    q.name = std::string(metric);
+    q.range = range;
+    auto r = ask(std::move(q), std::chrono::seconds(20));
+    if (!r || !r->ok) throw std::runtime_error(r ? r->text : "the daemon did not answer");
+    return std::move(r->chart);
+  }
+  serve::ActionOutcome act(serve::DashboardAction action, const std::string& peer,
+                           const std::string& credential) override {
+    ch::Request q;
+    q.kind = ch::Request::Kind::Action;
+    q.action = action;
+    q.peer = peer;
+    q.credential = credential;
+    const auto r = ask(std::move(q), std::chrono::seconds(40));
+    if (!r) return {false, "the daemon did not answer"};
+    return {r->ok, r->text};
+  }
+
+private:
+  static ch::Request asked(ch::Request::Kind kind, const serve::Requester& by) {
+    ch::Request q;
+    q.kind = kind;
+    q.user = by.user;
+    q.password = by.password;
+    q.peer = by.who;
+    return q;
+  }
+
+  std::string text(ch::Request q) {
+    auto r = ask(std::move(q), std::chrono::seconds(20));
+    if (!r || !r->ok) throw std::runtime_error(r ? r->text : "the daemon did not answer");
+    return std::move(r->text);
+  }
+
+  /// Sends `q` and waits for its Reply, at most `timeout`; nullopt: busy, broken or late.
+  std::optional<ch::Reply> ask(ch::Request q, std::chrono::seconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (closed_ || pending_.size() >= kMaxPending) return std::nullopt;
+    q.id = ++nextId_;
+    const auto id = q.id;
+    pending_.emplace(id, std::nullopt);
+    lock.unlock();
+    const bool sent = channel_.send(q);
+    lock.lock();
+    if (sent)
+      answered_.wait_for(lock, timeout, [&] { return closed_ || pending_.at(id).has_value(); });
+    auto reply = std::move(pending_.at(id));
+    pending_.erase(id);
+    return reply;
+  }
+
+  Channel& channel_;
+  mutable std::mutex mutex_;
+  std::condition_variable answered_;
+  ch::State state_;
+  bool have_ = false;
+  bool closed_ = false;
+  std::uint32_t nextId_ = 0;
+  std::map<std::uint32_t, std::optional<ch::Reply>> pending_;
+};
+
+/// The kernel's OOM killer takes the listener before the daemon (which runs with
+/// OOMScoreAdjust=-900): a client that makes it grow costs the servers, not the shutdown.
+void offerToOomKiller() {
+  std::ofstream("/proc/self/oom_score_adj") << "500\n";
+  ::setpriority(PRIO_PROCESS, 0, 10); // the root side's work comes first
+}
+
+/// Reads the channel until it closes; dispatches each message. False on a protocol error.
+bool serveChannel(int fd, Channel& channel, ListenerBackend& backend, const Servers& servers) {
+  ch::FrameReader frames;
+  std::size_t logins = 0;
+  std::string buffer(64 * 1024, '\0');
+  std::string message;
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    const int ready = ::poll(&p, 1, 100);
+    if (ready < 0 && errno != EINTR) return false;
+    if (const auto now = servers.loginCount(); now != logins) {
+      logins = now;
+      if (!channel.send(ch::Logins{static_cast<std::uint32_t>(now)})) return true;
+    }
+    if (ready <= 0) continue;
+    const auto n = ::read(fd, buffer.data(), buffer.size());
+    if (n == 0) return true; // the daemon closed it: time to go
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return true;
+    }
+    try {
+      frames.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+      while (frames.next(message)) {
+        auto m = ch::decode(message);
+        if (auto* s = std::get_if<ch::State>(&m))
+          backend.update(std::move(*s));
+        else if (auto* r = std::get_if<ch::Reply>(&m))
+          backend.deliver(std::move(*r));
+        else if (const auto* ping = std::get_if<ch::Ping>(&m)) {
+          if (!channel.send(ch::Pong{ping->sequence})) return true;
+        } else
+          throw ch::ChannelError(0, "a message the daemon does not send");
+      }
+    } catch (const ch::ChannelError& e) {
+      log::error(kDomain, "from the daemon: {}", e.what());
+      return false;
+    }
+  }
+}
+
+} // namespace
+
+int runListener(const ListenerOptions& options) {
+  ::signal(SIGPIPE, SIG_IGN);
+  // It ends when the daemon closes the channel, not on the SIGTERM systemd sends the whole
+  // service at a stop: the daemon may still be showing FSD to the secondaries then.
+  for (const int sig : {SIGTERM, SIGINT, SIGHUP})
+    ::signal(sig, SIG_IGN);
+  ::close_range(static_cast<unsigned>(options.channelFd) + 1, ~0U, 0);
+  Channel channel(options.channelFd);
+  ListenerBackend backend(channel);
+  try {
+    const Config config = loadConfig(options.configPath);
+    const bool dashboard = config.metrics && config.metrics->dashboard;
+    // Binds now, as root: privileged ports work, and the TLS key is read.
+    Servers servers(
+        config, backend, [&backend] { return backend.metrics(); },
+        dashboard ? static_cast<serve::DashboardBackend*>(&backend) : nullptr);
+    offerToOomKiller();
+    const auto dropped = lib::dropPrivileges(options.user, options.emptyRoot);
+    servers.start(); // threads start after the drop: they inherit it
+    lib::applySyscallFilter();
+    if (dropped.wasRoot)
+      log::notice(kDomain,
+                  "serving as {} (uid {}, gid {}), in {}, no capabilities (CapEff {:x}), "
+                  "syscall filter on",
+                  dropped.user, dropped.uid, dropped.gid, dropped.root.string(),
+                  lib::effectiveCapabilities());
+    else
+      log::notice(kDomain,
+                  "serving as {} (uid {}; started without root: nothing to drop), "
+                  "syscall filter on",
+                  dropped.user, dropped.uid);
+    ch::Hello hello;
+    hello.pid = static_cast<std::uint32_t>(::getpid());
+    hello.uid = static_cast<std::uint32_t>(::getuid());
+    hello.nutPort = servers.nutPort();
+    hello.httpPort = servers.metricsPort();
+    if (!channel.send(hello)) return 1;
+    const bool clean = serveChannel(options.channelFd, channel, backend, servers);
+    backend.closed();
+    servers.stop();
+    return clean ? 0 : 1;
+  } catch (const std::exception& e) {
+    log::error(kDomain, "cannot serve: {}", e.what());
+    backend.closed();
+    return 1;
+  }
+}
+
+} // namespace hidupsd
