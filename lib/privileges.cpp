@@ -116,15 +116,19 @@ void applySyscallFilter() {
       "swapoff bpf perf_event_open open_by_handle_at name_to_handle_at setns unshare keyctl "
       "add_key request_key acct settimeofday clock_settime clock_adjtime adjtimex iopl ioperm "
       "userfaultfd fanotify_init quotactl syslog vhangup mknod mknodat fsopen fsmount "
-      "move_mount open_tree sethostname setdomainname lookup_dcookie kcmp";
+      "move_mount open_tree sethostname setdomainname lookup_dcookie kcmp fsconfig fspick "
+      "mount_setattr umount pidfd_getfd process_madvise modify_ldt subpage_prot switch_endian "
+      "vm86 vm86old pciconfig_iobase pciconfig_read pciconfig_write";
   for (const auto& name : words(kKill)) {
     const int nr = ::seccomp_syscall_resolve_name(name.c_str());
     if (nr == __NR_SCMP_ERROR) continue; // not on this architecture
     if (rc == 0) rc = ::seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, nr, 0);
   }
-  // Identity changes fail quietly: nothing in the listener asks for them.
+  // Identity, personality and real-time scheduling changes fail quietly: nothing in the
+  // listener asks for them.
   constexpr std::string_view kRefuse =
-      "setuid setgid setreuid setregid setresuid setresgid setgroups capset setfsuid setfsgid";
+      "setuid setgid setreuid setregid setresuid setresgid setgroups capset setfsuid setfsgid "
+      "personality sched_setscheduler sched_setattr sched_setparam";
   for (const auto& name : words(kRefuse)) {
     const int nr = ::seccomp_syscall_resolve_name(name.c_str());
     if (nr == __NR_SCMP_ERROR) continue;
