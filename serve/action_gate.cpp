@@ -77,7 +77,8 @@ bool credentialMatches(const ActionCredentials& credentials, const std::string& 
          lib::verifyPassword(presented, credentials.passwordHash);
 }
 
-GateVerdict ActionGate::check(const HttpRequest& r, GuardClock::time_point now) {
+GateVerdict ActionGate::check(const HttpRequest& r, GuardClock::time_point now,
+                              std::string* accepted) {
   if (!enabled()) return {404, "actions are off (no action_token or action_password_hash)"};
   if (auto v = sameOrigin(r); !v.allowed()) return v;
   const auto body = nlohmann::json::parse(r.body, nullptr, false);
@@ -91,9 +92,8 @@ GateVerdict ActionGate::check(const HttpRequest& r, GuardClock::time_point now) 
     return {401, "wrong " + credentialKind()};
   }
   throttle_.succeeded(r.peer);
-  GateVerdict allowed;
-  allowed.credential = std::move(credential);
-  return allowed;
+  if (accepted != nullptr) *accepted = std::move(credential);
+  return {};
 }
 
 std::string randomToken() {

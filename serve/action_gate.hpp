@@ -22,9 +22,6 @@ struct GateVerdict {
   int status = 200;                   ///< 200: allowed; else 400, 401, 403, 404 (off), 415, 429
   std::string why;                    ///< for the answer and the log (never the credential)
   std::chrono::seconds retryAfter{0}; ///< with 429
-  /// Allowed: the credential that matched, passed on with the action so that the daemon's root
-  /// side checks it again (the listener's verdict is not trusted with the decision).
-  std::string credential;
   bool allowed() const noexcept { return status == 200; }
 };
 
@@ -49,7 +46,11 @@ public:
   /// `csrf`: a random token for this daemon's life (randomToken()).
   ActionGate(ActionCredentials credentials, std::string csrf);
 
-  GateVerdict check(const HttpRequest& request, GuardClock::time_point now);
+  /// Allowed: `accepted` (when given) gets the credential that matched, passed on with the
+  /// action so that the daemon's root side checks it again (the listener's verdict is not
+  /// trusted with the decision).
+  GateVerdict check(const HttpRequest& request, GuardClock::time_point now,
+                    std::string* accepted = nullptr);
   bool enabled() const noexcept { return credentials_.enabled(); }
   /// "token", "password", "token or password"; "" when off.
   std::string credentialKind() const;

@@ -153,7 +153,8 @@ HttpResponse Dashboard::chart(const HttpRequest& r) {
 }
 
 HttpResponse Dashboard::action(DashboardAction a, const HttpRequest& r) {
-  const auto verdict = gate_.check(r, GuardClock::now());
+  std::string credential;
+  const auto verdict = gate_.check(r, GuardClock::now(), &credential);
   if (!verdict.allowed()) {
     // Throttled attempts are not logged one by one: a flood must not flood the journal.
     log::log(verdict.status == 429 ? log::Level::Debug : log::Level::Warning, kDomain,
@@ -163,7 +164,7 @@ HttpResponse Dashboard::action(DashboardAction a, const HttpRequest& r) {
       answer.headers.emplace_back("Retry-After", std::to_string(verdict.retryAfter.count()));
     return answer;
   }
-  const auto outcome = backend_.act(a, r.peer, verdict.credential);
+  const auto outcome = backend_.act(a, r.peer, credential);
   log::notice(kDomain, "action {} from {}: {}{}", nameOf(a), r.peer,
               outcome.ok ? "" : "failed: ", outcome.message);
   return json(outcome.ok ? 200 : 502, nlohmann::json{{"api", kApiVersion},
