@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Several UPSes and min_supplies, end to end: the daemon as a process on two replayed UPSes,
+// fake Proxmox tools; one UPS at low battery holds, the second one shuts the host down.
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/daemon_support.hpp"
+#include "tests/support/fake_pve.hpp"
+#include "tests/support/test_support.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace t = hidupsd::test;
+using namespace hidupsd::test::daemon;
+using namespace std::chrono_literals;
+
+std::string oneGuest() {
+  nlohmann::json guests = nlohmann::json::array();
+  guests.push_back({{"type", "vm"},
+                    {"id", 100},
+                    {"name", "web"},
+                    {"status", "running"},
+                    {"shutdown", "0.5"},
+                    {"startup", ""}});
+  return nlohmann::json{{"node", "pve1"}, {"guests", guests}}.dump();
+}
+
+/// Two UPSes feeding one supply each: "left" reaches low battery at `leftLow` s, "right" at
+/// `rightLow` s (0 = never); both lose mains at 1 s.
+std::string configFor(const TempDir& dir, const t::FakePve& pve, int minSupplies, int leftLow,
+                      int rightLow) {
+  const auto left = writeReplay(dir / "left.replay", outageAt(1) + lowBatteryAt(leftLow));
+  const auto right =
+      writeReplay(dir / "right.replay", outageAt(1) + (rightLow > 0 ? lowBatteryAt(rightLow) : ""));
+  std::string c;
+  for (const auto& [name, replay] : {std::pair{"left", left}, std::pair{"right", right}})
+    c += std::string("[[device]]\nname = \"") + name + "\"\nreplay = \"" + replay.string() +
+         "\"\npoll_interval = 1\n";
+  return c + "[policy]\non_battery_delay = 1\nsimulation = false\nmin_supplies = " +
+         std::to_string(minSupplies) + "\n[shutdown]\nhost_command = [\"" + pve.poweroff() +
+         "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
+         pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() +
+         "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[comeback]\nstate_file = \"" +
+         (dir / "comeback").string() + "\"\n[history]\nfile = \"\"\n[log]\n" +
+         logFileSection(dir / "events.log");
+}
+
+} // namespace
+
+TEST_CASE("two UPSes, min_supplies 1: the first low battery holds, the second shuts down") {
+  TempDir dir;
+  t::FakePve pve(oneGuest());
+  writeFile(dir / "hidupsd.toml", configFor(dir, pve, 1, 3, 12));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  const auto events = dir / "events.log";
+  REQUIRE_MESSAGE(waitForContent(events, "UPS left is critical", 20s), readIfAny(events));
+  // Its lowbatt is said, named; the host keeps running: the right UPS still feeds a supply.
+  std::this_thread::sleep_for(3s);
+  std::string log = readIfAny(events);
+  CAPTURE(log);
+  CHECK(contains(log, "lowbatt: UPS left: UPS reports low battery"));
+  CHECK(contains(log, "UPS left is critical: 1 of 2 power supplies still fed (min_supplies = 1): "
+                      "the host keeps running; critical: left (UPS reports low battery)"));
+  CHECK_FALSE(contains(log, "shutdown pipeline started"));
+  CHECK(pve.started("qm shutdown").empty());
+  CHECK(pve.started("poweroff").empty());
+  CHECK(daemon.running());
+  CHECK(contains(daemon.err(), "2 UPSes: left (1 supplies), right (1 supplies)"));
+
+  // The right UPS's low battery: no supply is fed any more.
+  REQUIRE_MESSAGE(waitForContent(events, "shutdown pipeline finished", 30s), readIfAny(events));
+  log = readIfAny(events);
+  CHECK(missingInOrder(log, {"onbatt: UPS left: ", "lowbatt: UPS left: UPS reports low battery",
+                             "UPS left is critical",
+                             "lowbatt: UPS right: UPS reports low battery"}) == "");
+  CHECK(missingInOrder(log, {"UPS left is critical",
+                             "shutdown pipeline started: 0 of 2 power supplies still fed, fewer "
+                             "than min_supplies = 1; critical: left (UPS reports low battery); "
+                             "right (UPS reports low battery)",
+                             "kill-power flag written to", "powering off the host",
+                             "shutdown pipeline finished after"}) == "");
+  CHECK(countOf(log, "shutdown pipeline started") == 1);
+  CHECK(pve.started("qm shutdown 100").size() == 1);
+  CHECK(pve.started("poweroff").size() == 1);
+  CHECK(fs::exists(dir / "killpower"));
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+}
+
+TEST_CASE("two UPSes, min_supplies 2: the first low battery shuts the host down") {
+  TempDir dir;
+  t::FakePve pve(oneGuest());
+  writeFile(dir / "hidupsd.toml", configFor(dir, pve, 2, 3, 0));
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  const auto events = dir / "events.log";
+  REQUIRE_MESSAGE(waitForContent(events, "shutdown pipeline finished", 30s), readIfAny(events));
+  const auto log = readIfAny(events);
+  CAPTURE(log);
+  CHECK(contains(log, "shutdown pipeline started: 1 of 2 power supplies still fed, fewer than "
+                      "min_supplies = 2; critical: left (UPS reports low battery)"));
+  CHECK_FALSE(contains(log, "UPS right: UPS reports low battery"));
+  CHECK_FALSE(contains(log, "is critical: "));
+  CHECK(pve.started("poweroff").size() == 1);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+}
