@@ -259,6 +259,28 @@ void readDevices(TableReader& root, Config& c) {
   }
 }
 
+/// Two local USB entries that select the same way would open the same UPS (the first found):
+/// each of several needs its own serial (or vendor_id/product_id).
+void checkDistinctUsb(const toml::table& root, const Config& c, ErrorList& errors) {
+  const auto all = allDevices(c);
+  const toml::array* a = root.get_as<toml::array>("device");
+  for (std::size_t i = 1; i < all.size() && a != nullptr && i < a->size(); ++i) {
+    const auto usb = [](const DeviceConfig& d) { return !d.nut && !d.replay; };
+    for (std::size_t j = 0; j < i; ++j) {
+      const auto& x = all[i];
+      const auto& y = all[j];
+      if (!usb(x) || !usb(y) || x.serial != y.serial || x.vendorId != y.vendorId ||
+          x.productId != y.productId)
+        continue;
+      errors.add((*a)[i].source(),
+                 fmt::format("in [[device]] #{}: it selects the same USB UPS as [[device]] #{}: "
+                             "give each its serial",
+                             i + 1, j + 1));
+      break;
+    }
+  }
+}
+
 /// upsmon refuses a MINSUPPLIES its POWERVALUEs can never reach: the host would shut down
 /// at once, on mains.
 void checkSupplies(const toml::table& root, const Config& c, ErrorList& errors) {
@@ -816,6 +838,7 @@ Config readConfig(const toml::table& root, ErrorList& errors) {
   readDevices(r, c);
   section(r, "policy", c.policy, readPolicy);
   checkSupplies(root, c, errors);
+  if (c.deviceArray) checkDistinctUsb(root, c, errors);
   section(r, "shutdown", c.shutdown, readShutdown);
   section(r, "proxmox", c.proxmox, readProxmox);
   section(r, "log", c.log, readLog);

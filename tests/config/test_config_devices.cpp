@@ -69,7 +69,9 @@ TEST_CASE("config: one UPS keeps its zero-configuration name and defaults") {
   CHECK(parseConfig(redacted(one), "dump.toml") == one);
   // A monitor-only UPS beside one that feeds the host.
   const auto watch =
-      parseConfig("[[device]]\nname = \"a\"\n[[device]]\nname = \"b\"\nsupplies = 0\n", "t.toml");
+      parseConfig("[[device]]\nname = \"a\"\n[[device]]\nname = \"b\"\nnut = \"ups@pve2\"\n"
+                  "supplies = 0\n",
+                  "t.toml");
   CHECK(watch.moreDevices.at(0).supplies == 0);
   CHECK(parseConfig(redacted(watch), "dump.toml") == watch);
 }
@@ -78,7 +80,7 @@ TEST_CASE("config: [[device]] errors name their place") {
   CHECK(errorsOf("[[device]]\nreplay = \"/a\"\n[[device]]\nname = \"b\"\n") ==
         std::vector<std::string>{
             "t.toml:1:1: in [[device]] #1: missing key 'name': each of several UPSes needs one"});
-  CHECK(errorsOf("[[device]]\nname = \"a\"\n[[device]]\nname = \"a\"\n") ==
+  CHECK(errorsOf("[[device]]\nname = \"a\"\n[[device]]\nname = \"a\"\nreplay = \"/r\"\n") ==
         std::vector<std::string>{
             "t.toml:4:8: in [[device]] #2: name: \"a\" names another [[device]] too"});
   CHECK(errorsOf("[[device]]\nname = \"a b\"\n") ==
@@ -92,8 +94,16 @@ TEST_CASE("config: [[device]] errors name their place") {
             "t.toml:3:1: in [[device]] #1: unknown key 'suplies' (did you mean 'supplies'?)"});
   std::string nine;
   for (int i = 1; i <= 9; ++i)
-    nine += "[[device]]\nname = \"u" + std::to_string(i) + "\"\n";
-  CHECK(errorsOf(nine) == std::vector<std::string>{"t.toml:17:1: [[device]] #9: at most 8 UPSes"});
+    nine += "[[device]]\nname = \"u" + std::to_string(i) + "\"\nserial = \"" + std::to_string(i) +
+            "\"\n";
+  CHECK(errorsOf(nine) == std::vector<std::string>{"t.toml:25:1: [[device]] #9: at most 8 UPSes"});
+  // Two USB UPSes selected the same way would be one.
+  CHECK(errorsOf("[[device]]\nname = \"a\"\n[[device]]\nname = \"b\"\n") ==
+        std::vector<std::string>{"t.toml:3:1: in [[device]] #2: it selects the same USB UPS as "
+                                 "[[device]] #1: give each its serial"});
+  CHECK(errorsOf("[[device]]\nname = \"a\"\nserial = \"A\"\n[[device]]\nname = \"b\"\n"
+                 "serial = \"B\"\n")
+            .empty());
   // TOML itself refuses a table and an array of tables under one name.
   CHECK_FALSE(errorsOf("[device]\nserial = \"a\"\n[[device]]\nname = \"b\"\n").empty());
 }
@@ -111,7 +121,8 @@ TEST_CASE("config: min_supplies is at most the supplies the UPSes feed") {
         std::vector<std::string>{
             "t.toml:1:1: in [policy]: min_supplies = 1 is more than the 0 power supplies the "
             "UPSes feed (the sum of their supplies): the host would shut down at once"});
-  const auto two = parseConfig(
-      "[[device]]\nname = \"a\"\n[[device]]\nname = \"b\"\n[policy]\nmin_supplies = 2\n", "t.toml");
+  const auto two = parseConfig("[[device]]\nname = \"a\"\n[[device]]\nname = \"b\"\nreplay = "
+                               "\"/r\"\n[policy]\nmin_supplies = 2\n",
+                               "t.toml");
   CHECK(two.policy.minSupplies == 2);
 }
