@@ -297,8 +297,15 @@ void Daemon::startDeviceThread() {
         config_, service_.get(),
         [parts = statusParts()] { return serve::stateJson(daemonState(parts), -1) + "\n"; },
         keeper_, &eventLog_});
+  // Several UPSes: the NUT server serves each under its name, the first one too.
+  Config served = config_;
+  if (gate_ && served.nut) served.nut->name = upsNameOf(config_, config_.device);
+  std::vector<std::pair<std::string, serve::UpsBackend*>> others;
+  for (auto& lane : lanes_)
+    others.emplace_back(lane->name(), &lane->service());
+  service_->serveAlso(std::move(others));
   servers_ = std::make_unique<Servers>(
-      config_, *service_, stats_, *pipeline_, &readiness_, history_.get(),
+      served, *service_, stats_, *pipeline_, &readiness_, history_.get(),
       [this] { return notifier_.health(); }, dashboard_.get());
   deviceThread_ = std::thread([this] {
     try {
@@ -459,7 +466,11 @@ void Daemon::reload() {
 void Daemon::pingWatchdog() {
   static const auto interval = systemd::watchdogInterval();
   if (!interval || deviceThreadEnded_.load()) return;
-  const auto sinceStep = clock_->now() - engine_.lastStep();
+  // Several UPSes: every device thread must step (the oldest step counts).
+  auto lastStep = engine_.lastStep();
+  for (auto& lane : lanes_)
+    lastStep = std::min(lastStep, lane->engine().lastStep());
+  const auto sinceStep = clock_->now() - lastStep;
   if (sinceStep < std::chrono::duration_cast<core::Clock::duration>(*interval) * options_.speed)
     systemd::notify("WATCHDOG=1");
 }

@@ -39,6 +39,7 @@ public:
   const std::string& name() const noexcept { return name_; }
   Engine& engine() noexcept { return engine_; }
   const UpsService& service() const noexcept { return *service_; }
+  UpsService& service() noexcept { return *service_; }
   /// The reader when it follows a remote UPS (nut), else nullptr.
   NutReader* remote() noexcept { return remote_; }
 

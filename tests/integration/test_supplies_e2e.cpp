@@ -47,8 +47,14 @@ std::string configFor(const TempDir& dir, const t::FakePve& pve, int minSupplies
          "\"]\nkill_power_flag = \"" + (dir / "killpower").string() + "\"\n[proxmox]\nqm = \"" +
          pve.qm() + "\"\npct = \"" + pve.pct() + "\"\npvesh = \"" + pve.pvesh() +
          "\"\npmxcfs = \"" + pve.pmxcfs().string() + "\"\n[comeback]\nstate_file = \"" +
-         (dir / "comeback").string() + "\"\n[history]\nfile = \"\"\n[log]\n" +
+         (dir / "comeback").string() + "\"\n[history]\nfile = \"\"\n[serve.control]\nsocket = \"" +
+         (dir / "control.sock").string() + "\"\ngroup = \"\"\n[log]\n" +
          logFileSection(dir / "events.log");
+}
+
+/// The NUT server on `port`, with the UPSes under their names.
+std::string nutOn(std::uint16_t port) {
+  return "[serve.nut]\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\n";
 }
 
 } // namespace
@@ -56,7 +62,8 @@ std::string configFor(const TempDir& dir, const t::FakePve& pve, int minSupplies
 TEST_CASE("two UPSes, min_supplies 1: the first low battery holds, the second shuts down") {
   TempDir dir;
   t::FakePve pve(oneGuest());
-  writeFile(dir / "hidupsd.toml", configFor(dir, pve, 1, 3, 12));
+  const auto port = freeLoopbackPort();
+  writeFile(dir / "hidupsd.toml", configFor(dir, pve, 1, 3, 12) + nutOn(port));
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
   const auto events = dir / "events.log";
   REQUIRE_MESSAGE(waitForContent(events, "UPS left is critical", 20s), readIfAny(events));
@@ -72,6 +79,25 @@ TEST_CASE("two UPSes, min_supplies 1: the first low battery holds, the second sh
   CHECK(pve.started("poweroff").empty());
   CHECK(daemon.running());
   CHECK(contains(daemon.err(), "2 UPSes: left (1 supplies), right (1 supplies)"));
+  // --status lists each UPS by name, and the supplies.
+  const auto status = t::runProcess(
+      {t::hidupsdBinary().string(), "--status", "-c", (dir / "hidupsd.toml").string()});
+  CAPTURE(status.out);
+  CHECK(missingInOrder(status.out, {"UPS \"left\": OB DISCHRG LB", "UPS \"right\": OB DISCHRG",
+                                    "Supplies: 1 of 2 power supplies still fed (min_supplies = "
+                                    "1): the host keeps running; critical: left (UPS reports "
+                                    "low battery)",
+                                    "Shutdown: not started"}) == "");
+  // The NUT server serves each under its name.
+  if (fs::exists("/usr/bin/upsc")) {
+    const auto at = "@127.0.0.1:" + std::to_string(port);
+    CHECK(t::runProcess({"/usr/bin/upsc", "-l", "127.0.0.1:" + std::to_string(port)}).out ==
+          "left\nright\n");
+    CHECK(t::runProcess({"/usr/bin/upsc", "right" + at, "ups.status"}).out == "OB DISCHRG\n");
+    CHECK(t::runProcess({"/usr/bin/upsc", "left" + at, "ups.status"}).out == "OB DISCHRG LB\n");
+  } else {
+    MESSAGE("no /usr/bin/upsc (nut-client): the NUT server's names are not checked");
+  }
 
   // The right UPS's low battery: no supply is fed any more.
   REQUIRE_MESSAGE(waitForContent(events, "shutdown pipeline finished", 30s), readIfAny(events));
