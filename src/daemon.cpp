@@ -446,8 +446,13 @@ void Daemon::reload() {
       Config next = loadConfig(*options_.configPath);
       if (options_.simulate) next.policy.simulation = true;
       applyReload(config_, next, engine_, eventLog_);
+      // The UPSes running are the started ones ([device] changes wait for a restart): their
+      // shutdowns stay votes while the gate weighs them.
+      auto policy = policyOptions(next.policy);
+      policy.rearmShutdown = gate_ != nullptr;
+      engine_.requestPolicy(policy);
       for (auto& lane : lanes_)
-        lane->engine().requestPolicy(upsPolicy(next));
+        lane->engine().requestPolicy(policy);
       if (const auto w = secretsExposureWarning(*options_.configPath, next); !w.empty())
         log::warning(kDomain, "{}", w);
       checker_->recheck(next);

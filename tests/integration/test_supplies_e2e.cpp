@@ -99,6 +99,10 @@ TEST_CASE("two UPSes, min_supplies 1: the first low battery holds, the second sh
     MESSAGE("no /usr/bin/upsc (nut-client): the NUT server's names are not checked");
   }
 
+  // A reload meanwhile keeps both UPSes and the vote already cast.
+  daemon.signal(SIGHUP);
+  CHECK_MESSAGE(waitForContent(daemon.errPath(), "configuration reloaded from"), daemon.err());
+
   // The right UPS's low battery: no supply is fed any more.
   REQUIRE_MESSAGE(waitForContent(events, "shutdown pipeline finished", 30s), readIfAny(events));
   log = readIfAny(events);
@@ -117,6 +121,18 @@ TEST_CASE("two UPSes, min_supplies 1: the first low battery holds, the second sh
   CHECK(fs::exists(dir / "killpower"));
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit() == 0);
+
+  // The systemd-shutdown hook's command: every local UPS gets shutdown.return, each named.
+  const auto kill = t::runProcess({t::hidupsdBinary().string(), "--kill-power", "--if-flagged",
+                                   "-c", (dir / "hidupsd.toml").string()});
+  CAPTURE(kill.out);
+  CAPTURE(kill.err);
+  CHECK(kill.status == 0);
+  CHECK(missingInOrder(kill.out, {"found: asking the UPS to power-cycle",
+                                  "UPS left: UPS.PowerSummary.DelayBeforeStartup = 90",
+                                  "UPS left: the UPS cuts its output in 60 s",
+                                  "UPS right: UPS.PowerSummary.DelayBeforeStartup = 90",
+                                  "UPS right: the UPS cuts its output in 60 s"}) == "");
 }
 
 TEST_CASE("two UPSes, min_supplies 2: the first low battery shuts the host down") {
