@@ -152,3 +152,48 @@ TEST_CASE("two UPSes, min_supplies 2: the first low battery shuts the host down"
   daemon.signal(SIGTERM);
   CHECK(daemon.waitExit() == 0);
 }
+
+TEST_CASE("a local UPS and a remote one: the remote UPS's low battery over NUT ends the hold") {
+  // The other host: a hidupsd (simulation) serving its replayed UPS, low battery at 10 s.
+  TempDir primaryDir;
+  const auto port = freeLoopbackPort();
+  const auto remote = writeReplay(primaryDir / "ups.replay", outageAt(1) + lowBatteryAt(10));
+  writeFile(primaryDir / "hidupsd.toml",
+            "[device]\nreplay = \"" + remote.string() +
+                "\"\npoll_interval = 1\n[policy]\nsimulation = true\n[log]\nfile = \"\"\n"
+                "[serve.nut]\nlisten = \"127.0.0.1:" +
+                std::to_string(port) +
+                "\"\nhostsync = 0\n[[serve.nut.users]]\nname = \"monsec\"\npassword = "
+                "\"secpw\"\nrights = [\"secondary\"]\n");
+  HidupsdProcess primary(primaryDir, {"-c", (primaryDir / "hidupsd.toml").string()});
+
+  TempDir dir;
+  t::FakePve pve(oneGuest());
+  std::string config = configFor(dir, pve, 1, 3, 0);
+  // "right" follows the other host's UPS instead of its replay.
+  const auto at = config.find("name = \"right\"\nreplay = ");
+  REQUIRE(at != std::string::npos);
+  const auto end = config.find('\n', config.find("replay = ", at));
+  config.replace(at, end - at,
+                 "name = \"right\"\nnut = \"ups@127.0.0.1:" + std::to_string(port) +
+                     "\"\nusername = \"monsec\"\npassword = \"secpw\"\nnut_timeout = 2");
+  writeFile(dir / "hidupsd.toml", config);
+  HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
+  const auto events = dir / "events.log";
+  REQUIRE_MESSAGE(waitForContent(events, "UPS left is critical", 20s), readIfAny(events));
+  CHECK_FALSE(contains(readIfAny(events), "shutdown pipeline started"));
+  REQUIRE_MESSAGE(waitForContent(events, "shutdown pipeline finished", 30s), readIfAny(events));
+  const auto log = readIfAny(events);
+  CAPTURE(log);
+  CHECK(missingInOrder(log, {"UPS left is critical", "lowbatt: UPS right: UPS reports low battery",
+                             "shutdown pipeline started: 0 of 2 power supplies still fed"}) == "");
+  // The remote UPS is its primary's to power off; the local one gets the flag.
+  CHECK(contains(log, "kill-power flag written to"));
+  CHECK(pve.started("poweroff").size() == 1);
+  // As an upsmon secondary whose host goes down: it logs out of the primary.
+  CHECK_MESSAGE(waitForContent(primary.errPath(), "logged out from UPS [ups]", 10s), primary.err());
+  daemon.signal(SIGTERM);
+  CHECK(daemon.waitExit() == 0);
+  primary.signal(SIGTERM);
+  CHECK(primary.waitExit() == 0);
+}
