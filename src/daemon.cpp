@@ -297,9 +297,9 @@ void Daemon::startDeviceThread() {
         config_, service_.get(),
         [parts = statusParts()] { return serve::stateJson(daemonState(parts), -1) + "\n"; },
         keeper_, &eventLog_});
-  // Several UPSes: the NUT server serves each under its name, the first one too.
+  // A named UPS (each of several is) goes by its name on the NUT server too.
   Config served = config_;
-  if (gate_ && served.nut) served.nut->name = upsNameOf(config_, config_.device);
+  if (served.nut && !config_.device.name.empty()) served.nut->name = config_.device.name;
   std::vector<std::pair<std::string, serve::UpsBackend*>> others;
   for (auto& lane : lanes_)
     others.emplace_back(lane->name(), &lane->service());

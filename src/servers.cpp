@@ -186,7 +186,7 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
                         "LimitNOFILE=)");
     return;
   }
-  const std::string name = config.nut ? config.nut->name : "ups";
+  const std::string name = upsNameOf(config, config.device);
   auto source = [this, &backend, name] {
     serve::MetricsData d;
     const auto state = backend.state();
@@ -195,6 +195,11 @@ void Servers::startMetrics(const Config& config, serve::UpsBackend& backend,
     d.snapshot = state.snapshot;
     d.everRead = state.everRead;
     d.commOk = state.everRead && !state.stale;
+    for (const auto& other : backend.otherNames()) // several UPSes: each under its name
+      if (auto* b = backend.other(other)) {
+        const auto s = b->state();
+        d.moreUps.push_back({other, s.snapshot, s.everRead, s.everRead && !s.stale});
+      }
     d.shutdownStarted = pipeline_.started();
     if (readiness_ != nullptr) d.shutdownReady = readiness_->ready();
     for (const auto& [event, entry] : stats_.counts())

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/daemon_support.hpp"
@@ -63,7 +64,10 @@ TEST_CASE("two UPSes, min_supplies 1: the first low battery holds, the second sh
   TempDir dir;
   t::FakePve pve(oneGuest());
   const auto port = freeLoopbackPort();
-  writeFile(dir / "hidupsd.toml", configFor(dir, pve, 1, 3, 12) + nutOn(port));
+  const auto http = freeLoopbackPort();
+  writeFile(dir / "hidupsd.toml", configFor(dir, pve, 1, 3, 12) + nutOn(port) +
+                                      "[serve.http]\nlisten = \"127.0.0.1:" + std::to_string(http) +
+                                      "\"\ndashboard = false\n");
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
   const auto events = dir / "events.log";
   REQUIRE_MESSAGE(waitForContent(events, "UPS left is critical", 20s), readIfAny(events));
@@ -88,6 +92,13 @@ TEST_CASE("two UPSes, min_supplies 1: the first low battery holds, the second sh
                                     "1): the host keeps running; critical: left (UPS reports "
                                     "low battery)",
                                     "Shutdown: not started"}) == "");
+  // /metrics labels each UPS's series with its name.
+  httplib::Client client("127.0.0.1", http);
+  const auto metrics = client.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(contains(metrics->body, "hidupsd_ups_comm_ok{ups=\"right\"} 1"));
+  CHECK(contains(metrics->body, "hidupsd_ups_status{ups=\"left\",flag=\"LB\"} 1"));
+  CHECK(contains(metrics->body, "hidupsd_ups_status{ups=\"right\",flag=\"LB\"} 0"));
   // The NUT server serves each under its name.
   if (fs::exists("/usr/bin/upsc")) {
     const auto at = "@127.0.0.1:" + std::to_string(port);
