@@ -52,7 +52,8 @@ bool holdsSecrets(const Config& c) {
   // A secret read from a file or a credential (secretSources) is not in the file.
   const auto inFile = [](const std::string& value, const SecretSources& sources,
                          std::string_view key) { return !value.empty() && !sources.contains(key); };
-  if (inFile(c.device.password, c.device.secretSources, "password")) return true;
+  for (const auto& d : allDevices(c))
+    if (inFile(d.password, d.secretSources, "password")) return true;
   for (const auto& n : c.notify) {
     const bool urlIsSecret = n.type == NotifyType::Discord || n.type == NotifyType::Webhook;
     if ((urlIsSecret && inFile(n.url, n.secretSources, "url")) ||
@@ -131,6 +132,17 @@ const char* nameOf(NutRight r) noexcept {
 }
 const char* nameOf(DeviceBackend b) noexcept {
   return config::nameIn<DeviceBackend>(config::kBackends, b).data();
+}
+
+std::vector<DeviceConfig> allDevices(const Config& c) {
+  std::vector<DeviceConfig> all{c.device};
+  all.insert(all.end(), c.moreDevices.begin(), c.moreDevices.end());
+  return all;
+}
+
+std::string upsNameOf(const Config& c, const DeviceConfig& d) {
+  if (!d.name.empty()) return d.name;
+  return c.nut ? c.nut->name : "ups";
 }
 
 std::string redactUrl(std::string_view url) {

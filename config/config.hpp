@@ -38,8 +38,14 @@ using SecretSources = std::map<std::string, SecretSource, std::less<>>;
 /// [device] backend: how a USB UPS is reached (hid::Backend; src/ maps one to the other).
 enum class DeviceBackend : std::uint8_t { Auto, Hidraw, Libusb };
 
-/// [device]: which UPS, how often to poll it.
+/// [device] (one UPS) or one [[device]] entry (several): which UPS, how often to poll it.
 struct DeviceConfig {
+  /// name: how every view names this UPS (notifications, --status), [A-Za-z0-9_.-]+; required
+  /// for each of several [[device]] entries, unique. "" = the default (upsNameOf).
+  std::string name;
+  /// supplies, 0..16: the host's power supplies this UPS feeds (upsmon's POWERVALUE); 0 = a
+  /// UPS that is only watched, never a reason to shut down.
+  int supplies = 1;
   /// vendor_id / product_id: TOML integers (0x0463) or hex strings ("0463"), 0..0xffff,
   /// both or neither. Neither: the first UPS found, an Eaton 0463:ffff first.
   std::optional<std::uint16_t> vendorId;
@@ -70,6 +76,10 @@ struct PolicyConfig {
   std::chrono::seconds commsLostTimeout{15};      ///< comms_lost_timeout, 1..3600 s
   std::chrono::seconds nocommWarnTime{300};       ///< nocomm_warn_time, 1..86400 s
   bool simulation = true;                         ///< simulation: log, run nothing destructive
+  /// min_supplies, 1..64: the host shuts down when fewer of its power supplies than this are
+  /// still fed by a UPS that is not critical (upsmon's MINSUPPLIES); at most the sum of the
+  /// devices' supplies.
+  int minSupplies = 1;
   bool operator==(const PolicyConfig&) const = default;
 };
 
@@ -336,8 +346,14 @@ struct ComebackConfig {
 
 const char* nameOf(ShedTier::Trigger t) noexcept;
 
+/// How many [[device]] entries a config may have.
+inline constexpr std::size_t kMaxDevices = 8;
+
 struct Config {
-  DeviceConfig device;
+  DeviceConfig device; ///< [device], or the first [[device]]
+  /// The second and later [[device]] entries, in file order (empty with [device]).
+  std::vector<DeviceConfig> moreDevices;
+  bool deviceArray = false; ///< the file wrote [[device]] (even a single one)
   PolicyConfig policy;
   ShutdownConfig shutdown;
   ProxmoxConfig proxmox;
@@ -352,6 +368,13 @@ struct Config {
   ComebackConfig comeback;
   bool operator==(const Config&) const = default;
 };
+
+/// Every UPS the daemon follows, [device] (or the first [[device]]) first. Throws
+/// std::bad_alloc only.
+std::vector<DeviceConfig> allDevices(const Config& config);
+
+/// The name a UPS goes by: its `name`, else [serve.nut]'s name, else "ups".
+std::string upsNameOf(const Config& config, const DeviceConfig& device);
 
 inline constexpr std::string_view kDefaultConfigPath = "/etc/hidupsd/hidupsd.toml";
 

@@ -108,8 +108,10 @@ void remoteDevice(Writer& w, const DeviceConfig& d) {
   w.seconds("poll_interval", d.pollInterval);
 }
 
-void device(Writer& w, const DeviceConfig& d) {
-  w.header("[device]");
+void device(Writer& w, const DeviceConfig& d, std::string_view header) {
+  w.header(header);
+  if (!d.name.empty()) w.text("name", d.name);
+  if (d.supplies != 1) w.line("supplies", d.supplies); // the default: goldens stay as they were
   if (d.nut) return remoteDevice(w, d);
   if (d.vendorId && d.productId) {
     w.line("vendor_id", fmt::format("0x{:04x}", *d.vendorId));
@@ -135,6 +137,7 @@ void policy(Writer& w, const PolicyConfig& p) {
   w.seconds("comms_lost_timeout", p.commsLostTimeout);
   w.seconds("nocomm_warn_time", p.nocommWarnTime);
   w.flag("simulation", p.simulation);
+  if (p.minSupplies != 1) w.line("min_supplies", p.minSupplies);
 }
 
 void shutdown(Writer& w, const ShutdownConfig& s) {
@@ -325,7 +328,8 @@ void comeback(Writer& w, const ComebackConfig& c) {
 }
 
 void all(Writer& w, const Config& c) {
-  device(w, c.device);
+  for (const auto& d : allDevices(c))
+    device(w, d, c.deviceArray ? "[[device]]" : "[device]");
   policy(w, c.policy);
   shutdown(w, c.shutdown);
   proxmox(w, c.proxmox);

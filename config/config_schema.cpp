@@ -202,6 +202,8 @@ void readRemote(TableReader& r, DeviceConfig& d) {
 
 DeviceConfig readDevice(TableReader& r) {
   DeviceConfig d;
+  r.string("name", d.name, upsName);
+  r.integer("supplies", 0, 16, d.supplies);
   d.vendorId = usbId(r, "vendor_id");
   d.productId = usbId(r, "product_id");
   r.string("serial", d.serial);
@@ -221,6 +223,81 @@ DeviceConfig readDevice(TableReader& r) {
   return d;
 }
 
+/// One [[device]] entry: as [device], and a name when there are several.
+DeviceConfig readListedDevice(const toml::table& t, std::size_t number, std::size_t count,
+                              std::set<std::string>& names, ErrorList& errors) {
+  TableReader r(t, fmt::format("in [[device]] #{}", number), errors);
+  DeviceConfig d = readDevice(r);
+  if (d.name.empty() && count > 1 && !r.has("name"))
+    r.fail(t, "missing key 'name': each of several UPSes needs one");
+  else if (!d.name.empty() && !names.insert(d.name).second)
+    r.fail(*r.take("name"), fmt::format("name: \"{}\" names another [[device]] too", d.name));
+  r.finish();
+  return d;
+}
+
+/// [device] (one UPS) or [[device]] (one or several; TOML itself refuses both at once).
+void readDevices(TableReader& root, Config& c) {
+  const toml::node* n = root.node().get("device");
+  if (n == nullptr || !n->is_array()) return section(root, "device", c.device, readDevice);
+  const toml::array* a = root.array("device");
+  c.deviceArray = true;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto* t = (*a)[i].as_table();
+    if (t == nullptr) {
+      root.fail((*a)[i], "device must be a table ([device]) or an array of tables ([[device]])");
+    } else if (i >= kMaxDevices) {
+      root.fail((*a)[i], fmt::format("[[device]] #{}: at most {} UPSes", i + 1, kMaxDevices));
+    } else {
+      auto d = readListedDevice(*t, i + 1, a->size(), names, root.errors());
+      if (i == 0)
+        c.device = std::move(d);
+      else
+        c.moreDevices.push_back(std::move(d));
+    }
+  }
+}
+
+/// Two local USB entries that select the same way would open the same UPS (the first found):
+/// each of several needs its own serial (or vendor_id/product_id).
+void checkDistinctUsb(const toml::table& root, const Config& c, ErrorList& errors) {
+  const auto all = allDevices(c);
+  const toml::array* a = root.get_as<toml::array>("device");
+  for (std::size_t i = 1; i < all.size() && a != nullptr && i < a->size(); ++i) {
+    const auto usb = [](const DeviceConfig& d) { return !d.nut && !d.replay; };
+    for (std::size_t j = 0; j < i; ++j) {
+      const auto& x = all[i];
+      const auto& y = all[j];
+      if (!usb(x) || !usb(y) || x.serial != y.serial || x.vendorId != y.vendorId ||
+          x.productId != y.productId)
+        continue;
+      errors.add((*a)[i].source(),
+                 fmt::format("in [[device]] #{}: it selects the same USB UPS as [[device]] #{}: "
+                             "give each its serial",
+                             i + 1, j + 1));
+      break;
+    }
+  }
+}
+
+/// upsmon refuses a MINSUPPLIES its POWERVALUEs can never reach: the host would shut down
+/// at once, on mains.
+void checkSupplies(const toml::table& root, const Config& c, ErrorList& errors) {
+  int total = 0;
+  for (const auto& d : allDevices(c))
+    total += d.supplies;
+  if (total >= c.policy.minSupplies) return;
+  const toml::node* at = root.at_path("policy.min_supplies").node();
+  if (at == nullptr) at = root.at_path("device").node(); // every supplies = 0
+  if (at == nullptr) return;
+  errors.add(at->source(),
+             fmt::format("in [policy]: min_supplies = {} is more than the {} power supplies the "
+                         "UPSes feed (the sum of their supplies): the host would shut down at "
+                         "once",
+                         c.policy.minSupplies, total));
+}
+
 // [policy]
 
 PolicyConfig readPolicy(TableReader& r) {
@@ -234,6 +311,7 @@ PolicyConfig readPolicy(TableReader& r) {
   r.seconds("comms_lost_timeout", 1, 3600, p.commsLostTimeout);
   r.seconds("nocomm_warn_time", 1, 86400, p.nocommWarnTime);
   r.boolean("simulation", p.simulation);
+  r.integer("min_supplies", 1, 64, p.minSupplies);
   return p;
 }
 
@@ -757,8 +835,10 @@ BatteryTestConfig readBatteryTest(TableReader& r) {
 Config readConfig(const toml::table& root, ErrorList& errors) {
   Config c;
   TableReader r(root, "", errors);
-  section(r, "device", c.device, readDevice);
+  readDevices(r, c);
   section(r, "policy", c.policy, readPolicy);
+  checkSupplies(root, c, errors);
+  if (c.deviceArray) checkDistinctUsb(root, c, errors);
   section(r, "shutdown", c.shutdown, readShutdown);
   section(r, "proxmox", c.proxmox, readProxmox);
   section(r, "log", c.log, readLog);

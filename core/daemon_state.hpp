@@ -99,6 +99,11 @@ struct DaemonState {
   std::optional<WallTime> startedAt; ///< of the daemon
   bool simulation = true;            ///< [policy] simulation
   UpsView ups;
+  /// Several UPSes ([[device]]): the second and later ones, in file order (empty with one).
+  std::vector<UpsView> moreUps;
+  /// Several UPSes: the host's supplies in English ("2 of 2 power supplies still fed
+  /// (min_supplies = 1): ..."); "" with one.
+  std::string supplies;
   PipelineState pipeline;
   std::optional<ReadinessState> readiness; ///< unset until the first check
   std::vector<EventRecord> lastEvents;     ///< oldest first, at most kLastEvents

@@ -175,6 +175,15 @@ constexpr Message kTable[] = {
     {"reason.fsd_from", "FSD from NUT client {client}"},
     {"reason.fsd_status", "the UPS's primary set FSD (forced shutdown)"},
     {"reason.test_started", "{kind} battery test started by {who}"},
+    // Several UPSes ([[device]]): whose event it is, and the host's supplies (min_supplies).
+    {"reason.of_ups", "UPS {ups}: {reason}"},
+    {"reason.of_ups_only", "UPS {ups}"},
+    {"reason.ups_critical", "{ups} ({reason})"},
+    {"reason.supplies_lost", "{fed} of {total} power supplies still fed, fewer than min_supplies = "
+                             "{min}; critical: {critical}"},
+    {"reason.supplies_enough",
+     "{fed} of {total} power supplies still fed (min_supplies = {min}): the host keeps running; "
+     "critical: {critical}"},
     {"reason.test_finished", "battery test finished: {result}"},
     {"reason.battery_health", "battery health {score} %: {reasons}"},
     {"reason.battery_health_unknown", "battery health unknown: {reasons}"},

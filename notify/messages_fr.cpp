@@ -172,6 +172,14 @@ constexpr Message kTable[] = {
     {"reason.fsd_from", "FSD envoyé par le client NUT {client}"},
     {"reason.fsd_status", "le primaire de l'onduleur a posé FSD (arrêt forcé)"},
     {"reason.test_started", "test de batterie {kind} lancé par {who}"},
+    {"reason.of_ups", "onduleur {ups} : {reason}"},
+    {"reason.of_ups_only", "onduleur {ups}"},
+    {"reason.ups_critical", "{ups} ({reason})"},
+    {"reason.supplies_lost", "{fed} alimentation(s) sur {total} encore secourue(s), moins que "
+                             "min_supplies = {min} ; en situation critique : {critical}"},
+    {"reason.supplies_enough",
+     "{fed} alimentation(s) sur {total} encore secourue(s) (min_supplies = {min}) : l'hôte reste "
+     "allumé ; en situation critique : {critical}"},
     {"reason.test_finished", "test de batterie terminé : {result}"},
     {"reason.battery_health", "santé de la batterie {score} % : {reasons}"},
     {"reason.battery_health_unknown", "santé de la batterie inconnue : {reasons}"},

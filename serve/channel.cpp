@@ -184,6 +184,30 @@ RwVariable getRw(Reader& r) {
   return v;
 }
 
+void put(Writer& w, const Ups& u) {
+  put(w, u.state.snapshot);
+  w.boolean(u.state.everRead);
+  w.boolean(u.state.stale);
+  w.count(u.commands.size());
+  for (const auto& c : u.commands)
+    w.str(c);
+  w.count(u.writable.size());
+  for (const auto& v : u.writable)
+    put(w, v);
+}
+
+Ups getUps(Reader& r) {
+  Ups u;
+  u.state.snapshot = getSnapshot(r);
+  u.state.everRead = r.boolean();
+  u.state.stale = r.boolean();
+  for (auto n = r.count(4); n > 0; --n)
+    u.commands.push_back(r.str());
+  for (auto n = r.count(17); n > 0; --n)
+    u.writable.push_back(getRw(r));
+  return u;
+}
+
 void put(Writer& w, const core::SinkHealth& h) {
   w.str(h.name);
   w.u64(h.delivered);
@@ -368,15 +392,12 @@ struct Put {
   Writer& w;
   void operator()(const State& s) const {
     w.u8(static_cast<std::uint8_t>(Type::State));
-    put(w, s.ups.snapshot);
-    w.boolean(s.ups.everRead);
-    w.boolean(s.ups.stale);
-    w.count(s.commands.size());
-    for (const auto& c : s.commands)
-      w.str(c);
-    w.count(s.writable.size());
-    for (const auto& v : s.writable)
-      put(w, v);
+    put(w, s.ups);
+    w.count(s.others.size());
+    for (const auto& o : s.others) {
+      w.str(o.name);
+      put(w, o.ups);
+    }
     put(w, s.metrics);
     w.str(s.statusJson);
   }
@@ -407,6 +428,7 @@ struct Put {
     w.u8(static_cast<std::uint8_t>(Type::Request));
     w.u32(q.id);
     w.u8(static_cast<std::uint8_t>(q.kind));
+    w.str(q.ups);
     w.str(q.user);
     w.str(q.password);
     w.str(q.peer);
@@ -424,13 +446,13 @@ struct Put {
 
 State getState(Reader& r) {
   State s;
-  s.ups.snapshot = getSnapshot(r);
-  s.ups.everRead = r.boolean();
-  s.ups.stale = r.boolean();
-  for (auto n = r.count(4); n > 0; --n)
-    s.commands.push_back(r.str());
-  for (auto n = r.count(17); n > 0; --n)
-    s.writable.push_back(getRw(r));
+  s.ups = getUps(r);
+  for (auto n = r.count(16); n > 0; --n) {
+    OtherUps o;
+    o.name = r.str();
+    o.ups = getUps(r);
+    s.others.push_back(std::move(o));
+  }
   s.metrics = getMetrics(r);
   s.statusJson = r.str();
   return s;
@@ -450,6 +472,7 @@ Request getRequest(Reader& r) {
   Request q;
   q.id = r.u32();
   q.kind = r.enumeration<Request::Kind>(1, 7);
+  q.ups = r.str();
   q.user = r.str();
   q.password = r.str();
   q.peer = r.str();

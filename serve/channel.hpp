@@ -40,13 +40,26 @@ private:
 
 // --- root → listener --------------------------------------------------------------------
 
-/// What the listener serves until the next one: the UPS for the NUT server, the scrape for
-/// /metrics, the daemon state for the dashboard. Sent when it changes and every second.
-struct State {
-  UpsState ups;
+/// One UPS as the NUT server serves it.
+struct Ups {
+  UpsState state;
   std::vector<std::string> commands;
   std::vector<RwVariable> writable;
-  MetricsData metrics; ///< its snapshot is left empty: ups.snapshot is the one
+};
+
+/// Several UPSes: one more beside the first, by its name.
+struct OtherUps {
+  std::string name;
+  Ups ups;
+};
+
+/// What the listener serves until the next one: the UPSes for the NUT server, the scrape for
+/// /metrics, the daemon state for the dashboard. Sent when it changes and every second.
+struct State {
+  Ups ups;                      ///< the first (or only) UPS
+  std::vector<OtherUps> others; ///< several UPSes: the rest, in order
+  /// Its snapshot and moreUps are left empty: the UPSes above are the ones.
+  MetricsData metrics;
   std::string statusJson;
 };
 
@@ -94,6 +107,7 @@ struct Request {
   };
   std::uint32_t id = 0;
   Kind kind = Kind::Plan;
+  std::string ups; ///< several UPSes: the one a NUT write is for ("": the first)
   std::string user;
   std::string password;
   std::string peer; ///< the client's address, for the log

@@ -26,6 +26,9 @@ class Exposition {
 public:
   explicit Exposition(std::string_view ups) : ups_(label("ups", ups)) {}
 
+  /// The ups label of the samples from now on.
+  void setUps(std::string_view ups) { ups_ = label("ups", ups); }
+
   void family(std::string_view name, std::string_view type, std::string_view help) {
     out_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
   }
@@ -80,6 +83,20 @@ std::string labelName(std::string_view variable) {
   return out;
 }
 
+/// The UPSes of one scrape: the first (MetricsData's own fields), then the others.
+std::vector<MetricsUps> upsesOf(const MetricsData& d) {
+  std::vector<MetricsUps> all{{d.upsName, d.snapshot, d.everRead, d.commOk}};
+  all.insert(all.end(), d.moreUps.begin(), d.moreUps.end());
+  return all;
+}
+
+/// The UPSes whose data is not stale: their status and variables are shown.
+std::vector<MetricsUps> freshOf(const MetricsData& d) {
+  auto all = upsesOf(d);
+  std::erase_if(all, [](const MetricsUps& u) { return !(u.everRead && u.commOk); });
+  return all;
+}
+
 void renderProcess(Exposition& e, const MetricsData& d) {
   e.family("hidupsd_build_info", "gauge", "Always 1; the version label is hidupsd's.");
   e.sample("hidupsd_build_info", 1, Exposition::label("version", d.version));
@@ -88,7 +105,11 @@ void renderProcess(Exposition& e, const MetricsData& d) {
   e.sample("process_start_time_seconds", unixSeconds(d.processStart));
   e.family("hidupsd_ups_comm_ok", "gauge",
            "1 while the UPS answers, 0 before its first answer and while comms are lost.");
-  e.sample("hidupsd_ups_comm_ok", d.everRead && d.commOk ? 1 : 0);
+  for (const auto& u : upsesOf(d)) {
+    e.setUps(u.name);
+    e.sample("hidupsd_ups_comm_ok", u.everRead && u.commOk ? 1 : 0);
+  }
+  e.setUps(d.upsName);
   e.family("hidupsd_shutdown_started", "gauge",
            "1 once the shutdown pipeline has started (it always runs to the end).");
   e.sample("hidupsd_shutdown_started", d.shutdownStarted ? 1 : 0);
@@ -212,27 +233,37 @@ void renderHistory(Exposition& e, const HistoryMetrics& h) {
   if (h.loaded) renderStatistics(e, h);
 }
 
-void renderInfo(Exposition& e, const MetricsData& d) {
+std::string infoLabels(const core::Snapshot& snapshot) {
   std::string labels;
   std::set<std::string> used{"ups"};
-  for (const auto& [name, value] : d.snapshot.variables) {
+  for (const auto& [name, value] : snapshot.variables) {
     if (!isInfoVariable(name)) continue;
     auto label = labelName(name);
     if (!used.insert(label).second) continue; // "device.a-b" after "device.a_b"
     labels += (labels.empty() ? "" : ",") + Exposition::label(label, value);
   }
-  if (labels.empty()) return;
-  e.family("hidupsd_ups_info", "gauge",
-           "Always 1; the labels are the UPS's identity strings (NUT names, dots as _).");
-  e.sample("hidupsd_ups_info", 1, labels);
+  return labels;
 }
 
-void renderStatus(Exposition& e, const MetricsData& d) {
-  const auto flags = d.snapshot.statusFlags();
+void renderInfo(Exposition& e, const std::vector<MetricsUps>& upses) {
+  bool first = true;
+  for (const auto& u : upses) {
+    const auto labels = infoLabels(u.snapshot);
+    if (labels.empty()) continue;
+    if (std::exchange(first, false))
+      e.family("hidupsd_ups_info", "gauge",
+               "Always 1; the labels are the UPS's identity strings (NUT names, dots as _).");
+    e.setUps(u.name);
+    e.sample("hidupsd_ups_info", 1, labels);
+  }
+}
+
+void renderFlags(Exposition& e, const MetricsUps& u) {
+  e.setUps(u.name);
+  const auto flags = u.snapshot.statusFlags();
   auto has = [&](std::string_view f) {
     return std::find(flags.begin(), flags.end(), f) != flags.end();
   };
-  e.family("hidupsd_ups_status", "gauge", "1 when ups.status has the flag, else 0 (NUT flags).");
   for (auto flag : kStatusFlags)
     e.sample("hidupsd_ups_status", has(flag) ? 1 : 0, Exposition::label("flag", flag));
   std::set<std::string> others;
@@ -243,24 +274,38 @@ void renderStatus(Exposition& e, const MetricsData& d) {
     e.sample("hidupsd_ups_status", 1, Exposition::label("flag", flag));
 }
 
-void renderVariables(Exposition& e, const MetricsData& d) {
+void renderStatus(Exposition& e, const std::vector<MetricsUps>& upses) {
+  if (upses.empty()) return;
+  e.family("hidupsd_ups_status", "gauge", "1 when ups.status has the flag, else 0 (NUT flags).");
+  for (const auto& u : upses)
+    renderFlags(e, u);
+}
+
+void renderVariables(Exposition& e, const std::vector<MetricsUps>& upses) {
   for (const auto& m : kVariableMetrics) {
-    const auto value = d.snapshot.get(std::string(m.variable));
-    const auto number = value ? parseNutNumber(*value) : std::nullopt;
-    if (!number) continue;
-    e.family(m.metric, "gauge", m.help);
-    e.sample(m.metric, *number / m.divisor);
+    bool first = true;
+    for (const auto& u : upses) {
+      const auto value = u.snapshot.get(std::string(m.variable));
+      const auto number = value ? parseNutNumber(*value) : std::nullopt;
+      if (!number) continue;
+      if (std::exchange(first, false)) e.family(m.metric, "gauge", m.help);
+      e.setUps(u.name);
+      e.sample(m.metric, *number / m.divisor);
+    }
   }
 }
 
-void renderOtherVariables(Exposition& e, const MetricsData& d) {
+void renderOtherVariables(Exposition& e, const std::vector<MetricsUps>& upses) {
   bool first = true;
-  for (const auto& [name, value] : d.snapshot.variables) {
-    if (!isOtherNumeric(name, value)) continue;
-    if (std::exchange(first, false))
-      e.family("hidupsd_ups_variable", "gauge",
-               "Numeric NUT variables without a metric of their own, in NUT's unit.");
-    e.sample("hidupsd_ups_variable", *parseNutNumber(value), Exposition::label("variable", name));
+  for (const auto& u : upses) {
+    e.setUps(u.name);
+    for (const auto& [name, value] : u.snapshot.variables) {
+      if (!isOtherNumeric(name, value)) continue;
+      if (std::exchange(first, false))
+        e.family("hidupsd_ups_variable", "gauge",
+                 "Numeric NUT variables without a metric of their own, in NUT's unit.");
+      e.sample("hidupsd_ups_variable", *parseNutNumber(value), Exposition::label("variable", name));
+    }
   }
 }
 
@@ -351,12 +396,11 @@ std::string renderMetrics(const MetricsData& data) {
   renderEvents(e, data);
   renderNotifications(e, data);
   if (data.history) renderHistory(e, *data.history);
-  renderInfo(e, data);
-  if (data.everRead && data.commOk) {
-    renderStatus(e, data);
-    renderVariables(e, data);
-    renderOtherVariables(e, data);
-  }
+  renderInfo(e, upsesOf(data));
+  const auto fresh = freshOf(data);
+  renderStatus(e, fresh);
+  renderVariables(e, fresh);
+  renderOtherVariables(e, fresh);
   return e.take();
 }
 

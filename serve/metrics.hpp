@@ -41,6 +41,14 @@ struct HistoryMetrics {
   std::optional<std::chrono::system_clock::time_point> since;
 };
 
+/// One more UPS beside the first (several UPSes, [[device]]): its series carry its name.
+struct MetricsUps {
+  std::string name;        ///< its `ups` label
+  core::Snapshot snapshot; ///< as MetricsData's
+  bool everRead = false;
+  bool commOk = false;
+};
+
 /// Everything one scrape shows. A value type filled by the daemon.
 struct MetricsData {
   std::string upsName = "ups"; ///< the `ups` label of every series (NUT's UPS name)
@@ -58,11 +66,15 @@ struct MetricsData {
   /// Each [[notify]] sink's health, in order (names only, never URLs).
   std::vector<core::SinkHealth> sinks;
   std::optional<HistoryMetrics> history; ///< [history] on
+  /// Several UPSes: the others, whose comm, info, status and variable series follow the first
+  /// one's in each family (the daemon's own series stay the first UPS's).
+  std::vector<MetricsUps> moreUps;
 };
 
 /// The text of GET /metrics for `data`. Pure and deterministic: the same
 /// data gives the same bytes. Families come in a fixed order, series within
-/// a family in a fixed order; every series has the label ups="<upsName>".
+/// a family in a fixed order; every series has the label ups="<upsName>" (or an other UPS's
+/// name, for its comm, info, status and variable series).
 ///
 /// What is rendered:
 ///  - hidupsd_build_info, process_start_time_seconds, hidupsd_ups_comm_ok,

@@ -42,7 +42,7 @@ NutSession::~NutSession() {
   if (closing_) return; // LOGOUT said so already
   try {
     // upsmon going down (a secondary shutting its host down) just closes.
-    log::info(kNutLogDomain, "User {} disconnected from UPS [{}]", who(), options_.upsName);
+    log::info(kNutLogDomain, "User {} disconnected from UPS [{}]", who(), loginUps_);
   } catch (...) {
   }
 }
@@ -144,26 +144,27 @@ std::string NutSession::login(Args args) {
   if (!isOurUps(args[0])) return nutError("UNKNOWN-UPS");
   if (!allowed(NutAction::Login, "LOGIN")) return nutError("ACCESS-DENIED");
   loggedIn_ = true;
+  loginUps_ = logName(args[0]);
   logins_.add(peer_);
-  log::info(kNutLogDomain, "User {} logged into UPS [{}]", who(), options_.upsName);
+  log::info(kNutLogDomain, "User {} logged into UPS [{}]", who(), logName(args[0]));
   return "OK\n";
 }
 
 std::string NutSession::logout(Args args) {
   if (!args.empty()) return nutError("INVALID-ARGUMENT");
-  if (loggedIn_)
-    log::info(kNutLogDomain, "User {} logged out from UPS [{}]", who(), options_.upsName);
+  if (loggedIn_) log::info(kNutLogDomain, "User {} logged out from UPS [{}]", who(), loginUps_);
   closing_ = true;
   return "OK Goodbye\n";
 }
 
 std::optional<UpsState> NutSession::available(const std::string& ups, std::string& error) {
-  if (!isOurUps(ups)) {
+  UpsBackend* backend = backendFor(ups);
+  if (backend == nullptr) {
     error = nutError("UNKNOWN-UPS");
     return std::nullopt;
   }
   try {
-    auto state = backend_.state();
+    auto state = backend->state();
     if (!state.everRead)
       error = nutError("DRIVER-NOT-CONNECTED");
     else if (state.stale)
@@ -178,7 +179,20 @@ std::optional<UpsState> NutSession::available(const std::string& ups, std::strin
 }
 
 bool NutSession::isOurUps(const std::string& ups) const noexcept {
-  return equalsIgnoreCase(ups, options_.upsName);
+  return backendFor(ups) != nullptr;
+}
+
+UpsBackend* NutSession::backendFor(const std::string& ups) const noexcept {
+  if (equalsIgnoreCase(ups, options_.upsName)) return &backend_;
+  try {
+    return backend_.other(ups);
+  } catch (const std::exception&) {
+    return nullptr; // out of memory looking it up: as unknown
+  }
+}
+
+const std::string& NutSession::logName(const std::string& ups) const noexcept {
+  return equalsIgnoreCase(ups, options_.upsName) ? options_.upsName : ups;
 }
 
 bool NutSession::allowed(NutAction action, std::string_view what) {

@@ -123,6 +123,10 @@ private:
   /// `error` (UNKNOWN-UPS, DRIVER-NOT-CONNECTED, DATA-STALE).
   std::optional<UpsState> available(const std::string& ups, std::string& error);
   bool isOurUps(const std::string& ups) const noexcept;
+  /// The backend of the UPS `ups` names (ours, or one of the others it serves), or nullptr.
+  UpsBackend* backendFor(const std::string& ups) const noexcept;
+  /// The name the log gives the UPS `ups` names: ours as configured, another as asked.
+  const std::string& logName(const std::string& ups) const noexcept;
   bool allowed(NutAction action, std::string_view what);
   std::string who() const;
   Requester requester() const;
@@ -135,6 +139,7 @@ private:
   std::optional<std::string> username_;
   std::optional<std::string> password_;
   bool loggedIn_ = false;
+  std::string loginUps_; ///< the UPS LOGIN named, as the log says it
   bool closing_ = false;
   bool tracking_ = false;
   bool tls_ = false;

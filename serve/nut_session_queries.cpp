@@ -72,7 +72,7 @@ NutSession::VariableLookup NutSession::lookUpVariable(const std::string& ups,
     out.error = nutError("VAR-NOT-SUPPORTED");
     return out;
   }
-  const auto writable = backend_.writable();
+  const auto writable = backendFor(ups)->writable();
   if (const auto* rw = findWritable(writable, found->first)) out.writable = *rw;
   return out;
 }
@@ -112,8 +112,16 @@ std::string NutSession::getNumLogins(const std::string& ups) {
 std::string NutSession::listUps() const {
   const auto description = options_.description.empty() ? std::string("Description unavailable")
                                                         : escapeValue(options_.description);
-  return fmt::format("BEGIN LIST UPS\nUPS {} \"{}\"\nEND LIST UPS\n", options_.upsName,
-                     description);
+  auto out = fmt::format("BEGIN LIST UPS\nUPS {} \"{}\"\n", options_.upsName, description);
+  std::vector<std::string> others;
+  try {
+    others = backend_.otherNames();
+  } catch (const std::exception&) {
+    // Out of memory: ours alone.
+  }
+  for (const auto& name : others)
+    out += fmt::format("UPS {} \"{}\"\n", name, description);
+  return out + "END LIST UPS\n";
 }
 
 std::string NutSession::listVar(const std::string& ups, bool rwOnly) {
@@ -121,7 +129,7 @@ std::string NutSession::listVar(const std::string& ups, bool rwOnly) {
   const auto state = available(ups, error);
   if (!state) return error;
   const auto* kind = rwOnly ? "RW" : "VAR";
-  const auto writable = rwOnly ? backend_.writable() : std::vector<RwVariable>{};
+  const auto writable = rwOnly ? backendFor(ups)->writable() : std::vector<RwVariable>{};
   auto out = fmt::format("BEGIN LIST {} {}\n", kind, ups);
   for (const auto& [name, value] : state->snapshot.variables) {
     if (rwOnly && findWritable(writable, name) == nullptr) continue;
@@ -134,7 +142,7 @@ std::string NutSession::listCmd(const std::string& ups) {
   std::string error;
   if (!available(ups, error)) return error;
   auto out = fmt::format("BEGIN LIST CMD {}\n", ups);
-  for (const auto& command : backend_.commands())
+  for (const auto& command : backendFor(ups)->commands())
     out += fmt::format("CMD {} {}\n", ups, command);
   return out + fmt::format("END LIST CMD {}\n", ups);
 }

@@ -46,9 +46,9 @@ std::string NutSession::fsd(Args args) {
   if (args.size() != 1) return nutError("INVALID-ARGUMENT");
   if (!isOurUps(args[0])) return nutError("UNKNOWN-UPS");
   if (!allowed(NutAction::Fsd, "FSD")) return nutError("ACCESS-DENIED");
-  log::warning(kNutLogDomain, "Client {} set FSD on UPS [{}]", who(), options_.upsName);
+  log::warning(kNutLogDomain, "Client {} set FSD on UPS [{}]", who(), logName(args[0]));
   try {
-    backend_.forcedShutdown(requester());
+    backendFor(args[0])->forcedShutdown(requester());
   } catch (const std::exception& e) {
     log::error(kNutLogDomain, "FSD from {} failed: {}", who(), e.what());
     return nutError("DRIVER-NOT-CONNECTED");
@@ -84,15 +84,16 @@ std::string NutSession::setVar(const std::string& ups, const std::string& var,
   if (!allowed(NutAction::Set, "SET")) return nutError("ACCESS-DENIED");
   const auto* found = findVariable(state->snapshot, var);
   if (found == nullptr) return nutError("VAR-NOT-SUPPORTED");
-  const auto writable = backend_.writable();
+  UpsBackend& backend = *backendFor(ups);
+  const auto writable = backend.writable();
   const auto* rw = findWritable(writable, found->first);
   if (rw == nullptr) return nutError("READONLY");
   if (auto refused = checkNewValue(*rw, value); !refused.empty()) return refused;
-  log::info(kNutLogDomain, "Set variable: {} set {} on {} to {}", who(), rw->name, options_.upsName,
+  log::info(kNutLogDomain, "Set variable: {} set {} on {} to {}", who(), rw->name, logName(ups),
             value);
   CommandStatus status = CommandStatus::Failed;
   try {
-    status = backend_.setVariable(rw->name, value, requester());
+    status = backend.setVariable(rw->name, value, requester());
   } catch (const std::exception& e) {
     log::error(kNutLogDomain, "SET {} failed: {}", rw->name, e.what());
   }
@@ -124,9 +125,10 @@ std::string NutSession::instcmd(Args args) {
   const std::string value = args.size() == 3 ? args[2] : std::string();
   std::string error;
   if (!available(args[0], error)) return error;
+  UpsBackend& backend = *backendFor(args[0]);
   std::vector<std::string> commands;
   try {
-    commands = backend_.commands();
+    commands = backend.commands();
   } catch (const std::exception& e) {
     log::error(kNutLogDomain, "listing commands failed: {}", e.what());
   }
@@ -135,10 +137,10 @@ std::string NutSession::instcmd(Args args) {
   if (it == commands.end()) return nutError("CMD-NOT-SUPPORTED");
   if (!allowed(NutAction::InstCmd, "INSTCMD")) return nutError("ACCESS-DENIED");
   log::info(kNutLogDomain, "Instant command: {} did {}{}{} on {}", who(), *it,
-            value.empty() ? "" : " with value ", value, options_.upsName);
+            value.empty() ? "" : " with value ", value, logName(args[0]));
   CommandStatus status = CommandStatus::Failed;
   try {
-    status = backend_.instantCommand(*it, value, requester());
+    status = backend.instantCommand(*it, value, requester());
   } catch (const std::exception& e) {
     log::error(kNutLogDomain, "INSTCMD {} failed: {}", *it, e.what());
   }

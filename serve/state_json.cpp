@@ -205,25 +205,37 @@ core::DaemonState stateOf(const Json& j) {
   s.notificationsDropped = j.at("notifications_dropped").get<std::uint64_t>();
   // Added within format 1: a daemon from before the history says nothing of it.
   if (const auto it = j.find("history"); it != j.end()) s.history = historyOf(*it);
+  // Added within format 1, present with several UPSes only.
+  if (const auto it = j.find("more_ups"); it != j.end())
+    for (const auto& u : *it)
+      s.moreUps.push_back(upsOf(u));
+  if (const auto it = j.find("supplies"); it != j.end()) s.supplies = it->get<std::string>();
   return s;
 }
 
 } // namespace
 
 std::string stateJson(const core::DaemonState& s, int indent) {
-  const Json j = {{"format", kStateFormat},
-                  {"source", s.source},
-                  {"version", s.version},
-                  {"host", s.host},
-                  {"started_at", timeJson(s.startedAt)},
-                  {"simulation", s.simulation},
-                  {"ups", upsJson(s.ups)},
-                  {"pipeline", pipelineJson(s.pipeline)},
-                  {"readiness", readinessJson(s.readiness)},
-                  {"last_events", eventsJson(s.lastEvents)},
-                  {"notifications", sinksJson(s.notifications)},
-                  {"notifications_dropped", s.notificationsDropped},
-                  {"history", historyJson(s.history)}};
+  Json j = {{"format", kStateFormat},
+            {"source", s.source},
+            {"version", s.version},
+            {"host", s.host},
+            {"started_at", timeJson(s.startedAt)},
+            {"simulation", s.simulation},
+            {"ups", upsJson(s.ups)},
+            {"pipeline", pipelineJson(s.pipeline)},
+            {"readiness", readinessJson(s.readiness)},
+            {"last_events", eventsJson(s.lastEvents)},
+            {"notifications", sinksJson(s.notifications)},
+            {"notifications_dropped", s.notificationsDropped},
+            {"history", historyJson(s.history)}};
+  if (!s.moreUps.empty()) {
+    Json more = Json::array();
+    for (const auto& u : s.moreUps)
+      more.push_back(upsJson(u));
+    j["more_ups"] = std::move(more);
+    j["supplies"] = s.supplies;
+  }
   // Replace, not throw, on invalid UTF-8 (a UPS string read off the wire).
   return j.dump(indent, ' ', false, Json::error_handler_t::replace) + "\n";
 }

@@ -61,6 +61,14 @@ public:
                                     const Requester& by) = 0;
   /// A client with the fsd right sent FSD: the daemon starts its shutdown.
   virtual void forcedShutdown(const Requester& by) = 0;
+  /// Several UPSes: the names of the others served beside this one (LIST UPS), in order;
+  /// none by default.
+  virtual std::vector<std::string> otherNames() const { return {}; }
+  /// The other UPS named `name` (matched case-insensitively, as upsd does), nullptr when none.
+  virtual UpsBackend* other(const std::string& name) {
+    (void)name;
+    return nullptr;
+  }
 };
 
 } // namespace hidupsd::serve

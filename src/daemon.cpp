@@ -16,6 +16,7 @@
 #include "hidupsd_config.hpp"
 #include "lib/log.hpp"
 #include "lib/signal_wait.hpp"
+#include "notify/catalogue.hpp"
 #include "proxmox/bounded_runner.hpp"
 #include "serve/control_server.hpp"
 #include "serve/state_json.hpp"
@@ -40,8 +41,10 @@
 #include "src/servers.hpp"
 #include "src/shed_controller.hpp"
 #include "src/shutdown_pipeline.hpp"
+#include "src/supply_gate.hpp"
 #include "src/systemd_notify.hpp"
 #include "src/test_scheduler.hpp"
+#include "src/ups_lane.hpp"
 #include "src/ups_service.hpp"
 #include "ups/engine.hpp"
 #include "ups/simulated_device.hpp"
@@ -95,6 +98,12 @@ private:
   void startDeviceThread();
   /// The reader of the UPS [device] names: a USB (or replay) one, or a remote one (nut).
   std::unique_ptr<UpsSource> makeSource(ReaderListener& listener);
+  /// Several UPSes: the gate that weighs them for the host (nullptr with one: its events go
+  /// straight to the router, as always).
+  std::unique_ptr<SupplyGate> makeGate();
+  EventSink& firstSink() { return gate_ ? gate_->port(0) : static_cast<EventSink&>(router_); }
+  /// [[device]] #2 and later: each on its own device thread, after the first.
+  void startLanes();
   /// The pipeline ran the host command: following a remote UPS, we log out of its primary
   /// (its HOSTSYNC wait ends: this host is done), and the main thread wakes.
   void pipelineFinished();
@@ -136,12 +145,15 @@ private:
   std::unique_ptr<ShedController> shed_; // set before the device thread starts
   std::unique_ptr<ShutdownPipeline> pipeline_;
   EventRouter router_;
+  std::unique_ptr<SupplyGate> gate_; // several UPSes only; before the engines that feed it
   Engine engine_;
   PowerWatch powerWatch_; // between the reader and the engine: OB refreshes the plan
   DeviceSource source_;
   std::unique_ptr<UpsSource> reader_;
-  NutReader* remote_ = nullptr;             // reader_ when it follows a remote UPS
-  std::unique_ptr<HistoryService> history_; // before the reader, after the engine
+  NutReader* remote_ = nullptr;                 // reader_ when it follows a remote UPS
+  std::unique_ptr<HistoryService> history_;     // before the reader, after the engine
+  std::vector<std::unique_ptr<UpsLane>> lanes_; // [[device]] #2 and later
+  std::unique_ptr<OneUpsFilter> historyFilter_; // several UPSes: the first one's events only
   EventStats stats_;
   Readiness readiness_;
   proxmox::ProcessRunner checkProcesses_;
@@ -179,7 +191,8 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
                                  config_.nut->hostsync, config_.policy.simulation);
           },
           keeper_, [this] { pipelineFinished(); }, shedHooks())),
-      router_(eventLog_, *pipeline_), engine_(policyOptions(config_.policy), *clock_, router_),
+      router_(eventLog_, *pipeline_), gate_(makeGate()),
+      engine_(upsPolicy(config_), *clock_, firstSink()),
       powerWatch_(
           engine_, [this](bool onBattery) { keeper_->setOnBattery(onBattery); },
           [this](const core::Snapshot& s) {
@@ -239,10 +252,16 @@ std::chrono::nanoseconds Daemon::timerPeriod() const {
 
 StatusParts Daemon::statusParts() const {
   StatusParts parts;
-  parts.upsName = config_.nut ? config_.nut->name : "ups";
+  parts.upsName = upsNameOf(config_, config_.device);
   parts.simulation = config_.policy.simulation;
   parts.startedAt = startedSystem_;
   parts.backend = service_.get();
+  for (const auto& lane : lanes_)
+    parts.moreUps.emplace_back(lane->name(), &lane->service());
+  if (gate_)
+    parts.supplies = [gate = gate_.get()] {
+      return notify::say(gate->verdict().reason, notify::Language::En);
+    };
   parts.pipeline = pipeline_.get();
   parts.readiness = &readiness_;
   parts.history = &recentEvents_;
@@ -276,7 +295,11 @@ std::unique_ptr<HistoryService> Daemon::makeHistory() {
 void Daemon::startDeviceThread() {
   history_ = makeHistory();
   ReaderListener& listener = history_ ? static_cast<ReaderListener&>(*history_) : powerWatch_;
-  if (history_) router_.addNotifier(*history_);
+  if (history_) {
+    // Several UPSes: the history follows the first one (its readings come from there too).
+    if (gate_) historyFilter_ = std::make_unique<OneUpsFilter>(*history_, gate_->upses()[0].name);
+    router_.addNotifier(historyFilter_ ? static_cast<EventSink&>(*historyFilter_) : *history_);
+  }
   reader_ = makeSource(listener);
   // Simulation never announces FSD: the other nodes' upsmon would shut down for real.
   service_ =
@@ -286,6 +309,10 @@ void Daemon::startDeviceThread() {
         config_, service_.get(),
         [parts = statusParts()] { return serve::stateJson(daemonState(parts), -1) + "\n"; },
         keeper_, &eventLog_});
+  std::vector<std::pair<std::string, serve::UpsBackend*>> others;
+  for (auto& lane : lanes_)
+    others.emplace_back(lane->name(), &lane->service());
+  service_->serveAlso(std::move(others));
   startListener();
   deviceThread_ = std::thread([this] {
     try {
@@ -319,7 +346,7 @@ void Daemon::startListener() {
 serve::MetricsData Daemon::metricsData() const {
   serve::MetricsData d;
   const auto state = service_->state();
-  d.upsName = config_.nut ? config_.nut->name : "ups";
+  d.upsName = upsNameOf(config_, config_.device);
   d.version = HIDUPSD_VERSION;
   d.everRead = state.everRead;
   d.commOk = state.everRead && !state.stale;
@@ -335,12 +362,43 @@ serve::MetricsData Daemon::metricsData() const {
 
 serve::channel::State Daemon::listenerState() const {
   serve::channel::State s;
-  s.ups = service_->state();
-  s.commands = service_->commands();
-  s.writable = service_->writable();
+  s.ups = {service_->state(), service_->commands(), service_->writable()};
+  for (const auto& name : service_->otherNames()) // several UPSes: each under its name
+    if (auto* other = service_->other(name))
+      s.others.push_back({name, {other->state(), other->commands(), other->writable()}});
   if (config_.metrics) s.metrics = metricsData();
   if (dashboard_) s.statusJson = serve::stateJson(daemonState(statusParts()), -1) + "\n";
   return s;
+}
+
+std::unique_ptr<SupplyGate> Daemon::makeGate() {
+  if (config_.moreDevices.empty()) return nullptr;
+  std::vector<UpsPower> upses;
+  for (const auto& d : allDevices(config_)) {
+    UpsPower u;
+    u.name = upsNameOf(config_, d);
+    u.supplies = d.supplies;
+    upses.push_back(std::move(u));
+  }
+  return std::make_unique<SupplyGate>(
+      std::move(upses), config_.policy.minSupplies, router_,
+      [this](const std::string& line) { eventLog_.appendLine(wallClockText() + " " + line); });
+}
+
+void Daemon::startLanes() {
+  if (!gate_) return;
+  std::string names;
+  for (const auto& u : gate_->upses())
+    names += fmt::format("{}{} ({} supplies)", names.empty() ? "" : ", ", u.name, u.supplies);
+  log::notice(kDomain, "{} UPSes: {}; the host shuts down below min_supplies = {}",
+              gate_->upses().size(), names, config_.policy.minSupplies);
+  for (std::size_t i = 0; i < config_.moreDevices.size(); ++i) {
+    const auto& d = config_.moreDevices[i];
+    lanes_.push_back(std::make_unique<UpsLane>(upsNameOf(config_, d), config_, d, options_.simulate,
+                                               *clock_, gate_->port(i + 1), *pipeline_));
+  }
+  for (auto& lane : lanes_)
+    lane->start();
 }
 
 std::unique_ptr<UpsSource> Daemon::makeSource(ReaderListener& listener) {
@@ -359,6 +417,8 @@ std::unique_ptr<UpsSource> Daemon::makeSource(ReaderListener& listener) {
 // Without waiting: the device thread does it within one read slice, or one NUT call.
 void Daemon::pipelineFinished() {
   if (remote_ != nullptr) remote_->logout(std::chrono::milliseconds(0));
+  for (auto& lane : lanes_)
+    if (lane->remote() != nullptr) lane->remote()->logout(std::chrono::milliseconds(0));
   wait_.wake();
 }
 
@@ -384,6 +444,7 @@ int Daemon::run() {
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   nextTestCheck_ = startedAt_ + std::chrono::seconds(30);
   startShedding();
+  startLanes(); // lanes_ is complete before any device thread (the pipeline's end reads it)
   startDeviceThread();
   startControl();
   startReadinessChecks();
@@ -402,6 +463,8 @@ int Daemon::run() {
   systemd::notify("STOPPING=1");
   checker_->stop();
   reader_->stop();
+  for (auto& lane : lanes_)
+    lane->stop();
   deviceThread_.join();
   shed_.reset(); // workers still stopping or starting guests end on their own
   if (history_) history_->stop(std::chrono::seconds(1)); // never longer: the exit goes on
@@ -437,6 +500,13 @@ void Daemon::reload() {
       Config next = loadConfig(*options_.configPath);
       if (options_.simulate) next.policy.simulation = true;
       applyReload(config_, next, engine_, eventLog_);
+      // The UPSes running are the started ones ([device] changes wait for a restart): their
+      // shutdowns stay votes while the gate weighs them.
+      auto policy = policyOptions(next.policy);
+      policy.rearmShutdown = gate_ != nullptr;
+      engine_.requestPolicy(policy);
+      for (auto& lane : lanes_)
+        lane->engine().requestPolicy(policy);
       if (const auto w = secretsExposureWarning(*options_.configPath, next); !w.empty())
         log::warning(kDomain, "{}", w);
       checker_->recheck(next);
@@ -455,7 +525,11 @@ void Daemon::reload() {
 void Daemon::pingWatchdog() {
   static const auto interval = systemd::watchdogInterval();
   if (!interval || deviceThreadEnded_.load()) return;
-  const auto sinceStep = clock_->now() - engine_.lastStep();
+  // Several UPSes: every device thread must step (the oldest step counts).
+  auto lastStep = engine_.lastStep();
+  for (auto& lane : lanes_)
+    lastStep = std::min(lastStep, lane->engine().lastStep());
+  const auto sinceStep = clock_->now() - lastStep;
   if (sinceStep < std::chrono::duration_cast<core::Clock::duration>(*interval) * options_.speed)
     systemd::notify("WATCHDOG=1");
 }

@@ -21,6 +21,12 @@ constexpr std::chrono::milliseconds kLongestReadSlice{2000};
 
 } // namespace
 
+PolicyOptions upsPolicy(const Config& c) {
+  PolicyOptions o = policyOptions(c.policy);
+  o.rearmShutdown = !c.moreDevices.empty();
+  return o;
+}
+
 PolicyOptions policyOptions(const PolicyConfig& p) {
   PolicyOptions o;
   o.onBatteryDelay = p.onBatteryDelay;
@@ -34,33 +40,37 @@ PolicyOptions policyOptions(const PolicyConfig& p) {
   return o;
 }
 
-ReaderOptions readerOptions(const Config& c) {
+ReaderOptions readerOptions(const Config& c) { return readerOptions(c, c.device); }
+
+ReaderOptions readerOptions(const Config& c, const DeviceConfig& d) {
   ReaderOptions o;
-  o.pollInterval = ms(c.device.pollInterval);
+  o.pollInterval = ms(d.pollInterval);
   o.commsLostTimeout = ms(c.policy.commsLostTimeout);
-  o.expectedSerial = c.device.serial;
+  o.expectedSerial = d.serial;
   // An input report ends a read at once whatever the slice, and the device
   // thread wakes for the next poll anyway: a slice as long as the poll
   // interval means one wakeup per poll (0.5/s at the default 2 s; the bench
   // counted 4/s at 250 ms, 1/s at 1 s). Its cap bounds a stop and a queued
   // command (upscmd, SET VAR: the NUT server waits 5 s for them) to 2 s.
-  o.readSlice = std::min(ms(c.device.pollInterval), kLongestReadSlice);
+  o.readSlice = std::min(ms(d.pollInterval), kLongestReadSlice);
   o.model.offDelay = static_cast<int>(c.shutdown.upsOffDelay.count());
   o.model.onDelay = static_cast<int>(c.shutdown.upsOnDelay.count());
-  o.fixDescriptors = c.device.descriptorFixups;
+  o.fixDescriptors = d.descriptorFixups;
   o.suspendedTime = suspendedTime;
   return o;
 }
 
-NutReaderOptions nutReaderOptions(const Config& c) {
+NutReaderOptions nutReaderOptions(const Config& c) { return nutReaderOptions(c, c.device); }
+
+NutReaderOptions nutReaderOptions(const Config& c, const DeviceConfig& d) {
   NutReaderOptions o;
-  o.address = *c.device.nut;
-  o.username = c.device.username;
-  o.password = c.device.password;
-  o.timeout = ms(c.device.nutTimeout);
-  o.pollInterval = ms(c.device.pollInterval);
+  o.address = *d.nut;
+  o.username = d.username;
+  o.password = d.password;
+  o.timeout = ms(d.nutTimeout);
+  o.pollInterval = ms(d.pollInterval);
   o.commsLostTimeout = ms(c.policy.commsLostTimeout);
-  o.readSlice = std::min(ms(c.device.pollInterval), kLongestReadSlice);
+  o.readSlice = std::min(ms(d.pollInterval), kLongestReadSlice);
   return o;
 }
 
@@ -100,11 +110,12 @@ std::unique_ptr<ShutdownPipeline> makePipeline(const Config& config, EventLog& e
 }
 
 void applyReload(const Config& running, const Config& next, Engine& engine, EventLog& eventLog) {
-  engine.requestPolicy(policyOptions(next.policy));
+  engine.requestPolicy(upsPolicy(next));
   log::setLevel(next.log.level);
   if (next.log.file != running.log.file) eventLog.reopen(next.log.file);
-  if (!(next.device == running.device))
-    log::warning("daemon", "[device] changed: takes effect at the next restart");
+  if (!(next.device == running.device) || !(next.moreDevices == running.moreDevices) ||
+      next.policy.minSupplies != running.policy.minSupplies)
+    log::warning("daemon", "[device] or min_supplies changed: takes effect at the next restart");
   if (!(next.nut == running.nut) || !(next.metrics == running.metrics))
     log::warning("daemon", "[serve.nut] or [serve.metrics] changed: takes effect at the next "
                            "restart");

@@ -19,9 +19,16 @@
 namespace hidupsd {
 
 PolicyOptions policyOptions(const PolicyConfig& policy);
+/// Each UPS's engine: [policy], re-armed per outage when there are several UPSes (each one's
+/// shutdown is a vote, SupplyGate).
+PolicyOptions upsPolicy(const Config& config);
 ReaderOptions readerOptions(const Config& config);
+/// The reader's options for `device`, one of config's UPSes.
+ReaderOptions readerOptions(const Config& config, const DeviceConfig& device);
 /// The NutReader's options for [device] nut (which must be set).
 NutReaderOptions nutReaderOptions(const Config& config);
+/// The same for `device` (with nut set), one of config's UPSes.
+NutReaderOptions nutReaderOptions(const Config& config, const DeviceConfig& device);
 /// The time the system has spent suspended since boot (CLOCK_BOOTTIME minus
 /// CLOCK_MONOTONIC), for the reader's resume check; nullopt if unknown.
 std::optional<std::chrono::nanoseconds> suspendedTime() noexcept;

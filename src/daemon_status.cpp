@@ -82,6 +82,21 @@ core::ReadinessState readinessState(const PreflightReport& report,
   return r;
 }
 
+namespace {
+
+core::UpsView upsView(const std::string& name, const serve::UpsBackend* backend) {
+  core::UpsView v;
+  v.name = name;
+  if (backend == nullptr) return v;
+  const auto ups = backend->state();
+  v.everRead = ups.everRead;
+  v.commOk = ups.everRead && !ups.stale;
+  v.variables = ups.snapshot.variables;
+  return v;
+}
+
+} // namespace
+
 core::DaemonState daemonState(const StatusParts& parts) {
   core::DaemonState s;
   s.source = "daemon";
@@ -89,13 +104,10 @@ core::DaemonState daemonState(const StatusParts& parts) {
   s.host = hostName();
   s.startedAt = parts.startedAt;
   s.simulation = parts.simulation;
-  s.ups.name = parts.upsName;
-  if (parts.backend != nullptr) {
-    const auto ups = parts.backend->state();
-    s.ups.everRead = ups.everRead;
-    s.ups.commOk = ups.everRead && !ups.stale;
-    s.ups.variables = ups.snapshot.variables;
-  }
+  s.ups = upsView(parts.upsName, parts.backend);
+  for (const auto& [name, backend] : parts.moreUps)
+    s.moreUps.push_back(upsView(name, backend));
+  if (parts.supplies) s.supplies = parts.supplies();
   if (parts.pipeline != nullptr) s.pipeline = parts.pipeline->state();
   if (parts.readiness != nullptr) {
     if (const auto report = parts.readiness->report())

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/daemon_state.hpp"
 #include "history/records.hpp"
@@ -42,6 +44,9 @@ struct StatusParts {
   bool simulation = true;
   core::WallTime startedAt{};
   const serve::UpsBackend* backend = nullptr;
+  /// Several UPSes: the second and later ones by name, and the host's supplies in English.
+  std::vector<std::pair<std::string, const serve::UpsBackend*>> moreUps;
+  std::function<std::string()> supplies;
   const ShutdownPipeline* pipeline = nullptr;
   const Readiness* readiness = nullptr;
   const EventHistory* history = nullptr;

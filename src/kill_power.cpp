@@ -3,6 +3,8 @@
 #include "src/kill_power.hpp"
 
 #include <iostream>
+
+#include <fmt/format.h>
 #include <thread>
 
 #include "config/config.hpp"
@@ -51,10 +53,43 @@ CommandTrace killPower(const DeviceOpener& open, ModelOptions delays) {
   return runInstantCommand("shutdown.return", std::nullopt, *device, model, state);
 }
 
+namespace {
+
+/// One local UPS's shutdown.return; false when it failed (said on stderr).
+bool killOne(const DeviceOpener& open, const ModelOptions& delays, const std::string& prefix) {
+  try {
+    const auto trace = killPower(open, delays);
+    for (const auto& line : trace)
+      std::cout << prefix << line << "\n";
+    std::cout << prefix << "the UPS cuts its output in " << delays.offDelay << " s and restores it "
+              << delays.onDelay << " s after the kill-power request once mains are back\n";
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "hidupsd --kill-power: " << prefix << e.what() << "\n";
+    return false;
+  }
+}
+
+/// The local UPSes (not nut): every one of several gets shutdown.return, as NUT's upsdrvctl
+/// shutdown powers off every UPS it drives. A follower's UPS is its primary's.
+std::vector<DeviceConfig> localDevices(const Config& config, const KillPowerOptions& o) {
+  std::vector<DeviceConfig> local;
+  for (auto d : allDevices(config)) {
+    if (local.empty() && o.replay) {
+      d.replay = *o.replay;
+      d.nut.reset();
+    }
+    if (!d.nut || o.simulate) local.push_back(std::move(d));
+  }
+  return local;
+}
+
+} // namespace
+
 int runKillPower(const KillPowerOptions& o) {
   const Config config = killPowerConfig(o);
-  // A follower's UPS is its primary's: the primary power-cycles it (no flag is written here).
-  if (config.device.nut && !o.simulate && !o.replay) {
+  const auto local = localDevices(config, o);
+  if (local.empty()) {
     std::cout << "the UPS is " << lib::nutAddressText(*config.device.nut)
               << "'s ([device] nut): its primary asks it to power-cycle, not this host\n";
     return 0;
@@ -70,23 +105,18 @@ int runKillPower(const KillPowerOptions& o) {
               << " found: asking the UPS to power-cycle\n";
   }
   core::SteadyClock clock;
-  DeviceConfig device = config.device;
-  if (o.replay) device.replay = *o.replay;
   ModelOptions delays;
   delays.offDelay = static_cast<int>(config.shutdown.upsOffDelay.count());
   delays.onDelay = static_cast<int>(config.shutdown.upsOnDelay.count());
-  try {
-    const auto trace =
-        killPower(o.simulate ? simulatedOpener(clock) : makeOpener(device, clock), delays);
-    for (const auto& line : trace)
-      std::cout << line << "\n";
-    std::cout << "the UPS cuts its output in " << delays.offDelay << " s and restores it "
-              << delays.onDelay << " s after the kill-power request once mains are back\n";
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "hidupsd --kill-power: " << e.what() << "\n";
-    return 1;
+  const bool several = allDevices(config).size() > 1;
+  bool ok = true;
+  // One after the other, each whatever the previous one did: a UPS that fails must not keep
+  // the others from cycling.
+  for (const auto& d : local) {
+    const auto prefix = several ? fmt::format("UPS {}: ", upsNameOf(config, d)) : std::string();
+    ok = killOne(o.simulate ? simulatedOpener(clock) : makeOpener(d, clock), delays, prefix) && ok;
   }
+  return ok ? 0 : 1;
 }
 
 } // namespace hidupsd

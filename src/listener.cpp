@@ -8,10 +8,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 
@@ -77,10 +80,35 @@ private:
   bool broken_ = false;
 };
 
-/// What the servers see: the latest State from the root side, and requests sent back to it.
-class ListenerBackend final : public serve::UpsBackend, public serve::DashboardBackend {
+class ListenerBackend;
+
+/// One UPS as the NUT server sees it, by name ("" for the first): its part of the latest State,
+/// and its writes sent back to the root side.
+class UpsView final : public serve::UpsBackend {
 public:
-  explicit ListenerBackend(Channel& channel) : channel_(channel) {}
+  UpsView(ListenerBackend& owner, std::string name) : owner_(owner), name_(std::move(name)) {}
+  serve::UpsState state() const override;
+  std::vector<std::string> commands() const override;
+  std::vector<serve::RwVariable> writable() const override;
+  serve::CommandStatus instantCommand(const std::string& name, const std::string& value,
+                                      const serve::Requester& by) override;
+  serve::CommandStatus setVariable(const std::string& name, const std::string& value,
+                                   const serve::Requester& by) override;
+  void forcedShutdown(const serve::Requester& by) override;
+  std::vector<std::string> otherNames() const override;
+  serve::UpsBackend* other(const std::string& name) override;
+
+private:
+  ListenerBackend& owner_;
+  std::string name_;
+};
+
+/// What the servers see: the latest State from the root side, and requests sent back to it.
+class ListenerBackend final : public serve::DashboardBackend {
+public:
+  explicit ListenerBackend(Channel& channel) : channel_(channel), first_(*this, "") {}
+
+  serve::UpsBackend& ups() { return first_; }
 
   void update(ch::State state) {
     std::lock_guard lock(mutex_);
@@ -104,43 +132,59 @@ public:
     std::lock_guard lock(mutex_);
     if (!have_) throw std::runtime_error("no state from the daemon yet");
     auto m = state_.metrics;
-    m.snapshot = state_.ups.snapshot;
+    m.snapshot = state_.ups.state.snapshot;
+    for (const auto& o : state_.others) {
+      const auto& s = o.ups.state;
+      m.moreUps.push_back({o.name, s.snapshot, s.everRead, s.everRead && !s.stale});
+    }
     return m;
   }
 
-  // serve::UpsBackend
-  serve::UpsState state() const override {
+  /// The part of the State for the UPS `name` ("" the first); an empty one when it is gone.
+  ch::Ups upsNamed(const std::string& name) const {
     std::lock_guard lock(mutex_);
-    return state_.ups; // before the first State: never read (DRIVER-NOT-CONNECTED)
+    if (name.empty()) return state_.ups;
+    for (const auto& o : state_.others)
+      if (o.name == name) return o.ups;
+    return {};
   }
-  std::vector<std::string> commands() const override {
+  std::vector<std::string> otherNames() const {
     std::lock_guard lock(mutex_);
-    return state_.commands;
+    std::vector<std::string> out;
+    for (const auto& o : state_.others)
+      out.push_back(o.name);
+    return out;
   }
-  std::vector<serve::RwVariable> writable() const override {
+  /// The view of another UPS, matched case-insensitively as upsd does; made once, kept for
+  /// the process's life (the servers hold the pointer).
+  serve::UpsBackend* other(const std::string& name) {
+    std::string known;
+    for (const auto& n : otherNames())
+      if (n.size() == name.size() &&
+          std::equal(n.begin(), n.end(), name.begin(), [](unsigned char a, unsigned char b) {
+            return std::tolower(a) == std::tolower(b);
+          }))
+        known = n;
+    if (known.empty()) return nullptr;
     std::lock_guard lock(mutex_);
-    return state_.writable;
+    auto& view = views_[known];
+    if (!view) view = std::make_unique<UpsView>(*this, known);
+    return view.get();
   }
-  serve::CommandStatus instantCommand(const std::string& name, const std::string& value,
-                                      const serve::Requester& by) override {
-    auto q = asked(ch::Request::Kind::InstantCommand, by);
-    q.name = name;
-    q.value = value;
-    const auto r = ask(std::move(q), std::chrono::seconds(20));
-    return r ? r->status : serve::CommandStatus::Failed;
-  }
-  serve::CommandStatus setVariable(const std::string& name, const std::string& value,
-                                   const serve::Requester& by) override {
-    auto q = asked(ch::Request::Kind::SetVariable, by);
-    q.name = name;
-    q.value = value;
-    const auto r = ask(std::move(q), std::chrono::seconds(20));
-    return r ? r->status : serve::CommandStatus::Failed;
-  }
-  void forcedShutdown(const serve::Requester& by) override {
-    const auto r = ask(asked(ch::Request::Kind::ForcedShutdown, by), std::chrono::seconds(5));
-    if (!r || !r->ok)
-      throw std::runtime_error(r ? r->text : "the daemon did not answer the FSD request");
+
+  /// A NUT write for the UPS `ups`, sent to the root side.
+  std::optional<ch::Reply> write(ch::Request::Kind kind, const std::string& ups,
+                                 const serve::Requester& by, std::string name, std::string value,
+                                 std::chrono::seconds timeout) {
+    ch::Request q;
+    q.kind = kind;
+    q.ups = ups;
+    q.user = by.user;
+    q.password = by.password;
+    q.peer = by.who;
+    q.name = std::move(name);
+    q.value = std::move(value);
+    return ask(std::move(q), timeout);
   }
 
   // serve::DashboardBackend
@@ -182,15 +226,6 @@ public:
   }
 
 private:
-  static ch::Request asked(ch::Request::Kind kind, const serve::Requester& by) {
-    ch::Request q;
-    q.kind = kind;
-    q.user = by.user;
-    q.password = by.password;
-    q.peer = by.who;
-    return q;
-  }
-
   std::string text(ch::Request q) {
     auto r = ask(std::move(q), std::chrono::seconds(20));
     if (!r || !r->ok) throw std::runtime_error(r ? r->text : "the daemon did not answer");
@@ -215,6 +250,7 @@ private:
   }
 
   Channel& channel_;
+  UpsView first_;
   mutable std::mutex mutex_;
   std::condition_variable answered_;
   ch::State state_;
@@ -222,7 +258,37 @@ private:
   bool closed_ = false;
   std::uint32_t nextId_ = 0;
   std::map<std::uint32_t, std::optional<ch::Reply>> pending_;
+  std::map<std::string, std::unique_ptr<UpsView>> views_;
 };
+
+serve::UpsState UpsView::state() const { return owner_.upsNamed(name_).state; }
+std::vector<std::string> UpsView::commands() const { return owner_.upsNamed(name_).commands; }
+std::vector<serve::RwVariable> UpsView::writable() const { return owner_.upsNamed(name_).writable; }
+serve::CommandStatus UpsView::instantCommand(const std::string& name, const std::string& value,
+                                             const serve::Requester& by) {
+  const auto r = owner_.write(ch::Request::Kind::InstantCommand, name_, by, name, value,
+                              std::chrono::seconds(20));
+  return r ? r->status : serve::CommandStatus::Failed;
+}
+serve::CommandStatus UpsView::setVariable(const std::string& name, const std::string& value,
+                                          const serve::Requester& by) {
+  const auto r = owner_.write(ch::Request::Kind::SetVariable, name_, by, name, value,
+                              std::chrono::seconds(20));
+  return r ? r->status : serve::CommandStatus::Failed;
+}
+void UpsView::forcedShutdown(const serve::Requester& by) {
+  const auto r =
+      owner_.write(ch::Request::Kind::ForcedShutdown, name_, by, "", "", std::chrono::seconds(5));
+  if (!r || !r->ok)
+    throw std::runtime_error(r ? r->text : "the daemon did not answer the FSD request");
+}
+// Only the first UPS's view lists the others (as the daemon's UpsService does).
+std::vector<std::string> UpsView::otherNames() const {
+  return name_.empty() ? owner_.otherNames() : std::vector<std::string>{};
+}
+serve::UpsBackend* UpsView::other(const std::string& name) {
+  return name_.empty() ? owner_.other(name) : nullptr;
+}
 
 /// The kernel's OOM killer takes the listener before the daemon (which runs with
 /// OOMScoreAdjust=-900): a client that makes it grow costs the servers, not the shutdown.
@@ -284,11 +350,13 @@ int runListener(const ListenerOptions& options) {
   Channel channel(options.channelFd);
   ListenerBackend backend(channel);
   try {
-    const Config config = loadConfig(options.configPath);
+    Config config = loadConfig(options.configPath);
+    // A named UPS (each of several is) goes by its name on the NUT server too.
+    if (config.nut && !config.device.name.empty()) config.nut->name = config.device.name;
     const bool dashboard = config.metrics && config.metrics->dashboard;
     // Binds now, as root: privileged ports work, and the TLS key is read.
     Servers servers(
-        config, backend, [&backend] { return backend.metrics(); },
+        config, backend.ups(), [&backend] { return backend.metrics(); },
         dashboard ? static_cast<serve::DashboardBackend*>(&backend) : nullptr);
     offerToOomKiller();
     const auto dropped = lib::dropPrivileges(options.user, options.emptyRoot);

@@ -67,12 +67,14 @@ ch::Reply RootRequests::nutWrite(const ch::Request& q, serve::NutAction what) {
                  serve::nameOf(what), q.peer, q.user, serve::nameOf(denial));
     return refused("access denied");
   }
+  serve::UpsBackend* ups = q.ups.empty() ? &ups_ : ups_.other(q.ups);
+  if (ups == nullptr) return refused("no such UPS");
   const serve::Requester by{q.user, q.password, q.peer};
   ch::Reply r;
   switch (what) {
-  case serve::NutAction::InstCmd: r.status = ups_.instantCommand(q.name, q.value, by); break;
-  case serve::NutAction::Set: r.status = ups_.setVariable(q.name, q.value, by); break;
-  default: ups_.forcedShutdown(by); r.status = serve::CommandStatus::Ok;
+  case serve::NutAction::InstCmd: r.status = ups->instantCommand(q.name, q.value, by); break;
+  case serve::NutAction::Set: r.status = ups->setVariable(q.name, q.value, by); break;
+  default: ups->forcedShutdown(by); r.status = serve::CommandStatus::Ok;
   }
   r.ok = r.status == serve::CommandStatus::Ok;
   return r;

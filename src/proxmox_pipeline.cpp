@@ -254,7 +254,10 @@ void ProxmoxPipeline::run(const core::Event& event) noexcept {
   } catch (const std::exception& e) {
     say(fmt::format("waiting for NUT secondaries failed: {}", e.what()));
   }
-  if (config_.device.nut)
+  const auto devices = allDevices(config_);
+  const bool anyLocal =
+      std::any_of(devices.begin(), devices.end(), [](const DeviceConfig& d) { return !d.nut; });
+  if (!anyLocal)
     say(fmt::format("no kill-power flag: the UPS is {}'s, whose primary powers it off (this "
                     "host follows it over the NUT protocol)",
                     lib::nutAddressText(*config_.device.nut)));

@@ -155,7 +155,11 @@ std::string statusText(const core::DaemonState& s, core::WallTime now) {
     return fmt::format("(the daemon's control socket did not answer: read {})\n", from) +
            upsLine(s.ups, now);
   }
-  return header(s, now) + upsLine(s.ups, now) + pipelineLines(s.pipeline, now) +
+  std::string more;
+  for (const auto& u : s.moreUps)
+    more += upsLine(u, now);
+  if (!s.supplies.empty()) more += "Supplies: " + s.supplies + "\n";
+  return header(s, now) + upsLine(s.ups, now) + more + pipelineLines(s.pipeline, now) +
          readinessLines(s.readiness) + eventLines(s.lastEvents) + notificationLines(s) +
          historyLines(s.history);
 }

@@ -2,6 +2,8 @@
 // UpsService: commands hop to the device thread and back through a shared result.
 #include "src/ups_service.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -162,6 +164,24 @@ serve::CommandStatus UpsService::setVariable(const std::string& name, const std:
     for (const auto& line : writeVariable(name, value, a.device, a.model, a.state))
       log::notice(kDomain, "set {}: {}", name, line);
   });
+}
+
+std::vector<std::string> UpsService::otherNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, backend] : others_)
+    names.push_back(name);
+  return names;
+}
+
+// upsd matches a UPS name whatever its case.
+serve::UpsBackend* UpsService::other(const std::string& name) {
+  for (const auto& [known, backend] : others_)
+    if (known.size() == name.size() &&
+        std::equal(known.begin(), known.end(), name.begin(), [](unsigned char a, unsigned char b) {
+          return std::tolower(a) == std::tolower(b);
+        }))
+      return backend;
+  return nullptr;
 }
 
 void UpsService::forcedShutdown(const serve::Requester& by) {

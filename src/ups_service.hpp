@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "serve/ups_backend.hpp"
@@ -34,6 +35,13 @@ public:
   serve::CommandStatus setVariable(const std::string& name, const std::string& value,
                                    const serve::Requester& by) override;
   void forcedShutdown(const serve::Requester& by) override;
+  std::vector<std::string> otherNames() const override;
+  serve::UpsBackend* other(const std::string& name) override;
+  /// Several UPSes: the others the NUT server serves beside this one, by name. Before the
+  /// servers start (not synchronised); each must outlive this.
+  void serveAlso(std::vector<std::pair<std::string, serve::UpsBackend*>> others) {
+    others_ = std::move(others);
+  }
   /// Starts a battery test (`kind` "quick" or "deep") without waiting: the
   /// engine holds it as a test (startselftest) first, then the command goes
   /// to the device thread; a failed command ends the test with its reason.
@@ -49,6 +57,7 @@ private:
   const ShutdownPipeline& pipeline_;
   bool announceFsd_;
   std::chrono::milliseconds callTimeout_;
+  std::vector<std::pair<std::string, serve::UpsBackend*>> others_;
 };
 
 /// `status` with FSD first (once), as upsd shows a forced shutdown.

@@ -256,6 +256,7 @@ void Monitor::fire(const Due& due, Events& out) {
 void Monitor::endOutage() {
   outageStart_.reset();
   onbattSent_ = false;
+  if (options_.rearmShutdown) shutdown_ = false;
   rearmLowBattery();
 }
 

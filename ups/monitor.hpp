@@ -26,6 +26,9 @@ struct PolicyOptions {
   std::chrono::seconds nocommWarnTime{300};       ///< comms lost this long → nocomm; 0 = off
   std::chrono::seconds testStartGrace{30};        ///< a test we asked for must show running by then
   std::chrono::seconds testHoldLimit{900};        ///< [battery_test] max_duration: the longest hold
+  /// Several UPSes: this UPS's shutdown is a vote the host weighs (SupplyBoard), not the host's
+  /// shutdown: it is re-armed when its outage ends (online), so the next outage votes again.
+  bool rearmShutdown = false;
 };
 
 /// Turns snapshots, communication state and the passing of time into
@@ -77,8 +80,8 @@ struct PolicyOptions {
 /// LB and the charge/runtime thresholds shut down as always, and the hold is
 /// released (an outage starts then) when mains are visibly gone
 /// (mainsAbsent), when the test ends while still OB, or at testHoldLimit.
-/// Shutdown: at most one, ever. Afterwards (shutdownStarted()) the monitor
-/// still reports comm and power events (mains back → online) but no
+/// Shutdown: at most one, ever (rearmShutdown: at most one per outage). Afterwards
+/// (shutdownStarted()) the monitor still reports comm and power events (mains back → online) but no
 /// second shutdown. Every shutdown happens in an outage and forces out its
 /// pending onbatt first, so its online always follows.
 /// Every event carries its time (the call's `now`, or the exact deadline

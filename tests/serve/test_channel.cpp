@@ -17,12 +17,13 @@ using hidupsd::serve::RwVariable;
 
 ch::State sampleState() {
   ch::State s;
-  s.ups.snapshot.variables = {{"battery.charge", "97"}, {"ups.status", "OB DISCHRG"}};
-  s.ups.everRead = true;
-  s.commands = {"beeper.disable", "test.battery.start.quick"};
-  s.writable = {{"battery.charge.low", RwVariable::Kind::Range, 0, {}, {{10, 40}}},
-                {"input.sensitivity", RwVariable::Kind::Enum, 0, {"normal", "high"}, {}},
-                {"ups.id", RwVariable::Kind::String, 32, {}, {}}};
+  s.ups.state.snapshot.variables = {{"battery.charge", "97"}, {"ups.status", "OB DISCHRG"}};
+  s.ups.state.everRead = true;
+  s.ups.commands = {"beeper.disable", "test.battery.start.quick"};
+  s.others.push_back({"right", {{{{{"ups.status", "OL"}}, {}}, true, true}, {}, {}}});
+  s.ups.writable = {{"battery.charge.low", RwVariable::Kind::Range, 0, {}, {{10, 40}}},
+                    {"input.sensitivity", RwVariable::Kind::Enum, 0, {"normal", "high"}, {}},
+                    {"ups.id", RwVariable::Kind::String, 32, {}, {}}};
   s.metrics.upsName = "eaton";
   s.metrics.version = "0.1.0";
   s.metrics.everRead = true;
@@ -49,15 +50,19 @@ TEST_CASE("channel: every message round-trips") {
   SUBCASE("State") {
     const auto s = sampleState();
     const auto back = std::get<ch::State>(ch::decode(body(s)));
-    CHECK(back.ups.snapshot.variables == s.ups.snapshot.variables);
-    CHECK(back.ups.everRead);
-    CHECK_FALSE(back.ups.stale);
-    CHECK(back.commands == s.commands);
-    REQUIRE(back.writable.size() == 3);
-    CHECK(back.writable[0].ranges == s.writable[0].ranges);
-    CHECK(back.writable[1].enumValues == s.writable[1].enumValues);
-    CHECK(back.writable[2].maxLength == 32);
-    CHECK(back.writable[2].kind == RwVariable::Kind::String);
+    CHECK(back.ups.state.snapshot.variables == s.ups.state.snapshot.variables);
+    CHECK(back.ups.state.everRead);
+    CHECK_FALSE(back.ups.state.stale);
+    CHECK(back.ups.commands == s.ups.commands);
+    REQUIRE(back.ups.writable.size() == 3);
+    CHECK(back.ups.writable[0].ranges == s.ups.writable[0].ranges);
+    CHECK(back.ups.writable[1].enumValues == s.ups.writable[1].enumValues);
+    CHECK(back.ups.writable[2].maxLength == 32);
+    CHECK(back.ups.writable[2].kind == RwVariable::Kind::String);
+    REQUIRE(back.others.size() == 1);
+    CHECK(back.others[0].name == "right");
+    CHECK(back.others[0].ups.state.snapshot.variables.at("ups.status") == "OL");
+    CHECK(back.others[0].ups.state.stale);
     CHECK(back.metrics.upsName == "eaton");
     CHECK(back.metrics.shutdownReady == std::optional<bool>(false));
     CHECK(back.metrics.events.at("onbatt").count == 3);
@@ -74,6 +79,7 @@ TEST_CASE("channel: every message round-trips") {
     ch::Request q;
     q.id = 77;
     q.kind = ch::Request::Kind::Action;
+    q.ups = "right";
     q.user = "admin";
     q.password = "pw";
     q.peer = "192.0.2.1";
@@ -86,6 +92,7 @@ TEST_CASE("channel: every message round-trips") {
     CHECK(qb.action == DashboardAction::BeeperMute);
     CHECK(qb.range == HistoryRange::Year);
     CHECK(qb.credential == "token");
+    CHECK(qb.ups == "right");
     CHECK(qb.password == "pw");
 
     ch::Reply r;
@@ -137,10 +144,10 @@ TEST_CASE("channel: malformed messages are refused with the byte offset") {
                          "channel message, byte 1: unknown message type 99", ch::ChannelError);
   }
   SUBCASE("a string longer than the message") {
-    // Ping is [version][type][u64]; a Request's first string length says 4 GB.
+    // A Request's first string's length (its UPS name) says 4 GB.
     ch::Request q;
     auto bad = body(q);
-    const std::size_t userLength = 1 + 1 + 4 + 1; // version, type, id, kind
+    const std::size_t userLength = 1 + 1 + 4 + 1; // after version, type, id, kind
     bad[userLength] = bad[userLength + 1] = bad[userLength + 2] = bad[userLength + 3] = '\xff';
     try {
       ch::decode(bad);

@@ -226,3 +226,37 @@ TEST_CASE("the variable table: unique variables, conventional names") {
     CHECK((m.divisor == 1 || (m.divisor == 100 && m.metric.ends_with("_ratio"))));
   }
 }
+
+TEST_CASE("several UPSes: each one's series labelled with its name, one family each") {
+  auto d = t::eaton5scMetricsData();
+  d.upsName = "left";
+  serve::MetricsUps right;
+  right.name = "right";
+  right.everRead = true;
+  right.commOk = true;
+  right.snapshot.variables = {{"ups.status", "OB LB"},
+                              {"battery.charge", "12"},
+                              {"ups.model", "Ellipse PRO"},
+                              {"experimental.packs", "31"}};
+  serve::MetricsUps lost;
+  lost.name = "lost";
+  lost.everRead = true;
+  lost.snapshot.variables = {{"ups.status", "OL"}, {"battery.charge", "100"}};
+  d.moreUps = {right, lost};
+  // parseExposition refuses a family split in two or a series twice.
+  const auto m = t::parseExposition(serve::renderMetrics(d));
+  CHECK(m.value("hidupsd_ups_comm_ok", {{"ups", "left"}}) == 1);
+  CHECK(m.value("hidupsd_ups_comm_ok", {{"ups", "right"}}) == 1);
+  CHECK(m.value("hidupsd_ups_comm_ok", {{"ups", "lost"}}) == 0);
+  CHECK(m.value("hidupsd_ups_status", {{"ups", "right"}, {"flag", "LB"}}) == 1);
+  CHECK(m.value("hidupsd_ups_status", {{"ups", "left"}, {"flag", "LB"}}) == 0);
+  CHECK(m.value("hidupsd_battery_charge_ratio", {{"ups", "right"}}) == doctest::Approx(0.12));
+  CHECK(m.value("hidupsd_ups_info", {{"ups", "right"}, {"ups_model", "Ellipse PRO"}}) == 1);
+  CHECK(m.value("hidupsd_ups_variable", {{"ups", "right"}, {"variable", "experimental.packs"}}) ==
+        31);
+  // Stale: no status, no measurements for "lost"; its identity only if it had one.
+  CHECK(m.count("hidupsd_ups_status") == 2 * serve::kStatusFlags.size());
+  CHECK(m.count("hidupsd_battery_charge_ratio") == 2);
+  // The daemon's own series stay the first UPS's.
+  CHECK(m.value("hidupsd_shutdown_started", {{"ups", "left"}}) == 0);
+}

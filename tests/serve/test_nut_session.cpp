@@ -358,3 +358,48 @@ TEST_CASE_FIXTURE(Fixture,
   identify(local, "monsec", "secpass");
   CHECK(ask(local, "LOGIN ups") == "OK\n");
 }
+
+namespace {
+
+/// Several UPSes: "ups" (the fixture's) and "right", served by one server.
+class TwoUpses final : public FakeUpsBackend {
+public:
+  FakeUpsBackend right;
+  std::vector<std::string> otherNames() const override { return {"right"}; }
+  UpsBackend* other(const std::string& name) override {
+    return name == "right" || name == "RIGHT" ? &right : nullptr;
+  }
+};
+
+} // namespace
+
+TEST_CASE("several UPSes: LIST UPS lists each, every request goes to the UPS it names") {
+  TwoUpses backend;
+  NutLoginRegistry logins;
+  NutServiceOptions options{"left", "hidupsd", "0.1.0", hidupsd::test::testUsers()};
+  hidupsd::test::LogCapture logs;
+  NutSession s(options, backend, logins, "127.0.0.1");
+  CHECK(ask(s, "LIST UPS") ==
+        "BEGIN LIST UPS\nUPS left \"hidupsd\"\nUPS right \"hidupsd\"\nEND LIST UPS\n");
+  backend.right.set("ups.status", "OB LB");
+  CHECK(ask(s, "GET VAR left ups.status") == "VAR left ups.status \"OL\"\n");
+  CHECK(ask(s, "GET VAR RIGHT ups.status") == "VAR RIGHT ups.status \"OB LB\"\n");
+  CHECK(ask(s, "LIST VAR nope") == "ERR UNKNOWN-UPS\n");
+  backend.right.setAvailability(true, true);
+  CHECK(ask(s, "GET VAR right ups.status") == "ERR DATA-STALE\n");
+  backend.right.setAvailability(true, false);
+  identify(s, "admin", "adminpass");
+  CHECK(ask(s, "INSTCMD right beeper.disable") == "OK\n");
+  CHECK(backend.right.instantCalls().size() == 1);
+  CHECK(backend.instantCalls().empty());
+  CHECK(ask(s, "SET VAR right ups.id \"B\"") == "OK\n");
+  CHECK(backend.right.setCalls().size() == 1);
+  CHECK(ask(s, "FSD right") == "OK FSD-SET\n");
+  CHECK(backend.right.fsdCalls().size() == 1);
+  CHECK(backend.fsdCalls().empty());
+  CHECK(logs.contains("set FSD on UPS [right]"));
+  NutSession secondary(options, backend, logins, "10.0.0.3");
+  identify(secondary, "monsec", "secpass");
+  CHECK(ask(secondary, "LOGIN right") == "OK\n");
+  CHECK(logs.contains("logged into UPS [right]"));
+}

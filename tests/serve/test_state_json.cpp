@@ -141,3 +141,19 @@ TEST_CASE("the history part: null when off, absent from an older daemon's answer
   j["history"]["transfers"] = "three";
   CHECK_THROWS_AS(serve::parseStateJson(j.dump()), serve::StateJsonError);
 }
+
+TEST_CASE("several UPSes: the others and the supplies go to JSON and back; absent with one") {
+  auto s = everything();
+  CHECK(nlohmann::json::parse(serve::stateJson(s)).count("more_ups") == 0);
+  core::UpsView right;
+  right.name = "right";
+  right.everRead = true;
+  right.variables = {{"ups.status", "OB LB"}};
+  s.moreUps = {right};
+  s.supplies = "1 of 2 power supplies still fed (min_supplies = 1): the host keeps running";
+  const auto text = serve::stateJson(s);
+  CHECK(serve::parseStateJson(text) == s);
+  const auto j = nlohmann::json::parse(text);
+  CHECK(j["more_ups"][0]["name"] == "right");
+  CHECK(j["more_ups"][0]["comm_ok"] == false);
+}

@@ -116,3 +116,30 @@ TEST_CASE("read without the daemon: only the UPS, and where it was read") {
         "(the daemon's control socket did not answer: read through the NUT server)\n"
         "UPS \"ups\": OL\n");
 }
+
+TEST_CASE("several UPSes: each by name, then the host's supplies") {
+  Utc utc;
+  core::DaemonState s;
+  s.version = "0.3.0";
+  s.host = "pve1";
+  s.simulation = false;
+  s.ups.name = "left";
+  s.ups.everRead = true;
+  s.ups.commOk = true;
+  s.ups.variables = {{"ups.status", "OB LB"}};
+  core::UpsView right;
+  right.name = "right";
+  right.everRead = true;
+  right.commOk = true;
+  right.variables = {{"ups.status", "OL"}, {"battery.charge", "100"}};
+  s.moreUps = {right};
+  s.supplies = "1 of 2 power supplies still fed (min_supplies = 1): the host keeps running";
+  const auto text = statusText(s, at(kT0));
+  CHECK(text.starts_with("hidupsd 0.3.0 on pve1\n"
+                         "UPS \"left\": OB LB\n"
+                         "UPS \"right\": OL\n"
+                         "  charge 100 %\n"
+                         "Supplies: 1 of 2 power supplies still fed (min_supplies = 1): the host "
+                         "keeps running\n"
+                         "Shutdown: not started\n"));
+}

@@ -374,3 +374,18 @@ TEST_CASE("power timers wait for a snapshot after comm comes back") {
   CHECK(str(d.events) ==
         str({{"onbatt", 5}, {"commbad", 10}, {"shutdown", 10}, {"commok", 50}, {"online", 75}}));
 }
+
+TEST_CASE("rearmShutdown (several UPSes): one shutdown per outage, re-armed at its online") {
+  PolicyOptions o;
+  o.shutdownChargeBelow = 50;
+  o.rearmShutdown = true;
+  const std::map<std::string, std::string> low{{"battery.charge", "10"}};
+  Driver d(o);
+  CHECK(d.run({{0, "OL"},
+               {10, "OB", low},
+               {12, "OB", low}, // same outage: no second shutdown
+               {30, "OL", low},
+               {60, "OB", low}},
+              200) ==
+        str({{"onbatt", 10}, {"shutdown", 10}, {"online", 35}, {"onbatt", 60}, {"shutdown", 60}}));
+}
