@@ -118,7 +118,11 @@ void applySyscallFilter() {
       "userfaultfd fanotify_init quotactl syslog vhangup mknod mknodat fsopen fsmount "
       "move_mount open_tree sethostname setdomainname lookup_dcookie kcmp fsconfig fspick "
       "mount_setattr umount pidfd_getfd process_madvise modify_ldt subpage_prot switch_endian "
-      "vm86 vm86old pciconfig_iobase pciconfig_read pciconfig_write";
+      "vm86 vm86old pciconfig_iobase pciconfig_read pciconfig_write "
+      // io_uring's socket and connect operations are not seen by seccomp; no new process
+      // (a forked child would outlive the listener's SIGKILL, holding its sockets); connect:
+      // the listener never calls out.
+      "io_uring_setup io_uring_enter io_uring_register fork vfork connect";
   for (const auto& name : words(kKill)) {
     const int nr = ::seccomp_syscall_resolve_name(name.c_str());
     if (nr == __NR_SCMP_ERROR) continue; // not on this architecture
@@ -134,12 +138,15 @@ void applySyscallFilter() {
     if (nr == __NR_SCMP_ERROR) continue;
     if (rc == 0) rc = ::seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
   }
+  // No new socket of any family: the listening ones are bound before the filter.
+  if (rc == 0) rc = ::seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 0);
+  // Threads only: clone without CLONE_THREAD (a new process) kills, and so does any CLONE_NEW*
+  // flag (a user namespace is a kernel attack surface of its own); clone3, whose flags sit
+  // behind a pointer a filter cannot read, fails with ENOSYS, and glibc then makes its threads
+  // with clone.
   if (rc == 0)
-    rc = ::seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1,
-                            SCMP_A0(SCMP_CMP_NE, AF_UNIX));
-  // No namespaces (a user namespace is a kernel attack surface of its own): clone with any
-  // CLONE_NEW* flag kills; clone3, whose flags sit behind a pointer a filter cannot read,
-  // fails with ENOSYS, and glibc then makes its threads with clone.
+    rc = ::seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
+                            SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
   for (const std::uint64_t flag : {CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
                                    CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET})
     if (rc == 0)

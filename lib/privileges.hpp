@@ -32,10 +32,11 @@ Dropped dropPrivileges(const std::string& user, const std::filesystem::path& emp
 
 /// Loads a seccomp filter on every thread of the process (TSYNC): the calls a network server
 /// never needs kill the process (execve, ptrace, mount, module and kexec loading, reboot,
-/// bpf, namespaces, keyrings, clock setting…), set*id calls fail with EPERM, and socket()
-/// is refused (EAFNOSUPPORT) for any family but AF_UNIX: the listening sockets exist
-/// already, so a hijacked listener can open no new network connection. Needs no_new_privs
-/// (dropPrivileges sets it). Throws std::runtime_error.
+/// bpf, namespaces, io_uring, fork and any clone but a thread's, connect…), set*id calls fail
+/// with EPERM, and socket() is refused (EAFNOSUPPORT): the listening sockets exist already,
+/// so a hijacked listener can open no new connection. Needs no_new_privs (dropPrivileges sets
+/// it). Load it before starting threads (they inherit it; TSYNC covers any already running).
+/// Throws std::runtime_error.
 void applySyscallFilter();
 
 /// The effective capabilities of this thread (capget(2): what /proc/PID/status shows as CapEff),

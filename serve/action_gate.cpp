@@ -39,6 +39,7 @@ ActionGate::ActionGate(ActionCredentials credentials, std::string csrf)
     : credentials_(std::move(credentials)), csrf_(std::move(csrf)), throttle_(1s, 30s) {}
 
 std::string ActionGate::credentialKind() const {
+  if (credentials_.verify) return credentials_.kind;
   if (!credentials_.token.empty() && !credentials_.passwordHash.empty()) return "token or password";
   if (!credentials_.token.empty()) return "token";
   return credentials_.passwordHash.empty() ? "" : "password";
@@ -72,6 +73,7 @@ GateVerdict ActionGate::rate(const std::string& peer, GuardClock::time_point now
 
 bool credentialMatches(const ActionCredentials& credentials, const std::string& presented) {
   if (presented.empty()) return false;
+  if (credentials.verify) return credentials.verify(presented);
   if (!credentials.token.empty() && constantTimeEquals(presented, credentials.token)) return true;
   return !credentials.passwordHash.empty() &&
          lib::verifyPassword(presented, credentials.passwordHash);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "serve/http_server.hpp"
@@ -14,7 +15,13 @@ namespace hidupsd::serve {
 struct ActionCredentials {
   std::string token;        ///< compared as is (constant time)
   std::string passwordHash; ///< crypt(3) (lib/password.hpp)
-  bool enabled() const noexcept { return !token.empty() || !passwordHash.empty(); }
+  /// When set, checks a credential instead of token/passwordHash (then both empty): the
+  /// listener asks the daemon's root side, which holds them.
+  std::function<bool(const std::string& presented)> verify;
+  std::string kind; ///< with verify: "token", "password" or "token or password"
+  bool enabled() const noexcept {
+    return !token.empty() || !passwordHash.empty() || static_cast<bool>(verify);
+  }
 };
 
 /// The outcome of one check, as the HTTP answer it becomes.

@@ -471,7 +471,7 @@ Reply getReply(Reader& r) {
 Request getRequest(Reader& r) {
   Request q;
   q.id = r.u32();
-  q.kind = r.enumeration<Request::Kind>(1, 7);
+  q.kind = r.enumeration<Request::Kind>(1, 9);
   q.ups = r.str();
   q.user = r.str();
   q.password = r.str();

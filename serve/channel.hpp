@@ -102,8 +102,11 @@ struct Request {
     ForcedShutdown = 3, ///< user + password with the fsd right
     History = 4,        ///< range
     Plan = 5,
-    Chart = 6,  ///< name (the metric), range
-    Action = 7, ///< action, credential (token or password)
+    Chart = 6,      ///< name (the metric), range
+    Action = 7,     ///< action, credential (token or password)
+    Authorize = 8,  ///< user, password, name (the NutAction's number), value ("11": user and
+                    ///< password given; "01", "10", "00"): the NUT session's right check
+    Credential = 9, ///< credential: the dashboard gate's check
   };
   std::uint32_t id = 0;
   Kind kind = Kind::Plan;

@@ -80,6 +80,10 @@ struct NutServiceOptions {
   /// anything read) is ERR ACCESS-DENIED. Needs `tls`. Clients on this host are spared
   /// (NutSession's onThisHost).
   bool requireTls = false;
+  /// When set, decides instead of checkRight(users, …): the listener asks the daemon's root
+  /// side, which holds the passwords (the listener's `users` then have none).
+  std::function<NutDenial(const std::string* user, const std::string* password, NutAction action)>
+      authorize;
 };
 
 /// The clients logged into the UPS (LOGIN), shared by the sessions of one server: NUMLOGINS,

@@ -196,8 +196,10 @@ const std::string& NutSession::logName(const std::string& ups) const noexcept {
 }
 
 bool NutSession::allowed(NutAction action, std::string_view what) {
-  const auto denial = checkRight(options_.users, username_ ? &*username_ : nullptr,
-                                 password_ ? &*password_ : nullptr, action);
+  const std::string* user = username_ ? &*username_ : nullptr;
+  const std::string* password = password_ ? &*password_ : nullptr;
+  const auto denial = options_.authorize ? options_.authorize(user, password, action)
+                                         : checkRight(options_.users, user, password, action);
   const bool badCredentials =
       denial == NutDenial::UnknownUser || denial == NutDenial::WrongPassword;
   authFailed_ = badCredentials;

@@ -160,8 +160,14 @@ private:
   proxmox::BoundedRunner checkRunner_{checkProcesses_, std::chrono::seconds(15)};
   std::unique_ptr<ReadinessChecker> checker_;
   std::unique_ptr<UpsService> service_;
-  std::unique_ptr<DaemonDashboard> dashboard_;   // asked through requests_
-  std::unique_ptr<RootRequests> requests_;       // the listener's requests, checked again
+  std::unique_ptr<DaemonDashboard> dashboard_; // asked through requests_
+  std::unique_ptr<RootRequests> requests_;     // the listener's requests, checked again
+  /// The parts of the config the listener's state is made from, fixed at its start.
+  struct ListenerParts {
+    std::string upsName;
+    bool metrics = false;
+    StatusParts status;
+  } listenerParts_;
   std::unique_ptr<ListenerSupervisor> listener_; // the servers' process; before the device thread
   std::unique_ptr<serve::ControlServer> control_;
   std::thread deviceThread_;
@@ -185,10 +191,16 @@ Daemon::Daemon(const DaemonOptions& options, Config config)
       shedRecord_(eventLog_),
       pipeline_(makePipeline(
           config_, eventLog_, &notifier_,
-          [this] {
-            if (config_.nut)
-              waitForSecondaries([this] { return listener_ ? listener_->loginCount() : 0; },
-                                 config_.nut->hostsync, config_.policy.simulation);
+          // Copied now: SIGHUP replaces config_ while the pipeline thread may be here.
+          [this, nut = config_.nut.has_value(),
+           hostsync = config_.nut ? config_.nut->hostsync : std::chrono::seconds(0),
+           simulation = config_.policy.simulation] {
+            if (!nut) return;
+            waitForSecondaries(
+                [this]() -> std::optional<std::size_t> {
+                  return listener_ ? listener_->loginCount() : std::nullopt;
+                },
+                hostsync, simulation);
           },
           keeper_, [this] { pipelineFinished(); }, shedHooks())),
       router_(eventLog_, *pipeline_), gate_(makeGate()),
@@ -327,15 +339,21 @@ void Daemon::startDeviceThread() {
 /// The servers run in a process of their own that drops root (src/listener.hpp): the daemon
 /// keeps the UPS, the policy and the shutdown, feeds the listener the state and checks each
 /// of its requests again. A listener that dies or hangs is started again; meanwhile the
-/// monitor and the shutdown go on (a FSD's HOSTSYNC wait then sees no logged-in client).
+/// monitor and the shutdown go on (a FSD's HOSTSYNC wait then waits its whole hostsync).
 void Daemon::startListener() {
   if (!config_.nut && !config_.metrics) return;
   if (!options_.configPath) {
     log::error(kDomain, "servers off: the listener reads the config file, and there is none");
     return;
   }
+  // What the supervisor's thread reads, fixed now: SIGHUP replaces config_ (the servers keep
+  // the configuration they started with, as the listener does).
+  listenerParts_.upsName = upsNameOf(config_, config_.device);
+  listenerParts_.metrics = config_.metrics.has_value();
+  listenerParts_.status = statusParts();
   requests_ = std::make_unique<RootRequests>(config_, *service_, dashboard_.get());
-  std::vector<std::string> argv = {"/proc/self/exe", "--listener",
+  // argv[0] "hidupsd": `ps` and `pgrep -f 'hidupsd --listener'` find it.
+  std::vector<std::string> argv = {"/proc/self/exe", "hidupsd", "--listener",
                                    std::filesystem::absolute(*options_.configPath).string()};
   listener_ = std::make_unique<ListenerSupervisor>(
       std::move(argv), [this] { return listenerState(); },
@@ -346,7 +364,7 @@ void Daemon::startListener() {
 serve::MetricsData Daemon::metricsData() const {
   serve::MetricsData d;
   const auto state = service_->state();
-  d.upsName = upsNameOf(config_, config_.device);
+  d.upsName = listenerParts_.upsName;
   d.version = HIDUPSD_VERSION;
   d.everRead = state.everRead;
   d.commOk = state.everRead && !state.stale;
@@ -366,8 +384,8 @@ serve::channel::State Daemon::listenerState() const {
   for (const auto& name : service_->otherNames()) // several UPSes: each under its name
     if (auto* other = service_->other(name))
       s.others.push_back({name, {other->state(), other->commands(), other->writable()}});
-  if (config_.metrics) s.metrics = metricsData();
-  if (dashboard_) s.statusJson = serve::stateJson(daemonState(statusParts()), -1) + "\n";
+  if (listenerParts_.metrics) s.metrics = metricsData();
+  if (dashboard_) s.statusJson = serve::stateJson(daemonState(listenerParts_.status), -1) + "\n";
   return s;
 }
 

@@ -5,6 +5,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -187,6 +188,31 @@ public:
     return ask(std::move(q), timeout);
   }
 
+  /// The NUT session's right check, made by the root side (the listener holds no password).
+  serve::NutDenial authorize(const std::string* user, const std::string* password,
+                             serve::NutAction action) {
+    ch::Request q;
+    q.kind = ch::Request::Kind::Authorize;
+    q.user = user ? *user : "";
+    q.password = password ? *password : "";
+    q.name = std::to_string(static_cast<int>(action));
+    q.value = std::string(1, user ? '1' : '0') + (password ? '1' : '0');
+    const auto r = ask(std::move(q), std::chrono::seconds(5));
+    if (!r) return serve::NutDenial::NoCredentials; // no answer: no access
+    if (r->ok) return serve::NutDenial::None;
+    const int denial = r->text.size() == 1 ? r->text[0] - '0' : 1;
+    return denial >= 1 && denial <= 4 ? static_cast<serve::NutDenial>(denial)
+                                      : serve::NutDenial::NoCredentials;
+  }
+  /// The dashboard gate's credential check, made by the root side.
+  bool credentialMatches(const std::string& presented) {
+    ch::Request q;
+    q.kind = ch::Request::Kind::Credential;
+    q.credential = presented;
+    const auto r = ask(std::move(q), std::chrono::seconds(5));
+    return r && r->ok;
+  }
+
   // serve::DashboardBackend
   std::string status() override {
     std::lock_guard lock(mutex_);
@@ -297,10 +323,53 @@ void offerToOomKiller() {
   ::setpriority(PRIO_PROCESS, 0, 10); // the root side's work comes first
 }
 
+/// What the listener may keep of the config: no secret it does not need. The NUT users'
+/// passwords and the dashboard's credential are checked by the root side; the notifications
+/// and a followed UPS's password are the root side's alone. (The TLS key stays: STARTTLS needs
+/// it, as upsd does.)
+void wipe(std::string& secret) {
+  std::fill(secret.begin(), secret.end(), '\0');
+  secret.clear();
+}
+
+Servers::Checks withoutSecrets(Config& config, ListenerBackend& backend) {
+  Servers::Checks checks;
+  if (config.nut) {
+    for (auto& user : config.nut->users)
+      wipe(user.password);
+    checks.nutUser = [&backend](const std::string* u, const std::string* p, serve::NutAction a) {
+      return backend.authorize(u, p, a);
+    };
+  }
+  if (config.metrics) {
+    auto& m = *config.metrics;
+    const bool token = !m.actionToken.empty();
+    const bool password = !m.actionPasswordHash.empty();
+    if (token || password) {
+      checks.actionKind = token && password ? "token or password" : token ? "token" : "password";
+      checks.actionCredential = [&backend](const std::string& presented) {
+        return backend.credentialMatches(presented);
+      };
+    }
+    wipe(m.actionToken);
+    wipe(m.actionPasswordHash);
+  }
+  for (auto& n : config.notify) {
+    wipe(n.url);
+    wipe(n.token);
+    wipe(n.password);
+  }
+  config.notify.clear();
+  wipe(config.device.password);
+  for (auto& d : config.moreDevices)
+    wipe(d.password);
+  return checks;
+}
+
 /// Reads the channel until it closes; dispatches each message. False on a protocol error.
 bool serveChannel(int fd, Channel& channel, ListenerBackend& backend, const Servers& servers) {
   ch::FrameReader frames;
-  std::size_t logins = 0;
+  std::size_t logins = ~std::size_t{0}; // the first count goes at once: the daemon waits for it
   std::string buffer(64 * 1024, '\0');
   std::string message;
   for (;;) {
@@ -346,6 +415,7 @@ int runListener(const ListenerOptions& options) {
   // service at a stop: the daemon may still be showing FSD to the secondaries then.
   for (const int sig : {SIGTERM, SIGINT, SIGHUP})
     ::signal(sig, SIG_IGN);
+  ::prctl(PR_SET_NAME, "hidupsd-listen"); // what ps, top and ss show (15 characters)
   ::close_range(static_cast<unsigned>(options.channelFd) + 1, ~0U, 0);
   Channel channel(options.channelFd);
   ListenerBackend backend(channel);
@@ -355,13 +425,14 @@ int runListener(const ListenerOptions& options) {
     if (config.nut && !config.device.name.empty()) config.nut->name = config.device.name;
     const bool dashboard = config.metrics && config.metrics->dashboard;
     // Binds now, as root: privileged ports work, and the TLS key is read.
+    auto checks = withoutSecrets(config, backend);
     Servers servers(
         config, backend.ups(), [&backend] { return backend.metrics(); },
-        dashboard ? static_cast<serve::DashboardBackend*>(&backend) : nullptr);
+        dashboard ? static_cast<serve::DashboardBackend*>(&backend) : nullptr, std::move(checks));
     offerToOomKiller();
     const auto dropped = lib::dropPrivileges(options.user, options.emptyRoot);
-    servers.start(); // threads start after the drop: they inherit it
     lib::applySyscallFilter();
+    servers.start(); // threads start after the drop and the filter: they inherit both
     if (dropped.wasRoot)
       log::notice(kDomain,
                   "serving as {} (uid {}, gid {}), in {}, no capabilities (CapEff {:x}), "

@@ -21,6 +21,15 @@ ch::Reply refused(std::string text) {
   return r;
 }
 
+/// `text` for a log line: at most 128 bytes, control characters (a line break, an escape, a
+/// "<0>" priority at a line's start) as '?'.
+std::string printable(std::string_view text) {
+  std::string out(text.substr(0, 128));
+  for (auto& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
+
 } // namespace
 
 RootRequests::RootRequests(const Config& config, serve::UpsBackend& ups,
@@ -33,15 +42,22 @@ RootRequests::RootRequests(const Config& config, serve::UpsBackend& ups,
   }
 }
 
-ch::Reply RootRequests::handle(const ch::Request& q) {
+ch::Reply RootRequests::handle(const ch::Request& request) {
+  ch::Request q = request;
+  q.user = printable(q.user);
+  q.peer = printable(q.peer);
   switch (q.kind) {
   case ch::Request::Kind::InstantCommand: return nutWrite(q, serve::NutAction::InstCmd);
   case ch::Request::Kind::SetVariable: return nutWrite(q, serve::NutAction::Set);
   case ch::Request::Kind::ForcedShutdown: return nutWrite(q, serve::NutAction::Fsd);
   case ch::Request::Kind::Action: return action(q);
+  case ch::Request::Kind::Authorize: return authorize(q);
+  case ch::Request::Kind::Credential: return credential(q);
   default: break;
   }
   if (dashboard_ == nullptr) return refused("the dashboard is off");
+  if (!allowed(readWindow_, readsInWindow_, kReadsPerSecond))
+    return refused("the daemon is busy: try again");
   ch::Reply r;
   switch (q.kind) {
   case ch::Request::Kind::History: r.text = dashboard_->history(q.range); break;
@@ -80,20 +96,57 @@ ch::Reply RootRequests::nutWrite(const ch::Request& q, serve::NutAction what) {
   return r;
 }
 
-bool RootRequests::credentialCheckAllowed() {
+bool RootRequests::allowed(std::chrono::steady_clock::time_point& window, int& count, int limit) {
   const auto now = std::chrono::steady_clock::now();
-  if (now - window_ >= std::chrono::seconds(1)) {
-    window_ = now;
-    checksInWindow_ = 0;
+  if (now - window >= std::chrono::seconds(1)) {
+    window = now;
+    count = 0;
   }
-  return ++checksInWindow_ <= kChecksPerSecond;
+  return ++count <= limit;
+}
+
+ch::Reply RootRequests::authorize(const ch::Request& q) {
+  ch::Reply r;
+  int action = -1;
+  if (q.name.size() == 1 && q.name[0] >= '0' && q.name[0] <= '4') action = q.name[0] - '0';
+  if (action < 0 || q.value.size() != 2) return refused("malformed");
+  const auto now = std::chrono::steady_clock::now();
+  if (now - authWindow_ >= std::chrono::seconds(1)) {
+    authWindow_ = now;
+    authFailuresInWindow_ = 0;
+  }
+  auto denial = serve::NutDenial::NoCredentials;
+  if (authFailuresInWindow_ < kChecksPerSecond) {
+    denial = serve::checkRight(users_, q.value[0] == '1' ? &q.user : nullptr,
+                               q.value[1] == '1' ? &q.password : nullptr,
+                               static_cast<serve::NutAction>(action));
+    if (denial == serve::NutDenial::WrongPassword || denial == serve::NutDenial::UnknownUser)
+      ++authFailuresInWindow_;
+  }
+  r.ok = denial == serve::NutDenial::None;
+  r.text = std::to_string(static_cast<int>(denial));
+  return r;
+}
+
+ch::Reply RootRequests::credential(const ch::Request& q) {
+  serve::ActionCredentials credentials;
+  credentials.token = actionToken_;
+  credentials.passwordHash = actionPasswordHash_;
+  if (!credentials.enabled()) return refused("actions are off");
+  if (!allowed(window_, checksInWindow_, kChecksPerSecond)) return refused("too many checks");
+  ch::Reply r;
+  r.ok = serve::credentialMatches(credentials, q.credential);
+  return r;
 }
 
 ch::Reply RootRequests::action(const ch::Request& q) {
   if (dashboard_ == nullptr) return refused("the dashboard is off");
-  const serve::ActionCredentials credentials{actionToken_, actionPasswordHash_};
+  serve::ActionCredentials credentials;
+  credentials.token = actionToken_;
+  credentials.passwordHash = actionPasswordHash_;
   if (!credentials.enabled()) return refused("actions are off");
-  if (!credentialCheckAllowed()) return refused("too many actions: wait a second");
+  if (!allowed(window_, checksInWindow_, kChecksPerSecond))
+    return refused("too many actions: wait a second");
   if (!serve::credentialMatches(credentials, q.credential)) {
     log::warning(kDomain,
                  "refused the action {} from {}: wrong credential — the listener let it "

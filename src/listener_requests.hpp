@@ -19,12 +19,19 @@ namespace hidupsd {
 ///  - a dashboard action: the credential is checked again against action_token /
 ///    action_password_hash, at most kChecksPerSecond a second (a yescrypt check costs tens of
 ///    milliseconds: a hostile listener cannot make the root side spend more);
-///  - history, plan, chart: read-only, answered by the dashboard backend.
+///  - the listener holds no password: the NUT session's checks (Authorize) and the dashboard
+///    gate's (Credential) are made here; at most kChecksPerSecond wrong NUT passwords a second
+///    (past that every check is refused until the next second);
+///  - history, plan, chart: read-only, answered by the dashboard backend, at most
+///    kReadsPerSecond a second (each reads the history file or runs the planner);
+///  - the user and the client's address the listener sends go into the log: they are cut to
+///    128 bytes and their control characters replaced, so that no line can be forged.
 /// The config is the one the daemon started with (the listener's too: neither changes on
 /// SIGHUP). Thread rules: handle() on the supervisor's worker thread.
 class RootRequests {
 public:
   static constexpr int kChecksPerSecond = 4;
+  static constexpr int kReadsPerSecond = 10;
 
   /// `ups` and `dashboard` (may be null: no dashboard) must outlive this.
   RootRequests(const Config& config, serve::UpsBackend& ups, serve::DashboardBackend* dashboard);
@@ -34,7 +41,10 @@ public:
 private:
   serve::channel::Reply nutWrite(const serve::channel::Request& request, serve::NutAction action);
   serve::channel::Reply action(const serve::channel::Request& request);
-  bool credentialCheckAllowed();
+  serve::channel::Reply authorize(const serve::channel::Request& request);
+  serve::channel::Reply credential(const serve::channel::Request& request);
+  /// One more of `limit` a second in `window`, or false.
+  static bool allowed(std::chrono::steady_clock::time_point& window, int& count, int limit);
 
   std::vector<serve::NutUserEntry> users_;
   std::string actionToken_;
@@ -43,6 +53,10 @@ private:
   serve::DashboardBackend* dashboard_;
   std::chrono::steady_clock::time_point window_{};
   int checksInWindow_ = 0;
+  std::chrono::steady_clock::time_point readWindow_{};
+  int readsInWindow_ = 0;
+  std::chrono::steady_clock::time_point authWindow_{};
+  int authFailuresInWindow_ = 0;
 };
 
 } // namespace hidupsd

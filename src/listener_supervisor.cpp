@@ -47,12 +47,12 @@ pid_t spawnListener(const std::vector<std::string>& argv, int childEnd) {
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr,
                            POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-  std::vector<char*> args;
-  for (const auto& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
+  std::vector<char*> args; // argv[0] is the program's path, the rest its argv
+  for (std::size_t i = 1; i < argv.size(); ++i)
+    args.push_back(const_cast<char*>(argv[i].c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
+  const int rc = ::posix_spawn(&pid, argv.at(0).c_str(), &actions, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) throw std::system_error(rc, std::generic_category(), "spawning the listener");
@@ -141,7 +141,13 @@ void ListenerSupervisor::supervise() {
     ++starts_;
     pid_.store(pid);
     const auto began = Clock::now();
-    const auto why = serveOne(ours.get(), pid);
+    std::string why;
+    try {
+      why = serveOne(ours.get(), pid);
+    } catch (const std::exception& e) { // out of memory: the listener goes, the daemon stays
+      ::kill(-pid, SIGKILL);
+      why = fmt::format("serving it failed: {}", e.what());
+    }
     ours.reset(); // the listener reads EOF: it ends
     int status = 0;
     bool reaped = false;
@@ -150,11 +156,11 @@ void ListenerSupervisor::supervise() {
       if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (!reaped) {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL); // its process group: anything it might have left behind too
       reaped = ::waitpid(pid, &status, 0) == pid;
     }
     pid_.store(0);
-    logins_.store(0); // its connections died with it
+    logins_.store(kUnknown); // its connections died with it; a new one reports again
     {
       std::lock_guard lock(mutex_);
       requests_.clear();
@@ -179,7 +185,8 @@ void ListenerSupervisor::supervise() {
 std::string ListenerSupervisor::serveOne(int fd, pid_t pid) {
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   const auto began = Clock::now();
-  std::string out;       // framed bytes not written yet
+  std::string out; // framed bytes, written up to `sent`
+  std::size_t sent = 0;
   std::string lastState; // the last State sent, encoded
   Clock::time_point stateSent{};
   Clock::time_point nextState{};
@@ -192,7 +199,7 @@ std::string ListenerSupervisor::serveOne(int fd, pid_t pid) {
   std::string message;
 
   const auto kill = [pid](const std::string& why) {
-    ::kill(pid, SIGKILL);
+    ::kill(-pid, SIGKILL); // the listener leads its own process group
     return why + " (killed)";
   };
 
@@ -227,10 +234,10 @@ std::string ListenerSupervisor::serveOne(int fd, pid_t pid) {
         out += r;
       replies_.clear();
     }
-    if (out.size() > timings_.maxOutgoing)
-      return kill(fmt::format("{} bytes sent and not read", out.size()));
+    if (out.size() - sent > timings_.maxOutgoing)
+      return kill(fmt::format("{} bytes sent and not read", out.size() - sent));
 
-    pollfd fds[2] = {{fd, static_cast<short>(POLLIN | (out.empty() ? 0 : POLLOUT)), 0},
+    pollfd fds[2] = {{fd, static_cast<short>(POLLIN | (out.size() == sent ? 0 : POLLOUT)), 0},
                      {wakeFd_, POLLIN, 0}};
     const int ready = ::poll(fds, 2, static_cast<int>(timings_.statePeriod.count()));
     if (ready < 0 && errno != EINTR) return fmt::format("poll: {}", std::strerror(errno));
@@ -238,12 +245,16 @@ std::string ListenerSupervisor::serveOne(int fd, pid_t pid) {
       std::uint64_t v = 0;
       [[maybe_unused]] const auto n = ::read(wakeFd_, &v, sizeof v);
     }
-    if (fds[0].revents & POLLOUT && !out.empty()) {
-      const auto n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (fds[0].revents & POLLOUT && out.size() > sent) {
+      const auto n = ::send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n > 0)
-        out.erase(0, static_cast<std::size_t>(n));
+        sent += static_cast<std::size_t>(n);
       else if (n < 0 && errno != EAGAIN && errno != EINTR)
         return fmt::format("writing its channel: {}", std::strerror(errno));
+      if (sent == out.size() || sent > (std::size_t{1} << 20)) { // compact now and then only
+        out.erase(0, sent);
+        sent = 0;
+      }
     }
     if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     const auto n = ::read(fd, buffer.data(), buffer.size());
@@ -255,6 +266,9 @@ std::string ListenerSupervisor::serveOne(int fd, pid_t pid) {
     try {
       frames.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
       while (frames.next(message)) {
+        // A type only the daemon sends is refused before it is decoded (a 4 MiB State).
+        if (message.size() >= 2 && static_cast<unsigned char>(message[1]) < 16)
+          throw ch::ChannelError(1, "a message only the daemon sends");
         auto m = ch::decode(message);
         if (const auto* h = std::get_if<ch::Hello>(&m)) {
           if (hello) throw ch::ChannelError(0, "a second Hello");
@@ -266,7 +280,7 @@ std::string ListenerSupervisor::serveOne(int fd, pid_t pid) {
           if (h->uid == 0 && ::geteuid() == 0)
             log::error(kDomain, "the listener still runs as root");
         } else if (const auto* l = std::get_if<ch::Logins>(&m)) {
-          logins_.store(l->count);
+          logins_.store(std::min<std::size_t>(l->count, 100000));
         } else if (const auto* p = std::get_if<ch::Pong>(&m)) {
           if (p->sequence == pingSequence) pongDue = Clock::time_point::max();
         } else if (auto* q = std::get_if<ch::Request>(&m)) {

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -36,7 +37,8 @@ struct ListenerTimings {
   std::size_t maxQueuedRequests = 8;     ///< more are answered "busy" at once
 };
 
-/// Runs the listener (`argv`, e.g. /proc/self/exe --listener CONFIG) with its channel on
+/// Runs the listener (`argv`: the program's path, then its whole argv, e.g. /proc/self/exe
+/// hidupsd --listener CONFIG) in a process group of its own with its channel on
 /// descriptor 3 and stderr shared, on a thread of its own:
 ///  - every statePeriod it asks `state` and sends it when it changed, or stateRefresh passed;
 ///  - requests are answered by `handle` on one worker thread, in order, at most
@@ -71,8 +73,13 @@ public:
   /// thread; never blocks.
   void wake() noexcept;
 
-  /// NUT clients logged in, as the listener last said (0 while none runs).
-  std::size_t loginCount() const noexcept { return logins_.load(); }
+  /// NUT clients logged in, as the listener last said; nullopt when no listener serves now
+  /// (not started yet, restarting): nobody knows who is logged in.
+  std::optional<std::size_t> loginCount() const noexcept {
+    const auto n = logins_.load();
+    if (n == kUnknown) return std::nullopt;
+    return n;
+  }
   /// The running listener's pid, 0 when none.
   pid_t pid() const noexcept { return pid_.load(); }
   /// Listener processes started so far.
@@ -90,7 +97,8 @@ private:
   RequestFn handle_;
   ListenerTimings timings_;
 
-  std::atomic<std::size_t> logins_{0};
+  static constexpr std::size_t kUnknown = ~std::size_t{0};
+  std::atomic<std::size_t> logins_{kUnknown};
   std::atomic<pid_t> pid_{0};
   std::atomic<std::size_t> starts_{0};
   std::atomic<bool> stopping_{false};

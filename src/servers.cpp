@@ -127,8 +127,9 @@ serve::HistoryMetrics historyMetrics(const history::Summary& summary,
 }
 
 Servers::Servers(const Config& config, serve::UpsBackend& backend,
-                 std::function<serve::MetricsData()> metrics, serve::DashboardBackend* dashboard)
-    : metricsSource_(std::move(metrics)), dashboardBackend_(dashboard) {
+                 std::function<serve::MetricsData()> metrics, serve::DashboardBackend* dashboard,
+                 Checks checks)
+    : metricsSource_(std::move(metrics)), checks_(std::move(checks)), dashboardBackend_(dashboard) {
   const std::size_t nutWanted = !config.nut ? 0
                                 : config.nut->maxConnections > 0
                                     ? static_cast<std::size_t>(config.nut->maxConnections)
@@ -156,6 +157,7 @@ void Servers::makeNut(const Config& config, serve::UpsBackend& backend, std::siz
   }
   try {
     auto options = nutServerOptions(*config.nut);
+    options.service.authorize = checks_.nutUser;
     options.maxClients = clients;
     options.tls = nutTlsContext(*config.nut);
     if (options.tls)
@@ -189,18 +191,22 @@ void Servers::makeMetrics(const Config& config, std::size_t connections) {
     metrics_ =
         std::make_unique<serve::MetricsServer>(std::move(options), metricsSource_, m.nutExporter);
     const bool page = m.dashboard && dashboardBackend_ != nullptr;
+    serve::ActionCredentials credentials;
+    credentials.token = m.actionToken;
+    credentials.passwordHash = m.actionPasswordHash;
+    credentials.verify = checks_.actionCredential;
+    credentials.kind = checks_.actionKind;
     if (page)
-      dashboard_ = std::make_unique<serve::Dashboard>(
-          metrics_->http(), *dashboardBackend_,
-          serve::ActionCredentials{m.actionToken, m.actionPasswordHash});
+      dashboard_ = std::make_unique<serve::Dashboard>(metrics_->http(), *dashboardBackend_,
+                                                      std::move(credentials));
     started_.push_back(fmt::format("metrics on http://{}/metrics{}{}", hostPort(m.listen),
                                    m.nutExporter ? " and /ups_metrics" : "", allowText(m.allow)));
     if (page)
-      started_.push_back(fmt::format("dashboard on http://{}/, its API under /api/v1/; actions {}",
-                                     hostPort(m.listen),
-                                     m.actionToken.empty() && m.actionPasswordHash.empty()
-                                         ? "off (no action_token or action_password_hash)"
-                                         : "on, behind the configured credential"));
+      started_.push_back(fmt::format(
+          "dashboard on http://{}/, its API under /api/v1/; actions {}", hostPort(m.listen),
+          m.actionToken.empty() && m.actionPasswordHash.empty() && !checks_.actionCredential
+              ? "off (no action_token or action_password_hash)"
+              : "on, behind the configured credential"));
   } catch (const std::exception& e) {
     dashboard_.reset();
     metrics_.reset();
@@ -237,30 +243,38 @@ void Servers::stop() noexcept {
 
 std::size_t Servers::loginCount() const noexcept { return nut_ ? nut_->loginCount() : 0; }
 
-void waitForSecondaries(const std::function<std::size_t()>& logins, std::chrono::seconds hostsync,
-                        bool simulation) noexcept {
+void waitForSecondaries(const std::function<std::optional<std::size_t>()>& logins,
+                        std::chrono::seconds hostsync, bool simulation) noexcept {
   try {
     const auto logged = logins();
-    if (logged == 0) {
+    if (logged && *logged == 0) {
       log::notice("pipeline", "no NUT secondary is logged in (any that was has logged out)");
       return;
     }
+    const std::string who = logged ? fmt::format("{} logged-in NUT client(s)", *logged)
+                                   : "NUT clients (the listener is restarting: how many are "
+                                     "logged in is not known)";
     if (simulation) {
-      log::notice("pipeline", "would set FSD and wait up to {} s for {} logged-in NUT client(s)",
-                  hostsync.count(), logged);
+      log::notice("pipeline", "would set FSD and wait up to {} s for {}", hostsync.count(), who);
       return;
     }
-    log::notice("pipeline", "FSD set: waiting up to {} s for {} logged-in NUT client(s) to log out",
-                hostsync.count(), logged);
+    log::notice("pipeline", "FSD set: waiting up to {} s for {} to log out", hostsync.count(), who);
     const auto deadline = std::chrono::steady_clock::now() + hostsync;
-    while (logins() > 0 && std::chrono::steady_clock::now() < deadline)
+    // Unknown counts as "someone": the wait ends at 0 only when the listener says so.
+    const auto left = [&] { return logins().value_or(1); };
+    while (left() > 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    const auto left = logins();
-    if (left == 0)
+    const auto now = logins();
+    if (now && *now == 0)
       log::notice("pipeline", "every NUT secondary has logged out");
-    else
+    else if (now)
       log::warning("pipeline", "{} NUT client(s) still logged in after {} s: powering off anyway",
-                   left, hostsync.count());
+                   *now, hostsync.count());
+    else
+      log::warning("pipeline",
+                   "the listener is not serving: waited the whole {} s for the "
+                   "secondaries; powering off",
+                   hostsync.count());
   } catch (...) {
   }
 }

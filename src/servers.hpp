@@ -25,10 +25,20 @@ namespace hidupsd {
 /// Thread rules: construct, start(), stop() on one thread; loginCount() from any.
 class Servers {
 public:
+  /// Checks made elsewhere (the listener: by the daemon's root side, which holds the secrets);
+  /// unset: from the config's users and action credential.
+  struct Checks {
+    std::function<serve::NutDenial(const std::string*, const std::string*, serve::NutAction)>
+        nutUser;
+    std::function<bool(const std::string&)> actionCredential;
+    std::string actionKind; ///< "token", "password", "token or password" (with actionCredential)
+  };
+
   /// `backend`, `metrics` (called on the HTTP thread for each scrape) and `dashboard` (may be
   /// null: no dashboard) must outlive this.
   Servers(const Config& config, serve::UpsBackend& backend,
-          std::function<serve::MetricsData()> metrics, serve::DashboardBackend* dashboard);
+          std::function<serve::MetricsData()> metrics, serve::DashboardBackend* dashboard,
+          Checks checks = {});
   ~Servers();
   Servers(const Servers&) = delete;
   Servers& operator=(const Servers&) = delete;
@@ -46,6 +56,7 @@ private:
   void makeMetrics(const Config& config, std::size_t connections);
 
   std::function<serve::MetricsData()> metricsSource_;
+  Checks checks_;
   std::unique_ptr<serve::NutServer> nut_;
   std::unique_ptr<serve::MetricsServer> metrics_;
   serve::DashboardBackend* dashboardBackend_;
@@ -54,10 +65,12 @@ private:
 };
 
 /// After FSD, before this host powers off: waits until no NUT client is logged in (the other
-/// nodes' upsmon log out when they shut down), at most `hostsync`; `logins` says how many are.
-/// Simulation: only says what it would wait for. Never throws.
-void waitForSecondaries(const std::function<std::size_t()>& logins, std::chrono::seconds hostsync,
-                        bool simulation) noexcept;
+/// nodes' upsmon log out when they shut down), at most `hostsync`; `logins` says how many are,
+/// nullopt when nobody knows (the listener is restarting: its clients may come back, or not):
+/// then the wait goes on to its end. Simulation: only says what it would wait for. Never
+/// throws.
+void waitForSecondaries(const std::function<std::optional<std::size_t>()>& logins,
+                        std::chrono::seconds hostsync, bool simulation) noexcept;
 
 /// The history's summary as /metrics shows it, at wall time `now`.
 serve::HistoryMetrics historyMetrics(const history::Summary& summary,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,8 +47,8 @@ void sandbox(const std::filesystem::path& root) {
 
 } // namespace
 
-TEST_CASE("the listener's sandbox: no new network socket, no identity change, no namespace, no "
-          "exec; threads and Unix sockets still work") {
+TEST_CASE("the listener's sandbox: no new socket, no identity change, no namespace, no new "
+          "process, no exec; threads and socket pairs still work") {
   char dir[] = "/tmp/hidupsd-empty-XXXXXX";
   REQUIRE(::mkdtemp(dir) != nullptr);
   REQUIRE(::chmod(dir, 0555) == 0);
@@ -59,7 +60,9 @@ TEST_CASE("the listener's sandbox: no new network socket, no identity change, no
           if (::socket(AF_INET, SOCK_STREAM, 0) >= 0 || errno != EAFNOSUPPORT) return 1;
           if (::socket(AF_INET6, SOCK_DGRAM, 0) >= 0 || errno != EAFNOSUPPORT) return 2;
           if (::socket(AF_NETLINK, SOCK_RAW, 0) >= 0) return 3;
-          if (::socket(AF_UNIX, SOCK_STREAM, 0) < 0) return 4;
+          if (::socket(AF_UNIX, SOCK_STREAM, 0) >= 0) return 4;
+          int pair[2];
+          if (::socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) return 8; // in-process pipes
           if (::setuid(0) == 0 || ::setgid(0) == 0) return 5;
           int ran = 0;
           std::thread([&] { ran = 1; }).join(); // clone3 refused, clone without CLONE_NEW*
@@ -71,6 +74,16 @@ TEST_CASE("the listener's sandbox: no new network socket, no identity change, no
   CHECK(inChild([&] {
           sandbox(root);
           ::unshare(CLONE_NEWUSER);
+          return 0;
+        }) == 128 + SIGSYS);
+  CHECK(inChild([&] {
+          sandbox(root);
+          ::fork(); // a child would outlive the listener's SIGKILL with its sockets
+          return 0;
+        }) == 128 + SIGSYS);
+  CHECK(inChild([&] {
+          sandbox(root);
+          ::syscall(SYS_io_uring_setup, 8, nullptr); // its operations bypass the filter
           return 0;
         }) == 128 + SIGSYS);
   CHECK(inChild([&] {
@@ -97,9 +110,8 @@ TEST_CASE("the listener's sandbox: no new network socket, no identity change, no
             try {
               hidupsd::lib::dropPrivileges("hidupsd-listener", root);
             } catch (const std::runtime_error& e) {
-              return std::string(e.what()).find("writable by root only") != std::string::npos
-                         ? 0
-                         : 2;
+              return std::string(e.what()).find("writable by root only") != std::string::npos ? 0
+                                                                                              : 2;
             }
             return 1;
           }) == 0);

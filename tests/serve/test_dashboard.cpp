@@ -43,6 +43,18 @@ public:
 
 const std::string kToken = "0123456789abcdef0123";
 
+ActionCredentials withToken(const std::string& token) {
+  ActionCredentials c;
+  c.token = token;
+  return c;
+}
+
+ActionCredentials withHash(const std::string& hash) {
+  ActionCredentials c;
+  c.passwordHash = hash;
+  return c;
+}
+
 struct Served {
   explicit Served(ActionCredentials credentials)
       : server(options()), dashboard(server, backend, std::move(credentials)) {
@@ -132,7 +144,7 @@ TEST_CASE("actions are off without a credential: the routes answer 404 and nothi
 }
 
 TEST_CASE("an action needs JSON, this origin, the CSRF token and the credential") {
-  Served s(ActionCredentials{kToken, {}});
+  Served s(withToken(kToken));
   const auto csrf = s.csrf();
   CHECK(csrf.size() == 32);
   SUBCASE("a form post (what a cross-site page can send without CORS): 415") {
@@ -183,7 +195,7 @@ TEST_CASE("an action needs JSON, this origin, the CSRF token and the credential"
 
 TEST_CASE("a password hash works as the credential") {
   const auto hash = hidupsd::lib::hashPassword("correct horse");
-  Served s(ActionCredentials{{}, hash});
+  Served s(withHash(hash));
   const auto csrf = s.csrf();
   CHECK(s.post("test-notification", s.body(csrf, "correct horse"))->status == 200);
   CHECK(s.backend.acts == 1);

@@ -102,6 +102,53 @@ TEST_CASE("RootRequests: a NUT write runs only for a user whose password and rig
   CHECK_FALSE(requests.handle(nutRequest(Kind::ForcedShutdown, "admin", "adminpw")).ok);
   CHECK(requests.handle(nutRequest(Kind::ForcedShutdown, "upsmon", "monpw")).ok);
   CHECK(ups.fsdCalls() == std::vector<std::string>{"admin@192.0.2.7"});
+
+  // The user and the address go into the root side's log and event log: no forged line.
+  auto forged = nutRequest(Kind::ForcedShutdown, "upsmon\n<0>daemon: FORGED", "monpw");
+  forged.peer = "x\n2026-12-07 12:00:00 mains back" + std::string(300, 'y');
+  CHECK_FALSE(requests.handle(forged).ok); // no such user, once cleaned
+  const auto text = log.joined();
+  CHECK(text.find("\n<0>daemon: FORGED") == std::string::npos);
+  CHECK(text.find("x?2026-12-07 12:00:00 mains back") != std::string::npos);
+  CHECK(text.find(std::string(200, 'y')) == std::string::npos);
+}
+
+TEST_CASE("RootRequests: the listener holds no password: the NUT session's and the gate's checks "
+          "are made here, wrong passwords at most 4 a second") {
+  hidupsd::test::LogCapture log;
+  FakeUpsBackend ups;
+  FakeDashboard dashboard;
+  RootRequests requests(configWithUsers(), ups, &dashboard);
+  const auto authorize = [&](const std::string& user, const std::string& password,
+                             hidupsd::serve::NutAction action, const char* given = "11") {
+    ch::Request q;
+    q.kind = ch::Request::Kind::Authorize;
+    q.user = user;
+    q.password = password;
+    q.name = std::to_string(static_cast<int>(action));
+    q.value = given;
+    return requests.handle(q);
+  };
+  using hidupsd::serve::NutAction;
+  CHECK(authorize("upsmon", "monpw", NutAction::Login).ok);
+  CHECK(authorize("upsmon", "monpw", NutAction::Fsd).ok);
+  const auto noRight = authorize("admin", "adminpw", NutAction::Fsd);
+  CHECK_FALSE(noRight.ok);
+  CHECK(noRight.text == std::to_string(static_cast<int>(hidupsd::serve::NutDenial::NoRight)));
+  CHECK(authorize("upsmon", "monpw", NutAction::Login, "10").text ==
+        std::to_string(static_cast<int>(hidupsd::serve::NutDenial::NoCredentials)));
+  // Guessing: four wrong passwords, then even the right one is refused for the second.
+  for (int i = 0; i < 4; ++i)
+    CHECK(authorize("upsmon", "guess" + std::to_string(i), NutAction::Login).text ==
+          std::to_string(static_cast<int>(hidupsd::serve::NutDenial::WrongPassword)));
+  CHECK_FALSE(authorize("upsmon", "monpw", NutAction::Login).ok);
+
+  ch::Request c;
+  c.kind = ch::Request::Kind::Credential;
+  c.credential = "0123456789abcdef0123";
+  CHECK(requests.handle(c).ok);
+  c.credential = "nope";
+  CHECK_FALSE(requests.handle(c).ok);
 }
 
 TEST_CASE("RootRequests: a dashboard action needs the credential again, at most 4 checks a "
@@ -148,6 +195,11 @@ TEST_CASE("RootRequests: a dashboard action needs the credential again, at most 
     ch::Request plan;
     plan.kind = ch::Request::Kind::Plan;
     CHECK(requests.handle(plan).text == R"({"plan": []})");
+    // Reads cost the root side a file or the planner: at most 10 a second.
+    int refusedReads = 0;
+    for (int i = 0; i < 12; ++i)
+      refusedReads += requests.handle(plan).ok ? 0 : 1;
+    CHECK(refusedReads >= 2);
   }
 }
 
@@ -168,7 +220,7 @@ ch::Reply noReply(const ch::Request&) { return {}; }
 
 /// A fake listener: a shell that writes `bytes` (printf escapes) to its channel, then sleeps.
 std::vector<std::string> writesThenSleeps(const std::string& bytes) {
-  return {"/bin/sh", "-c", "printf '" + bytes + "' >&3; exec sleep 30"};
+  return {"/bin/sh", "sh", "-c", "printf '" + bytes + "' >&3; exec sleep 30"};
 }
 
 /// Hello (pid 1, uid 1, no ports), framed: 14 bytes.
@@ -185,11 +237,15 @@ TEST_CASE("ListenerSupervisor: a listener that never says Hello, lies, or stops 
     const char* why;
   };
   for (const auto& c : {
-           Case{"silent", {"/bin/sleep", "30"}, "not serving 1 s after its start (killed)"},
-           Case{"malformed", writesThenSleeps("\\002\\000\\000\\000\\007\\001"),
+           Case{
+               "silent", {"/bin/sleep", "sleep", "30"}, "not serving 1 s after its start (killed)"},
+           Case{"malformed", writesThenSleeps("\\002\\000\\000\\000\\007\\020"),
                 "it sent a malformed message: channel message, byte 0: version 7"},
+           Case{"a daemon's message", writesThenSleeps("\\002\\000\\000\\000\\001\\001"),
+                "it sent a malformed message: channel message, byte 1: a message only the "
+                "daemon sends"},
            Case{"deaf", writesThenSleeps(kHello), "no answer to a ping for 1 s (killed)"},
-           Case{"exits", {"/bin/true"}, "its channel closed"},
+           Case{"exits", {"/bin/true", "true"}, "its channel closed"},
        }) {
     CAPTURE(c.name);
     hidupsd::test::LogCapture log;
