@@ -109,9 +109,11 @@ void Loop::run() {
 /// Waits for items, a deadline or stop; true when stopping.
 bool Loop::waitForWork(std::vector<Item>& taken) {
   std::unique_lock lock(s_.mutex);
-  auto until = nextFlush_;
-  if (!store_.isOpen()) until = std::min(until, nextOpen_);
-  if (store_.isOpen()) until = std::min({until, nextCompact_, nextHealth_});
+  // Closed (the file cannot be opened): only the next try wakes it. The flush time is the
+  // open store's (it moves only when a flush runs): counted while closed, it would lie in the
+  // past and turn this wait into a spin.
+  const auto until =
+      store_.isOpen() ? std::min({nextFlush_, nextCompact_, nextHealth_}) : nextOpen_;
   s_.wake.wait_until(lock, until, [&] { return !s_.queue.empty() || s_.stopping; });
   taken.assign(std::make_move_iterator(s_.queue.begin()), std::make_move_iterator(s_.queue.end()));
   s_.queue.clear();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Store, Writer, Reader: rows in and out, counters across restarts, faults, downsampling.
 #include <doctest/doctest.h>
+#include <time.h>
 
 #include <fstream>
 #include <thread>
@@ -252,6 +253,27 @@ TEST_CASE("cannot open: one warning a streak, rows wait in memory, one notice wh
   CHECK(count(texts, "writing to " + file.string() + " again") == 1);
   CHECK(w.summary().store.writeErrors >= 2);
   CHECK(Reader(file).statistics().transfers == 2); // nothing was lost
+}
+
+TEST_CASE("cannot open: the writer sleeps between its tries (it once spun a core)") {
+  t::LogCapture logs;
+  t::HistoryDir dir;
+  auto o = quick(dir / "not-there" / "h.db");
+  o.retryInterval = 500ms; // the flush time (20 ms) passes many times between two tries
+  Writer w(o);
+  w.post(outages({8}));
+  REQUIRE(w.sync(5s));
+  const auto cpu = [] {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+  };
+  const double before = cpu();
+  std::this_thread::sleep_for(1500ms);
+  const double used = cpu() - before;
+  MESSAGE("CPU while waiting to reopen: " << used << " s in 1.5 s");
+  CHECK(used < 0.5); // a spinning writer takes the whole 1.5 s
+  w.stop(5s);
 }
 
 TEST_CASE("a full queue drops, never blocks") {
