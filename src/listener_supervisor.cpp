@@ -274,7 +274,7 @@ std::string ListenerSupervisor::serveOne(int fd, pid_t pid) {
           if (hello) throw ch::ChannelError(0, "a second Hello");
           hello = true;
           nextState = Clock::now();
-          log::notice(kDomain, "listener pid {} serving as uid {}{}{}", h->pid, h->uid,
+          log::notice(kDomain, "listener (pid {}) serving as uid {}{}{}", h->pid, h->uid,
                       h->nutPort ? fmt::format(", NUT on port {}", h->nutPort) : "",
                       h->httpPort ? fmt::format(", HTTP on port {}", h->httpPort) : "");
           if (h->uid == 0 && ::geteuid() == 0)

@@ -92,11 +92,11 @@ TEST_CASE("under the combined attack with 1,024 descriptors, a low battery still
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()},
                         {"/usr/bin/prlimit", "--nofile=1024:1024", "--"});
   const auto started = Clock::now();
-  REQUIRE_MESSAGE(waitForContent(daemon.errPath(), "listener pid "), daemon.err());
+  REQUIRE_MESSAGE(waitForContent(daemon.errPath(), "listener (pid "), daemon.err());
   t::ProcessSampler sampler(daemon.pid());
   // The connections land in the listener (privilege separation): its descriptors are its own.
   const auto err = daemon.err();
-  const auto at = err.find("listener pid ") + 13;
+  const auto at = err.find("listener (pid ") + 14;
   const pid_t listenerPid = std::stoi(err.substr(at, err.find(' ', at) - at));
   t::ProcessSampler listenerSampler(listenerPid);
 

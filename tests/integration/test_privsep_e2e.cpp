@@ -83,10 +83,10 @@ std::string statusField(pid_t pid, const std::string& field) {
   return "";
 }
 
-/// The pids the daemon's log names as serving listeners ("listener pid N serving …"), in order.
+/// The pids the daemon's log names as serving listeners ("listener (pid N) serving …"), in order.
 std::vector<pid_t> servingListeners(const std::string& log) {
   std::vector<pid_t> out;
-  static const std::regex serving("listener pid ([0-9]+) serving as uid ([0-9]+)");
+  static const std::regex serving("listener \\(pid ([0-9]+)\\) serving as uid ([0-9]+)");
   for (std::sregex_iterator it(log.begin(), log.end(), serving), end; it != end; ++it)
     out.push_back(std::stoi((*it)[1]));
   return out;
@@ -123,7 +123,7 @@ TEST_CASE("privilege separation: the listening sockets are an unprivileged proce
                 std::to_string(httpPort) + "\"\ndashboard = true\n[serve.control]\nsocket = \"" +
                 (dir / "control.sock").string() + "\"\n");
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
-  REQUIRE_MESSAGE(waitForContent(daemon.errPath(), "listener pid "), daemon.err());
+  REQUIRE_MESSAGE(waitForContent(daemon.errPath(), "listener (pid "), daemon.err());
   REQUIRE(eventually([&] { return upscAnswers(nutPort); }));
   const auto first = servingListeners(daemon.err());
   REQUIRE(first.size() == 1);
