@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/daemon_support.hpp"
@@ -120,7 +121,9 @@ TEST_CASE("privilege separation: the listening sockets are an unprivileged proce
                 "[serve.nut]\nlisten = \"127.0.0.1:" + std::to_string(nutPort) +
                 "\"\nhostsync = 3\n[[serve.nut.users]]\nname = \"monsec\"\npassword = "
                 "\"secpw\"\nrights = [\"secondary\"]\n[serve.metrics]\nlisten = \"127.0.0.1:" +
-                std::to_string(httpPort) + "\"\ndashboard = true\n[serve.control]\nsocket = \"" +
+                std::to_string(httpPort) +
+                "\"\ndashboard = true\naction_token = \"0123456789abcdef0123\"\n"
+                "[serve.control]\nsocket = \"" +
                 (dir / "control.sock").string() + "\"\n");
   HidupsdProcess daemon(dir, {"-c", (dir / "hidupsd.toml").string()});
   REQUIRE_MESSAGE(waitForContent(daemon.errPath(), "listener (pid "), daemon.err());
@@ -154,6 +157,30 @@ TEST_CASE("privilege separation: the listening sockets are an unprivileged proce
           "/run/hidupsd-listener");
   } else {
     MESSAGE("not root: the uid and chroot checks need a daemon started as root");
+  }
+
+  // The listener holds no credential: the dashboard's token is checked by the daemon. A wrong
+  // one is 401 (not 404 "actions off": the listener knows actions are on, not the token).
+  {
+    httplib::Client http("127.0.0.1", httpPort);
+    const auto session = http.Get("/api/v1/session");
+    REQUIRE(session);
+    const auto csrf = nlohmann::json::parse(session->body)["csrf"].get<std::string>();
+    const auto press = [&](const std::string& credential) {
+      return http.Post("/api/v1/actions/beeper-mute",
+                       {{"Origin", "http://127.0.0.1:" + std::to_string(httpPort)}},
+                       nlohmann::json{{"csrf", csrf}, {"credential", credential}}.dump(),
+                       "application/json");
+    };
+    const auto wrong = press("not-the-token");
+    REQUIRE(wrong);
+    CHECK(wrong->status == 401);
+    std::this_thread::sleep_for(1100ms); // the address waits 1 s after a wrong credential
+    const auto right = press("0123456789abcdef0123");
+    REQUIRE(right);
+    // The daemon acted (whether this UPS has a beeper or not: 200 or 502), after its own check.
+    CHECK_MESSAGE((right->status == 200 || right->status == 502), right->body);
+    CHECK(waitForContent(dir / "events.log", "dashboard action beeper-mute from 127.0.0.1"));
   }
 
   // Killed on mains: the daemon goes on and starts it again (1 s back-off).
