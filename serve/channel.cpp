@@ -13,6 +13,7 @@ namespace hidupsd::serve::channel {
 namespace {
 
 enum class Type : std::uint8_t {
+  Setup = 4,
   State = 1,
   Reply = 2,
   Ping = 3,
@@ -388,8 +389,87 @@ ChartData getChart(Reader& r) {
 
 // --- the messages ------------------------------------------------------------------------
 
+void putList(Writer& w, const std::vector<std::string>& list) {
+  w.count(list.size());
+  for (const auto& s : list)
+    w.str(s);
+}
+
+std::vector<std::string> getList(Reader& r) {
+  std::vector<std::string> out;
+  for (auto n = r.count(4); n > 0; --n)
+    out.push_back(r.str());
+  return out;
+}
+
+std::int64_t getLimit(Reader& r) {
+  const auto at = r.offset();
+  const auto v = r.i64();
+  if (v < 0 || v > 1'000'000) throw ChannelError(at, fmt::format("a limit of {}", v));
+  return v;
+}
+
+Setup getSetup(Reader& r) {
+  Setup s;
+  s.nut = r.boolean();
+  s.nutHost = r.str();
+  s.nutPort = r.u16();
+  s.upsName = r.str();
+  s.nutMaxConnections = getLimit(r);
+  s.nutAllow = getList(r);
+  s.certificate = r.str();
+  s.key = r.str();
+  s.keyPem = r.str();
+  s.requireTls = r.boolean();
+  for (auto n = r.count(5); n > 0; --n) {
+    SetupUser u;
+    u.name = r.str();
+    const auto at = r.offset();
+    u.rights = r.u8();
+    if (u.rights > 31) throw ChannelError(at, fmt::format("rights {}", u.rights));
+    s.users.push_back(std::move(u));
+  }
+  s.http = r.boolean();
+  s.httpHost = r.str();
+  s.httpPort = r.u16();
+  s.httpMaxConnections = getLimit(r);
+  s.httpAllow = getList(r);
+  s.dashboard = r.boolean();
+  s.nutExporter = r.boolean();
+  s.section = r.str();
+  s.actionKind = r.str();
+  return s;
+}
+
 struct Put {
   Writer& w;
+  void operator()(const Setup& s) const {
+    w.u8(static_cast<std::uint8_t>(Type::Setup));
+    w.boolean(s.nut);
+    w.str(s.nutHost);
+    w.u16(s.nutPort);
+    w.str(s.upsName);
+    w.i64(s.nutMaxConnections);
+    putList(w, s.nutAllow);
+    w.str(s.certificate);
+    w.str(s.key);
+    w.str(s.keyPem);
+    w.boolean(s.requireTls);
+    w.count(s.users.size());
+    for (const auto& u : s.users) {
+      w.str(u.name);
+      w.u8(u.rights);
+    }
+    w.boolean(s.http);
+    w.str(s.httpHost);
+    w.u16(s.httpPort);
+    w.i64(s.httpMaxConnections);
+    putList(w, s.httpAllow);
+    w.boolean(s.dashboard);
+    w.boolean(s.nutExporter);
+    w.str(s.section);
+    w.str(s.actionKind);
+  }
   void operator()(const State& s) const {
     w.u8(static_cast<std::uint8_t>(Type::State));
     put(w, s.ups);
@@ -511,6 +591,7 @@ Message decode(std::string_view bytes) {
   const auto at = r.offset();
   Message m;
   switch (static_cast<Type>(r.u8())) {
+  case Type::Setup: m = getSetup(r); break;
   case Type::State: m = getState(r); break;
   case Type::Reply: m = getReply(r); break;
   case Type::Ping: m = Ping{r.u64()}; break;

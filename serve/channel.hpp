@@ -40,6 +40,41 @@ private:
 
 // --- root → listener --------------------------------------------------------------------
 
+/// A NUT user as the listener knows it: a name and rights, never the password (the root side
+/// checks passwords).
+struct SetupUser {
+  std::string name;
+  std::uint8_t rights = 0; ///< bits: kRight* below
+};
+inline constexpr std::uint8_t kRightSecondary = 1, kRightPrimary = 2, kRightFsd = 4,
+                              kRightInstcmd = 8, kRightSet = 16;
+
+/// What the listener serves, from the daemon's own configuration: the first message, and the
+/// only one the listener reads as root (it binds, then drops). It never holds a password or a
+/// token: only the TLS key STARTTLS needs.
+struct Setup {
+  bool nut = false;
+  std::string nutHost;
+  std::uint16_t nutPort = 0;
+  std::string upsName;
+  std::int64_t nutMaxConnections = 0;
+  std::vector<std::string> nutAllow; ///< networks, as lib::ipNetworkText writes them
+  std::string certificate;           ///< a path; "" = no STARTTLS
+  std::string key;                   ///< the key's path, for messages
+  std::string keyPem;                ///< the key (secret)
+  bool requireTls = false;
+  std::vector<SetupUser> users;
+  bool http = false;
+  std::string httpHost;
+  std::uint16_t httpPort = 0;
+  std::int64_t httpMaxConnections = 0;
+  std::vector<std::string> httpAllow;
+  bool dashboard = false;
+  bool nutExporter = false;
+  std::string section;    ///< "serve.http" or "serve.metrics", for messages
+  std::string actionKind; ///< "token", "password", "token or password"; "" = actions off
+};
+
 /// One UPS as the NUT server serves it.
 struct Ups {
   UpsState state;
@@ -125,7 +160,7 @@ struct Pong {
   std::uint64_t sequence = 0;
 };
 
-using Message = std::variant<State, Reply, Ping, Hello, Logins, Request, Pong>;
+using Message = std::variant<Setup, State, Reply, Ping, Hello, Logins, Request, Pong>;
 
 /// The bytes of one message (its 4-byte length prefix not included). Throws ChannelError when
 /// it would be larger than kMaxMessage.

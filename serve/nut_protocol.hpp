@@ -83,7 +83,7 @@ struct NutServiceOptions {
   /// When set, decides instead of checkRight(users, …): the listener asks the daemon's root
   /// side, which holds the passwords (the listener's `users` then have none).
   std::function<NutDenial(const std::string* user, const std::string* password, NutAction action)>
-      authorize;
+      authorize{};
 };
 
 /// The clients logged into the UPS (LOGIN), shared by the sessions of one server: NUMLOGINS,

@@ -28,6 +28,7 @@
 #include "src/event_router.hpp"
 #include "src/event_stats.hpp"
 #include "src/history_service.hpp"
+#include "src/listener.hpp"
 #include "src/listener_requests.hpp"
 #include "src/listener_supervisor.hpp"
 #include "src/migration_guard.hpp"
@@ -342,21 +343,18 @@ void Daemon::startDeviceThread() {
 /// monitor and the shutdown go on (a FSD's HOSTSYNC wait then waits its whole hostsync).
 void Daemon::startListener() {
   if (!config_.nut && !config_.metrics) return;
-  if (!options_.configPath) {
-    log::error(kDomain, "servers off: the listener reads the config file, and there is none");
-    return;
-  }
   // What the supervisor's thread reads, fixed now: SIGHUP replaces config_ (the servers keep
   // the configuration they started with, as the listener does).
   listenerParts_.upsName = upsNameOf(config_, config_.device);
   listenerParts_.metrics = config_.metrics.has_value();
   listenerParts_.status = statusParts();
   requests_ = std::make_unique<RootRequests>(config_, *service_, dashboard_.get());
-  // argv[0] "hidupsd": `ps` and `pgrep -f 'hidupsd --listener'` find it.
-  std::vector<std::string> argv = {"/proc/self/exe", "hidupsd", "--listener",
-                                   std::filesystem::absolute(*options_.configPath).string()};
+  // argv[0] "hidupsd": `ps` and `pgrep -f 'hidupsd --listener'` find it. What it serves comes
+  // over the channel, from the config the daemon started with: no file is read again there.
+  std::vector<std::string> argv = {"/proc/self/exe", "hidupsd", "--listener"};
   listener_ = std::make_unique<ListenerSupervisor>(
-      std::move(argv), [this] { return listenerState(); },
+      std::move(argv), [setup = listenerSetup(config_)] { return setup; },
+      [this] { return listenerState(); },
       [this](const serve::channel::Request& q) { return requests_->handle(q); });
   listener_->start();
 }

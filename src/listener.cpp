@@ -323,47 +323,42 @@ void offerToOomKiller() {
   ::setpriority(PRIO_PROCESS, 0, 10); // the root side's work comes first
 }
 
-/// What the listener may keep of the config: no secret it does not need. The NUT users'
-/// passwords and the dashboard's credential are checked by the root side; the notifications
-/// and a followed UPS's password are the root side's alone. (The TLS key stays: STARTTLS needs
-/// it, as upsd does.)
-void wipe(std::string& secret) {
-  std::fill(secret.begin(), secret.end(), '\0');
-  secret.clear();
-}
-
-Servers::Checks withoutSecrets(Config& config, ListenerBackend& backend) {
+/// The checks the servers cannot make (they hold no password): asked of the root side.
+Servers::Checks rootChecks(const ch::Setup& setup, ListenerBackend& backend) {
   Servers::Checks checks;
-  if (config.nut) {
-    for (auto& user : config.nut->users)
-      wipe(user.password);
+  if (setup.nut)
     checks.nutUser = [&backend](const std::string* u, const std::string* p, serve::NutAction a) {
       return backend.authorize(u, p, a);
     };
+  if (!setup.actionKind.empty()) {
+    checks.actionKind = setup.actionKind;
+    checks.actionCredential = [&backend](const std::string& presented) {
+      return backend.credentialMatches(presented);
+    };
   }
-  if (config.metrics) {
-    auto& m = *config.metrics;
-    const bool token = !m.actionToken.empty();
-    const bool password = !m.actionPasswordHash.empty();
-    if (token || password) {
-      checks.actionKind = token && password ? "token or password" : token ? "token" : "password";
-      checks.actionCredential = [&backend](const std::string& presented) {
-        return backend.credentialMatches(presented);
-      };
-    }
-    wipe(m.actionToken);
-    wipe(m.actionPasswordHash);
-  }
-  for (auto& n : config.notify) {
-    wipe(n.url);
-    wipe(n.token);
-    wipe(n.password);
-  }
-  config.notify.clear();
-  wipe(config.device.password);
-  for (auto& d : config.moreDevices)
-    wipe(d.password);
   return checks;
+}
+
+/// Waits (bounded) for the daemon's first message, the Setup.
+ch::Setup readSetup(int fd) {
+  ch::FrameReader frames;
+  std::string buffer(64 * 1024, '\0');
+  std::string message;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!frames.next(message)) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd p{fd, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0)
+      throw std::runtime_error("no setup from the daemon within 10 s");
+    const auto n = ::read(fd, buffer.data(), buffer.size());
+    if (n <= 0) throw std::runtime_error("the daemon closed the channel before the setup");
+    frames.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+  }
+  auto m = ch::decode(message);
+  auto* setup = std::get_if<ch::Setup>(&m);
+  if (setup == nullptr) throw std::runtime_error("the daemon's first message is not the setup");
+  return std::move(*setup);
 }
 
 /// Reads the channel until it closes; dispatches each message. False on a protocol error.
@@ -409,6 +404,86 @@ bool serveChannel(int fd, Channel& channel, ListenerBackend& backend, const Serv
 
 } // namespace
 
+serve::channel::Setup listenerSetup(const Config& config) {
+  ch::Setup s;
+  if (config.nut) {
+    const auto& n = *config.nut;
+    s.nut = true;
+    s.nutHost = n.listen.host;
+    s.nutPort = n.listen.port;
+    // A named UPS (each of several is) goes by its name on the NUT server too.
+    s.upsName = config.device.name.empty() ? n.name : config.device.name;
+    s.nutMaxConnections = n.maxConnections;
+    for (const auto& a : n.allow)
+      s.nutAllow.push_back(lib::ipNetworkText(a));
+    s.certificate = n.certificate;
+    s.key = n.key;
+    s.keyPem = n.keyPem;
+    s.requireTls = n.requireTls;
+    for (const auto& u : n.users) {
+      ch::SetupUser user{u.name, 0};
+      for (const auto r : u.rights)
+        user.rights |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(r));
+      s.users.push_back(std::move(user));
+    }
+  }
+  if (config.metrics) {
+    const auto& m = *config.metrics;
+    s.http = true;
+    s.httpHost = m.listen.host;
+    s.httpPort = m.listen.port;
+    s.httpMaxConnections = m.maxConnections;
+    for (const auto& a : m.allow)
+      s.httpAllow.push_back(lib::ipNetworkText(a));
+    s.dashboard = m.dashboard;
+    s.nutExporter = m.nutExporter;
+    s.section = m.section;
+    const bool token = !m.actionToken.empty();
+    const bool password = !m.actionPasswordHash.empty();
+    s.actionKind = token && password ? "token or password"
+                   : token           ? "token"
+                   : password        ? "password"
+                                     : "";
+  }
+  return s;
+}
+
+Config configFromSetup(const serve::channel::Setup& s) {
+  Config c;
+  if (s.nut) {
+    NutServerConfig n;
+    n.listen = {s.nutHost, s.nutPort};
+    n.name = s.upsName;
+    n.maxConnections = static_cast<int>(s.nutMaxConnections);
+    for (const auto& a : s.nutAllow)
+      n.allow.push_back(lib::parseIpNetwork(a));
+    n.certificate = s.certificate;
+    n.key = s.key;
+    n.keyPem = s.keyPem;
+    n.requireTls = s.requireTls;
+    for (const auto& u : s.users) {
+      NutUser user;
+      user.name = u.name;
+      for (unsigned r = 0; r < 5; ++r)
+        if ((u.rights & (1u << r)) != 0) user.rights.push_back(static_cast<NutRight>(r));
+      n.users.push_back(std::move(user));
+    }
+    c.nut = std::move(n);
+  }
+  if (s.http) {
+    MetricsConfig m;
+    m.listen = {s.httpHost, s.httpPort};
+    m.maxConnections = static_cast<int>(s.httpMaxConnections);
+    for (const auto& a : s.httpAllow)
+      m.allow.push_back(lib::parseIpNetwork(a));
+    m.dashboard = s.dashboard;
+    m.nutExporter = s.nutExporter;
+    m.section = s.section;
+    c.metrics = std::move(m);
+  }
+  return c;
+}
+
 int runListener(const ListenerOptions& options) {
   ::signal(SIGPIPE, SIG_IGN);
   // It ends when the daemon closes the channel, not on the SIGTERM systemd sends the whole
@@ -420,12 +495,11 @@ int runListener(const ListenerOptions& options) {
   Channel channel(options.channelFd);
   ListenerBackend backend(channel);
   try {
-    Config config = loadConfig(options.configPath);
-    // A named UPS (each of several is) goes by its name on the NUT server too.
-    if (config.nut && !config.device.name.empty()) config.nut->name = config.device.name;
+    const auto setup = readSetup(options.channelFd);
+    const Config config = configFromSetup(setup);
     const bool dashboard = config.metrics && config.metrics->dashboard;
-    // Binds now, as root: privileged ports work, and the TLS key is read.
-    auto checks = withoutSecrets(config, backend);
+    // Binds now, as root: privileged ports work.
+    auto checks = rootChecks(setup, backend);
     Servers servers(
         config, backend.ups(), [&backend] { return backend.metrics(); },
         dashboard ? static_cast<serve::DashboardBackend*>(&backend) : nullptr, std::move(checks));

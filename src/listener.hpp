@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <string>
 
+#include "config/config.hpp"
+#include "serve/channel.hpp"
+
 namespace hidupsd {
 
 /// The user the listener runs as when started by root (the package makes it; "nobody" when it
@@ -16,14 +19,19 @@ inline constexpr std::string_view kListenerRoot = "/run/hidupsd-listener";
 inline constexpr int kListenerChannelFd = 3;
 
 struct ListenerOptions {
-  std::filesystem::path configPath; ///< the daemon's config file: read again here, as root
   int channelFd = kListenerChannelFd;
   std::string user{kListenerUser};
   std::filesystem::path emptyRoot{kListenerRoot};
 };
 
-/// `hidupsd --listener CONFIG`, started by the daemon only (ListenerSupervisor). Reads the
-/// config, binds the servers' sockets (as root: privileged ports, the TLS key), then drops
+/// What the listener serves of `config` (the daemon's, as it started): [serve.nut] and
+/// [serve.http] without a password or a token (only the TLS key), and the credential's kind.
+serve::channel::Setup listenerSetup(const Config& config);
+/// The config the listener's servers are made from (no secret but the TLS key).
+Config configFromSetup(const serve::channel::Setup& setup);
+
+/// `hidupsd --listener`, started by the daemon only (ListenerSupervisor). Reads the daemon's
+/// Setup from the channel, binds the servers' sockets (as root: privileged ports), then drops
 /// everything (lib::dropPrivileges: its own user, no capabilities, chroot into an empty
 /// folder, no_new_privs), lowers its CPU priority and offers itself first to the OOM killer,
 /// starts the servers, loads the syscall filter, says Hello, and serves what the channel

@@ -69,10 +69,10 @@ std::string howEnded(int status) {
 
 } // namespace
 
-ListenerSupervisor::ListenerSupervisor(std::vector<std::string> argv, StateFn state,
+ListenerSupervisor::ListenerSupervisor(std::vector<std::string> argv, SetupFn setup, StateFn state,
                                        RequestFn handle, ListenerTimings timings)
-    : argv_(std::move(argv)), state_(std::move(state)), handle_(std::move(handle)),
-      timings_(timings) {
+    : argv_(std::move(argv)), setup_(std::move(setup)), state_(std::move(state)),
+      handle_(std::move(handle)), timings_(timings) {
   wakeFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wakeFd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
 }
@@ -187,7 +187,8 @@ std::string ListenerSupervisor::serveOne(int fd, pid_t pid) {
   const auto began = Clock::now();
   std::string out; // framed bytes, written up to `sent`
   std::size_t sent = 0;
-  std::string lastState; // the last State sent, encoded
+  out = ch::frame(setup_()); // first: what to serve
+  std::string lastState;     // the last State sent, encoded
   Clock::time_point stateSent{};
   Clock::time_point nextState{};
   Clock::time_point nextPing = began + timings_.pingPeriod;
@@ -261,6 +262,7 @@ std::string ListenerSupervisor::serveOne(int fd, pid_t pid) {
     if (n == 0) return "its channel closed";
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) continue;
+      if (errno == ECONNRESET) return "its channel closed"; // it left bytes of ours unread
       return fmt::format("reading its channel: {}", std::strerror(errno));
     }
     try {

@@ -55,10 +55,12 @@ struct ListenerTimings {
 /// Thread rules: start()/stop() on one thread; the getters from any.
 class ListenerSupervisor {
 public:
+  using SetupFn = std::function<serve::channel::Setup()>;
   using StateFn = std::function<serve::channel::State()>;
   using RequestFn = std::function<serve::channel::Reply(const serve::channel::Request&)>;
 
-  ListenerSupervisor(std::vector<std::string> argv, StateFn state, RequestFn handle,
+  /// `setup`: the first message each listener gets (what to serve).
+  ListenerSupervisor(std::vector<std::string> argv, SetupFn setup, StateFn state, RequestFn handle,
                      ListenerTimings timings = {});
   ~ListenerSupervisor();
   ListenerSupervisor(const ListenerSupervisor&) = delete;
@@ -93,6 +95,7 @@ private:
   bool sleepFor(std::chrono::seconds d);
 
   std::vector<std::string> argv_;
+  SetupFn setup_;
   StateFn state_;
   RequestFn handle_;
   ListenerTimings timings_;

@@ -496,9 +496,8 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
   // The daemon's own listener process (src/listener.hpp), not a command for people: the
   // daemon starts it with its channel on descriptor 3.
-  if (argc == 3 && std::string_view(argv[1]) == "--listener") {
+  if (argc == 2 && std::string_view(argv[1]) == "--listener") {
     hidupsd::ListenerOptions listener;
-    listener.configPath = argv[2];
     const int status = hidupsd::runListener(listener);
     // Its servers are stopped; nothing else to tear down. (LeakSanitizer's exit check would
     // need ptrace, which the listener's syscall filter forbids.)

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lib/password.hpp"
+#include "src/listener.hpp"
 #include "src/listener_requests.hpp"
 #include "src/listener_supervisor.hpp"
 #include "tests/serve/test_nut_support.hpp"
@@ -203,6 +204,43 @@ TEST_CASE("RootRequests: a dashboard action needs the credential again, at most 
   }
 }
 
+TEST_CASE("the listener's setup: what it serves, from the daemon's config, without a password or "
+          "a token") {
+  Config c = configWithUsers();
+  c.nut->listen = {"::1", 3494};
+  c.nut->allow = {hidupsd::lib::parseIpNetwork("192.168.1.0/24")};
+  c.nut->certificate = "/etc/hidupsd/nut.crt";
+  c.nut->key = "/etc/hidupsd/nut.key";
+  c.nut->keyPem = "-----BEGIN PRIVATE KEY-----";
+  c.device.name = "left";
+  c.metrics->actionPasswordHash = "$y$j9T$salt$hash";
+  c.metrics->allow = {hidupsd::lib::parseIpNetwork("::1")};
+  const auto setup = hidupsd::listenerSetup(c);
+  // Through the channel, as the listener gets it.
+  const auto got = std::get<ch::Setup>(ch::decode(ch::encode(setup)));
+  CHECK(got.upsName == "left"); // a named UPS goes by its name
+  CHECK(got.actionKind == "token or password");
+  const auto bytes = ch::encode(setup);
+  for (const std::string secret :
+       {"adminpw", "monpw", "viewpw", "0123456789abcdef0123", "$y$j9T$salt$hash"})
+    CHECK_MESSAGE(bytes.find(secret) == std::string::npos, secret); // never sent
+  const Config back = hidupsd::configFromSetup(got);
+  REQUIRE(back.nut);
+  CHECK(back.nut->listen == c.nut->listen);
+  CHECK(back.nut->allow == c.nut->allow);
+  CHECK(back.nut->keyPem == c.nut->keyPem); // STARTTLS needs it
+  REQUIRE(back.nut->users.size() == 3);
+  CHECK(back.nut->users[0].name == "admin");
+  CHECK(back.nut->users[0].rights == c.nut->users[0].rights);
+  CHECK(back.nut->users[1].rights == std::vector<NutRight>{NutRight::Primary});
+  CHECK(back.nut->users[0].password.empty());
+  REQUIRE(back.metrics);
+  CHECK(back.metrics->allow == c.metrics->allow);
+  CHECK(back.metrics->actionToken.empty());
+  CHECK(back.metrics->actionPasswordHash.empty());
+  CHECK(back.notify.empty());
+}
+
 namespace {
 
 hidupsd::ListenerTimings quick() {
@@ -215,6 +253,7 @@ hidupsd::ListenerTimings quick() {
   return t;
 }
 
+ch::Setup noSetup() { return {}; }
 ch::State emptyState() { return {}; }
 ch::Reply noReply(const ch::Request&) { return {}; }
 
@@ -247,9 +286,9 @@ TEST_CASE("ListenerSupervisor: a listener that never says Hello, lies, or stops 
            Case{"deaf", writesThenSleeps(kHello), "no answer to a ping for 1 s (killed)"},
            Case{"exits", {"/bin/true", "true"}, "its channel closed"},
        }) {
-    CAPTURE(c.name);
+    CAPTURE(std::string(c.name));
     hidupsd::test::LogCapture log;
-    hidupsd::ListenerSupervisor supervisor(c.argv, emptyState, noReply, quick());
+    hidupsd::ListenerSupervisor supervisor(c.argv, noSetup, emptyState, noReply, quick());
     supervisor.start();
     const pid_t first = [&] {
       hidupsd::test::eventually([&] { return supervisor.pid() != 0; });
@@ -258,7 +297,7 @@ TEST_CASE("ListenerSupervisor: a listener that never says Hello, lies, or stops 
     CHECK(first != 0);
     CHECK(hidupsd::test::eventually([&] { return supervisor.starts() >= 2; },
                                     std::chrono::seconds(10)));
-    CHECK(log.contains(c.why));
+    CHECK_MESSAGE(log.contains(c.why), c.name << ": " << log.joined());
     CHECK(log.contains("the servers start again in 1 s"));
     supervisor.stop();
     CHECK(supervisor.pid() == 0);
