@@ -62,6 +62,18 @@ std::vector<std::string> words(std::string_view text) {
   return out;
 }
 
+/// A rule on the call's first argument: `action` when (arg0 & mask) == value. (libseccomp's
+/// SCMP_A0 macro is a C compound literal, which C++ compilers only take as an extension.)
+int ruleOnFirstArgument(scmp_filter_ctx ctx, std::uint32_t action, int call, std::uint64_t mask,
+                        std::uint64_t value) {
+  scmp_arg_cmp compare{};
+  compare.arg = 0;
+  compare.op = SCMP_CMP_MASKED_EQ;
+  compare.datum_a = mask;
+  compare.datum_b = value;
+  return ::seccomp_rule_add_array(ctx, action, call, 1, &compare);
+}
+
 } // namespace
 
 Dropped dropPrivileges(const std::string& user, const std::filesystem::path& emptyRoot) {
@@ -145,13 +157,10 @@ void applySyscallFilter() {
   // behind a pointer a filter cannot read, fails with ENOSYS, and glibc then makes its threads
   // with clone.
   if (rc == 0)
-    rc = ::seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
-                            SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0));
+    rc = ruleOnFirstArgument(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), CLONE_THREAD, 0);
   for (const std::uint64_t flag : {CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
                                    CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET})
-    if (rc == 0)
-      rc = ::seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
-                              SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag));
+    if (rc == 0) rc = ruleOnFirstArgument(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), flag, flag);
   if (rc == 0) rc = ::seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
   if (rc == 0) rc = ::seccomp_load(ctx);
   if (rc != 0) throw std::runtime_error(fmt::format("seccomp filter: {}", std::strerror(-rc)));
