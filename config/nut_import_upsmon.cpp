@@ -86,6 +86,8 @@ void minSupplies(Importer& im, const At& at) {
 }
 
 void shutdownCmd(Importer& im, const At& at) {
+  if (at.word(1).find_first_not_of(" \t") == std::string::npos)
+    return im.drop(at, "an empty command: hidupsd keeps its default host_command");
   im.out.config.shutdown.hostCommand = commandOf(at.word(1));
   im.carried(at, "shutdown.host_command",
              "run once the guests are stopped (NUT ran it through a shell; hidupsd runs this "

@@ -322,6 +322,16 @@ TEST_CASE("upsmon.conf: a remote UPS, power value 0, MINSUPPLIES, no POWERDOWNFL
   readBack(im);
 }
 
+TEST_CASE("upsmon.conf: an empty SHUTDOWNCMD is dropped (found by fuzz_nut_import)") {
+  const Import im = nutconf::importNut(
+      files({{"ups.conf", kGuideUps},
+             {"upsmon.conf", kGuideMonitor + "SHUTDOWNCMD \"\"/sbin/shutdown -h +0\"\n"}}));
+  CHECK(droppedWhy(im, "upsmon.conf:2") ==
+        "an empty command: hidupsd keeps its default host_command");
+  CHECK(im.config.shutdown.hostCommand == Config{}.shutdown.hostCommand);
+  readBack(im); // it used to render host_command = ["/bin/sh", "-c", ""], refused on reading
+}
+
 TEST_CASE("upsmon.conf: a secondary of another host's UPS, no USB UPS here: [device] nut") {
   const Import im = nutconf::importNut(files(
       {{"upsmon.conf", "MONITOR ups@[fd00::1]:3494 1 follower s3cret secondary\n"
