@@ -158,7 +158,10 @@ void writeSinks(Importer& im, const std::vector<std::string>& command, const At&
     auto& n = im.out.config.notify[i];
     n.events.push_back(call.event);
     std::sort(n.events.begin(), n.events.end());
-    if (call.word != core::eventName(call.event)) n.arguments[call.event] = call.word;
+    // An empty message (NOTIFYMSG TYPE "") keeps hidupsd's argument: an exec sink's argument
+    // must not be empty.
+    if (!call.word.empty() && call.word != core::eventName(call.event))
+      n.arguments[call.event] = call.word;
     im.carried(call.at, fmt::format("notify#{}.events", i + 1));
   }
 }

@@ -307,6 +307,16 @@ TEST_CASE("a NOTIFYCMD of its own: upsmon's message as its argument, through sh 
   readBack(im);
 }
 
+TEST_CASE("an empty NOTIFYMSG keeps hidupsd's argument (found by fuzz_nut_import)") {
+  const Import im = nutconf::importNut(
+      files({{"ups.conf", kGuideUps},
+             {"upsmon.conf", kGuideMonitor + "NOTIFYCMD /usr/local/bin/notifyme\n"
+                                             "NOTIFYFLAG ONLINE EXEC\nNOTIFYMSG ONLINE \"\"\n"}}));
+  REQUIRE(im.config.notify.size() == 1);
+  CHECK_FALSE(im.config.notify[0].arguments.contains(core::EventKind::Online));
+  readBack(im); // it rendered arguments.online = "", refused on reading
+}
+
 TEST_CASE("upsmon.conf: a remote UPS, power value 0, MINSUPPLIES, no POWERDOWNFLAG") {
   const Import im = nutconf::importNut(
       files({{"ups.conf", kGuideUps},
