@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <fstream>
@@ -23,6 +22,7 @@
 #include "lib/log.hpp"
 #include "lib/privileges.hpp"
 #include "serve/channel.hpp"
+#include "serve/nut_protocol.hpp"
 #include "src/servers.hpp"
 
 namespace hidupsd {
@@ -161,11 +161,7 @@ public:
   serve::UpsBackend* other(const std::string& name) {
     std::string known;
     for (const auto& n : otherNames())
-      if (n.size() == name.size() &&
-          std::equal(n.begin(), n.end(), name.begin(), [](unsigned char a, unsigned char b) {
-            return std::tolower(a) == std::tolower(b);
-          }))
-        known = n;
+      if (serve::equalsIgnoreCase(n, name)) known = n;
     if (known.empty()) return nullptr;
     std::lock_guard lock(mutex_);
     auto& view = views_[known];

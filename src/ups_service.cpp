@@ -3,13 +3,13 @@
 #include "src/ups_service.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 
 #include "lib/log.hpp"
+#include "serve/nut_protocol.hpp"
 #include "ups/ups_commands.hpp"
 
 namespace hidupsd {
@@ -176,11 +176,7 @@ std::vector<std::string> UpsService::otherNames() const {
 // upsd matches a UPS name whatever its case.
 serve::UpsBackend* UpsService::other(const std::string& name) {
   for (const auto& [known, backend] : others_)
-    if (known.size() == name.size() &&
-        std::equal(known.begin(), known.end(), name.begin(), [](unsigned char a, unsigned char b) {
-          return std::tolower(a) == std::tolower(b);
-        }))
-      return backend;
+    if (serve::equalsIgnoreCase(known, name)) return backend;
   return nullptr;
 }
 
