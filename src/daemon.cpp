@@ -127,7 +127,8 @@ private:
   void startListener();
   /// What the listener serves next (its UPS, its scrape, the dashboard's state).
   serve::channel::State listenerState() const;
-  serve::MetricsData metricsData() const;
+  /// The scrape's data beside the UPS `state` (the one listenerState has just read).
+  serve::MetricsData metricsData(const serve::UpsState& state) const;
   void warnIfNutRuns();
   NotifierHooks notifierHooks();
   void readinessChanged(Readiness::Change change, const PreflightReport& report);
@@ -359,9 +360,8 @@ void Daemon::startListener() {
   listener_->start();
 }
 
-serve::MetricsData Daemon::metricsData() const {
+serve::MetricsData Daemon::metricsData(const serve::UpsState& state) const {
   serve::MetricsData d;
-  const auto state = service_->state();
   d.upsName = listenerParts_.upsName;
   d.version = HIDUPSD_VERSION;
   d.everRead = state.everRead;
@@ -382,7 +382,7 @@ serve::channel::State Daemon::listenerState() const {
   for (const auto& name : service_->otherNames()) // several UPSes: each under its name
     if (auto* other = service_->other(name))
       s.others.push_back({name, {other->state(), other->commands(), other->writable()}});
-  if (listenerParts_.metrics) s.metrics = metricsData();
+  if (listenerParts_.metrics) s.metrics = metricsData(s.ups.state);
   if (dashboard_) s.statusJson = serve::stateJson(daemonState(listenerParts_.status), -1) + "\n";
   return s;
 }
